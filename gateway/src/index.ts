@@ -1,0 +1,34 @@
+import { createLogger, initTracing } from '@maillage/kit';
+import { gatewayEnv, subgraphUrlOverrides } from './env';
+import { readSupergraph, startGateway } from './server';
+
+async function main() {
+  const env = gatewayEnv();
+  await initTracing('gateway', env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const logger = createLogger('gateway', env.LOG_LEVEL);
+  const gateway = await startGateway({
+    logger,
+    port: env.PORT,
+    host: env.HOST,
+    supergraphSdl: readSupergraph(env.SUPERGRAPH_PATH),
+    watchSupergraphPath: env.SUPERGRAPH_WATCH === 'false' ? undefined : env.SUPERGRAPH_PATH,
+    subgraphUrls: subgraphUrlOverrides(env),
+    production: env.NODE_ENV === 'production',
+    resilience: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, queryRetries: env.SUBGRAPH_QUERY_RETRIES, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
+  });
+  logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
+  const stop = async () => {
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await gateway.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { injectTraceContext } from '@maillage/kit';
+import { GraphQLError } from 'graphql';
+import CircuitBreaker from 'opossum';
+import { Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface ResilienceOptions {
+  /** Time a subgraph has to answer one fetch. @default 5000 ms */
+  timeoutMs: number;
+  /** Extra attempts for a query fetch that failed on the network, timed out or got a 5xx; mutations are never retried. @default 1 */
+  queryRetries: number;
+  /** Open the circuit when this share of recent fetches failed... @default 50 (%) */
+  errorThresholdPercentage: number;
+  /** ...out of at least this many in the rolling window (10 s). @default 5 */
+  volumeThreshold: number;
+  /** How long an open circuit refuses at once before letting one trial fetch through. @default 5000 ms */
+  resetTimeoutMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  timeoutMs: 5000,
+  queryRetries: 1,
+  errorThresholdPercentage: 50,
+  volumeThreshold: 5,
+  resetTimeoutMs: 5000,
+};
+
+/** What a gateway request carries to its subgraph fetches. */
+export interface GatewayContext {
+  requestId?: string;
+}
+
+type Fetch = typeof fetch;
+
+class SubgraphFailure extends Error {}
+
+/** Per-subgraph fetch latency and circuit state, in the gateway's registry. */
+export function subgraphMetrics(registry: Registry) {
+  return {
+    fetchDuration: new Histogram({
+      name: 'maillage_gateway_subgraph_fetch_duration_seconds',
+      help: 'Gateway fetches to subgraphs, by subgraph and outcome (ok, failed, rejected while the circuit is open).',
+      labelNames: ['subgraph', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    circuitOpen: new Gauge({
+      name: 'maillage_gateway_subgraph_circuit_open',
+      help: '1 while the circuit to a subgraph is open (its fetches are refused at once).',
+      labelNames: ['subgraph'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
+
+// A subgraph fetch body starts with the operation keyword the query planner wrote.
+const isMutation = (body: unknown) => typeof body === 'string' && /^\s*\{?\s*"query"\s*:\s*"\s*mutation\b/.test(body);
+
+/**
+ * A subgraph fetch that cannot hang the gateway: each attempt is bounded in time, idempotent query
+ * fetches get a bounded retry, and a circuit breaker per subgraph answers at once while the
+ * subgraph keeps failing, so a dead subgraph does not slow every request. Failures surface as a
+ * `SUBGRAPH_UNAVAILABLE` error on the fields that subgraph owns; the rest of the answer stands.
+ */
+export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly breaker: CircuitBreaker<[string, RequestInit], Response>;
+
+  constructor(
+    readonly name: string,
+    url: string,
+    readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
+    metrics?: SubgraphMetrics,
+  ) {
+    super({ url });
+    this.breaker = new CircuitBreaker((input: string, init: RequestInit) => this.attempt(input, init), {
+      timeout: false, // each attempt has its own timeout
+      errorThresholdPercentage: options.errorThresholdPercentage,
+      volumeThreshold: options.volumeThreshold,
+      resetTimeout: options.resetTimeoutMs,
+      rollingCountTimeout: 10_000,
+    });
+    metrics?.circuitOpen.set({ subgraph: name }, 0);
+    this.breaker.on('open', () => metrics?.circuitOpen.set({ subgraph: name }, 1));
+    this.breaker.on('close', () => metrics?.circuitOpen.set({ subgraph: name }, 0));
+    this.fetcher = (async (input: string, init: RequestInit) => {
+      const started = performance.now();
+      const observe = (outcome: string) => metrics?.fetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
+      try {
+        const res = await this.breaker.fire(input, init);
+        observe('ok');
+        return res;
+      } catch (err) {
+        observe((err as { code?: string }).code === 'EOPENBREAKER' ? 'rejected' : 'failed');
+        throw this.unavailable(err);
+      }
+    }) as unknown as Fetch;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    if (request.http) injectTraceContext(request.http.headers);
+  }
+
+  private async attempt(input: string, init: RequestInit): Promise<Response> {
+    const tries = isMutation(init.body) ? 1 : 1 + this.options.queryRetries;
+    let last: unknown;
+    for (let i = 0; i < tries; i++) {
+      try {
+        const res = await fetch(input, { ...init, signal: AbortSignal.timeout(this.options.timeoutMs) });
+        // A 5xx is the subgraph failing; a 4xx is an answer (a GraphQL error the client should see).
+        if (res.status >= 500) throw new SubgraphFailure(`HTTP ${res.status}`);
+        // Anything but JSON (an HTML error page from a proxy, garbage) is a failing subgraph too.
+        if (!/json/i.test(res.headers.get('content-type') ?? '')) throw new SubgraphFailure('not a GraphQL response');
+        return res;
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last;
+  }
+
+  private unavailable(err: unknown): GraphQLError {
+    const open = (err as { code?: string }).code === 'EOPENBREAKER';
+    const timedOut = (err as Error).name === 'TimeoutError';
+    const reason = open
+      ? 'circuit open after repeated failures'
+      : timedOut
+        ? `no answer within ${this.options.timeoutMs} ms`
+        : err instanceof SubgraphFailure
+          ? `${err.message}`
+          : 'unreachable';
+    // The message names the subgraph, never its address.
+    return new GraphQLError(`The ${this.name} subgraph is unavailable (${reason}); its fields are missing from this answer.`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
+    });
+  }
+}

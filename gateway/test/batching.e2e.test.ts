@@ -1,0 +1,75 @@
+import { totalStatements } from '@maillage/kit';
+import { startSupergraph, type Harness } from '@maillage/testing';
+import { startGateway } from '../src/server';
+import { subgraphs } from './subgraphs';
+
+// The number of SQL statements a gateway request costs must not depend on how many entities its
+// lists hold: every hop to entities goes through a per-request DataLoader.
+let h: Harness;
+
+/** Five clubs in a commune, each with `perClub` member companies of that commune. */
+async function arrange(communeId: string, tag: string, perClub: number) {
+  const actors = Array.from({ length: 5 * perClub }, (_, i) => ({
+    id: `act-${tag}-${i}`,
+    kind: 'COMPANY',
+    name: `Entreprise ${tag} ${i}`,
+    searchName: `entreprise ${tag} ${i}`,
+    communeId,
+    reach: [communeId],
+    sources: [],
+  }));
+  await h.clients.directory.actor.createMany({ data: actors });
+  const networks = Array.from({ length: 5 }, (_, k) => ({
+    id: `cb-${tag}-${k}`,
+    subtype: 'BUSINESS_CLUB',
+    name: `Club ${tag} ${k}`,
+    searchName: `club ${tag} ${k}`,
+    scope: [communeId],
+    reach: [communeId],
+    sources: [],
+  }));
+  await h.clients.clubs.network.createMany({ data: networks });
+  await h.clients.clubs.membership.createMany({
+    data: actors.map((a, i) => ({ id: `cb-m-${tag}-${i}`, networkId: `cb-${tag}-${i % 5}`, actorId: a.id, category: 'MEMBER', sources: [] })),
+  });
+}
+
+const QUERY = `query($t: ID!) {
+  territory(id: $t) {
+    clubs(first: 100) {
+      nodes {
+        name
+        memberCount
+        members(first: 100) {
+          nodes { actor { name commune { name } departement { id } clubMemberships { totalCount } chamberMemberships { totalCount } } }
+        }
+      }
+    }
+  }
+}`;
+
+async function statementsFor(territoryId: string) {
+  const before = totalStatements();
+  const res = await h.query(QUERY, { t: territoryId });
+  expect(res.errors).toBeUndefined();
+  const members = res.data!.territory.clubs.nodes.flatMap((c: any) => c.members.nodes);
+  return { statements: totalStatements() - before, members: members.length };
+}
+
+beforeAll(async () => {
+  h = await startSupergraph(subgraphs, startGateway);
+  await arrange('COM-29019', 'small', 1);
+  await arrange('COM-35238', 'large', 100);
+}, 180_000);
+afterAll(async () => h?.stop());
+
+test('statements per request stay the same for 5 and for 500 entities', async () => {
+  await statementsFor('COM-29019'); // warm-up: first request plans the query
+  const small = await statementsFor('COM-29019');
+  const large = await statementsFor('COM-35238');
+  expect(small.members).toBe(5);
+  expect(large.members).toBe(500);
+  expect(small.statements).toBeGreaterThan(0);
+  expect(large.statements).toBe(small.statements);
+  console.log(`statements per request: ${small.statements} for 5 entities, ${large.statements} for 500`);
+});

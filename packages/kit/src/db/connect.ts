@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
+import { countStatements } from './statements';
+
+export interface DatabaseOptions {
+  /** Service name, used in log lines and statement counters. */
+  service: string;
+  /** PostgreSQL URL; when absent the embedded database is used. */
+  url?: string;
+  /** Embedded database directory; `memory://` (the default) keeps it in memory. */
+  pgliteDir?: string;
+  /** Folder of Prisma migrations (`<timestamp>_<name>/migration.sql`) applied before serving. */
+  migrationsDir: string;
+  log?: (msg: string) => void;
+}
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  /** Pass to `new PrismaClient({ adapter })`. Every statement it runs is counted. */
+  adapter: SqlDriverAdapterFactory;
+  /** Releases the embedded database (PrismaClient.$disconnect closes the pg pool itself). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service's own database and brings its schema up to date. PostgreSQL when a URL is
+ * given; otherwise PGlite, the same PostgreSQL compiled to WASM, so one set of migrations serves both.
+ */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const log = opts.log ?? (() => undefined);
+  if (opts.url) {
+    const pg = await import('pg');
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const client = new pg.Client({ connectionString: opts.url });
+    await client.connect();
+    try {
+      await applyMigrations(pgRunner(client), opts.migrationsDir, { log });
+    } finally {
+      await client.end();
+    }
+    const adapter = new PrismaPg({ connectionString: opts.url, max: 10 });
+    return { kind: 'postgres', adapter: countStatements(opts.service, adapter), close: async () => undefined };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const dir = opts.pgliteDir ?? 'memory://';
+  if (!dir.includes('://')) mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  await applyMigrations(pgliteRunner(db), opts.migrationsDir, { log });
+  // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
+  const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;
+  return { kind: 'pglite', adapter: countStatements(opts.service, adapter), close: () => db.close() };
+}

@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable `extensions.code` values a client may branch on. Adding one is fine; renaming one is a
+ * breaking change for partner sites.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INVALID_IDENTIFIER: 'INVALID_IDENTIFIER',
+  UNKNOWN_TERRITORY: 'UNKNOWN_TERRITORY',
+  UNKNOWN_NETWORK: 'UNKNOWN_NETWORK',
+  UNKNOWN_ACTOR: 'UNKNOWN_ACTOR',
+  INVALID_DATE_RANGE: 'INVALID_DATE_RANGE',
+  DUPLICATE_MEMBERSHIP: 'DUPLICATE_MEMBERSHIP',
+  DUPLICATE_IDENTIFIER: 'DUPLICATE_IDENTIFIER',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_ENDED: 'ALREADY_ENDED',
+  INVALID_CODE: 'INVALID_CODE',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A refusal of the caller's input: the message is meant for the caller, `field` names the input. */
+export function userError(code: ErrorCode, message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
+}
+
+/** Throws a user error unless `start <= end` (both optional ISO dates). */
+export function assertDateRange(start: Date | null | undefined, end: Date | null | undefined, field = 'endDate'): void {
+  if (start && end && end.getTime() < start.getTime()) {
+    throw userError(ErrorCode.INVALID_DATE_RANGE, `${field} (${isoDate(end)}) is before the start date (${isoDate(start)})`, field);
+  }
+}
+
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,14 @@
+export * from './env';
+export * from './errors';
+export * from './pagination';
+export * from './scalars';
+export * from './server';
+export * from './db/connect';
+export * from './db/statements';
+export { applyMigrations } from './db/migrate';
+export { loadSchema } from './schema';
+export * from './service';
+export * from './observability';
+export * from './idempotency';
+export * from './tracing';
+export * from './loaders';

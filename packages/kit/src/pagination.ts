@@ -1,0 +1,61 @@
+import { ErrorCode, userError } from './errors';
+
+/** @default 20 items a page; 100 at most, so no list is unbounded. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+// Cursors are opaque to clients (base64 of the offset) so they can become keyset cursors later.
+export const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
+
+export function decodeCursor(cursor: string): number {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  const m = /^o:(\d{1,9})$/.exec(raw);
+  if (!m) throw userError(ErrorCode.BAD_USER_INPUT, 'after: not a cursor returned by this API', 'after');
+  return Number(m[1]);
+}
+
+export function toPage(args: PageArgs): Page {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw userError(ErrorCode.BAD_USER_INPUT, `first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return { offset: args.after ? decodeCursor(args.after) + 1 : 0, limit: first };
+}
+
+export interface Connection<T> {
+  totalCount: number;
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** Builds a connection from one page of items that starts at `page.offset` of `totalCount`. */
+export function connection<T>(items: readonly T[], totalCount: number, page: Page): Connection<T> {
+  const edges = items.map((node, i) => ({ cursor: encodeCursor(page.offset + i), node }));
+  return {
+    totalCount,
+    edges,
+    nodes: [...items],
+    pageInfo: {
+      hasNextPage: page.offset + items.length < totalCount,
+      hasPreviousPage: page.offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/** Pages an in-memory list (already fetched in one batched statement). */
+export function sliceConnection<T>(all: readonly T[], args: PageArgs): Connection<T> {
+  const page = toPage(args);
+  return connection(all.slice(page.offset, page.offset + page.limit), all.length, page);
+}

@@ -1,0 +1,120 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import express from 'express';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type Logger } from './observability';
+import { traceRequests } from './tracing';
+
+export interface SubgraphDefinition<Ctx extends object> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<Ctx>;
+  /** Builds a fresh context (and its DataLoaders) for each request. */
+  context: () => Ctx | Promise<Ctx>;
+  /** Throws when the service cannot serve (database unreachable). */
+  ready?: () => Promise<void>;
+  log?: (msg: string) => void;
+  /** Structured logger; the server makes one when absent. */
+  logger?: Logger;
+}
+
+// Prisma's codes and driver adapters' error kinds for a database that cannot be reached or dropped
+// the connection: the request was not carried out, and the caller may retry later.
+const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// PostgreSQL SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now).
+const DATABASE_DOWN = /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|server closed the connection|not currently accepting connections|PGlite is closed|Code: `(08\w{3}|57P0[123])`/i;
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string; cause?: unknown } | undefined;
+  if (!e) return false;
+  if (e.name === 'PrismaClientInitializationError' || (e.code && DATABASE_DOWN_CODES.has(e.code))) return true;
+  return DATABASE_DOWN.test(`${e.message ?? ''} ${String((e.cause as { message?: string })?.message ?? '')}`);
+}
+
+/**
+ * Internal failures (database errors, bugs) reach the client as a bare "Internal server error":
+ * no SQL, no stack, no host names. A database that cannot be reached is said so, with its own code:
+ * each write runs in one transaction, so such a failure never leaves half a change behind.
+ * Errors raised on purpose carry their own code and pass through.
+ */
+export function maskInternalErrors(log: (msg: string) => void, service = 'service') {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    const original = unwrapResolverError(error);
+    log(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+    if (isDatabaseUnavailable(original)) {
+      return {
+        message: `The ${service} database is unavailable; the request was not carried out. Retry later.`,
+        path: formatted.path,
+        extensions: { code: 'DATABASE_UNAVAILABLE', subgraph: service },
+      };
+    }
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+export function createSubgraphApollo<Ctx extends object>(def: SubgraphDefinition<Ctx>, plugins: ApolloServerPlugin<Ctx>[] = []) {
+  return new ApolloServer<Ctx>({
+    schema: buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]),
+    includeStacktraceInErrorResponses: false,
+    // The process entry point owns SIGTERM (runService): one handler, one orderly stop.
+    stopOnTerminationSignals: false,
+    formatError: maskInternalErrors(def.logger ? (m) => def.logger!.error(m) : (def.log ?? ((m) => console.error(`[${def.name}] ${m}`))), def.name),
+    // Inline traces are for Apollo's hosted studio, which Maillage does not report to.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...plugins],
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Serves a subgraph over HTTP: `/graphql`, `/health` (process up) and `/ready` (database reachable). */
+export async function startSubgraph<Ctx extends object>(
+  def: SubgraphDefinition<Ctx>,
+  listen: { port: number; host: string },
+): Promise<RunningServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const logger = def.logger ?? createLogger(def.name);
+  const metrics = createMetrics(def.name, 'subgraph');
+  const apollo = createSubgraphApollo<Ctx & { requestId?: string }>(def as SubgraphDefinition<Ctx & { requestId?: string }>, [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    observabilityPlugin(logger, metrics),
+  ]);
+  await apollo.start();
+  app.get('/health', (_req, res) => void res.json({ status: 'ok', service: def.name }));
+  app.get('/ready', async (_req, res) => {
+    try {
+      await def.ready?.();
+      res.json({ status: 'ready', service: def.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', service: def.name });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    traceRequests(def.name),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ ...(await def.context()), requestId: requestIdFrom(req.headers['x-request-id']) }) }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  return { url: `http://${host}:${port}/graphql`, port, stop: () => apollo.stop() };
+}

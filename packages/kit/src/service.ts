@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { z } from 'zod';
+import { openDatabase } from './db/connect';
+import { readEnv, subgraphEnvShape } from './env';
+import { createLogger, type Logger } from './observability';
+import { initTracing } from './tracing';
+import { startSubgraph, type RunningServer, type SubgraphDefinition } from './server';
+
+/** The `SeedRun` model every subgraph schema declares: the checksum of the seed files last loaded. */
+export interface SeedLedger {
+  seedRun: {
+    findUnique(args: { where: { id: string } }): Promise<{ checksum: string } | null>;
+    upsert(args: {
+      where: { id: string };
+      create: { id: string; checksum: string };
+      update: { checksum: string; seededAt: Date };
+    }): Promise<unknown>;
+  };
+}
+
+type ServiceClient = { $disconnect(): Promise<void> } & SeedLedger;
+
+/** sha256 over the names and bytes of the files in a seed folder. */
+export function seedChecksum(seedDir: string): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(seedDir).sort()) hash.update(file).update(readFileSync(path.join(seedDir, file)));
+  return hash.digest('hex');
+}
+
+/** Seeds unless the seed files are the ones last loaded into this database. */
+async function seedIfChanged<Client extends ServiceClient>(
+  service: SubgraphService<Client, object>,
+  client: Client,
+  log: (msg: string) => void,
+) {
+  const checksum = seedChecksum(service.seedDir);
+  const last = await client.seedRun.findUnique({ where: { id: 'seed' } });
+  if (last?.checksum === checksum) return log('seed files unchanged since last load');
+  await service.seed(client, log);
+  await client.seedRun.upsert({ where: { id: 'seed' }, create: { id: 'seed', checksum }, update: { checksum, seededAt: new Date() } });
+}
+
+/** What a subgraph package exports so that its `index.ts`, the test harness and the start script run it alike. */
+export interface SubgraphService<Client extends ServiceClient, Ctx extends object> {
+  name: string;
+  /** @default port when `PORT` is not set. */
+  defaultPort: number;
+  /** The package's `prisma/migrations` folder. */
+  migrationsDir: string;
+  createClient(adapter: SqlDriverAdapterFactory): Client;
+  definition(client: Client): SubgraphDefinition<Ctx>;
+  /** The package's `seed/` folder. */
+  seedDir: string;
+  /** Loads the package's seed files; must be idempotent. */
+  seed(client: Client, log: (msg: string) => void): Promise<void>;
+}
+
+export interface ServiceOptions {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  pgliteDir?: string;
+  seed?: boolean;
+  /** Structured logger for the server's request lines. @default a pino logger at info level */
+  logger?: Logger;
+  log?: (msg: string) => void;
+}
+
+export interface StartedService<Client> extends RunningServer {
+  client: Client;
+}
+
+/** Opens the database (migrating it), seeds it when asked, and serves the subgraph. */
+export async function startService<Client extends ServiceClient, Ctx extends object>(
+  service: SubgraphService<Client, Ctx>,
+  opts: ServiceOptions,
+): Promise<StartedService<Client>> {
+  const logger = opts.logger ?? createLogger(service.name);
+  const log = opts.log ?? ((msg: string) => logger.info(msg));
+  const t0 = performance.now();
+  const db = await openDatabase({
+    service: service.name,
+    url: opts.databaseUrl,
+    pgliteDir: opts.pgliteDir,
+    migrationsDir: service.migrationsDir,
+    log,
+  });
+  const client = service.createClient(db.adapter);
+  const t1 = performance.now();
+  try {
+    if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
+    log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
+    const server = await startSubgraph({ ...service.definition(client), log, logger }, { port: opts.port, host: opts.host });
+    return {
+      ...server,
+      client,
+      stop: async () => {
+        await server.stop();
+        await client.$disconnect();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await client.$disconnect();
+    await db.close();
+    throw err;
+  }
+}
+
+/** Entry point of a subgraph process: configuration from the environment, clean stop on SIGTERM. */
+export async function runService<Client extends ServiceClient, Ctx extends object>(service: SubgraphService<Client, Ctx>): Promise<void> {
+  const env = readEnv(service.name, {
+    ...subgraphEnvShape(service.defaultPort),
+    /** Seed the database from the package's seed files at start. @default false */
+    MAILLAGE_SEED: z.enum(['0', '1', 'true', 'false']).default('0'),
+    /** pino level: fatal, error, warn, info, debug, trace or silent. @default info */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) to send traces to. @default none */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  });
+  await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const logger = createLogger(service.name, env.LOG_LEVEL);
+  const started = await startService(service, {
+    logger,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
+    seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
+  });
+  logger.info({ url: started.url }, `ready at ${started.url}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    // In-flight requests get 10 s to finish; a stop that hangs must not leave the port taken.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    try {
+      await started.stop();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'stop failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,6 @@
+export * from './names';
+export * from './rows';
+export * from './loaders';
+export * from './resolvers';
+export * from './seed';
+export * from './service';

@@ -1,0 +1,68 @@
+import DataLoader from 'dataloader';
+import { groupByKey } from '@maillage/kit';
+import { ancestorsOf } from '@maillage/reference';
+import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
+
+const byName = [{ searchName: 'asc' }, { id: 'asc' }];
+const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
+
+/**
+ * Every hop from a list to networks, memberships or initiatives goes through one of these: one SQL
+ * statement per batch, whatever the length of the list. Created per request, never shared.
+ */
+export function createLoaders(db: NetworkDb, ownType: string) {
+  const by = <R>(load: (keys: readonly string[]) => Promise<R[]>, key: (row: R) => string) =>
+    new DataLoader<string, R[]>(async (keys) => groupByKey(await load(keys), key, keys));
+  return {
+    network: new DataLoader<string, NetworkRow | null>(async (ids) => {
+      const rows: NetworkRow[] = await db.network.findMany({ where: { id: { in: [...ids] } } });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    initiative: new DataLoader<string, InitiativeRow | null>(async (ids) => {
+      const rows: InitiativeRow[] = await db.initiative.findMany({ where: { id: { in: [...ids] } } });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    membershipsByNetwork: by<MembershipRow>((ids) => db.membership.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }), (m) => m.networkId),
+    membershipsByActor: by<MembershipRow>((ids) => db.membership.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byDate }), (m) => m.actorId),
+    networksByActor: by<NetworkRow>((ids) => db.network.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byName }), (n) => n.actorId ?? ''),
+    childrenByParent: by<NetworkRow>((ids) => db.network.findMany({ where: { parentId: { in: [...ids] } }, orderBy: byName }), (n) => n.parentId ?? ''),
+    successorsByPredecessor: by<NetworkRow>(
+      (ids) => db.network.findMany({ where: { predecessorId: { in: [...ids] } }, orderBy: byName }),
+      (n) => n.predecessorId ?? '',
+    ),
+    initiativesByNetwork: by<InitiativeRow>((ids) => db.initiative.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }), (i) => i.networkId),
+    linksByInitiative: by<LinkRow>((ids) => db.initiativeLink.findMany({ where: { initiativeId: { in: [...ids] } }, orderBy: { id: 'asc' } }), (l) => l.initiativeId),
+    /** Initiatives an actor takes part in (as partner or participant), by actor id. */
+    initiativesByActor: new DataLoader<string, InitiativeRow[]>(async (actorIds) => {
+      const links: LinkRow[] = await db.initiativeLink.findMany({ where: { targetType: 'Actor', targetId: { in: [...actorIds] } } });
+      const initiatives: InitiativeRow[] = links.length
+        ? await db.initiative.findMany({ where: { id: { in: [...new Set(links.map((l) => l.initiativeId))] } }, orderBy: byDate })
+        : [];
+      const byId = new Map(initiatives.map((i) => [i.id, i]));
+      return groupByKey(links, (l) => l.targetId, actorIds).map((ls) => [...new Set(ls.map((l) => l.initiativeId))].map((id) => byId.get(id)!).filter(Boolean));
+    }),
+    /**
+     * Networks active in a territory: declared in it or inside it (its id is in their reach), or
+     * covering it from above (one of its ancestors is in their scope).
+     */
+    networksByTerritory: new DataLoader<string, NetworkRow[]>(async (territoryIds) => {
+      const covering = new Map(territoryIds.map((id) => [id, new Set(ancestorsOf(id).map((a) => a.id))]));
+      const allAncestors = [...new Set([...covering.values()].flatMap((s) => [...s]))];
+      const rows: NetworkRow[] = await db.network.findMany({
+        where: { OR: [{ reach: { hasSome: [...territoryIds] } }, ...(allAncestors.length ? [{ scope: { hasSome: allAncestors } }] : [])] },
+        orderBy: byName,
+      });
+      return territoryIds.map((id) => rows.filter((n) => n.reach.includes(id) || n.scope.some((s) => covering.get(id)!.has(s))));
+    }),
+    ownType,
+  };
+}
+
+export type NetworkLoaders = ReturnType<typeof createLoaders>;
+
+export interface NetworkContext {
+  db: NetworkDb;
+  loaders: NetworkLoaders;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { assertDateRange, ErrorCode, onceForKey, retryOnKeyRace, userError } from '@maillage/kit';
+import { getTerritory } from '@maillage/reference';
+import type { NetworkContext } from './loaders';
+import { TYPE_OF_KIND, type NetworkNames } from './names';
+import type { MembershipRow, NetworkDb } from './rows';
+
+const MAX_CO_ORGANISERS = 20;
+const MAX_PARTIES = 500;
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+type Ctx = NetworkContext;
+
+export interface MembershipInput {
+  actorId: string;
+  category: string;
+  role?: string | null;
+  startDate?: Date | null;
+  endDate?: Date | null;
+  sources?: string[] | null;
+}
+
+export interface InitiativeInput {
+  kind: string;
+  status: string;
+  name: string;
+  description?: string | null;
+  startDate?: Date | null;
+  endDate?: Date | null;
+  dateNote?: string | null;
+  placeId?: string | null;
+  venue?: string | null;
+  coOrganisers?: { kind: keyof typeof TYPE_OF_KIND; id: string }[] | null;
+  parties?: { actorId: string; role: string }[] | null;
+  sources?: string[] | null;
+}
+
+function text(value: string | null | undefined, field: string, max: number, required = false): string | null {
+  const t = value?.trim() ?? '';
+  if (required && !t) throw userError(ErrorCode.BAD_USER_INPUT, `${field} must not be empty`, field);
+  if (t.length > max) throw userError(ErrorCode.BAD_USER_INPUT, `${field} is longer than ${max} characters`, field);
+  return t || null;
+}
+
+function reference(id: string, field: string): string {
+  if (!ID.test(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${field}: ${JSON.stringify(id)} is not an id`, field);
+  return id;
+}
+
+const MIN = -8.64e15;
+const MAX = 8.64e15;
+/** Two periods overlap unless one ends before the other starts; open ends are infinite. */
+const overlaps = (a: { startDate?: Date | null; endDate?: Date | null }, b: { startDate?: Date | null; endDate?: Date | null }) =>
+  (a.startDate?.getTime() ?? MIN) < (b.endDate?.getTime() ?? MAX) && (b.startDate?.getTime() ?? MIN) < (a.endDate?.getTime() ?? MAX);
+
+async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, field: string) {
+  const network = await tx.network.findUnique({ where: { id } });
+  if (!network) throw userError(ErrorCode.UNKNOWN_NETWORK, `No ${names.field} ${id}`, field);
+  return network;
+}
+
+/**
+ * Writes are validated whole before the first row is written, and each runs in one transaction:
+ * a refused input leaves the database as it was.
+ */
+export function mutations(names: NetworkNames) {
+  const T = names.type;
+  const networkField = `${names.field}Id`;
+  return {
+    [`add${T}Membership`]: async (
+      _: unknown,
+      { input, idempotencyKey }: { input: MembershipInput & Record<string, unknown>; idempotencyKey?: string | null },
+      { db }: Ctx,
+    ) => {
+      const networkId = input[networkField] as string;
+      const actorId = reference(input.actorId, 'actorId');
+      const role = text(input.role, 'role', 200);
+      assertDateRange(input.startDate, input.endDate);
+      return retryOnKeyRace(() =>
+        db.$transaction((tx) =>
+          onceForKey(
+            tx,
+            { key: idempotencyKey, operation: `add${T}Membership`, input },
+            async () => {
+              await requireNetwork(tx, networkId, names, networkField);
+              const existing: MembershipRow[] = await tx.membership.findMany({ where: { networkId, actorId, category: input.category } });
+              const clash = existing.find((m) => overlaps(m, input));
+              if (clash) {
+                throw userError(
+                  ErrorCode.DUPLICATE_MEMBERSHIP,
+                  `Actor ${actorId} already has a ${input.category} membership of ${networkId} over that period (${clash.id})`,
+                  'actorId',
+                );
+              }
+              return tx.membership.create({
+                data: {
+                  id: `${names.idPrefix}-m-${randomUUID()}`,
+                  networkId,
+                  actorId,
+                  category: input.category,
+                  role,
+                  startDate: input.startDate ?? null,
+                  endDate: input.endDate ?? null,
+                  sources: input.sources ?? [],
+                },
+              });
+            },
+            (id) => tx.membership.findUnique({ where: { id } }),
+          ),
+        ),
+      );
+    },
+    [`end${T}Membership`]: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { db }: Ctx) =>
+      db.$transaction(async (tx) => {
+        const m: MembershipRow | null = await tx.membership.findUnique({ where: { id } });
+        if (!m) throw userError(ErrorCode.NOT_FOUND, `No membership ${id}`, 'id');
+        if (m.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
+        assertDateRange(m.startDate, endDate);
+        return tx.membership.update({ where: { id }, data: { endDate } });
+      }),
+    [`create${T}Initiative`]: async (
+      _: unknown,
+      { input, idempotencyKey }: { input: InitiativeInput & Record<string, unknown>; idempotencyKey?: string | null },
+      { db }: Ctx,
+    ) => {
+      const networkId = input[networkField] as string;
+      const name = text(input.name, 'name', 300, true)!;
+      assertDateRange(input.startDate, input.endDate);
+      if (input.placeId && !getTerritory(input.placeId)) {
+        throw userError(ErrorCode.UNKNOWN_TERRITORY, `placeId ${JSON.stringify(input.placeId)} is not a territory`, 'placeId');
+      }
+      const coOrganisers = input.coOrganisers ?? [];
+      const parties = input.parties ?? [];
+      if (coOrganisers.length > MAX_CO_ORGANISERS)
+        throw userError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_CO_ORGANISERS} co-organisers`, 'coOrganisers');
+      if (parties.length > MAX_PARTIES) throw userError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_PARTIES} parties`, 'parties');
+      const links = new Map<string, { role: string; targetType: string; targetId: string }>();
+      for (const ref of coOrganisers) {
+        const targetType = TYPE_OF_KIND[ref.kind];
+        if (targetType === T && ref.id === networkId)
+          throw userError(ErrorCode.BAD_USER_INPUT, 'the lead cannot also be a co-organiser', 'coOrganisers');
+        links.set(`CO_ORGANISER/${targetType}/${ref.id}`, {
+          role: 'CO_ORGANISER',
+          targetType,
+          targetId: reference(ref.id, 'coOrganisers'),
+        });
+      }
+      for (const p of parties)
+        links.set(`${p.role}/Actor/${p.actorId}`, { role: p.role, targetType: 'Actor', targetId: reference(p.actorId, 'parties') });
+      return retryOnKeyRace(() =>
+        db.$transaction((tx) =>
+          onceForKey(
+            tx,
+            { key: idempotencyKey, operation: `create${T}Initiative`, input },
+            async () => {
+              await requireNetwork(tx, networkId, names, networkField);
+              // Co-organisers of our own kind live in this database: check they exist. Those of other
+              // subgraphs are entity references the gateway resolves.
+              for (const l of links.values()) {
+                if (l.targetType === T) await requireNetwork(tx, l.targetId, names, 'coOrganisers');
+              }
+              const id = `${names.idPrefix}-i-${randomUUID()}`;
+              await tx.initiative.create({
+                data: {
+                  id,
+                  networkId,
+                  kind: input.kind,
+                  status: input.status,
+                  name,
+                  description: text(input.description, 'description', 4000),
+                  startDate: input.startDate ?? null,
+                  endDate: input.endDate ?? null,
+                  dateNote: text(input.dateNote, 'dateNote', 200),
+                  placeId: input.placeId ?? null,
+                  venue: text(input.venue, 'venue', 300),
+                  sources: input.sources ?? [],
+                },
+              });
+              if (links.size) {
+                await tx.initiativeLink.createMany({
+                  data: [...links.values()].map((l) => ({ id: `${id}-${randomUUID().slice(0, 8)}`, initiativeId: id, ...l })),
+                });
+              }
+              return tx.initiative.findUnique({ where: { id } });
+            },
+            (id) => tx.initiative.findUnique({ where: { id } }),
+          ),
+        ),
+      );
+    },
+  };
+}

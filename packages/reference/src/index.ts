@@ -1,0 +1,4 @@
+export * from './codes';
+export * from './identifiers';
+export * from './territories';
+export { normaliseText } from './text';

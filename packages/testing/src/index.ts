@@ -1,0 +1,4 @@
+export * from './databases';
+export * from './supergraph';
+export * from './subgraph';
+export * from './inprocess';

@@ -1,0 +1,41 @@
+import { createSubgraphApollo, openDatabase, type SeedLedger, type SubgraphService } from '@maillage/kit';
+import { createDatabases, testServerUrl } from './databases';
+
+export interface SubgraphHarness<Client> {
+  client: Client;
+  /** Runs an operation against the subgraph schema in-process (no HTTP), with a fresh context. */
+  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One subgraph on its own fresh, seeded database, for unit tests with `executeOperation`
+ * (including `_entities` for each `@key`).
+ */
+export async function startSubgraphAlone<Client extends { $disconnect(): Promise<void> } & SeedLedger, Ctx extends object>(
+  service: SubgraphService<Client, Ctx>,
+  opts: { seed?: boolean } = {},
+): Promise<SubgraphHarness<Client>> {
+  const server = testServerUrl();
+  const dbs = server ? await createDatabases(server, [service.name]) : undefined;
+  const db = await openDatabase({ service: service.name, url: dbs?.urls[service.name], migrationsDir: service.migrationsDir });
+  const client = service.createClient(db.adapter);
+  if (opts.seed ?? true) await service.seed(client, () => undefined);
+  const definition = service.definition(client);
+  const apollo = createSubgraphApollo(definition);
+  await apollo.start();
+  return {
+    client,
+    execute: async (query, variables) => {
+      const res = await apollo.executeOperation({ query, variables }, { contextValue: await definition.context() });
+      if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
+      return res.body.singleResult as never;
+    },
+    stop: async () => {
+      await apollo.stop();
+      await client.$disconnect();
+      await db.close();
+      await dbs?.drop();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger, startService, type RunningServer, type SubgraphService } from '@maillage/kit';
+import { createDatabases, testServerUrl } from './databases';
+
+type AnyService = SubgraphService<any, object>;
+
+export interface GraphQLResponse<D = Record<string, any>> {
+  status: number;
+  data?: D | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  headers: Headers;
+}
+
+export interface Harness {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  /** Each subgraph's database client, for tests that arrange data beneath the API. */
+  clients: Record<string, any>;
+  /** Stops one subgraph (its server and database connection), as a crash would. */
+  stopSubgraph(name: string): Promise<void>;
+  /** Starts a stopped subgraph again on the same port and database. */
+  restartSubgraph(name: string): Promise<void>;
+  /** POSTs an operation to the gateway and returns status, data, errors. */
+  query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResponse<D>>;
+  stop(): Promise<void>;
+}
+
+export type StartGateway = (opts: {
+  port: number;
+  host: string;
+  supergraphSdl: string;
+  subgraphUrls: Record<string, string>;
+  log?: (msg: string) => void;
+  logger?: ReturnType<typeof createLogger>;
+}) => Promise<RunningServer>;
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+
+/** POSTs a GraphQL operation as JSON. */
+export async function postGraphQL<D>(url: string, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResponse<D>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    body: JSON.stringify({ query, variables, operationName }),
+  });
+  const body = (await res.json()) as { data?: D; errors?: GraphQLResponse['errors'] };
+  return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+}
+
+/**
+ * Starts every subgraph on port 0 with its own fresh, seeded database (PostgreSQL when a server is
+ * configured, in-memory PGlite otherwise) and a real gateway over HTTP in front of them.
+ */
+export async function startSupergraph(
+  services: AnyService[],
+  startGateway: StartGateway,
+  opts: {
+    quiet?: boolean;
+    logger?: (service: string) => ReturnType<typeof createLogger>;
+    /** Embedded databases on disk (temporary folders) rather than in memory, so a restarted subgraph finds its data. */
+    persistent?: boolean;
+  } = {},
+): Promise<Harness> {
+  const loggerFor = opts.logger ?? ((service: string) => createLogger(service, opts.quiet === false ? 'info' : 'silent'));
+  const log = opts.quiet === false ? undefined : () => undefined;
+  const server = testServerUrl();
+  const dbs = server ? await createDatabases(server, services.map((s) => s.name)) : undefined;
+  const clients: Record<string, unknown> = {};
+  const byName = new Map<string, { service: AnyService; server: RunningServer | null; port: number; pgliteDir?: string }>();
+  const pgliteDirFor = (name: string) => (!dbs && opts.persistent ? mkdtempSync(path.join(tmpdir(), `maillage-${name}-`)) : undefined);
+  try {
+    // One at a time: on PGlite each start is CPU-bound, and this machine has two cores.
+    for (const service of services) {
+      const pgliteDir = pgliteDirFor(service.name);
+      const started = await startService(service, { port: 0, host: '127.0.0.1', databaseUrl: dbs?.urls[service.name], pgliteDir, seed: true, log, logger: loggerFor(service.name) });
+      clients[service.name] = started.client;
+      byName.set(service.name, { service, server: started, port: started.port, pgliteDir });
+    }
+    const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${byName.get(s.name)!.port}/graphql`]));
+    const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl, subgraphUrls, log, logger: loggerFor('gateway') });
+    const stopSubgraph = async (name: string) => {
+      const entry = byName.get(name)!;
+      await entry.server?.stop();
+      entry.server = null;
+    };
+    return {
+      stopSubgraph,
+      restartSubgraph: async (name) => {
+        const entry = byName.get(name)!;
+        if (entry.server) return;
+        entry.server = await startService(entry.service, {
+          port: entry.port,
+          host: '127.0.0.1',
+          databaseUrl: dbs?.urls[name],
+          pgliteDir: entry.pgliteDir,
+          seed: !dbs && !entry.pgliteDir,
+          log,
+          logger: loggerFor(name),
+        });
+        clients[name] = (entry.server as RunningServer & { client: unknown }).client;
+      },
+      gatewayUrl: gateway.url,
+      subgraphUrls,
+      clients,
+      query: (q, v, op) => postGraphQL(gateway.url, q, v, op),
+      stop: async () => {
+        await gateway.stop();
+        for (const name of byName.keys()) await stopSubgraph(name);
+        await dbs?.drop();
+      },
+    };
+  } catch (err) {
+    for (const e of byName.values()) await e.server?.stop().catch(() => undefined);
+    await dbs?.drop();
+    throw err;
+  }
+}

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { networkService, type NetworkDb } from '@maillage/networks';
+import { PrismaClient } from './generated/prisma/client';
+
+
+/** The clubs subgraph: shared network behaviour (@maillage/networks) over its own database. */
+export const service = networkService<NetworkDb & PrismaClient>({
+  names: { type: 'Club', kind: 'CLUB', field: 'club', plural: 'clubs', idPrefix: 'cb' },
+  defaultPort: 4005,
+  packageDir: path.join(__dirname, '..'),
+  // The generated client has the models NetworkDb describes, with this subgraph's enums.
+  createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
+});
+
+export const { typeDefs, resolvers } = service;

@@ -1,0 +1,16 @@
+import path from 'node:path';
+import { networkService, type NetworkDb } from '@maillage/networks';
+import { PrismaClient } from './generated/prisma/client';
+import { Council } from './resolvers/Council';
+
+/** The councils subgraph: shared network behaviour (@maillage/networks) over its own database. */
+export const service = networkService<NetworkDb & PrismaClient>({
+  names: { type: 'Council', kind: 'COUNCIL', field: 'council', plural: 'councils', idPrefix: 'co' },
+  defaultPort: 4004,
+  packageDir: path.join(__dirname, '..'),
+  // The generated client has the models NetworkDb describes, with this subgraph's enums.
+  createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
+  extraResolvers: { Council },
+});
+
+export const { typeDefs, resolvers } = service;

@@ -1,0 +1,45 @@
+import type { NetworkDb } from '@maillage/networks';
+import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
+import { service } from '../src/server';
+
+let s: SubgraphHarness<NetworkDb>;
+beforeAll(async () => {
+  s = await startSubgraphAlone(service);
+}, 120_000);
+afterAll(async () => s?.stop());
+
+test('_entities resolves Council by id: strategy axes, roadmap and the think tank before it', async () => {
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Council { name startDate memberCount strategyAxes roadmap { startYear endYear } predecessor { name startDate endDate active } } } }`,
+    { r: [{ __typename: 'Council', id: 'co-cmip' }] },
+  );
+  expect(res.errors).toBeUndefined();
+  const cmip = res.data!._entities[0];
+  expect(cmip).toMatchObject({
+    name: "Conseil Métropolitain de l'Industrie Positive",
+    startDate: '2019-10-01',
+    memberCount: 17,
+    roadmap: { startYear: 2020, endYear: 2040 },
+    predecessor: { name: 'Think Tank Industrie', startDate: '2019-02-01', endDate: '2019-07-31', active: false },
+  });
+  expect(cmip.strategyAxes[0]).toBe("Changer l'image de notre industrie en valorisant le made in Montpellier");
+});
+
+test('_entities resolves CouncilInitiative: the first session', async () => {
+  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on CouncilInitiative { name startDate venue dateNote parties { totalCount } } } }`, {
+    r: [{ __typename: 'CouncilInitiative', id: 'co-i-cmip-premiere-session' }],
+  });
+  expect(res.data!._entities[0]).toMatchObject({ startDate: '2019-10-01', venue: 'Hôtel de la Métropole', parties: { totalCount: 17 } });
+});
+
+test('the Région Midi-Pyrénées convened 13 pôles et clusters; its body ended with the région', async () => {
+  const res = await s.execute(`{ council(id: "co-region-midi-pyrenees") { active reportedMemberCount { count } members(includeEnded: true, category: CONVENED_NETWORK) { totalCount } initiatives { totalCount } } }`);
+  expect(res.data!.council).toEqual({ active: false, reportedMemberCount: { count: 13 }, members: { totalCount: 4 }, initiatives: { totalCount: 4 } });
+});
+
+test('Territory extension: councils active in the Montpellier métropole', async () => {
+  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { councils { nodes { id } } all: councils(includeEnded: true) { totalCount } } } }`, {
+    r: [{ __typename: 'Territory', id: 'COM-34172' }],
+  });
+  expect(res.data!._entities).toEqual([{ councils: { nodes: [{ id: 'co-cmip' }] }, all: { totalCount: 2 } }]);
+});

@@ -1,0 +1,77 @@
+import DataLoader from 'dataloader';
+import { groupByKey } from '@maillage/kit';
+import type { Actor, PrismaClient, Role } from './generated/prisma/client';
+import type { ActorKind } from './generated/prisma/enums';
+
+/** One page of the actors located in a territory. */
+export interface ActorsInTerritoryKey {
+  territoryId: string;
+  kind: ActorKind | null;
+  offset: number;
+  limit: number;
+}
+
+export interface Context {
+  prisma: PrismaClient;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+/** One statement per batch for every hop to an actor or to roles, whatever the list length. */
+function createLoaders(prisma: PrismaClient) {
+  return {
+    actor: new DataLoader<string, Actor | null>(async (ids) => {
+      const rows = await prisma.actor.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((a) => [a.id, a]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    rolesByOrganisation: new DataLoader<string, Role[]>(async (ids) => {
+      const rows = await prisma.role.findMany({
+        where: { organisationId: { in: [...ids] } },
+        orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
+      });
+      return groupByKey(rows, (r) => r.organisationId, ids);
+    }),
+    /**
+     * Pages of actors for many territories in one statement: a window over the actors' `reach`
+     * gives each territory its own numbering and total.
+     */
+    actorsInTerritory: new DataLoader<ActorsInTerritoryKey, { total: number; ids: string[] }, string>(
+      async (keys) => {
+        const territoryIds = [...new Set(keys.map((k) => k.territoryId))];
+        const kinds = [...new Set(keys.map((k) => k.kind))];
+        const kindFilter = kinds.includes(null) ? null : (kinds as string[]);
+        const maxEnd = Math.max(...keys.map((k) => k.offset + k.limit));
+        const rows = await prisma.$queryRaw<{ territory: string; kind: string; id: string; rn: bigint; total: bigint; kind_rn: bigint; kind_total: bigint }[]>`
+          SELECT * FROM (
+            SELECT t AS territory, a.kind::text AS kind, a.id,
+              row_number() OVER (PARTITION BY t ORDER BY a.search_name, a.id) AS rn,
+              count(*) OVER (PARTITION BY t) AS total,
+              row_number() OVER (PARTITION BY t, a.kind ORDER BY a.search_name, a.id) AS kind_rn,
+              count(*) OVER (PARTITION BY t, a.kind) AS kind_total
+            FROM actor a CROSS JOIN LATERAL unnest(a.reach) AS t
+            WHERE t = ANY(${territoryIds}) AND (${kindFilter}::text[] IS NULL OR a.kind::text = ANY(${kindFilter}::text[]))
+          ) ranked
+          WHERE rn <= ${maxEnd} OR kind_rn <= ${maxEnd}`;
+        return keys.map((k) => {
+          const mine = rows.filter((r) => r.territory === k.territoryId && (!k.kind || r.kind === k.kind));
+          const position = (r: (typeof rows)[number]) => Number(k.kind ? r.kind_rn : r.rn);
+          const page = mine.filter((r) => position(r) > k.offset && position(r) <= k.offset + k.limit).sort((a, b) => position(a) - position(b));
+          const total = mine.length ? Number(k.kind ? mine[0].kind_total : mine[0].total) : 0;
+          return { total, ids: page.map((r) => r.id) };
+        });
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
+    rolesByPerson: new DataLoader<string, Role[]>(async (ids) => {
+      const rows = await prisma.role.findMany({
+        where: { personId: { in: [...ids] } },
+        orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
+      });
+      return groupByKey(rows, (r) => r.personId, ids);
+    }),
+  };
+}
+
+export function createContext(prisma: PrismaClient): Context {
+  return { prisma, loaders: createLoaders(prisma) };
+}

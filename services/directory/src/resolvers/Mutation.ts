@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { assertDateRange, ErrorCode, onceForKey, retryOnKeyRace, userError } from '@maillage/kit';
+import type { Context } from '../context';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { ActorKind } from '../generated/prisma/enums';
+import { actorColumns, type ActorFields } from '../validation';
+
+type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+/** Refuses an identifier another actor already has, naming the field, before anything is written. */
+async function assertIdentifiersFree(tx: Tx, data: Record<string, unknown>, selfId?: string) {
+  for (const field of ['siren', 'siret', 'rna'] as const) {
+    const value = data[field] as string | null | undefined;
+    if (!value) continue;
+    const other = await tx.actor.findFirst({
+      where: { [field]: value, ...(selfId ? { NOT: { id: selfId } } : {}) },
+      select: { id: true, name: true },
+    });
+    if (other) throw userError(ErrorCode.DUPLICATE_IDENTIFIER, `${field} ${value} already belongs to ${other.name} (${other.id})`, field);
+  }
+}
+
+export const Mutation = {
+  createActor: async (
+    _: unknown,
+    { input, idempotencyKey }: { input: ActorFields & { kind: ActorKind; name: string }; idempotencyKey?: string | null },
+    { prisma }: Context,
+  ) => {
+    const data = actorColumns(input);
+    return retryOnKeyRace(() =>
+      prisma.$transaction((tx) =>
+        onceForKey(
+          tx,
+          { key: idempotencyKey, operation: 'createActor', input },
+          async () => {
+            await assertIdentifiersFree(tx, data);
+            return tx.actor.create({ data: { id: `act-${randomUUID()}`, ...data } as Prisma.ActorCreateInput });
+          },
+          (id) => tx.actor.findUnique({ where: { id } }),
+        ),
+      ),
+    );
+  },
+  updateActor: async (_: unknown, { id, input }: { id: string; input: ActorFields }, { prisma }: Context) =>
+    prisma.$transaction(async (tx) => {
+      const current = await tx.actor.findUnique({ where: { id } });
+      if (!current) throw userError(ErrorCode.NOT_FOUND, `No actor ${id}`, 'id');
+      const data = actorColumns(input, current);
+      await assertIdentifiersFree(tx, data, id);
+      return tx.actor.update({ where: { id }, data });
+    }),
+  addRole: async (
+    _: unknown,
+    {
+      input,
+      idempotencyKey,
+    }: {
+      input: {
+        personId: string;
+        organisationId: string;
+        title: string;
+        startDate?: Date | null;
+        endDate?: Date | null;
+        sources?: string[] | null;
+      };
+      idempotencyKey?: string | null;
+    },
+    { prisma }: Context,
+  ) => {
+    const title = input.title.trim();
+    if (!title || title.length > 200) throw userError(ErrorCode.BAD_USER_INPUT, 'title must be 1 to 200 characters', 'title');
+    assertDateRange(input.startDate, input.endDate);
+    return retryOnKeyRace(() =>
+      prisma.$transaction((tx) =>
+        onceForKey(
+          tx,
+          { key: idempotencyKey, operation: 'addRole', input },
+          async () => {
+            const [person, organisation] = await Promise.all([
+              tx.actor.findUnique({ where: { id: input.personId } }),
+              tx.actor.findUnique({ where: { id: input.organisationId } }),
+            ]);
+            if (!person || person.kind !== 'PERSON') throw userError(ErrorCode.UNKNOWN_ACTOR, `No person ${input.personId}`, 'personId');
+            if (!organisation || organisation.kind === 'PERSON')
+              throw userError(ErrorCode.UNKNOWN_ACTOR, `No organisation ${input.organisationId}`, 'organisationId');
+            return tx.role.create({
+              data: {
+                id: `role-${randomUUID()}`,
+                personId: person.id,
+                organisationId: organisation.id,
+                title,
+                startDate: input.startDate ?? null,
+                endDate: input.endDate ?? null,
+                sources: input.sources ?? [],
+              },
+            });
+          },
+          (id) => tx.role.findUnique({ where: { id } }),
+        ),
+      ),
+    );
+  },
+  endRole: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { prisma }: Context) =>
+    prisma.$transaction(async (tx) => {
+      const role = await tx.role.findUnique({ where: { id } });
+      if (!role) throw userError(ErrorCode.NOT_FOUND, `No role ${id}`, 'id');
+      if (role.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
+      assertDateRange(role.startDate, endDate);
+      return tx.role.update({ where: { id }, data: { endDate } });
+    }),
+};

@@ -1,0 +1,46 @@
+import { connection, toPage, type PageArgs } from '@maillage/kit';
+import { checkSiren, getTerritory, listTerritories, nafSections, normaliseText, type TerritoryLevel } from '@maillage/reference';
+import type { Context } from '../context';
+import type { Prisma } from '../generated/prisma/client';
+import type { ActorKind } from '../generated/prisma/enums';
+
+export interface ActorsArgs extends PageArgs {
+  search?: string | null;
+  kind?: ActorKind | null;
+  territoryId?: string | null;
+}
+
+export const Query = {
+  actor: (_: unknown, { id }: { id: string }, { loaders }: Context) => loaders.actor.load(id),
+  actorBySiren: async (_: unknown, { siren }: { siren: string }, { prisma }: Context) => {
+    const check = checkSiren(siren);
+    // An invalid SIREN cannot belong to anyone: answer null rather than run a query.
+    return check.valid ? prisma.actor.findUnique({ where: { siren: check.value } }) : null;
+  },
+  actors: async (_: unknown, args: ActorsArgs, { prisma }: Context) => {
+    const page = toPage(args);
+    const where: Prisma.ActorWhereInput = {};
+    if (args.search?.trim()) where.searchName = { contains: normaliseText(args.search) };
+    if (args.kind) where.kind = args.kind;
+    if (args.territoryId) where.reach = { has: args.territoryId };
+    const [items, total] = await Promise.all([
+      prisma.actor.findMany({ where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+      prisma.actor.count({ where }),
+    ]);
+    return connection(items, total, page);
+  },
+  territory: (_: unknown, { id }: { id: string }) => getTerritory(id) ?? null,
+  territories: (_: unknown, args: PageArgs & { level?: TerritoryLevel | null; withinId?: string | null; search?: string | null }) => {
+    const page = toPage(args);
+    const { total, items } = listTerritories({
+      level: args.level ?? undefined,
+      withinId: args.withinId ?? undefined,
+      search: args.search ?? undefined,
+      offset: page.offset,
+      limit: page.limit,
+    });
+    return connection(items, total, page);
+  },
+  nafSections: () => nafSections,
+};
+

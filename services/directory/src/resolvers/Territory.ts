@@ -1,0 +1,22 @@
+import { connection, toPage, type PageArgs } from '@maillage/kit';
+import { ancestorsOf, getTerritory, type TerritoryRecord } from '@maillage/reference';
+import type { Context } from '../context';
+import type { ActorKind } from '../generated/prisma/enums';
+
+const byId = (id: string | null | undefined) => (id ? (getTerritory(id) ?? null) : null);
+
+export const Territory = {
+  // Territories are reference data held in memory: no database hop, hence no loader.
+  __resolveReference: (ref: { id: string }) => byId(ref.id),
+  region: (t: TerritoryRecord) => (t.level === 'REGION' ? t : byId(t.regionId)),
+  departement: (t: TerritoryRecord) => (t.level === 'DEPARTEMENT' ? t : byId(t.departementId)),
+  epci: (t: TerritoryRecord) => (t.level === 'EPCI' ? t : byId(t.epciId)),
+  postalCodes: (t: TerritoryRecord) => t.postalCodes ?? [],
+  ancestors: (t: TerritoryRecord) => ancestorsOf(t.id),
+  actors: async (t: TerritoryRecord, args: PageArgs & { kind?: ActorKind | null }, { loaders }: Context) => {
+    const page = toPage(args);
+    const { total, ids } = await loaders.actorsInTerritory.load({ territoryId: t.id, kind: args.kind ?? null, ...page });
+    const actors = await loaders.actor.loadMany(ids);
+    return connection(actors, total, page);
+  },
+};

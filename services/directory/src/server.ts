@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { DateScalar, DateTimeScalar, loadSchema, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
+import { createContext, type Context } from './context';
+import { PrismaClient } from './generated/prisma/client';
+import { Actor } from './resolvers/Actor';
+import { Mutation } from './resolvers/Mutation';
+import { Chamber, Club, Cluster, Council, TerritoryMembers } from './resolvers/NetworkMembers';
+import { Query } from './resolvers/Query';
+import { Role } from './resolvers/Role';
+import { Territory } from './resolvers/Territory';
+import { seed } from './seed';
+
+export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
+
+export const resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Actor,
+  Role,
+  Territory,
+  TerritoryMembers,
+  Chamber,
+  Cluster,
+  Council,
+  Club,
+};
+
+export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> {
+  return {
+    name: 'directory',
+    typeDefs,
+    resolvers: resolvers as never,
+    context: () => createContext(prisma),
+    ready: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+  };
+}
+
+export const service: SubgraphService<PrismaClient, Context> = {
+  name: 'directory',
+  defaultPort: 4001,
+  migrationsDir: path.join(__dirname, '../prisma/migrations'),
+  seedDir: path.join(__dirname, '../seed'),
+  createClient: (adapter) => new PrismaClient({ adapter }),
+  definition: createServer,
+  seed,
+};

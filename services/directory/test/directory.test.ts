@@ -1,0 +1,97 @@
+import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
+import type { PrismaClient } from '../src/generated/prisma/client';
+import { service } from '../src/server';
+
+let s: SubgraphHarness<PrismaClient>;
+beforeAll(async () => {
+  s = await startSubgraphAlone(service);
+}, 120_000);
+afterAll(async () => s?.stop());
+
+test('_entities resolves Actor by id', async () => {
+  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { id name siren commune { id } } } }`, {
+    r: [{ __typename: 'Actor', id: 'act-main-gauche' }, { __typename: 'Actor', id: 'act-unknown' }],
+  });
+  expect(res.errors).toBeUndefined();
+  expect(res.data!._entities).toEqual([{ id: 'act-main-gauche', name: 'Main Gauche', siren: null, commune: { id: 'COM-34172' } }, null]);
+});
+
+test('_entities resolves Territory by id, with its roll-up', async () => {
+  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name level epci { id } departement { id } region { id name } } } }`, {
+    r: [{ __typename: 'Territory', id: 'COM-12145' }],
+  });
+  expect(res.data!._entities).toEqual([
+    { id: 'COM-12145', name: 'Millau', level: 'COMMUNE', epci: { id: 'EPCI-241200567' }, departement: { id: 'DEP-12' }, region: { id: 'REG-76', name: 'Occitanie' } },
+  ]);
+});
+
+test('_entities groups a network’s members by département (@requires memberActorIds)', async () => {
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Club { membersByTerritory { territory { id } count actors { name } } } } }`,
+    { r: [{ __typename: 'Club', id: 'cb-x', memberActorIds: ['act-main-gauche', 'act-cci-herault', 'act-club-entrepreneurs-millavois', 'act-seclab', 'act-missing'] }] },
+  );
+  expect(res.errors).toBeUndefined();
+  expect(res.data!._entities[0].membersByTerritory).toEqual([
+    { territory: { id: 'DEP-34' }, count: 2, actors: [{ name: 'CCI Hérault' }, { name: 'Main Gauche' }] },
+    { territory: { id: 'DEP-12' }, count: 1, actors: [{ name: 'Club des Entrepreneurs Millavois' }] },
+    { territory: null, count: 1, actors: [{ name: 'Seclab' }] },
+  ]);
+});
+
+test('search is insensitive to accents and case, and paginates with totalCount', async () => {
+  const first = await s.execute(`{ actors(search: "METROPOLE", first: 1) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }`);
+  expect(first.data!.actors.totalCount).toBe(3);
+  expect(first.data!.actors.pageInfo.hasNextPage).toBe(true);
+  const next = await s.execute(`query($a: String) { actors(search: "METROPOLE", first: 5, after: $a) { nodes { name } pageInfo { hasNextPage } } }`, {
+    a: first.data!.actors.pageInfo.endCursor,
+  });
+  expect([first.data!.actors.nodes[0].name, ...next.data!.actors.nodes.map((n: { name: string }) => n.name)]).toEqual([
+    'CCI Grand Nancy Métropole Meurthe-et-Moselle',
+    "Métropole d'Aix-Marseille-Provence",
+    'Montpellier Méditerranée Métropole',
+  ]);
+  expect(next.data!.actors.pageInfo.hasNextPage).toBe(false);
+});
+
+test('actors in a territory include those of every commune below it', async () => {
+  const res = await s.execute(`{ territory(id: "DEP-34") { actors(first: 100) { totalCount nodes { name } } } }`);
+  expect(res.data!.territory.actors.nodes.map((n: { name: string }) => n.name)).toEqual([
+    'BIC de Montpellier',
+    'CCI Hérault',
+    'CMA Hérault',
+    'Main Gauche',
+    'Montpellier Méditerranée Métropole',
+  ]);
+});
+
+test('a page larger than 100 is refused', async () => {
+  const res = await s.execute(`{ actors(first: 1000) { totalCount } }`);
+  expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+});
+
+test('seeding twice changes nothing', async () => {
+  const before = await s.client.actor.count();
+  await service.seed(s.client, () => undefined);
+  expect(await s.client.actor.count()).toBe(before);
+});
+
+test('a seeded SIREN that fails its checksum would be refused', async () => {
+  const res = await s.execute(`{ a: actorBySiren(siren: "243400017") { name } b: actorBySiren(siren: "243400018") { name } }`);
+  expect(res.data).toEqual({ a: { name: 'Montpellier Méditerranée Métropole' }, b: null });
+});
+
+test('actors of several territories are paged in one batch, each with its own total', async () => {
+  const res = await s.execute(`{
+    a: territory(id: "DEP-34") { actors(first: 2) { totalCount nodes { name } pageInfo { hasNextPage } } }
+    b: territory(id: "COM-12145") { actors(first: 5) { totalCount nodes { name } } }
+    c: territory(id: "REG-76") { actors(first: 1, kind: CONSULAR_CHAMBER) { totalCount nodes { name } } }
+    d: territory(id: "DEP-34") { actors(first: 2, after: "${Buffer.from('o:1').toString('base64url')}") { nodes { name } } }
+  }`);
+  expect(res.errors).toBeUndefined();
+  expect(res.data).toEqual({
+    a: { actors: { totalCount: 5, nodes: [{ name: 'BIC de Montpellier' }, { name: 'CCI Hérault' }], pageInfo: { hasNextPage: true } } },
+    b: { actors: { totalCount: 2, nodes: [{ name: 'Club des Entrepreneurs Millavois' }, { name: 'Sésame - Nevoweb' }] } },
+    c: { actors: { totalCount: 2, nodes: [{ name: 'CCI Hérault' }] } },
+    d: { actors: { nodes: [{ name: 'CMA Hérault' }, { name: 'Main Gauche' }] } },
+  });
+});
