@@ -1,0 +1,62 @@
+/**
+ * What the synergy measures read: a flat copy of the regional graph as the other subgraphs publish
+ * it. Networks, memberships and initiatives come from the four network subgraphs, actors from the
+ * directory; nothing here is a fact of its own.
+ */
+export type NetworkKind = 'CHAMBER' | 'CLUSTER' | 'COUNCIL' | 'CLUB';
+
+export const networkTypeName: Record<NetworkKind, string> = { CHAMBER: 'Chamber', CLUSTER: 'Cluster', COUNCIL: 'Council', CLUB: 'Club' };
+
+export interface SnapshotActor {
+  id: string;
+  name: string;
+  kind: string;
+  /** NAF code `NN.NNL`; its first two digits are the division the sector profiles count. */
+  nafCode?: string | null;
+  communeId?: string | null;
+  /** INSEE company category (PME, ETI, GE). */
+  category?: string | null;
+  /** INSEE headcount band code. */
+  headcountBand?: string | null;
+}
+
+export interface SnapshotNetwork {
+  id: string;
+  kind: NetworkKind;
+  name: string;
+  /** Territories the network declares it covers. */
+  scope: string[];
+  /** The organisation behind the network, in the directory. */
+  actorId?: string | null;
+}
+
+export interface SnapshotMembership {
+  networkId: string;
+  actorId: string;
+  /** ISO dates; null start means "since before we know", null end "still a member". */
+  startDate?: string | null;
+  endDate?: string | null;
+}
+
+export interface SnapshotInitiative {
+  id: string;
+  name: string;
+  /** The network that leads it. */
+  organiserId: string;
+  /** Networks of any kind organising it with the lead. */
+  coOrganiserIds: string[];
+  /** Actors taking part as partners or participants. */
+  partyActorIds: string[];
+  startDate?: string | null;
+  endDate?: string | null;
+  placeId?: string | null;
+}
+
+export interface RegionSnapshot {
+  actors: SnapshotActor[];
+  networks: SnapshotNetwork[];
+  memberships: SnapshotMembership[];
+  initiatives: SnapshotInitiative[];
+  /** When the snapshot was read, ISO instant. */
+  takenAt: string;
+}
