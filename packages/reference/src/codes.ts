@@ -17,6 +17,8 @@ export const nafDivisions: readonly NafDivision[] = naf.divisions;
 const sectionByCode = new Map(nafSections.map((s) => [s.code, s]));
 const divisionByCode = new Map(nafDivisions.map((d) => [d.code, d]));
 const subclasses = new Set<string>(naf.subclasses);
+/** Every NAF rév. 2 sous-classe code (`25.62A`), in code order. */
+export const nafSubclasses: readonly string[] = naf.subclasses;
 
 export const nafSection = (code: string): NafSection | undefined => sectionByCode.get(code);
 export const nafDivision = (code: string): NafDivision | undefined => divisionByCode.get(code);
