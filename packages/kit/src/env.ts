@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_SIGNING_SECRET } from './auth';
 
 /**
  * Validates a service's environment once, at start, and fails with a message that names every
@@ -37,4 +38,27 @@ export function subgraphEnvShape(defaultPort: number) {
     PGLITE_DIR: z.string().min(1).optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   };
+}
+
+/**
+ * The secret the gateway signs forwarded requests with and every subgraph checks them with
+ * (HS256). Required in production; elsewhere a development default applies, with a warning.
+ */
+export function signingEnvShape() {
+  return {
+    /** Shared by the gateway and the subgraphs; 32 characters at least. @default a development secret, outside production only */
+    GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  };
+}
+
+/** The signing secret to use, refusing to start in production without a configured one. */
+export function signingSecret(
+  env: { GATEWAY_SIGNING_SECRET?: string; NODE_ENV?: string },
+  service: string,
+  warn: (msg: string) => void = (m) => console.warn(m),
+): string {
+  if (env.GATEWAY_SIGNING_SECRET) return env.GATEWAY_SIGNING_SECRET;
+  if (env.NODE_ENV === 'production') throw new Error(`${service}: invalid configuration\n  GATEWAY_SIGNING_SECRET: required in production`);
+  warn(`${service}: GATEWAY_SIGNING_SECRET is not set; using the development secret (never do this in production)`);
+  return DEV_SIGNING_SECRET;
 }

@@ -17,6 +17,23 @@ export const ErrorCode = {
   ALREADY_ENDED: 'ALREADY_ENDED',
   INVALID_CODE: 'INVALID_CODE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** No identity, or one that failed verification (forged, expired, revoked): HTTP 401 at the door. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** A known identity without the right to this field or write. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** A partner key used from an origin it does not list. */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /** A partner key asking for an operation not registered for it, or for a non-persisted one. */
+  OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Over a depth, alias, directive, token or cost limit of the caller's role. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The HTTP request itself is malformed (bad JSON, missing query, bad parameters). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -12,3 +12,5 @@ export * from './observability';
 export * from './idempotency';
 export * from './tracing';
 export * from './loaders';
+export * from './auth';
+export * from './authz';

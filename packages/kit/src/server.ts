@@ -4,20 +4,25 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type Logger } from './observability';
 import { traceRequests } from './tracing';
+import { DEV_SIGNING_SECRET, VIEWER_HEADER, verifyViewer, type Viewer } from './auth';
+import { buildSecuredSubgraphSchema } from './authz';
 
 export interface SubgraphDefinition<Ctx extends object> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<Ctx>;
-  /** Builds a fresh context (and its DataLoaders) for each request. */
-  context: () => Ctx | Promise<Ctx>;
+  /**
+   * Builds a fresh context (and its DataLoaders) for each request. The server adds `viewer` (the
+   * caller the gateway vouched for) to whatever this returns; it is also passed in, for contexts
+   * that need it while building.
+   */
+  context: (request: { viewer: Viewer }) => Ctx | Promise<Ctx>;
   /** Throws when the service cannot serve (database unreachable). */
   ready?: () => Promise<void>;
   log?: (msg: string) => void;
@@ -62,7 +67,8 @@ export function maskInternalErrors(log: (msg: string) => void, service = 'servic
 
 export function createSubgraphApollo<Ctx extends object>(def: SubgraphDefinition<Ctx>, plugins: ApolloServerPlugin<Ctx>[] = []) {
   return new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]),
+    // `@authenticated` and `@requiresScopes` in the SDL are enforced here, in the subgraph that owns the field.
+    schema: buildSecuredSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers }),
     includeStacktraceInErrorResponses: false,
     // The process entry point owns SIGTERM (runService): one handler, one orderly stop.
     stopOnTerminationSignals: false,
@@ -78,11 +84,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Serves a subgraph over HTTP: `/graphql`, `/health` (process up) and `/ready` (database reachable). */
+/**
+ * Serves a subgraph over HTTP: `/graphql`, `/health` (process up) and `/ready` (database reachable).
+ * `/graphql` answers only requests the gateway signed (see `signViewer`): anything else gets a 401,
+ * so going around the gateway gains nothing.
+ */
 export async function startSubgraph<Ctx extends object>(
   def: SubgraphDefinition<Ctx>,
-  listen: { port: number; host: string },
+  listen: { port: number; host: string; /** @default the development secret */ signingSecret?: string },
 ): Promise<RunningServer> {
+  const secret = listen.signingSecret ?? DEV_SIGNING_SECRET;
   const app = express();
   const httpServer = http.createServer(app);
   const logger = def.logger ?? createLogger(def.name);
@@ -108,7 +119,21 @@ export async function startSubgraph<Ctx extends object>(
     '/graphql',
     traceRequests(def.name),
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ ...(await def.context()), requestId: requestIdFrom(req.headers['x-request-id']) }) }),
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+      try {
+        res.locals.viewer = await verifyViewer(req.get(VIEWER_HEADER), secret, typeof query === 'string' ? query : '');
+        next();
+      } catch (err) {
+        res.status(401).json({ errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const viewer = res.locals.viewer as Viewer;
+        return { ...(await def.context({ viewer })), viewer, requestId: requestIdFrom(req.headers['x-request-id']) };
+      },
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

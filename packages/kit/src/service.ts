@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { z } from 'zod';
 import { openDatabase } from './db/connect';
-import { readEnv, subgraphEnvShape } from './env';
+import { readEnv, signingEnvShape, signingSecret, subgraphEnvShape } from './env';
 import { createLogger, type Logger } from './observability';
 import { initTracing } from './tracing';
 import { startSubgraph, type RunningServer, type SubgraphDefinition } from './server';
@@ -67,6 +67,8 @@ export interface ServiceOptions {
   /** Structured logger for the server's request lines. @default a pino logger at info level */
   logger?: Logger;
   log?: (msg: string) => void;
+  /** Checks the gateway's signature on each request. @default the development secret */
+  signingSecret?: string;
 }
 
 export interface StartedService<Client> extends RunningServer {
@@ -93,7 +95,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
     log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
-    const server = await startSubgraph({ ...service.definition(client), log, logger }, { port: opts.port, host: opts.host });
+    const server = await startSubgraph({ ...service.definition(client), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret });
     return {
       ...server,
       client,
@@ -114,6 +116,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
 export async function runService<Client extends ServiceClient, Ctx extends object>(service: SubgraphService<Client, Ctx>): Promise<void> {
   const env = readEnv(service.name, {
     ...subgraphEnvShape(service.defaultPort),
+    ...signingEnvShape(),
     /** Seed the database from the package's seed files at start. @default false */
     MAILLAGE_SEED: z.enum(['0', '1', 'true', 'false']).default('0'),
     /** pino level: fatal, error, warn, info, debug, trace or silent. @default info */
@@ -130,6 +133,7 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     databaseUrl: env.DATABASE_URL,
     pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
     seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
+    signingSecret: signingSecret(env, service.name, (m) => logger.warn(m)),
   });
   logger.info({ url: started.url }, `ready at ${started.url}`);
   let stopping = false;

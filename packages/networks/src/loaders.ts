@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { groupByKey } from '@maillage/kit';
+import { groupByKey, type Viewer } from '@maillage/kit';
 import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
 
@@ -65,4 +65,6 @@ export type NetworkLoaders = ReturnType<typeof createLoaders>;
 export interface NetworkContext {
   db: NetworkDb;
   loaders: NetworkLoaders;
+  /** Set by the kit's server from the gateway's signed header. */
+  viewer: Viewer;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertDateRange, ErrorCode, onceForKey, retryOnKeyRace, userError } from '@maillage/kit';
+import { assertDateRange, ErrorCode, onceForKey, requireNetworkEditor, retryOnKeyRace, userError } from '@maillage/kit';
 import { getTerritory } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
@@ -70,9 +70,10 @@ export function mutations(names: NetworkNames) {
     [`add${T}Membership`]: async (
       _: unknown,
       { input, idempotencyKey }: { input: MembershipInput & Record<string, unknown>; idempotencyKey?: string | null },
-      { db }: Ctx,
+      { db, viewer }: Ctx,
     ) => {
       const networkId = input[networkField] as string;
+      requireNetworkEditor(viewer, networkId);
       const actorId = reference(input.actorId, 'actorId');
       const role = text(input.role, 'role', 200);
       assertDateRange(input.startDate, input.endDate);
@@ -110,10 +111,11 @@ export function mutations(names: NetworkNames) {
         ),
       );
     },
-    [`end${T}Membership`]: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { db }: Ctx) =>
+    [`end${T}Membership`]: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { db, viewer }: Ctx) =>
       db.$transaction(async (tx) => {
         const m: MembershipRow | null = await tx.membership.findUnique({ where: { id } });
         if (!m) throw userError(ErrorCode.NOT_FOUND, `No membership ${id}`, 'id');
+        requireNetworkEditor(viewer, m.networkId);
         if (m.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
         assertDateRange(m.startDate, endDate);
         return tx.membership.update({ where: { id }, data: { endDate } });
@@ -121,9 +123,10 @@ export function mutations(names: NetworkNames) {
     [`create${T}Initiative`]: async (
       _: unknown,
       { input, idempotencyKey }: { input: InitiativeInput & Record<string, unknown>; idempotencyKey?: string | null },
-      { db }: Ctx,
+      { db, viewer }: Ctx,
     ) => {
       const networkId = input[networkField] as string;
+      requireNetworkEditor(viewer, networkId);
       const name = text(input.name, 'name', 300, true)!;
       assertDateRange(input.startDate, input.endDate);
       if (input.placeId && !getTerritory(input.placeId)) {
@@ -187,6 +190,13 @@ export function mutations(names: NetworkNames) {
           ),
         ),
       );
+    },
+    [`set${T}MemberListVisibility`]: async (_: unknown, { id, visibility }: { id: string; visibility: 'PUBLIC' | 'PRIVATE' }, { db, viewer }: Ctx) => {
+      requireNetworkEditor(viewer, id);
+      return db.$transaction(async (tx) => {
+        await requireNetwork(tx, id, names, 'id');
+        return tx.network.update({ where: { id }, data: { membersPublic: visibility === 'PUBLIC' } });
+      });
     },
   };
 }

@@ -1,8 +1,8 @@
-import { connection, sliceConnection, toPage, type PageArgs } from '@maillage/kit';
+import { connection, forbidden, sliceConnection, toPage, type PageArgs } from '@maillage/kit';
 import { normaliseText } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { capitalise, KIND_OF_TYPE, type NetworkNames } from './names';
-import { isActiveOn, type InitiativeRow, type LinkRow, type MembershipRow, type NetworkRow } from './rows';
+import { isActiveOn, mayReadMembers, type InitiativeRow, type LinkRow, type MembershipRow, type NetworkRow } from './rows';
 import { mutations } from './mutations';
 
 type Ctx = NetworkContext;
@@ -36,11 +36,15 @@ export function networkResolvers(names: NetworkNames) {
     reportedMemberCount: (n: NetworkRow) =>
       n.reportedMemberCount == null ? null : { count: n.reportedMemberCount, asOf: n.reportedMemberAsOf, note: n.reportedMemberNote },
     memberCount: async (n: NetworkRow, _: unknown, { loaders }: Ctx) => activeMemberIds(await loaders.membershipsByNetwork.load(n.id)).length,
-    members: async (n: NetworkRow, args: ListArgs & { category?: string | null }, { loaders }: Ctx) => {
+    memberListVisibility: (n: NetworkRow) => (n.membersPublic ? 'PUBLIC' : 'PRIVATE'),
+    members: async (n: NetworkRow, args: ListArgs & { category?: string | null }, { loaders, viewer }: Ctx) => {
+      if (!mayReadMembers(viewer, n)) throw forbidden(`The member list of ${n.id} is private: it needs the "analyst" scope or an editor of the network`);
       const rows = activeUnless(await loaders.membershipsByNetwork.load(n.id), args.includeEnded);
       return sliceConnection(args.category ? rows.filter((m) => m.category === args.category) : rows, args);
     },
-    memberActorIds: async (n: NetworkRow, _: unknown, { loaders }: Ctx) => activeMemberIds(await loaders.membershipsByNetwork.load(n.id)),
+    // A private list hands no ids to the directory: membersByTerritory then names no one.
+    memberActorIds: async (n: NetworkRow, _: unknown, { loaders, viewer }: Ctx) =>
+      mayReadMembers(viewer, n) ? activeMemberIds(await loaders.membershipsByNetwork.load(n.id)) : [],
     initiatives: async (n: NetworkRow, args: PageArgs & { status?: string | null }, { loaders }: Ctx) => {
       const rows = await loaders.initiativesByNetwork.load(n.id);
       return sliceConnection(args.status ? rows.filter((i) => i.status === args.status) : rows, args);
@@ -125,8 +129,14 @@ export function networkResolvers(names: NetworkNames) {
     Network: { __resolveType: (obj: { __typename?: string }) => obj.__typename ?? T },
     Actor: {
       __resolveReference: (ref: { id: string }) => ref,
-      [`${names.field}Memberships`]: async (a: { id: string }, args: ListArgs, { loaders }: Ctx) =>
-        sliceConnection(activeUnless(await loaders.membershipsByActor.load(a.id), args.includeEnded), args),
+      // Memberships of networks whose list the viewer may not read are left out, not shown as errors:
+      // the actor's other memberships stay readable.
+      [`${names.field}Memberships`]: async (a: { id: string }, args: ListArgs, { loaders, viewer }: Ctx) => {
+        const rows = activeUnless(await loaders.membershipsByActor.load(a.id), args.includeEnded);
+        const networks = await loaders.network.loadMany([...new Set(rows.map((m) => m.networkId))]);
+        const readable = new Set(networks.filter((n): n is NetworkRow => !!n && !(n instanceof Error) && mayReadMembers(viewer, n)).map((n) => n.id));
+        return sliceConnection(rows.filter((m) => readable.has(m.networkId)), args);
+      },
       [`${names.field}Initiatives`]: async (a: { id: string }, args: PageArgs, { loaders }: Ctx) => sliceConnection(await loaders.initiativesByActor.load(a.id), args),
       [`operated${P}`]: async (a: { id: string }, args: PageArgs, { loaders }: Ctx) => sliceConnection(await loaders.networksByActor.load(a.id), args),
     },

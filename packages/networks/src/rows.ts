@@ -1,3 +1,5 @@
+import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/kit';
+
 /**
  * Row shapes shared by the four network databases. Each subgraph's Prisma schema declares the same
  * models (Network, Membership, Initiative, InitiativeLink) with its own enums, so code written
@@ -22,6 +24,8 @@ export interface NetworkRow {
   reportedMemberNote: string | null;
   website: string | null;
   details: unknown;
+  /** False when the network keeps its member list private. */
+  membersPublic: boolean;
   sources: string[];
 }
 
@@ -82,3 +86,7 @@ export function isActiveOn(row: { startDate: Date | null; endDate: Date | null }
   const t = day.getTime();
   return (!row.startDate || row.startDate.getTime() <= t) && (!row.endDate || row.endDate.getTime() > t);
 }
+
+/** Who may read a network's member list: anyone when it is public; else its editors, analysts and admins. */
+export const mayReadMembers = (viewer: Viewer, network: Pick<NetworkRow, 'id' | 'membersPublic'>) =>
+  network.membersPublic || mayReadPrivate(viewer) || mayEditNetwork(viewer, network.id);

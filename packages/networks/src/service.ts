@@ -43,7 +43,7 @@ export function networkService<Client extends NetworkDb & SeedLedger & { $discon
       name: opts.names.plural,
       typeDefs,
       resolvers: resolvers as never,
-      context: () => ({ db: client, loaders: createLoaders(client, opts.names.type) }),
+      context: ({ viewer }) => ({ db: client, loaders: createLoaders(client, opts.names.type), viewer }),
       ready: async () => {
         await client.$queryRaw`SELECT 1`;
       },

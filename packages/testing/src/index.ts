@@ -2,3 +2,4 @@ export * from './databases';
 export * from './supergraph';
 export * from './subgraph';
 export * from './inprocess';
+export * from './roles';

@@ -1,10 +1,10 @@
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { openDatabase, type SubgraphService } from '@maillage/kit';
+import { ANONYMOUS, buildSecuredSubgraphSchema, openDatabase, type SubgraphService, type Viewer } from '@maillage/kit';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createDatabases, testServerUrl } from './databases';
+import { testViewer, type As } from './roles';
 
 /**
  * Runs a subgraph schema in the gateway's process with a fresh subgraph context (DataLoaders) for
@@ -13,16 +13,18 @@ import { createDatabases, testServerUrl } from './databases';
 class InProcessDataSource extends LocalGraphQLDataSource {
   constructor(
     schema: GraphQLSchema,
-    private readonly context: () => unknown,
+    private readonly context: (request: { viewer: Viewer }) => unknown,
   ) {
     super(schema);
   }
-  override async process({ request }: Parameters<LocalGraphQLDataSource['process']>[0]) {
+  override async process({ request, context }: Parameters<LocalGraphQLDataSource['process']>[0]) {
+    // The viewer travels from the gateway's request context, as the signed header does over HTTP.
+    const viewer = (context as { viewer?: Viewer }).viewer ?? ANONYMOUS;
     return execute({
       schema: this.schema,
       document: parse(request.query!),
       variableValues: request.variables,
-      contextValue: await this.context(),
+      contextValue: { ...((await this.context({ viewer })) as object), viewer },
     }) as never;
   }
 }
@@ -30,7 +32,8 @@ class InProcessDataSource extends LocalGraphQLDataSource {
 export interface InProcessSupergraph {
   /** Composition errors, if the subgraphs do not compose (then nothing else is started). */
   compositionErrors?: string[];
-  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  /** Runs an operation through the gateway as `opts.as` (a role or a viewer). @default as admin */
+  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: { as?: As }): Promise<{ data?: D | null; errors?: readonly any[] }>;
   stop(): Promise<void>;
 }
 
@@ -67,14 +70,14 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
     supergraphSdl: composed.supergraphSdl,
     buildService: ({ name }) => {
       const d = definitions.get(name)!;
-      return new InProcessDataSource(buildSubgraphSchema([{ typeDefs: d.typeDefs, resolvers: d.resolvers }]), d.context);
+      return new InProcessDataSource(buildSecuredSubgraphSchema({ typeDefs: d.typeDefs, resolvers: d.resolvers }), d.context);
     },
   });
   const apollo = new ApolloServer({ gateway, stopOnTerminationSignals: false });
   await apollo.start();
   return {
-    execute: async (query, variables) => {
-      const res = await apollo.executeOperation({ query, variables });
+    execute: async (query, variables, opts) => {
+      const res = await apollo.executeOperation({ query, variables }, { contextValue: { viewer: testViewer(opts?.as ?? 'admin') } });
       if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
       return res.body.singleResult as never;
     },

@@ -1,10 +1,14 @@
 import { createSubgraphApollo, openDatabase, type SeedLedger, type SubgraphService } from '@maillage/kit';
 import { createDatabases, testServerUrl } from './databases';
+import { testViewer, type As } from './roles';
 
 export interface SubgraphHarness<Client> {
   client: Client;
-  /** Runs an operation against the subgraph schema in-process (no HTTP), with a fresh context. */
-  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  /**
+   * Runs an operation against the subgraph schema in-process (no HTTP), with a fresh context, as
+   * `opts.as` (a role or a viewer). @default as admin: the trusted caller; pass a role to test authorization
+   */
+  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: { as?: As }): Promise<{ data?: D | null; errors?: readonly any[] }>;
   stop(): Promise<void>;
 }
 
@@ -26,8 +30,9 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
   await apollo.start();
   return {
     client,
-    execute: async (query, variables) => {
-      const res = await apollo.executeOperation({ query, variables }, { contextValue: await definition.context() });
+    execute: async (query, variables, opts) => {
+      const viewer = testViewer(opts?.as ?? 'admin');
+      const res = await apollo.executeOperation({ query, variables }, { contextValue: { ...(await definition.context({ viewer })), viewer } });
       if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
       return res.body.singleResult as never;
     },

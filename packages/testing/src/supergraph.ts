@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, startService, type RunningServer, type SubgraphService } from '@maillage/kit';
 import { createDatabases, testServerUrl } from './databases';
+import { testViewer, tokenFor, type As } from './roles';
+import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, type Role } from '@maillage/kit';
 
 type AnyService = SubgraphService<any, object>;
 
@@ -22,8 +24,13 @@ export interface Harness {
   stopSubgraph(name: string): Promise<void>;
   /** Starts a stopped subgraph again on the same port and database. */
   restartSubgraph(name: string): Promise<void>;
-  /** POSTs an operation to the gateway and returns status, data, errors. */
+  /** POSTs an operation to the gateway, anonymously, and returns status, data, errors. */
   query<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResponse<D>>;
+  /**
+   * The same, signed in as a role with a development token (`networks`: what an editor may edit).
+   * `h.as('admin').query(...)`, `h.as('editor', { networks: ['cb-reseau-1234'] }).query(...)`.
+   */
+  as(role: Exclude<Role, 'anonymous' | 'partner'>, opts?: { networks?: string[]; subject?: string }): { query: Harness['query']; token: () => Promise<string> };
   stop(): Promise<void>;
 }
 
@@ -39,14 +46,28 @@ export type StartGateway = (opts: {
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** POSTs a GraphQL operation as JSON. */
-export async function postGraphQL<D>(url: string, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResponse<D>> {
+export async function postGraphQL<D>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<D>> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables, operationName }),
   });
   const body = (await res.json()) as { data?: D; errors?: GraphQLResponse['errors'] };
   return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+}
+
+/**
+ * POSTs an operation straight to a subgraph, signed as the gateway signs what it forwards (with
+ * the development secret), as `as`. @default as admin
+ */
+export async function postAsGateway<D>(url: string, query: string, variables?: Record<string, unknown>, as: As = 'admin', secret = DEV_SIGNING_SECRET) {
+  return postGraphQL<D>(url, query, variables, undefined, { [VIEWER_HEADER]: await signViewer(testViewer(as), secret, query) });
 }
 
 /**
@@ -106,6 +127,10 @@ export async function startSupergraph(
       subgraphUrls,
       clients,
       query: (q, v, op) => postGraphQL(gateway.url, q, v, op),
+      as: (role, o) => {
+        const token = () => tokenFor(role, o);
+        return { token, query: async (q, v, op) => postGraphQL(gateway.url, q, v, op, { authorization: `Bearer ${await token()}` }) };
+      },
       stop: async () => {
         await gateway.stop();
         for (const name of byName.keys()) await stopSubgraph(name);

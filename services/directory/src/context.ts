@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { groupByKey } from '@maillage/kit';
+import { groupByKey, type Viewer } from '@maillage/kit';
 import type { Actor, PrismaClient, Role } from './generated/prisma/client';
 import type { ActorKind } from './generated/prisma/enums';
 
@@ -14,6 +14,8 @@ export interface ActorsInTerritoryKey {
 export interface Context {
   prisma: PrismaClient;
   loaders: ReturnType<typeof createLoaders>;
+  /** Who is asking, as the gateway signed it (the kit's server sets it). */
+  viewer: Viewer;
 }
 
 /** One statement per batch for every hop to an actor or to roles, whatever the list length. */
@@ -72,6 +74,6 @@ function createLoaders(prisma: PrismaClient) {
   };
 }
 
-export function createContext(prisma: PrismaClient): Context {
-  return { prisma, loaders: createLoaders(prisma) };
+export function createContext(prisma: PrismaClient, viewer: Viewer): Context {
+  return { prisma, loaders: createLoaders(prisma), viewer };
 }

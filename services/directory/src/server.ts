@@ -4,6 +4,7 @@ import { createContext, type Context } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { Actor } from './resolvers/Actor';
 import { Mutation } from './resolvers/Mutation';
+import { PartnerKey, partnerKeyMutations, partnerKeyQueries } from './resolvers/PartnerKey';
 import { Chamber, Club, Cluster, Council, TerritoryMembers } from './resolvers/NetworkMembers';
 import { Query } from './resolvers/Query';
 import { Role } from './resolvers/Role';
@@ -15,8 +16,9 @@ export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
 export const resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query,
-  Mutation,
+  Query: { ...Query, ...partnerKeyQueries },
+  Mutation: { ...Mutation, ...partnerKeyMutations },
+  PartnerKey,
   Actor,
   Role,
   Territory,
@@ -32,7 +34,7 @@ export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> 
     name: 'directory',
     typeDefs,
     resolvers: resolvers as never,
-    context: () => createContext(prisma),
+    context: ({ viewer }) => createContext(prisma, viewer),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },

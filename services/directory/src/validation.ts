@@ -26,6 +26,8 @@ export interface ActorFields {
   category?: CompanyCategory | null;
   communeCode?: string | null;
   website?: string | null;
+  email?: string | null;
+  phone?: string | null;
   foundedOn?: Date | null;
   closedOn?: Date | null;
   sources?: string[] | null;
@@ -107,6 +109,16 @@ export function actorColumns(input: ActorFields, current?: { siren: string | nul
     const w = text(input.website, 'website', 500);
     if (w && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(w)) throw userError(ErrorCode.BAD_USER_INPUT, 'website must be an http(s) URL', 'website');
     data.website = w;
+  }
+  if (has(input, 'email')) {
+    const e = text(input.email, 'email', 254);
+    if (e && !/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/.test(e)) throw userError(ErrorCode.BAD_USER_INPUT, 'email is not an email address', 'email');
+    data.email = e;
+  }
+  if (has(input, 'phone')) {
+    const ph = text(input.phone, 'phone', 30);
+    if (ph && !/^\+?[0-9 .()-]{6,30}$/.test(ph)) throw userError(ErrorCode.BAD_USER_INPUT, 'phone may hold digits, spaces and + . - ( ) only', 'phone');
+    data.phone = ph;
   }
   if (has(input, 'foundedOn')) data.foundedOn = input.foundedOn ?? null;
   if (has(input, 'closedOn')) data.closedOn = input.closedOn ?? null;

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDatabases, postGraphQL, testServerUrl } from '@maillage/testing';
+import { createDatabases, postAsGateway, testServerUrl } from '@maillage/testing';
 
 // A write the API acknowledged is never lost: kill the subgraph process (SIGKILL, no shutdown)
 // right after acknowledged creates, start it again on the same database, and find every one.
@@ -40,7 +40,7 @@ test('acknowledged creates survive a SIGKILL', async () => {
   try {
     const acknowledged: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const res = await postGraphQL<any>(url, `mutation($n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "12145" }) { id } }`, { n: `Durable ${i}` });
+      const res = await postAsGateway<any>(url, `mutation($n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "12145" }) { id } }`, { n: `Durable ${i}` });
       if (res.data?.createActor?.id) acknowledged.push(res.data.createActor.id);
     }
     expect(acknowledged).toHaveLength(25);
@@ -48,7 +48,7 @@ test('acknowledged creates survive a SIGKILL', async () => {
     await killed(child);
 
     child = await start(env);
-    const res = await postGraphQL<any>(url, `{ actors(search: "durable", first: 100) { totalCount nodes { id } } }`);
+    const res = await postAsGateway<any>(url, `{ actors(search: "durable", first: 100) { totalCount nodes { id } } }`);
     expect(res.data!.actors.totalCount).toBe(25);
     expect(res.data!.actors.nodes.map((n: { id: string }) => n.id).sort()).toEqual(acknowledged.sort());
   } finally {

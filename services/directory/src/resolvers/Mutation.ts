@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertDateRange, ErrorCode, onceForKey, retryOnKeyRace, userError } from '@maillage/kit';
+import { assertDateRange, ErrorCode, forbidden, onceForKey, retryOnKeyRace, userError, type Viewer } from '@maillage/kit';
 import type { Context } from '../context';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ActorKind } from '../generated/prisma/enums';
@@ -20,13 +20,19 @@ async function assertIdentifiersFree(tx: Tx, data: Record<string, unknown>, self
   }
 }
 
+/** Admins change any actor; an editor changes the actors it created (its token's subject). */
+function requireActorEditor(viewer: Viewer, actor: { id: string; createdBy: string | null }) {
+  if (viewer.role === 'admin') return;
+  if (!viewer.subject || actor.createdBy !== viewer.subject) throw forbidden(`You may change only the actors you created, not ${actor.id}`);
+}
+
 export const Mutation = {
   createActor: async (
     _: unknown,
     { input, idempotencyKey }: { input: ActorFields & { kind: ActorKind; name: string }; idempotencyKey?: string | null },
-    { prisma }: Context,
+    { prisma, viewer }: Context,
   ) => {
-    const data = actorColumns(input);
+    const data = { ...actorColumns(input), createdBy: viewer.subject ?? null };
     return retryOnKeyRace(() =>
       prisma.$transaction((tx) =>
         onceForKey(
@@ -41,10 +47,11 @@ export const Mutation = {
       ),
     );
   },
-  updateActor: async (_: unknown, { id, input }: { id: string; input: ActorFields }, { prisma }: Context) =>
+  updateActor: async (_: unknown, { id, input }: { id: string; input: ActorFields }, { prisma, viewer }: Context) =>
     prisma.$transaction(async (tx) => {
       const current = await tx.actor.findUnique({ where: { id } });
       if (!current) throw userError(ErrorCode.NOT_FOUND, `No actor ${id}`, 'id');
+      requireActorEditor(viewer, current);
       const data = actorColumns(input, current);
       await assertIdentifiersFree(tx, data, id);
       return tx.actor.update({ where: { id }, data });
@@ -65,7 +72,7 @@ export const Mutation = {
       };
       idempotencyKey?: string | null;
     },
-    { prisma }: Context,
+    { prisma, viewer }: Context,
   ) => {
     const title = input.title.trim();
     if (!title || title.length > 200) throw userError(ErrorCode.BAD_USER_INPUT, 'title must be 1 to 200 characters', 'title');
@@ -83,6 +90,8 @@ export const Mutation = {
             if (!person || person.kind !== 'PERSON') throw userError(ErrorCode.UNKNOWN_ACTOR, `No person ${input.personId}`, 'personId');
             if (!organisation || organisation.kind === 'PERSON')
               throw userError(ErrorCode.UNKNOWN_ACTOR, `No organisation ${input.organisationId}`, 'organisationId');
+            // Roles are recorded by whoever may change the organisation.
+            requireActorEditor(viewer, organisation);
             return tx.role.create({
               data: {
                 id: `role-${randomUUID()}`,
@@ -100,10 +109,11 @@ export const Mutation = {
       ),
     );
   },
-  endRole: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { prisma }: Context) =>
+  endRole: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { prisma, viewer }: Context) =>
     prisma.$transaction(async (tx) => {
-      const role = await tx.role.findUnique({ where: { id } });
+      const role = await tx.role.findUnique({ where: { id }, include: { organisation: { select: { id: true, createdBy: true } } } });
       if (!role) throw userError(ErrorCode.NOT_FOUND, `No role ${id}`, 'id');
+      requireActorEditor(viewer, role.organisation);
       if (role.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
       assertDateRange(role.startDate, endDate);
       return tx.role.update({ where: { id }, data: { endDate } });

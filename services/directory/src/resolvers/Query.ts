@@ -42,5 +42,6 @@ export const Query = {
     return connection(items, total, page);
   },
   nafSections: () => nafSections,
+  viewer: (_: unknown, __: unknown, { viewer }: Context) => viewer,
 };
 
