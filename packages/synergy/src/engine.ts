@@ -77,6 +77,11 @@ export interface NetworkTies {
   memberships: number;
   crossing: number;
   territories: TieCount[];
+  /** Initiatives it organises or co-organises in the scope, and those spanning several territories. */
+  initiatives: number;
+  crossingInitiatives: number;
+  /** Territories its initiatives touch (organisers' seats, parties, place), most first. */
+  initiativeTerritories: TieCount[];
 }
 export interface TerritoryTies {
   territory: string;
@@ -185,23 +190,26 @@ export class SynergyEngine {
   }
 
   private buildSectorModel(view: View) {
-    const shares = new Map<number, { nz: Int16Array; p: Float64Array; norm: number }>();
+    type Share = { nz: Int16Array; p: Float64Array; norm: number };
+    const shares: (Share | undefined)[] = new Array(this.ix.networks.length);
     const marginal = new Float64Array(DIVISIONS);
     const joint = new Float64Array(DIVISIONS * DIVISIONS);
+    let total = 0;
     for (const n of view.networks) {
       const prof = this.sectorProfile(n, view);
       if (!prof.withSector) continue;
+      total++;
       const p = new Float64Array(DIVISIONS);
       for (const [d, c] of prof.divisions) p[d] = c / prof.withSector;
       const nz = Int16Array.from(prof.divisions, ([d]) => d);
       let norm = 0;
       for (const d of nz) norm += p[d] * p[d];
-      shares.set(n, { nz, p, norm: Math.sqrt(norm) });
+      shares[n] = { nz, p, norm: Math.sqrt(norm) };
       // Presence, not shares: a division present in a network counts once, however many members.
       for (const d of nz) marginal[d] += 1;
       for (const d1 of nz) for (const d2 of nz) if (d1 !== d2) joint[d1 * DIVISIONS + d2] += 1;
     }
-    const total = shares.size || 1;
+    total ||= 1;
     const affinity = new Float64Array(DIVISIONS * DIVISIONS);
     for (let d1 = 0; d1 < DIVISIONS; d1++)
       for (let d2 = 0; d2 < DIVISIONS; d2++) {
@@ -214,40 +222,25 @@ export class SynergyEngine {
         if (npmi > 0) affinity[d1 * DIVISIONS + d2] = npmi;
       }
     // q_A = affinity · p_A: complementarity(A, B) is then one sparse dot product with p_B.
-    const projected = new Map<number, Float64Array>();
-    for (const [n, s] of shares) {
+    const projected: (Float64Array | undefined)[] = new Array(this.ix.networks.length);
+    shares.forEach((sh, n) => {
+      if (!sh) return;
       const q = new Float64Array(DIVISIONS);
-      for (const d1 of s.nz) {
-        const w = s.p[d1];
+      for (const d1 of sh.nz) {
+        const w = sh.p[d1];
         const row = d1 * DIVISIONS;
         for (let d2 = 0; d2 < DIVISIONS; d2++) q[d2] += w * affinity[row + d2];
       }
-      projected.set(n, q);
-    }
+      projected[n] = q;
+    });
     return { shares, affinity, projected };
-  }
-
-  /** Cosine similarity and complementarity of two networks' sector profiles. */
-  private profilePair(a: number, b: number, view: View): { similarity: number; complementarity: number } {
-    const { shares, projected } = this.sectorModel(view);
-    const sa = shares.get(a);
-    const sb = shares.get(b);
-    if (!sa || !sb) return { similarity: 0, complementarity: 0 };
-    const qa = projected.get(a)!;
-    let dot = 0;
-    let comp = 0;
-    for (const d of sb.nz) {
-      dot += sa.p[d] * sb.p[d];
-      comp += qa[d] * sb.p[d];
-    }
-    return { similarity: dot / (sa.norm * sb.norm), complementarity: comp };
   }
 
   /** The couples of divisions behind a pair's complementarity, strongest first. */
   sectorLinks(a: number, b: number, view: View, limit = 3): DivisionLink[] {
     const { shares, affinity } = this.sectorModel(view);
-    const sa = shares.get(a);
-    const sb = shares.get(b);
+    const sa = shares[a];
+    const sb = shares[b];
     if (!sa || !sb) return [];
     const links: DivisionLink[] = [];
     let total = 0;
@@ -265,36 +258,9 @@ export class SynergyEngine {
       .map((l) => ({ ...l, weight: round(l.weight / total) }));
   }
 
-  /** Every pair of networks in the view with its profile, overlap and co-participation figures. */
+  /** Every pair of networks in the view with its profile, overlap and co-participation figures, that `keep` keeps. */
   pairs(s?: Scope, keep: (p: NetworkPair) => boolean = () => true): NetworkPair[] {
-    const view = this.view(s);
-    const shared = view.sharedCounts();
-    const co = this.coParticipationMap(view);
-    const { shares } = this.sectorModel(view);
-    const nets = view.networks;
-    const out: NetworkPair[] = [];
-    for (let i = 0; i < nets.length; i++)
-      for (let j = i + 1; j < nets.length; j++) {
-        const a = nets[i];
-        const b = nets[j];
-        const key = view.pairKey(a, b);
-        const sh = shared.get(key) ?? 0;
-        const c = co.get(key);
-        if (!sh && !c && !(shares.has(a) && shares.has(b))) continue;
-        const { similarity, complementarity } = this.profilePair(a, b, view);
-        const pair: NetworkPair = {
-          a,
-          b,
-          similarity: round(similarity),
-          complementarity: round(complementarity),
-          shared: sh,
-          jointInitiatives: c?.count ?? 0,
-          coParticipation: round(c?.weight ?? 0),
-          whiteSpace: complementarity > 0 && sh === 0 && !c,
-        };
-        if (keep(pair)) out.push(pair);
-      }
-    return out;
+    return this.scanPairs(this.view(s), (p) => (keep(p) ? 1 : 0), Infinity).map(({ score: _score, ...p }) => p);
   }
 
   // 3. Co-participation ------------------------------------------------------------------------
@@ -397,7 +363,8 @@ export class SynergyEngine {
   /**
    * Memberships whose member sits in another département (or région) than the network's seat, per
    * network and per territory of the members; initiatives whose organisers' seats, parties and place
-   * span more than one.
+   * span more than one, per organising network and per territory touched. Networks come most
+   * crossing first: (crossing memberships + crossing initiatives) / (memberships + initiatives).
    */
   crossTerritoryTies(level: 'DEPARTEMENT' | 'REGION', s?: Scope): { networks: NetworkTies[]; territories: TerritoryTies[] } {
     const view = this.view(s);
@@ -410,7 +377,14 @@ export class SynergyEngine {
       if (!r) perTerritory.set(t, (r = { territory: t, memberships: 0, crossing: 0, initiatives: 0, crossingInitiatives: 0 }));
       return r;
     };
-    const networks: NetworkTies[] = [];
+    const perNetwork = new Map<number, NetworkTies>();
+    const counts = (m: Map<string, number>) => [...m].map(([territory, count]) => ({ territory, count })).sort((x, y) => y.count - x.count || x.territory.localeCompare(y.territory));
+    const initiativeSpread = new Map<number, Map<string, number>>();
+    const row = (n: number) => {
+      let r = perNetwork.get(n);
+      if (!r) perNetwork.set(n, (r = { network: n, seat: seatOf(n), memberships: 0, crossing: 0, territories: [], initiatives: 0, crossingInitiatives: 0, initiativeTerritories: [] }));
+      return r;
+    };
     for (const n of view.networks) {
       const seat = seatOf(n);
       const spread = new Map<string, number>();
@@ -421,16 +395,15 @@ export class SynergyEngine {
         if (!t) continue;
         counted++;
         spread.set(t, (spread.get(t) ?? 0) + 1);
-        const row = territory(t);
-        row.memberships++;
+        const tr = territory(t);
+        tr.memberships++;
         if (seat && t !== seat) {
           crossing++;
-          row.crossing++;
+          tr.crossing++;
         }
       }
       if (!counted) continue;
-      const territories = [...spread].map(([territory, count]) => ({ territory, count })).sort((x, y) => y.count - x.count || x.territory.localeCompare(y.territory));
-      networks.push({ network: n, seat, memberships: counted, crossing: seat ? crossing : 0, territories });
+      Object.assign(row(n), { memberships: counted, crossing: seat ? crossing : 0, territories: counts(spread) });
     }
     for (let i = 0; i < ix.iName.length; i++) {
       if (!this.initiativeInScope(i, view)) continue;
@@ -446,39 +419,109 @@ export class SynergyEngine {
       const p = at(ix.iPlace[i]);
       if (p) places.add(p);
       for (const t of places) {
-        const row = territory(t);
-        row.initiatives++;
-        if (places.size > 1) row.crossingInitiatives++;
+        const tr = territory(t);
+        tr.initiatives++;
+        if (places.size > 1) tr.crossingInitiatives++;
+      }
+      for (const n of ix.iOrganisers[i]) {
+        const r = row(n);
+        r.initiatives++;
+        if (places.size > 1) r.crossingInitiatives++;
+        let spread = initiativeSpread.get(n);
+        if (!spread) initiativeSpread.set(n, (spread = new Map()));
+        for (const t of places) spread.set(t, (spread.get(t) ?? 0) + 1);
       }
     }
+    for (const [n, spread] of initiativeSpread) row(n).initiativeTerritories = counts(spread);
+    const crossingShare = (t: NetworkTies) => (t.crossing + t.crossingInitiatives) / (t.memberships + t.initiatives || 1);
+    const networks = [...perNetwork.values()].sort((x, y) => crossingShare(y) - crossingShare(x) || y.memberships - x.memberships || x.network - y.network);
     const inScope = (t: string) => !view.scope.territoryId || ix.reach.of(t).has(view.scope.territoryId) || ix.reach.of(view.scope.territoryId).has(t);
-    networks.sort((x, y) => y.crossing / y.memberships - x.crossing / x.memberships || y.memberships - x.memberships);
     const territories = [...perTerritory.values()].filter((t) => inScope(t.territory)).sort((x, y) => y.memberships - x.memberships || x.territory.localeCompare(y.territory));
     return { networks, territories };
+  }
+
+  /**
+   * Walks every pair of networks of the view once and keeps the `k` best by `rank` (a score > 0;
+   * 0 or less drops the pair). Allocation-free per pair: on a région (2,000 networks, two million
+   * pairs) objects are made only for the pairs that enter the top.
+   */
+  private scanPairs(view: View, rank: (p: NetworkPair, jaccard: number) => number, k: number): (NetworkPair & { score: number })[] {
+    const co = this.coParticipationMap(view);
+    const { shares, projected } = this.sectorModel(view);
+    const nets = view.networks;
+    const size = this.ix.networks.length;
+    // Per network A, dense rows over B: members shared (counted from A's members' networks, which
+    // costs what the pair map would but with array writes) and joint initiatives.
+    const sharedRow = new Int32Array(size);
+    const coRow: (CoParticipation | undefined)[] = new Array(size);
+    const coOf: [number, CoParticipation][][] = Array.from({ length: size }, () => []);
+    for (const c of co.values()) {
+      coOf[c.a].push([c.b, c]);
+      coOf[c.b].push([c.a, c]);
+    }
+    const top: (NetworkPair & { score: number })[] = [];
+    const p: NetworkPair = { a: 0, b: 0, similarity: 0, complementarity: 0, shared: 0, jointInitiatives: 0, coParticipation: 0, whiteSpace: false };
+    for (let i = 0; i < nets.length; i++) {
+      const a = nets[i];
+      const sa = shares[a];
+      const qa = projected[a];
+      const la = view.members[a].length;
+      sharedRow.fill(0);
+      for (const m of view.members[a]) for (const n of view.actorNetworks.get(m)!) sharedRow[n]++;
+      for (const [b, c] of coOf[a]) coRow[b] = c;
+      for (let j = i + 1; j < nets.length; j++) {
+        const b = nets[j];
+        const sb = shares[b];
+        const sh = sharedRow[b];
+        const c = coRow[b];
+        if (!sh && !c && !(sa && sb)) continue;
+        let dot = 0;
+        let comp = 0;
+        if (sa && sb) {
+          // complementarity = p_Aᵀ M p_B = q_A · p_B = q_B · p_A (M is symmetric): walk the shorter profile.
+          const [small, big, q] = sb.nz.length <= sa.nz.length ? [sb, sa, qa!] : [sa, sb, projected[b]!];
+          const nz = small.nz;
+          for (let x = 0; x < nz.length; x++) {
+            const d = nz[x];
+            dot += small.p[d] * big.p[d];
+            comp += q[d] * small.p[d];
+          }
+          dot /= sa.norm * sb.norm;
+        }
+        p.a = a;
+        p.b = b;
+        p.similarity = dot;
+        p.complementarity = comp;
+        p.shared = sh;
+        p.jointInitiatives = c?.count ?? 0;
+        p.coParticipation = c?.weight ?? 0;
+        p.whiteSpace = comp > 0 && sh === 0 && !c;
+        const union = la + view.members[b].length - sh;
+        const score = rank(p, union ? sh / union : 0);
+        if (score <= 0 || (top.length >= k && score <= top[top.length - 1].score)) continue;
+        top.push({ ...p, score });
+        if (top.length > k || (top.length > 1 && score > top[top.length - 2].score)) {
+          top.sort((x, y) => y.score - x.score);
+          if (top.length > k) top.pop();
+        }
+      }
+      for (const [b] of coOf[a]) coRow[b] = undefined;
+    }
+    return top.map((t) => ({ ...t, similarity: round(t.similarity), complementarity: round(t.complementarity), coParticipation: round(t.coParticipation) }));
   }
 
   // 6. Synergy report ------------------------------------------------------------------------------
 
   /**
    * The pairs of networks most worth bringing together in a scope. A pair's potential is what its
-   * sector profiles promise (complementarity, and similarity at half weight); shared members make the
-   * introduction easy and raise it; joint initiatives already held lower it (they work together).
-   * score = (complementarity + similarity / 2) × (1 + ln(1 + shared)) / (1 + coParticipation)
+   * sector profiles promise (complementarity, similarity at half weight) and how close its members
+   * already are (Jaccard index at half weight); shared members make the introduction easy and raise
+   * it; joint initiatives already held lower it (they work together already).
+   * score = (complementarity + (similarity + jaccard) / 2) × (1 + ln(1 + shared)) / (1 + coParticipation)
    */
   report(s?: Scope, first = 10): { networks: number; members: number; pairs: ReportPair[] } {
     const view = this.view(s);
-    const top: (NetworkPair & { score: number })[] = [];
-    const k = Math.max(1, first);
-    this.pairs(s, (p) => {
-      const score = ((p.complementarity + p.similarity / 2) * (1 + Math.log1p(p.shared))) / (1 + p.coParticipation);
-      if (score <= 0) return false;
-      if (top.length < k || score > top[top.length - 1].score) {
-        top.push({ ...p, score });
-        top.sort((x, y) => y.score - x.score);
-        if (top.length > k) top.pop();
-      }
-      return false;
-    });
+    const top = this.scanPairs(view, (p, jaccard) => ((p.complementarity + (p.similarity + jaccard) / 2) * (1 + Math.log1p(p.shared))) / (1 + p.coParticipation), Math.max(1, first));
     const co = this.coParticipationMap(view);
     const pairs = top.map((p) => this.explain(p, view, co.get(view.pairKey(p.a, p.b))?.initiatives ?? []));
     return { networks: view.networks.length, members: view.actorNetworks.size, pairs };
@@ -627,10 +670,11 @@ export class SynergyEngine {
 
 /** Rank of a normalised name against normalised search text (0 = no match). */
 export function matchScore(name: string, text: string, words: string[]): number {
+  // The cheap test first: most names of a région hold none of the words.
+  for (const w of words) if (!name.includes(w)) return 0;
   if (name === text) return 1;
   if (name.startsWith(text)) return 0.9;
   const nameWords = name.split(' ');
   if (words.every((w) => nameWords.some((n) => n.startsWith(w)))) return 0.8 - 0.01 * Math.max(0, nameWords.length - words.length);
-  if (words.every((w) => name.includes(w))) return 0.6;
-  return 0;
+  return 0.6;
 }

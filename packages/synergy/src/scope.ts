@@ -44,12 +44,12 @@ export class View {
     readonly scope: ResolvedScope,
   ) {
     const perNetwork: number[][] = ix.networks.map(() => []);
-    const inTerritory = new Map<number, boolean>();
+    // 0 not yet known, 1 in the territory, 2 outside.
+    const inTerritory = new Uint8Array(ix.actors.length);
     const located = (a: number) => {
       if (!scope.territoryId) return true;
-      let v = inTerritory.get(a);
-      if (v === undefined) inTerritory.set(a, (v = ix.reach.of(ix.actorCommune[a]).has(scope.territoryId)));
-      return v;
+      if (!inTerritory[a]) inTerritory[a] = ix.reach.of(ix.actorCommune[a]).has(scope.territoryId) ? 1 : 2;
+      return inTerritory[a] === 1;
     };
     for (let m = 0; m < ix.mNetwork.length; m++) {
       if (ix.mStart[m] > scope.to || ix.mEnd[m] < scope.from) continue;

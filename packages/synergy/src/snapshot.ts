@@ -28,6 +28,8 @@ export interface SnapshotNetwork {
   scope: string[];
   /** The organisation behind the network, in the directory. */
   actorId?: string | null;
+  /** False when the network keeps its member list private (analysts and admins only). */
+  publicMembers?: boolean;
 }
 
 export interface SnapshotMembership {
@@ -59,4 +61,10 @@ export interface RegionSnapshot {
   initiatives: SnapshotInitiative[];
   /** When the snapshot was read, ISO instant. */
   takenAt: string;
+}
+
+/** The snapshot as a viewer who may not read private member lists sees it. */
+export function publicPart(s: RegionSnapshot): RegionSnapshot {
+  const hidden = new Set(s.networks.filter((n) => n.publicMembers === false).map((n) => n.id));
+  return hidden.size ? { ...s, memberships: s.memberships.filter((m) => !hidden.has(m.networkId)) } : s;
 }

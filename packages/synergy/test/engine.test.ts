@@ -168,6 +168,8 @@ describe('cross-territory ties', () => {
     expect(dep34).toMatchObject({ memberships: 5, crossing: 1 });
     // i1 spans Millau (n1 seat, a1, place) and Hérault (n2 seat, a3); i2 the same; i3 only Aveyron (n1, a4).
     expect(territories.find((t) => t.territory === 'DEP-12')).toMatchObject({ initiatives: 3, crossingInitiatives: 2 });
+    // Per organising network: n1 leads i1, i2 (crossing) and i3 (Aveyron only).
+    expect(n1).toMatchObject({ initiatives: 3, crossingInitiatives: 2, initiativeTerritories: [{ territory: 'DEP-12', count: 3 }, { territory: 'DEP-34', count: 2 }] });
   });
 });
 
@@ -179,8 +181,8 @@ describe('synergy report', () => {
     const n1n2 = pairs.find((p) => p.a === net('n1') && p.b === net('n2'))!;
     expect(n1n2.reasons).toContain('1 shared member: Logiciel Héraultais');
     expect(n1n2.reasons.some((r) => r.startsWith('2 joint initiatives already: Rencontre Millau–Montpellier'))).toBe(true);
-    // Score = (complementarity + similarity / 2) × (1 + ln 2) / (1 + coParticipation).
-    expect(n1n2.score).toBeCloseTo(((n1n2.complementarity + n1n2.similarity / 2) * (1 + Math.log(2))) / (1 + n1n2.coParticipation), 3);
+    // Score = (complementarity + (similarity + Jaccard 1/4) / 2) × (1 + ln 2) / (1 + coParticipation).
+    expect(n1n2.score).toBeCloseTo(((n1n2.complementarity + (n1n2.similarity + 0.25) / 2) * (1 + Math.log(2))) / (1 + n1n2.coParticipation), 3);
   });
 });
 

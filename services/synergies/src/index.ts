@@ -1,0 +1,7 @@
+import { runService } from '@maillage/kit';
+import { service } from './server';
+
+runService(service).catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

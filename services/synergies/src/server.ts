@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { DateScalar, DateTimeScalar, devToken, loadSchema, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
+import { synergiesEnv } from './env';
+import { PrismaClient } from './generated/prisma/client';
+import { Mutation, Network, Query, type Context } from './resolvers';
+import { GatewayReader } from './source';
+import { SnapshotStore } from './store';
+
+export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Network };
+
+/** How the service authenticates to the gateway: the configured token, else (outside production) a development analyst token. */
+async function bearer(): Promise<Record<string, string>> {
+  const env = synergiesEnv();
+  const token = env.SYNERGIES_GATEWAY_TOKEN ?? (await devToken('analyst', { subject: 'service:synergies', expiresIn: '10m' }));
+  return { authorization: `Bearer ${token}` };
+}
+
+export function createServer(prisma: PrismaClient, log: (msg: string) => void = (m) => console.log(`synergies: ${m}`)): SubgraphDefinition<Context> {
+  const env = synergiesEnv();
+  const store = new SnapshotStore(
+    new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer),
+    prisma,
+    { refreshMs: env.SYNERGIES_REFRESH_SECONDS * 1000, log },
+  );
+  return {
+    name: 'synergies',
+    typeDefs,
+    resolvers: resolvers as never,
+    context: ({ viewer }) => ({ store, viewer }),
+    ready: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+  };
+}
+
+export const service: SubgraphService<PrismaClient, Context> = {
+  name: 'synergies',
+  defaultPort: 4006,
+  migrationsDir: path.join(__dirname, '../prisma/migrations'),
+  seedDir: path.join(__dirname, '../seed'),
+  createClient: (adapter) => new PrismaClient({ adapter }),
+  definition: (prisma) => createServer(prisma),
+  // Nothing to load: every fact it serves is read from the other subgraphs through the gateway.
+  seed: async (_client, log) => log('synergies: no seed data; the snapshot is read through the gateway'),
+};
