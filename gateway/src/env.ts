@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readEnv } from '@maillage/kit';
+import { readEnv, signingEnvShape } from '@maillage/kit';
 import { z } from 'zod';
 
 const url = z.string().url().optional();
@@ -20,6 +20,7 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       CLUSTERS_URL: url,
       COUNCILS_URL: url,
       CLUBS_URL: url,
+      SYNERGIES_URL: url,
       /** Time each subgraph fetch may take. @default 5000 */
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
       /** Extra attempts for a failed query fetch (mutations are never retried). @default 1 */
@@ -33,6 +34,27 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       /** pino level. @default info */
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+      ...signingEnvShape(),
+      // Access tokens (JWT) are verified with one of: a JWKS URL, a public key (PEM), or a shared
+      // secret (HS256). Outside production, none set means the development secret (scripts/dev-token.js).
+      /** JWKS endpoint of the identity provider. @default none */
+      AUTH_JWKS_URL: url,
+      /** SPKI PEM public key tokens are signed with (RS256, ES256 or EdDSA: see AUTH_JWT_ALGORITHM). @default none */
+      AUTH_JWT_PUBLIC_KEY: z.string().min(1).optional(),
+      /** Algorithm of AUTH_JWT_PUBLIC_KEY. @default RS256 */
+      AUTH_JWT_ALGORITHM: z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']).default('RS256'),
+      /** Shared HS256 secret, 32 characters at least. @default the development secret, outside production only */
+      AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+      /** Expected `iss` of tokens. @default maillage-dev outside production; required in production */
+      AUTH_ISSUER: z.string().min(1).optional(),
+      /** Expected `aud` of tokens. @default maillage */
+      AUTH_AUDIENCE: z.string().min(1).default('maillage'),
+      /** The persisted operations manifest. @default schema/operations/manifest.json of the repository */
+      PERSISTED_OPERATIONS_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/operations/manifest.json')),
+      /** How long a verified (or refused) partner key is remembered; a revocation takes this long to bite. @default 30000 */
+      PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+      /** Largest request body accepted. @default 100kb */
+      BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 100kb').default('100kb'),
     },
     source,
   );
@@ -47,6 +69,7 @@ export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
     clusters: env.CLUSTERS_URL,
     councils: env.COUNCILS_URL,
     clubs: env.CLUBS_URL,
+    synergies: env.SYNERGIES_URL,
   }).filter((e): e is [string, string] => !!e[1]);
   return Object.fromEntries(entries);
 }

@@ -1,4 +1,5 @@
-import { createLogger, initTracing } from '@maillage/kit';
+import { createLogger, initTracing, signingSecret } from '@maillage/kit';
+import { tokenConfigFromEnv } from './auth';
 import { gatewayEnv, subgraphUrlOverrides } from './env';
 import { readSupergraph, startGateway } from './server';
 
@@ -15,6 +16,13 @@ async function main() {
     subgraphUrls: subgraphUrlOverrides(env),
     production: env.NODE_ENV === 'production',
     resilience: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, queryRetries: env.SUBGRAPH_QUERY_RETRIES, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
+    auth: {
+      signingSecret: signingSecret(env, 'gateway', (m) => logger.warn(m)),
+      tokens: tokenConfigFromEnv(env, (m) => logger.warn(m)),
+      partnerKeyCacheMs: env.PARTNER_KEY_CACHE_MS,
+      operationsPath: env.PERSISTED_OPERATIONS_PATH,
+      bodyLimit: env.BODY_LIMIT,
+    },
   });
   logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
   const stop = async () => {

@@ -9,9 +9,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
+  ANONYMOUS,
   createLogger,
   createMetrics,
   DateScalar,
+  DEV_SIGNING_SECRET,
+  supergraphForGateway,
   DateTimeScalar,
   maskInternalErrors,
   observabilityPlugin,
@@ -21,8 +24,29 @@ import {
 } from '@maillage/kit';
 import { GraphQLScalarType, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
+import { door, type Admitted } from './door';
 import { mountIde } from './ide';
+import { MAX_TOKENS } from './limits';
+import { loadPersistedOperations } from './operations';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
+
+const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
+
+/** Who may come in, and how the gateway vouches for them to the subgraphs. */
+export interface GatewayAuthOptions {
+  /** Signs the viewer forwarded to subgraphs. @default the development secret */
+  signingSecret?: string;
+  /** How bearer tokens are verified. @default development tokens (scripts/dev-token.js) */
+  tokens?: TokenConfig;
+  /** How long partner key checks are remembered. @default 30000 ms */
+  partnerKeyCacheMs?: number;
+  /** The persisted operations manifest. @default schema/operations/manifest.json */
+  operationsPath?: string;
+  /** Largest request body. @default 100kb */
+  bodyLimit?: string;
+}
 
 export interface GatewayOptions {
   port: number;
@@ -39,6 +63,8 @@ export interface GatewayOptions {
   log?: (msg: string) => void;
   /** Structured logger. @default a pino logger at info level */
   logger?: Logger;
+  /** Authentication, partner keys, persisted operations. @default development settings */
+  auth?: GatewayAuthOptions;
 }
 
 export interface RunningGateway {
@@ -56,24 +82,51 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const log = opts.log ?? ((m: string) => logger.error(m));
   const metrics = createMetrics('gateway', 'gateway');
   const fetchMetrics = subgraphMetrics(metrics.registry);
+  const signingSecret = opts.auth?.signingSecret ?? DEV_SIGNING_SECRET;
   const gateway = new ApolloGateway({
-    supergraphSdl: opts.watchSupergraphPath ? watchSupergraph(opts.supergraphSdl, opts.watchSupergraphPath, logger) : opts.supergraphSdl,
+    supergraphSdl: opts.watchSupergraphPath
+      ? watchSupergraph(supergraphForGateway(opts.supergraphSdl), opts.watchSupergraphPath, logger)
+      : supergraphForGateway(opts.supergraphSdl),
     buildService: ({ name, url }) =>
-      new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics),
+      new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
   });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => validateScalarsAtTheDoor(apiSchema));
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate((s) => {
+    validateScalarsAtTheDoor(s.apiSchema);
+    apiSchema = s.apiSchema;
+  });
+  const directoryUrl = subgraphUrls(opts).find(([name]) => name === 'directory')?.[1];
+  if (!directoryUrl) throw new Error('the supergraph has no directory subgraph, which holds partner keys');
+  const admission = door({
+    verifyToken: tokenVerifier(opts.auth?.tokens ?? DEV_TOKENS),
+    partnerKeys: new PartnerKeys(directoryUrl, signingSecret, opts.auth?.partnerKeyCacheMs ?? 30_000),
+    operations: loadPersistedOperations(opts.auth?.operationsPath ?? DEFAULT_OPERATIONS),
+    schema: () => apiSchema,
+    bodyLimit: opts.auth?.bodyLimit ?? '100kb',
+  });
   const app = express();
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !opts.production,
+    // No "Did you mean …?" in production: suggestions map the schema for whoever probes it.
+    hideSchemaDetailsFromClientErrors: !!opts.production,
     includeStacktraceInErrorResponses: false,
+    // GET and simple POSTs must show they are not a cross-site form (a non-simple content type or
+    // header); the door marks reviewed persisted queries as safe.
+    csrfPrevention: true,
+    // Persisted operations come from the repository's manifest (the door), never registered by clients.
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    // A second bound behind the door's per-role one, for whatever reaches Apollo's parser.
+    parseOptions: { maxTokens: MAX_TOKENS },
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       observabilityPlugin(logger, metrics),
+      publicCachePlugin(),
     ],
   });
   await apollo.start();
@@ -103,10 +156,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.use(
     '/graphql',
     traceRequests('gateway'),
-    express.json({ limit: '1mb' }),
+    ...admission,
     expressMiddleware(apollo, {
       // The request id ties the gateway's and the subgraphs' log lines of one request together.
-      context: async ({ req }) => ({ requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID() }),
+      context: async ({ req, res }) => {
+        const admitted = res.locals.admitted as Admitted | undefined;
+        return {
+          requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
+          viewer: admitted?.viewer ?? ANONYMOUS,
+          publicCacheable: admitted?.publicCacheable ?? false,
+        };
+      },
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -117,9 +177,34 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   return { url: `http://${opts.host}:${port}/graphql`, port, stop: () => apollo.stop() };
 }
 
-function subgraphReadyUrls(opts: GatewayOptions): [string, string][] {
+function subgraphUrls(opts: GatewayOptions): [string, string][] {
   const fromSdl = [...opts.supergraphSdl.matchAll(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1], m[2]] as const);
-  return fromSdl.map(([name, url]) => [name, (opts.subgraphUrls?.[name] ?? url).replace(/\/graphql$/, '/ready')]);
+  return fromSdl.map(([name, url]) => [name, opts.subgraphUrls?.[name] ?? url]);
+}
+
+function subgraphReadyUrls(opts: GatewayOptions): [string, string][] {
+  return subgraphUrls(opts).map(([name, url]) => [name, url.replace(/\/graphql$/, '/ready')]);
+}
+
+/**
+ * A persisted query fetched over GET by an anonymous caller or a partner is the same for
+ * everyone: a CDN may keep it a minute (per origin, for the partner's CORS header). Everything
+ * else keeps Apollo's default (no-store).
+ */
+function publicCachePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const ok = response.body.kind === 'single' && !response.body.singleResult.errors?.length;
+          if (contextValue.publicCacheable && ok) {
+            response.http.headers.set('cache-control', 'public, max-age=60');
+            response.http.headers.set('vary', 'Origin');
+          }
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -134,7 +219,7 @@ function watchSupergraph(initial: string, file: string, logger: Logger): Supergr
     const reload = () => {
       let next: string;
       try {
-        next = readFileSync(file, 'utf8');
+        next = supergraphForGateway(readFileSync(file, 'utf8'));
       } catch (err) {
         return logger.error({ file, err: (err as Error).message }, 'supergraph reload refused: file unreadable');
       }

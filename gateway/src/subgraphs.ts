@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { injectTraceContext } from '@maillage/kit';
+import { ANONYMOUS, DEV_SIGNING_SECRET, injectTraceContext, signViewer, VIEWER_HEADER, type Viewer } from '@maillage/kit';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Gauge, Histogram, type Registry } from 'prom-client';
@@ -28,6 +28,10 @@ export const DEFAULT_RESILIENCE: ResilienceOptions = {
 /** What a gateway request carries to its subgraph fetches. */
 export interface GatewayContext {
   requestId?: string;
+  /** Who the door admitted; signed onto every subgraph fetch. */
+  viewer?: Viewer;
+  /** The door found the request publicly cacheable (see publicCachePlugin). */
+  publicCacheable?: boolean;
 }
 
 type Fetch = typeof fetch;
@@ -71,6 +75,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     url: string,
     readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
     metrics?: SubgraphMetrics,
+    private readonly signingSecret: string = DEV_SIGNING_SECRET,
   ) {
     super({ url });
     this.breaker = new CircuitBreaker((input: string, init: RequestInit) => this.attempt(input, init), {
@@ -97,9 +102,13 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     }) as unknown as Fetch;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
-    if (request.http) injectTraceContext(request.http.headers);
+    if (request.http) {
+      injectTraceContext(request.http.headers);
+      // The subgraph trusts only this: the viewer the door verified, signed for this very query.
+      request.http.headers.set(VIEWER_HEADER, await signViewer(context?.viewer ?? ANONYMOUS, this.signingSecret, request.query ?? ''));
+    }
   }
 
   private async attempt(input: string, init: RequestInit): Promise<Response> {

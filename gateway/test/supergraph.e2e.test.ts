@@ -53,10 +53,10 @@ test('1. an actor by SIREN, with its territory roll-up, memberships, people and 
 
 test('2. members of Réseau 1234 grouped by département, with its parent club', async () => {
   // The articles name no member company of Réseau 1234: add one on each side of the 12/34 line.
-  const millau = await h.query(`mutation { createActor(input: { kind: COMPANY, name: "Atelier des Causses", communeCode: "12145" }) { id } }`);
-  const montpellier = await h.query(`mutation { createActor(input: { kind: COMPANY, name: "Bureau Garosud", communeCode: "34172" }) { id } }`);
+  const millau = await h.as('admin').query(`mutation { createActor(input: { kind: COMPANY, name: "Atelier des Causses", communeCode: "12145" }) { id } }`);
+  const montpellier = await h.as('admin').query(`mutation { createActor(input: { kind: COMPANY, name: "Bureau Garosud", communeCode: "34172" }) { id } }`);
   for (const actor of [millau, montpellier]) {
-    const added = await h.query(`mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`, {
+    const added = await h.as('admin').query(`mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`, {
       a: actor.data!.createActor.id,
     });
     expect(added.errors).toBeUndefined();
@@ -130,28 +130,28 @@ describe('6. mutations through the gateway', () => {
   const memberCount = async () => (await h.query(`{ club(id: "cb-reseau-1234") { members(includeEnded: true, first: 0) { totalCount } } }`)).data!.club.members.totalCount as number;
 
   test('create and update an actor; add and end a membership; each visible at once', async () => {
-    const created = await h.query(example('6-mutations'), {}, 'CreateActor');
+    const created = await h.as('admin').query(example('6-mutations'), {}, 'CreateActor');
     expect(created.errors).toBeUndefined();
     const id = created.data!.createActor.id;
     expect(created.data!.createActor).toMatchObject({ name: 'Exemple SARL', commune: { name: 'Millau' }, departement: { name: 'Aveyron' } });
 
-    const updated = await h.query(`mutation($id: ID!) { updateActor(id: $id, input: { name: "Exemple SAS", communeCode: "34064" }) { name commune { name } region { id } } }`, { id });
+    const updated = await h.as('admin').query(`mutation($id: ID!) { updateActor(id: $id, input: { name: "Exemple SAS", communeCode: "34064" }) { name commune { name } region { id } } }`, { id });
     expect(updated.data!.updateActor).toEqual({ name: 'Exemple SAS', commune: { name: 'Le Caylar' }, region: { id: 'REG-76' } });
 
-    const added = await h.query(example('6-mutations'), { actorId: id }, 'AddMembership');
+    const added = await h.as('admin').query(example('6-mutations'), { actorId: id }, 'AddMembership');
     expect(added.errors).toBeUndefined();
     const membershipId = added.data!.addClubMembership.id;
     const seen = await h.query(`query($id: ID!) { actor(id: $id) { name clubMemberships { totalCount nodes { active club { name } } } } }`, { id });
     expect(seen.data!.actor).toEqual({ name: 'Exemple SAS', clubMemberships: { totalCount: 1, nodes: [{ active: true, club: { name: 'Réseau 1234' } }] } });
 
-    const ended = await h.query(`mutation($m: ID!) { endClubMembership(id: $m, endDate: "2026-02-01") { active endDate } }`, { m: membershipId });
+    const ended = await h.as('admin').query(`mutation($m: ID!) { endClubMembership(id: $m, endDate: "2026-02-01") { active endDate } }`, { m: membershipId });
     expect(ended.data!.endClubMembership).toEqual({ active: false, endDate: '2026-02-01' });
     const after = await h.query(`query($id: ID!) { actor(id: $id) { active: clubMemberships { totalCount } all: clubMemberships(includeEnded: true) { totalCount } } }`, { id });
     expect(after.data!.actor).toEqual({ active: { totalCount: 0 }, all: { totalCount: 1 } });
   });
 
   test('create an initiative with a co-organiser from another subgraph', async () => {
-    const res = await h.query(example('6-mutations'), {}, 'CreateJointInitiative');
+    const res = await h.as('admin').query(example('6-mutations'), {}, 'CreateJointInitiative');
     expect(res.errors).toBeUndefined();
     expect(res.data!.createClubInitiative).toMatchObject({
       joint: true,
@@ -173,7 +173,7 @@ describe('6. mutations through the gateway', () => {
     ['empty name', `mutation { createActor(input: { kind: COMPANY, name: "  " }) { id } }`, 'BAD_USER_INPUT', 'name'],
   ])('refuses an actor with %s and writes nothing', async (_label, mutation, code, field) => {
     const before = await actorCount();
-    const res = await h.query(mutation);
+    const res = await h.as('admin').query(mutation);
     expect(res.status).toBe(200);
     expect(res.data).toBeNull();
     expect(res.errors).toHaveLength(1);
@@ -189,7 +189,7 @@ describe('6. mutations through the gateway', () => {
     ['initiative of an unknown network', `mutation { createChamberInitiative(input: { chamberId: "ch-nowhere", kind: MEETING, status: PLANNED, name: "X" }) { id } }`, 'UNKNOWN_NETWORK'],
   ])('refuses a membership or initiative with %s and writes nothing', async (_label, mutation, code) => {
     const before = await memberCount();
-    const res = await h.query(mutation);
+    const res = await h.as('admin').query(mutation);
     expect(res.data).toBeNull();
     expect(res.errors![0].extensions!.code).toBe(code);
     expect(await memberCount()).toBe(before);
@@ -198,30 +198,30 @@ describe('6. mutations through the gateway', () => {
   test('a create retried with its idempotency key creates once and returns the first result', async () => {
     const create = `mutation($k: String, $n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "34172" }, idempotencyKey: $k) { id name } }`;
     const before = await actorCount();
-    const first = await h.query(create, { k: 'retry-key-0001', n: 'Retried SAS' });
-    const again = await h.query(create, { k: 'retry-key-0001', n: 'Retried SAS' });
+    const first = await h.as('admin').query(create, { k: 'retry-key-0001', n: 'Retried SAS' });
+    const again = await h.as('admin').query(create, { k: 'retry-key-0001', n: 'Retried SAS' });
     expect(again.data!.createActor).toEqual(first.data!.createActor);
     // Racing retries: one row, the same answer for all.
-    const racing = await Promise.all(Array.from({ length: 5 }, () => h.query(create, { k: 'retry-key-0002', n: 'Raced SAS' })));
+    const racing = await Promise.all(Array.from({ length: 5 }, () => h.as('admin').query(create, { k: 'retry-key-0002', n: 'Raced SAS' })));
     expect(new Set(racing.map((r) => r.data!.createActor.id)).size).toBe(1);
     expect(await actorCount()).toBe(before + 2);
-    const reused = await h.query(create, { k: 'retry-key-0001', n: 'Another SAS' });
+    const reused = await h.as('admin').query(create, { k: 'retry-key-0001', n: 'Another SAS' });
     expect(reused.errors![0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
     expect(await actorCount()).toBe(before + 2);
 
     const add = `mutation { addClubMembership(input: { clubId: "cb-club-entrepreneurs-millavois", actorId: "${first.data!.createActor.id}", category: MEMBER }, idempotencyKey: "retry-key-0003") { id } }`;
-    const m1 = await h.query(add);
-    const m2 = await h.query(add);
+    const m1 = await h.as('admin').query(add);
+    const m2 = await h.as('admin').query(add);
     expect(m2.errors).toBeUndefined();
     expect(m2.data!.addClubMembership.id).toBe(m1.data!.addClubMembership.id);
   });
 
   test('a malformed date is a validation error with HTTP 400, not a crash', async () => {
-    const res = await h.query(`mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: "2020-02-30" }) { id } }`);
+    const res = await h.as('admin').query(`mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: "2020-02-30" }) { id } }`);
     expect(res.status).toBe(400);
     expect(res.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.errors![0].message).toContain('2020-02-30');
-    const asVariable = await h.query(`mutation($d: Date) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: $d }) { id } }`, { d: 'yesterday' });
+    const asVariable = await h.as('admin').query(`mutation($d: Date) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: $d }) { id } }`, { d: 'yesterday' });
     expect(asVariable.status).toBe(400);
     expect(asVariable.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });

@@ -77,3 +77,15 @@ export function buildSecuredSubgraphSchema<Ctx>(def: { typeDefs: DocumentNode; r
   enforceAuthDirectives(schema);
   return schema;
 }
+
+/**
+ * Apollo Gateway refuses a supergraph that links a `for: SECURITY` feature it does not enforce
+ * itself, and it enforces neither `@authenticated` nor `@requiresScopes` (the Router does). In
+ * Maillage the subgraph that owns each field enforces them (`enforceAuthDirectives`), and the
+ * gateway checks nothing of them, so these two links lose their `for: SECURITY` on the way into
+ * the gateway: the directives stay in the supergraph, for composition and readers, unenforced by
+ * the gateway by design. Any other SECURITY feature still makes the gateway refuse the supergraph.
+ */
+export function supergraphForGateway(sdl: string): string {
+  return sdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v0\.1"), for: SECURITY\)/g, '$1)');
+}

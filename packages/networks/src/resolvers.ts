@@ -1,4 +1,4 @@
-import { connection, forbidden, sliceConnection, toPage, type PageArgs } from '@maillage/kit';
+import { connection, forbidden, isAuthenticated, sliceConnection, toPage, unauthenticated, type PageArgs } from '@maillage/kit';
 import { normaliseText } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { capitalise, KIND_OF_TYPE, type NetworkNames } from './names';
@@ -38,7 +38,10 @@ export function networkResolvers(names: NetworkNames) {
     memberCount: async (n: NetworkRow, _: unknown, { loaders }: Ctx) => activeMemberIds(await loaders.membershipsByNetwork.load(n.id)).length,
     memberListVisibility: (n: NetworkRow) => (n.membersPublic ? 'PUBLIC' : 'PRIVATE'),
     members: async (n: NetworkRow, args: ListArgs & { category?: string | null }, { loaders, viewer }: Ctx) => {
-      if (!mayReadMembers(viewer, n)) throw forbidden(`The member list of ${n.id} is private: it needs the "analyst" scope or an editor of the network`);
+      if (!mayReadMembers(viewer, n)) {
+        if (!isAuthenticated(viewer)) throw unauthenticated(`The member list of ${n.id} is private: sign in`);
+        throw forbidden(`The member list of ${n.id} is private: it needs the "analyst" scope or an editor of the network`);
+      }
       const rows = activeUnless(await loaders.membershipsByNetwork.load(n.id), args.includeEnded);
       return sliceConnection(args.category ? rows.filter((m) => m.category === args.category) : rows, args);
     },

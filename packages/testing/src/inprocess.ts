@@ -1,7 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ANONYMOUS, buildSecuredSubgraphSchema, openDatabase, type SubgraphService, type Viewer } from '@maillage/kit';
+import { ANONYMOUS, buildSecuredSubgraphSchema, openDatabase, supergraphForGateway, type SubgraphService, type Viewer } from '@maillage/kit';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
@@ -67,7 +67,7 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
     return { compositionErrors: composed.errors.map((e) => e.message), execute: async () => ({}), stop: async () => undefined };
   }
   const gateway = new ApolloGateway({
-    supergraphSdl: composed.supergraphSdl,
+    supergraphSdl: supergraphForGateway(composed.supergraphSdl),
     buildService: ({ name }) => {
       const d = definitions.get(name)!;
       return new InProcessDataSource(buildSecuredSubgraphSchema({ typeDefs: d.typeDefs, resolvers: d.resolvers }), d.context);

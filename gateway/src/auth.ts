@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, ErrorCode, signViewer, TOKEN_AUDIENCE, VIEWER_HEADER, viewerOf, type Viewer } from '@maillage/kit';
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import type { GatewayEnv } from './env';
+
+/** A refusal at the door, before any execution: an HTTP status and a GraphQL error with a stable code. */
+export class DoorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** How access tokens are checked: one key source, an issuer and an audience. */
+export interface TokenConfig {
+  jwksUrl?: string;
+  publicKeyPem?: string;
+  /** @default RS256 */
+  algorithm?: string;
+  /** HS256 shared secret. */
+  secret?: string;
+  issuer: string;
+  audience: string;
+}
+
+/** Development: tokens from scripts/dev-token.js (HS256 with the development secret). */
+export const DEV_TOKENS: TokenConfig = { secret: DEV_TOKEN_SECRET, issuer: DEV_TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
+
+/** Token settings from the environment; the development ones outside production when none is set, never in production. */
+export function tokenConfigFromEnv(env: GatewayEnv, warn: (m: string) => void): TokenConfig {
+  const configured = env.AUTH_JWKS_URL || env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWT_SECRET;
+  const production = env.NODE_ENV === 'production';
+  if (production && (!configured || !env.AUTH_ISSUER)) {
+    throw new Error('gateway: invalid configuration\n  AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET, and AUTH_ISSUER: required in production');
+  }
+  if (!configured) {
+    warn('gateway: no AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET; accepting development tokens (scripts/dev-token.js), never do this in production');
+    return { ...DEV_TOKENS, audience: env.AUTH_AUDIENCE };
+  }
+  return {
+    jwksUrl: env.AUTH_JWKS_URL,
+    publicKeyPem: env.AUTH_JWT_PUBLIC_KEY,
+    algorithm: env.AUTH_JWT_ALGORITHM,
+    secret: env.AUTH_JWT_SECRET,
+    issuer: env.AUTH_ISSUER ?? DEV_TOKEN_ISSUER,
+    audience: env.AUTH_AUDIENCE,
+  };
+}
+
+const invalidToken = (why: string) =>
+  new DoorError(401, ErrorCode.UNAUTHENTICATED, `Invalid bearer token: ${why}`, { 'www-authenticate': 'Bearer error="invalid_token"' });
+
+/** Verifies bearer tokens (signature, expiry, issuer, audience) and turns their claims into a viewer. */
+export function tokenVerifier(cfg: TokenConfig): (token: string) => Promise<Viewer> {
+  let key: Promise<KeyLike | Uint8Array> | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (cfg.jwksUrl) {
+    key = createRemoteJWKSet(new URL(cfg.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    algorithms = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+  } else if (cfg.publicKeyPem) {
+    const alg = cfg.algorithm ?? 'RS256';
+    key = importSPKI(cfg.publicKeyPem, alg);
+    algorithms = [alg];
+  } else if (cfg.secret) {
+    key = Promise.resolve(new TextEncoder().encode(cfg.secret));
+    algorithms = ['HS256'];
+  } else {
+    throw new Error('no key to verify access tokens with');
+  }
+  return async (token) => {
+    let payload: Record<string, unknown>;
+    try {
+      const options = { issuer: cfg.issuer, audience: cfg.audience, algorithms, requiredClaims: ['exp', 'sub'] };
+      payload = (typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, await key, options)).payload;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw invalidToken(code === 'ERR_JWT_EXPIRED' ? 'expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? (err as Error).message : 'signature or format not valid');
+    }
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scopes) ? payload.scopes.map(String) : [];
+    const networks = Array.isArray(payload.networks) ? payload.networks.filter((n): n is string => typeof n === 'string') : [];
+    const viewer = viewerOf({ scopes, networks, subject: String(payload.sub) });
+    // A partner is a key, not a token: a token claiming the partner scope alone grants nothing more than anonymity.
+    return viewer.role === 'partner' ? viewerOf({ scopes: [], subject: viewer.subject }) : viewer;
+  };
+}
+
+/** What the directory says about a genuine, unrevoked partner key. */
+export interface PartnerAccess {
+  id: string;
+  name: string;
+  origins: string[];
+  rateLimitPerMinute: number;
+  operationIds: string[];
+}
+
+const GATEWAY_AS_ADMIN = viewerOf({ scopes: ['admin'], subject: 'maillage-gateway' });
+const ACCESS_QUERY = 'query PartnerKeyAccess($key: String!) { partnerKeyAccess(key: $key) { id name origins rateLimitPerMinute operationIds } }';
+
+/**
+ * Partner keys live in the directory (hashed); the gateway asks it, over the same signed channel
+ * as any fetch, and remembers each answer (genuine or not) for `cacheMs`, so a page view costs no
+ * lookup and a flood of made-up keys costs one lookup per key per period.
+ */
+export class PartnerKeys {
+  private readonly cache = new Map<string, { access: PartnerAccess | null; until: number }>();
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly directoryUrl: string,
+    private readonly signingSecret: string,
+    private readonly cacheMs: number,
+  ) {}
+
+  async check(key: string): Promise<PartnerAccess | null> {
+    const cacheKey = createHash('sha256').update(key).digest('base64url');
+    const hit = this.cache.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.access;
+    const access = await this.lookup(key);
+    if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(cacheKey, { access, until: Date.now() + this.cacheMs });
+    return access;
+  }
+
+  /** Counts a request against the key's limit; returns the seconds to wait when over it. */
+  take(access: PartnerAccess): number | undefined {
+    const now = Date.now();
+    let w = this.windows.get(access.id);
+    if (!w || now - w.start >= 60_000) {
+      w = { start: now, count: 0 };
+      this.windows.set(access.id, w);
+    }
+    if (w.count >= access.rateLimitPerMinute) return Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
+    w.count++;
+    return undefined;
+  }
+
+  private async lookup(key: string): Promise<PartnerAccess | null> {
+    let body: { data?: { partnerKeyAccess: PartnerAccess | null }; errors?: unknown[] };
+    try {
+      const res = await fetch(this.directoryUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [VIEWER_HEADER]: await signViewer(GATEWAY_AS_ADMIN, this.signingSecret, ACCESS_QUERY) },
+        body: JSON.stringify({ query: ACCESS_QUERY, variables: { key } }),
+        signal: AbortSignal.timeout(5000),
+      });
+      body = (await res.json()) as typeof body;
+    } catch {
+      body = {};
+    }
+    if (!body.data) throw new DoorError(503, 'SUBGRAPH_UNAVAILABLE', 'Partner keys cannot be checked right now (the directory subgraph is unavailable); retry later', { 'retry-after': '5' });
+    return body.data.partnerKeyAccess;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Role } from '@maillage/kit';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+
+/** What one operation may weigh. */
+export interface Limits {
+  /** Nesting of selections (fragments counted). */
+  depth: number;
+  aliases: number;
+  directives: number;
+  /** Lexical tokens of the document: bounds parsing itself. */
+  tokens: number;
+  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 a level, × `first` of a list. */
+  cost: number;
+}
+
+/**
+ * Per role. Anonymous arbitrary queries get the tightest room (the examples in gateway/examples fit);
+ * signed callers get more; persisted operations are reviewed in the repository and run under
+ * `registered`, whoever asks.
+ */
+export const LIMITS: Record<Role | 'registered', Limits> = {
+  anonymous: { depth: 10, aliases: 15, directives: 10, tokens: 1_000, cost: 20_000 },
+  partner: { depth: 10, aliases: 15, directives: 10, tokens: 1_000, cost: 20_000 },
+  editor: { depth: 15, aliases: 50, directives: 30, tokens: 5_000, cost: 200_000 },
+  analyst: { depth: 15, aliases: 50, directives: 30, tokens: 5_000, cost: 200_000 },
+  admin: { depth: 20, aliases: 100, directives: 50, tokens: 10_000, cost: 5_000_000 },
+  registered: { depth: 15, aliases: 50, directives: 30, tokens: 5_000, cost: 200_000 },
+};
+
+/** The largest token count of any role: what the server's own parser accepts at most. */
+export const MAX_TOKENS = Math.max(...Object.values(LIMITS).map((l) => l.tokens));
+
+const rulesCache = new Map<Limits, ValidationRule[]>();
+function rules(limits: Limits): ValidationRule[] {
+  let r = rulesCache.get(limits);
+  if (!r) {
+    const common = { exposeLimits: true, propagateOnRejection: true };
+    r = [
+      maxDepthRule({ ...common, n: limits.depth, ignoreIntrospection: false }),
+      maxAliasesRule({ ...common, n: limits.aliases }),
+      maxDirectivesRule({ ...common, n: limits.directives }),
+      costLimitRule({ ...common, maxCost: limits.cost, ignoreIntrospection: false }),
+    ] as unknown as ValidationRule[];
+    rulesCache.set(limits, r);
+  }
+  return r;
+}
+
+const tooComplex = (message: string, limit: string) =>
+  new GraphQLError(message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_TOO_COMPLEX', limit } });
+
+/**
+ * Parses with the role's token limit and checks depth, aliases, directives and cost, each
+ * linear in the document (graphql-armor counts a fragment once, however often it is spread), so
+ * a hostile document is refused before the server's own validation, which is not linear, sees it.
+ */
+export function checkLimits(schema: GraphQLSchema, query: string, limits: Limits): { document?: DocumentNode; error?: GraphQLError } {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.tokens });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/more than \d+ tokens/.test(message)) return { error: tooComplex(`The operation has more than ${limits.tokens} tokens`, 'tokens') };
+    return { error: new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }) };
+  }
+  try {
+    const errors = validate(schema, document, rules(limits));
+    if (errors.length) return { error: tooComplex(errors[0].message, limitOf(errors[0].message)) };
+  } catch (err) {
+    return { error: tooComplex((err as Error).message, limitOf((err as Error).message)) };
+  }
+  return { document };
+}
+
+const limitOf = (message: string) => (/depth/i.test(message) ? 'depth' : /alias/i.test(message) ? 'aliases' : /directive/i.test(message) ? 'directives' : 'cost');
