@@ -4,3 +4,4 @@ CREATE DATABASE maillage_chambers;
 CREATE DATABASE maillage_clusters;
 CREATE DATABASE maillage_councils;
 CREATE DATABASE maillage_clubs;
+CREATE DATABASE maillage_synergies;

@@ -13,6 +13,8 @@ const services = [
   ['clusters', 4003],
   ['councils', 4004],
   ['clubs', 4005],
+  // Reads the graph back through the gateway (GATEWAY_URL), lazily at its first query.
+  ['synergies', 4006],
 ];
 const children = [];
 const started = Date.now();

@@ -102,6 +102,9 @@ export async function startSupergraph(
     const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${byName.get(s.name)!.port}/graphql`]));
     const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
     const gateway = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl, subgraphUrls, log, logger: loggerFor('gateway') });
+    // The synergies subgraph reads the graph back through the gateway, whose port is known only now;
+    // it reads GATEWAY_URL at each read of the graph.
+    process.env.GATEWAY_URL = gateway.url;
     const stopSubgraph = async (name: string) => {
       const entry = byName.get(name)!;
       await entry.server?.stop();

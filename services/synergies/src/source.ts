@@ -2,8 +2,9 @@ import type { NetworkKind, RegionSnapshot, SnapshotActor, SnapshotInitiative, Sn
 
 /**
  * Reads the regional graph through the gateway, as any client would: the directory's actors and,
- * for each kind of network, its networks with their members and its initiatives. Pages of 100
- * (the API's maximum), every page followed to its end. Nothing here reaches another subgraph's
+ * for each kind of network, its networks with their members and its initiatives. Lists of networks
+ * and initiatives come 20 a page with up to 100 members or parties each (within the analyst role's
+ * cost limit at the gateway), every page followed to its end. Nothing here reaches another subgraph's
  * database: the gateway, its authorization and the subgraphs' rules stay the only door.
  */
 export interface SnapshotReader {
@@ -51,6 +52,8 @@ interface InitiativeNode {
 }
 
 const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
+/** Networks or initiatives a page, each with a nested page of 100: what the gateway's cost limit lets through. */
+const OUTER_PAGE = 20;
 const MEMBERS = `members(first: 100, after: $membersAfter, includeEnded: true) { nodes { actor { id } startDate endDate } ${PAGE_INFO} }`;
 const NETWORK_REF = '... on Chamber { id } ... on Cluster { id } ... on Council { id } ... on Club { id }';
 
@@ -112,7 +115,7 @@ export class GatewayReader implements SnapshotReader {
   }
 
   private async networks(post: Post, k: (typeof KINDS)[number], networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
-    const list = `query SynergyNetworks($after: String, $membersAfter: String) { ${k.many}(first: 100, after: $after, includeEnded: true) {
+    const list = `query SynergyNetworks($after: String, $membersAfter: String) { ${k.many}(first: ${OUTER_PAGE}, after: $after, includeEnded: true) {
       nodes { id name memberListVisibility scope { id } actor { id } ${MEMBERS} } ${PAGE_INFO} } }`;
     const more = `query SynergyMembers($id: ID!, $membersAfter: String) { ${k.one}(id: $id) { ${MEMBERS} } }`;
     const add = (networkId: string, page: Page<MemberNode>) => {
@@ -139,7 +142,7 @@ export class GatewayReader implements SnapshotReader {
   private async initiatives(post: Post, k: (typeof KINDS)[number], out: SnapshotInitiative[]) {
     const fields = `id name startDate endDate place { id } organiser { id } coOrganisers { ${NETWORK_REF} }
       parties(first: 100, after: $partiesAfter) { edges { node { id } } ${PAGE_INFO} }`;
-    const list = `query SynergyInitiatives($after: String, $partiesAfter: String) { ${k.initiatives}(first: 100, after: $after) { nodes { ${fields} } ${PAGE_INFO} } }`;
+    const list = `query SynergyInitiatives($after: String, $partiesAfter: String) { ${k.initiatives}(first: ${OUTER_PAGE}, after: $after) { nodes { ${fields} } ${PAGE_INFO} } }`;
     const more = `query SynergyParties($id: ID!, $partiesAfter: String) { ${k.initiative}(id: $id) { parties(first: 100, after: $partiesAfter) { edges { node { id } } ${PAGE_INFO} } } }`;
     for (let after: string | null = null; ; ) {
       const data: Record<string, Page<InitiativeNode>> = await post(list, { after, partiesAfter: null });
