@@ -86,9 +86,12 @@ test('search is accent- and case-insensitive and public', async () => {
 
 test('who has the solution, and first clients, with the path through the networks', async () => {
   const solution = await editor(`{ whoHasTheSolution(actorId: "act-main-gauche", need: { sector: "35" }) {
-    nodes { name nearness path { network { ... on Council { id } } actor { id } } } } }`);
+    nodes { name nearness path { network { ... on Council { id } } actor { id } } }
+    networks { network { ... on Council { id } } nearness share } } }`);
   expect(solution.errors).toBeUndefined();
   expect(solution.data!.whoHasTheSolution.nodes[0]).toEqual({ name: 'EDF', nearness: 'SAME_NETWORK', path: [{ network: { id: 'co-cmip' }, actor: { id: 'act-edf' } }] });
+  // EDF is one of the council's members with a known sector, in division 35: the council itself is in reach.
+  expect(solution.data!.whoHasTheSolution.networks[0]).toMatchObject({ network: { id: 'co-cmip' }, nearness: 'MEMBER' });
   const clients = await editor(`{ firstClients(actorId: "act-main-gauche") { name hops path { network { __typename } } } }`);
   expect(clients.errors).toBeUndefined();
   const names = clients.data!.firstClients.map((c: any) => c.name);

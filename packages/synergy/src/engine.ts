@@ -656,6 +656,51 @@ export class SynergyEngine {
     return out.sort((x, y) => rank[x.reach] - rank[y.reach] || ix.actors[x.actor].name.localeCompare(ix.actors[y.actor].name, 'fr'));
   }
 
+  /**
+   * Networks in reach that match a need: its name holds the keyword, or at least 10% of its members
+   * with a known sector are in the needed one. Nearest first: networks the actor is in, then those
+   * sharing a member with one of its networks, then those present in its département.
+   */
+  solutionNetworks(actor: number, need: { sector?: string | null; keyword?: string | null }) {
+    const { ix } = this;
+    const view = this.view();
+    const sector = need.sector?.trim().toUpperCase() || null;
+    const keyword = need.keyword ? normaliseText(need.keyword) : null;
+    const own = new Set(view.actorNetworks.get(actor) ?? []);
+    const near = new Set<number>();
+    for (const n of own) for (const m of view.members[n]) for (const o of view.actorNetworks.get(m) ?? []) if (!own.has(o)) near.add(o);
+    const home = ix.reach.at(ix.actorCommune[actor], 'DEPARTEMENT');
+    const out: { network: number; nearness: 'MEMBER' | 'ONE_NETWORK_AWAY' | 'SAME_TERRITORY'; share: number | null }[] = [];
+    for (const n of view.networks) {
+      let share: number | null = null;
+      if (sector) {
+        let known = 0;
+        let hits = 0;
+        for (const a of view.members[n]) {
+          const naf = ix.actors[a].nafCode;
+          if (!naf) continue;
+          known++;
+          if (naf.toUpperCase().startsWith(sector)) hits++;
+        }
+        share = known ? hits / known : 0;
+        if (share < 0.1) continue;
+      }
+      if (keyword && !normaliseText(ix.networks[n].name).includes(keyword)) continue;
+      const nearness = own.has(n) ? 'MEMBER' : near.has(n) ? 'ONE_NETWORK_AWAY' : home && this.presentIn(n, home) ? 'SAME_TERRITORY' : null;
+      if (nearness) out.push({ network: n, nearness, share: share === null ? null : round(share) });
+    }
+    const rank = { MEMBER: 0, ONE_NETWORK_AWAY: 1, SAME_TERRITORY: 2 };
+    return out.sort((x, y) => rank[x.nearness] - rank[y.nearness] || (y.share ?? 0) - (x.share ?? 0) || ix.networks[x.network].name.localeCompare(ix.networks[y.network].name, 'fr'));
+  }
+
+  /** A network's seat or declared scope lies in the territory, or its scope covers it. */
+  private presentIn(n: number, territoryId: string): boolean {
+    const { ix } = this;
+    const seat = ix.networkSeat[n];
+    if (seat && ix.reach.of(seat).has(territoryId)) return true;
+    return ix.networks[n].scope.some((t) => ix.reach.of(t).has(territoryId) || ix.reach.of(territoryId).has(t));
+  }
+
   /** Large buyers a start-up reaches through its networks (one network, then two), with the path. */
   firstClients(actor: number, isBuyer: (a: number) => boolean) {
     const { ix } = this;

@@ -207,6 +207,16 @@ describe('search and matchmaking', () => {
       ['n3', 'a3'],
     ]);
   });
+  test('networks in reach that match a need', () => {
+    // a4 is in n1 (25: 1 of 3 with a sector); n3 shares a1 with n1 (25: 2 of 3); n2 has a3 (25: 1 of 2).
+    const found = engine.solutionNetworks(engine.ix.actorIndex('a4')!, { sector: '25' });
+    expect(found.map((f) => [engine.ix.networks[f.network].id, f.nearness, f.share])).toEqual([
+      ['n1', 'MEMBER', 0.3333],
+      ['n3', 'ONE_NETWORK_AWAY', 0.6667],
+      ['n2', 'ONE_NETWORK_AWAY', 0.5],
+    ]);
+    expect(engine.solutionNetworks(engine.ix.actorIndex('a4')!, { keyword: 'cluster' }).map((f) => engine.ix.networks[f.network].id)).toEqual(['n3']);
+  });
   test('first clients: large buyers reachable through the networks, with the path', () => {
     const buyers = engine.firstClients(engine.ix.actorIndex('a4')!, (a) => isLargeBuyer(engine.ix.actors[a]));
     // a4 -> n1 -> a1 -> n3 -> a5 (GE, Toulouse).

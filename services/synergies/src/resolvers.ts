@@ -249,6 +249,11 @@ export const Query = {
       totalCount: page.totalCount,
       pageInfo: page.pageInfo,
       nodes: page.nodes.map((c) => ({ actor: r.actor(c.actor), name: engine.ix.actors[c.actor].name, nearness: c.reach, path: r.path(c.path) })),
+      networks: ({ first }: { first?: number }) =>
+        engine
+          .solutionNetworks(engine.ix.actorIndex(args.actorId)!, args.need)
+          .slice(0, limit(first))
+          .map((n) => ({ network: r.network(n.network), nearness: n.nearness, share: n.share })),
     };
   },
 
