@@ -1,6 +1,6 @@
 import { ANONYMOUS, ErrorCode, viewerOf, type Viewer } from '@maillage/kit';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { visit, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { DoorError, type PartnerAccess, type PartnerKeys } from './auth';
 import { checkLimits, LIMITS } from './limits';
 import type { PersistedOperation } from './operations';
@@ -169,8 +169,10 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
       if (!params.query) throw badRequest('Give a query, or the id of a persisted operation');
       const schema = opts.schema();
       if (schema) {
-        const { error } = checkLimits(schema, params.query, persisted ? LIMITS.registered : LIMITS[viewer.role]);
+        const { error, document } = checkLimits(schema, params.query, persisted ? LIMITS.registered : LIMITS[viewer.role]);
         if (error) throw fromGraphQLError(error);
+        // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in a database.
+        if (hasNul(document!, params.variables)) throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
       }
       if (req.method === 'GET') {
         const search = new URLSearchParams({ query: params.query });
@@ -196,6 +198,14 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
     }
   };
   return [mediaTypes, json, jsonErrors, admit];
+}
+
+function hasNul(document: DocumentNode, variables: unknown): boolean {
+  const inValue = (v: unknown): boolean =>
+    typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(inValue) : isObject(v) ? Object.entries(v).some(([k, x]) => inValue(k) || inValue(x)) : false;
+  let found = inValue(variables);
+  if (!found) visit(document, { StringValue: (node) => void (found ||= node.value.includes('\u0000')) });
+  return found;
 }
 
 const fromGraphQLError = (e: GraphQLError) => new DoorError(400, String(e.extensions.code ?? ErrorCode.BAD_REQUEST), e.message);
