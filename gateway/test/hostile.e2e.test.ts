@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEV_TOKEN_SECRET, devToken, signAccessToken, supergraphForGateway } from '@maillage/kit';
-import { repoRoot, startSupergraph, type Harness } from '@maillage/testing';
+import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { startGateway, type RunningGateway } from '../src/server';
@@ -152,8 +152,17 @@ beforeAll(async () => {
   partnerKey = (
     await admin(`mutation { createPartnerKey(input: { name: "Partner", origins: ["https://partner.example"], rateLimitPerMinute: 10000, operationIds: ["${actorCard}"] }) { key } }`)
   ).createPartnerKey.key;
-  // A second gateway over the same subgraphs that remembers no partner key check: revocation bites at once.
-  strictGateway = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8'), subgraphUrls: h.subgraphUrls, log: () => undefined, auth: { partnerKeyCacheMs: 0 } });
+  // A second gateway over the same subgraphs, in production mode, that remembers no partner key
+  // check: revocation bites at once.
+  strictGateway = await startGateway({
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl: readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8'),
+    subgraphUrls: h.subgraphUrls,
+    production: true,
+    log: () => undefined,
+    auth: { partnerKeyCacheMs: 0 },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -263,6 +272,17 @@ test('a revoked key is refused at once by a gateway without a key cache; a key o
   const revoked = await get();
   expect(revoked.status).toBe(401);
   expect(((await revoked.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+});
+
+test('in production: no introspection, no field suggestions', async () => {
+  const introspection = await postGraphQL(strictGateway.url, '{ __schema { queryType { name } } }');
+  expect(introspection.status).toBe(400);
+  expect(introspection.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  const typo = '{ actr(id: "act-edf") { name } }';
+  expect((await h.query(typo)).errors![0].message).toMatch(/Did you mean "actor"/);
+  const production = await postGraphQL(strictGateway.url, typo);
+  expect(production.status).toBe(400);
+  expect(production.errors![0].message).not.toMatch(/Did you mean/);
 });
 
 test('after all that, every service still serves', async () => {
