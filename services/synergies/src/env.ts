@@ -11,8 +11,15 @@ const shape = {
   GATEWAY_URL: z.string().url('must be an http(s) URL').default('http://127.0.0.1:4000/graphql'),
   /** Seconds a snapshot serves before the next query triggers a new read (served stale meanwhile). */
   SYNERGIES_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  /** Bearer token with the analyst scope the service reads through the gateway with; required in production. */
+  /** Bearer token with the analyst scope the service reads through the gateway with. */
   SYNERGIES_GATEWAY_TOKEN: z.string().min(20, 'must be a bearer token').optional(),
+  /**
+   * Or the HS256 key, issuer and audience the gateway verifies tokens with (its AUTH_JWT_SECRET,
+   * AUTH_ISSUER, AUTH_AUDIENCE): the service then signs itself a 10-minute analyst token per read.
+   */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).default('maillage'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 };
 
@@ -20,8 +27,8 @@ export type SynergiesEnv = z.infer<z.ZodObject<typeof shape>>;
 
 export function synergiesEnv(source: NodeJS.ProcessEnv = process.env): SynergiesEnv {
   const env = readEnv('synergies', shape, source);
-  if (env.NODE_ENV === 'production' && !env.SYNERGIES_GATEWAY_TOKEN) {
-    throw new Error('synergies: invalid configuration\n  SYNERGIES_GATEWAY_TOKEN: required in production (a token with the analyst scope)');
+  if (env.NODE_ENV === 'production' && !env.SYNERGIES_GATEWAY_TOKEN && !(env.AUTH_JWT_SECRET && env.AUTH_ISSUER)) {
+    throw new Error('synergies: invalid configuration\n  SYNERGIES_GATEWAY_TOKEN, or AUTH_JWT_SECRET with AUTH_ISSUER: required in production (to read the graph as an analyst)');
   }
   return env;
 }

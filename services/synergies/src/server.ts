@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DateScalar, DateTimeScalar, devToken, loadSchema, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
+import { DateScalar, DateTimeScalar, devToken, loadSchema, SCOPES_OF_ROLE, signAccessToken, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
 import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
 import { Mutation, Network, Query, type Context } from './resolvers';
@@ -9,10 +9,18 @@ import { SnapshotStore } from './store';
 export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
 export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Network };
 
-/** How the service authenticates to the gateway: the configured token, else (outside production) a development analyst token. */
+/**
+ * How the service authenticates to the gateway: the configured token; else a short analyst token
+ * it signs with the gateway's HS256 key; else (outside production only) a development token.
+ */
 async function bearer(): Promise<Record<string, string>> {
   const env = synergiesEnv();
-  const token = env.SYNERGIES_GATEWAY_TOKEN ?? (await devToken('analyst', { subject: 'service:synergies', expiresIn: '10m' }));
+  const claims = { scopes: SCOPES_OF_ROLE.analyst, subject: 'service:synergies' };
+  const token =
+    env.SYNERGIES_GATEWAY_TOKEN ??
+    (env.AUTH_JWT_SECRET
+      ? await signAccessToken(claims, { secret: env.AUTH_JWT_SECRET, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, expiresIn: '10m' })
+      : await devToken('analyst', { subject: claims.subject, expiresIn: '10m' }));
   return { authorization: `Bearer ${token}` };
 }
 
