@@ -4,3 +4,4 @@ export * from './loaders';
 export * from './resolvers';
 export * from './seed';
 export * from './service';
+export { importMutations, MAX_IMPORT_ROWS } from './imports';

@@ -3,6 +3,7 @@ import { normaliseText } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { capitalise, KIND_OF_TYPE, type NetworkNames } from './names';
 import { isActiveOn, mayReadMembers, type InitiativeRow, type LinkRow, type MembershipRow, type NetworkRow } from './rows';
+import { importMutations } from './imports';
 import { mutations } from './mutations';
 
 type Ctx = NetworkContext;
@@ -149,7 +150,7 @@ export function networkResolvers(names: NetworkNames) {
         sliceConnection(activeUnless(await loaders.networksByTerritory.load(t.id), args.includeEnded), args),
     },
     Query,
-    Mutation: mutations(names),
+    Mutation: { ...mutations(names), ...importMutations(names) },
   };
 }
 
