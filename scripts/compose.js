@@ -2,12 +2,12 @@
 // Composes the subgraphs listed in schema/supergraph.yaml into schema/supergraph.graphql.
 //   node scripts/compose.js          write the supergraph
 //   node scripts/compose.js --check  fail when composition errors or the committed file is stale
-// Besides composition, it refuses a public type or field without a description, so the
+// Besides composition, it refuses a public type, field or input field without a description, so the
 // playground's schema docs stay complete.
 const fs = require('node:fs');
 const path = require('node:path');
 const yaml = require('js-yaml');
-const { parse, visit } = require('graphql');
+const { parse } = require('graphql');
 const { composeServices } = require('@apollo/composition');
 
 const root = path.resolve(__dirname, '..');
@@ -33,25 +33,23 @@ function compose() {
   return { sdl: result.supergraphSdl, hints };
 }
 
-/** Types and fields of the API schema (federation plumbing excluded) that lack a description. */
+/**
+ * Types, fields and input fields of the API schema that lack a description: what the playground's
+ * schema docs show, so federation plumbing (join__, link__, @inaccessible fields) is out of it.
+ * Arguments are not checked; the root types themselves need none, their fields do.
+ */
 function undescribed(sdl) {
+  const { Supergraph } = require('@apollo/federation-internals');
+  const { isObjectType, isInterfaceType, isInputObjectType, isSpecifiedScalarType } = require('graphql');
+  const api = Supergraph.build(sdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+  const roots = new Set([api.getQueryType(), api.getMutationType(), api.getSubscriptionType()].filter(Boolean).map((t) => t.name));
   const missing = [];
-  const internal = /^(join__|link__|_|Query$|Mutation$|PageInfo$)/;
-  visit(parse(sdl), {
-    ObjectTypeDefinition: check,
-    InterfaceTypeDefinition: check,
-    UnionTypeDefinition: check,
-    EnumTypeDefinition: check,
-    InputObjectTypeDefinition: check,
-    ScalarTypeDefinition: check,
-  });
-  function check(node) {
-    const name = node.name.value;
-    // Federation's own types (join, link, the authorization specs' scalars) are not ours to describe.
-    if (/^(join__|link__|requiresScopes__|authenticated__|policy__|_)/.test(name)) return;
-    if (!internal.test(name) && !node.description) missing.push(name);
-    if (node.kind === 'ObjectTypeDefinition' && (name === 'Query' || name === 'Mutation')) {
-      for (const f of node.fields ?? []) if (!f.description && !f.name.value.startsWith('_')) missing.push(`${name}.${f.name.value}`);
+  for (const type of Object.values(api.getTypeMap())) {
+    // Federation's own types (the authorization specs' scalars) are not ours to describe.
+    if (type.name.startsWith('__') || isSpecifiedScalarType(type) || /^(join__|link__|requiresScopes__|authenticated__|policy__|_)/.test(type.name)) continue;
+    if (!roots.has(type.name) && !type.description) missing.push(type.name);
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) if (!field.description && !field.name.startsWith('_')) missing.push(`${type.name}.${field.name}`);
     }
   }
   return missing;
@@ -60,7 +58,7 @@ function undescribed(sdl) {
 const { sdl, hints } = compose();
 const missing = undescribed(sdl);
 if (missing.length) {
-  console.error(`types or root fields without a description: ${missing.join(', ')}`);
+  console.error(`types or fields without a description (${missing.length}): ${missing.join(', ')}`);
   process.exit(1);
 }
 if (process.argv.includes('--check')) {
