@@ -60,6 +60,28 @@ const tooComplex = (message: string, limit: string) =>
  * a hostile document is refused before the server's own validation, which is not linear, sees it.
  */
 export function checkLimits(schema: GraphQLSchema, query: string, limits: Limits): { document?: DocumentNode; error?: GraphQLError } {
+  // The verdict depends on the schema, the text and the limits only: clients repeat the same few
+  // operations, so each is parsed and checked once (per schema: a reloaded supergraph starts afresh).
+  let verdicts = checked.get(schema)?.get(limits);
+  const known = verdicts?.get(query);
+  if (known) return known;
+  const verdict = checkLimitsOnce(schema, query, limits);
+  if (!verdicts) {
+    const bySchema = checked.get(schema) ?? new Map<Limits, Map<string, Verdict>>();
+    checked.set(schema, bySchema);
+    bySchema.set(limits, (verdicts = new Map()));
+  }
+  // Bounded: past this many distinct texts, the oldest verdict goes first.
+  if (verdicts.size >= VERDICTS_KEPT) verdicts.delete(verdicts.keys().next().value!);
+  if (query.length <= 20_000) verdicts.set(query, verdict);
+  return verdict;
+}
+
+type Verdict = { document?: DocumentNode; error?: GraphQLError };
+const VERDICTS_KEPT = 1000;
+const checked = new WeakMap<GraphQLSchema, Map<Limits, Map<string, Verdict>>>();
+
+function checkLimitsOnce(schema: GraphQLSchema, query: string, limits: Limits): Verdict {
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: limits.tokens });

@@ -24,12 +24,12 @@ import {
 } from '@maillage/kit';
 import { GraphQLScalarType, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
 import { door, type Admitted } from './door';
 import { mountIde } from './ide';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
+import { cacheHintsPlugin, ResponseCache, serveFromCache } from './response-cache';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
@@ -106,6 +106,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   const app = express();
   const httpServer = http.createServer(app);
+  const responseCache = new ResponseCache();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !opts.production,
@@ -126,7 +127,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       observabilityPlugin(logger, metrics),
-      publicCachePlugin(),
+      cacheHintsPlugin(responseCache),
     ],
   });
   await apollo.start();
@@ -157,6 +158,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     traceRequests('gateway'),
     ...admission,
+    serveFromCache(responseCache),
     expressMiddleware(apollo, {
       // The request id ties the gateway's and the subgraphs' log lines of one request together.
       context: async ({ req, res }) => {
@@ -165,6 +167,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
           viewer: admitted?.viewer ?? ANONYMOUS,
           publicCacheable: admitted?.publicCacheable ?? false,
+          responseCache: res.locals.responseCache as GatewayContext['responseCache'],
         };
       },
     }),
@@ -184,27 +187,6 @@ function subgraphUrls(opts: GatewayOptions): [string, string][] {
 
 function subgraphReadyUrls(opts: GatewayOptions): [string, string][] {
   return subgraphUrls(opts).map(([name, url]) => [name, url.replace(/\/graphql$/, '/ready')]);
-}
-
-/**
- * A persisted query fetched over GET by an anonymous caller or a partner is the same for
- * everyone: a CDN may keep it a minute (per origin, for the partner's CORS header). Everything
- * else keeps Apollo's default (no-store).
- */
-function publicCachePlugin(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          const ok = response.body.kind === 'single' && !response.body.singleResult.errors?.length;
-          if (contextValue.publicCacheable && ok) {
-            response.http.headers.set('cache-control', 'public, max-age=60');
-            response.http.headers.set('vary', 'Origin');
-          }
-        },
-      };
-    },
-  };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ANONYMOUS, DEV_SIGNING_SECRET, injectTraceContext, signViewer, VIEWER_HEADER, type Viewer } from '@maillage/kit';
+import { ANONYMOUS, DEV_SIGNING_SECRET, injectTraceContext, VIEWER_HEADER, type Viewer } from '@maillage/kit';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Gauge, Histogram, type Registry } from 'prom-client';
+import { ViewerSignatures } from './signatures';
 
 export interface ResilienceOptions {
   /** Time a subgraph has to answer one fetch. @default 5000 ms */
@@ -30,8 +31,10 @@ export interface GatewayContext {
   requestId?: string;
   /** Who the door admitted; signed onto every subgraph fetch. */
   viewer?: Viewer;
-  /** The door found the request publicly cacheable (see publicCachePlugin). */
+  /** The door found the request publicly cacheable (see cacheHintsPlugin). */
   publicCacheable?: boolean;
+  /** Where a cacheable answer is stored, and with which content type (see serveFromCache). */
+  responseCache?: { key: string; contentType: string };
 }
 
 type Fetch = typeof fetch;
@@ -69,15 +72,17 @@ const isMutation = (body: unknown) => typeof body === 'string' && /^\s*\{?\s*"qu
  */
 export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly breaker: CircuitBreaker<[string, RequestInit], Response>;
+  private readonly signatures: ViewerSignatures;
 
   constructor(
     readonly name: string,
     url: string,
     readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
     metrics?: SubgraphMetrics,
-    private readonly signingSecret: string = DEV_SIGNING_SECRET,
+    signingSecret: string = DEV_SIGNING_SECRET,
   ) {
     super({ url });
+    this.signatures = new ViewerSignatures(signingSecret);
     this.breaker = new CircuitBreaker((input: string, init: RequestInit) => this.attempt(input, init), {
       timeout: false, // each attempt has its own timeout
       errorThresholdPercentage: options.errorThresholdPercentage,
@@ -107,7 +112,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     if (request.http) {
       injectTraceContext(request.http.headers);
       // The subgraph trusts only this: the viewer the door verified, signed for this very query.
-      request.http.headers.set(VIEWER_HEADER, await signViewer(context?.viewer ?? ANONYMOUS, this.signingSecret, request.query ?? ''));
+      request.http.headers.set(VIEWER_HEADER, await this.signatures.sign(context?.viewer ?? ANONYMOUS, request.query ?? ''));
     }
   }
 

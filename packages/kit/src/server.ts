@@ -10,7 +10,7 @@ import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type Logger } from './observability';
 import { traceRequests } from './tracing';
-import { DEV_SIGNING_SECRET, VIEWER_HEADER, verifyViewer, type Viewer } from './auth';
+import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, verifyViewer, type Viewer } from './auth';
 import { buildSecuredSubgraphSchema } from './authz';
 
 export interface SubgraphDefinition<Ctx extends object> {
@@ -91,7 +91,17 @@ export interface RunningServer {
  */
 export async function startSubgraph<Ctx extends object>(
   def: SubgraphDefinition<Ctx>,
-  listen: { port: number; host: string; /** @default the development secret */ signingSecret?: string },
+  listen: {
+    port: number;
+    host: string;
+    /** @default the development secret */ signingSecret?: string;
+    /**
+     * Serves a request without the gateway's signature as anonymous (a bad signature is still
+     * refused). Only for benchmarks against gateways that do not sign (stock Apollo, Hive Gateway),
+     * on public data; never set by the service's entry point. @default false
+     */
+    unsignedAsAnonymous?: boolean;
+  },
 ): Promise<RunningServer> {
   const secret = listen.signingSecret ?? DEV_SIGNING_SECRET;
   const app = express();
@@ -122,7 +132,8 @@ export async function startSubgraph<Ctx extends object>(
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
       try {
-        res.locals.viewer = await verifyViewer(req.get(VIEWER_HEADER), secret, typeof query === 'string' ? query : '');
+        const header = req.get(VIEWER_HEADER);
+        res.locals.viewer = header === undefined && listen.unsignedAsAnonymous ? ANONYMOUS : await verifyViewer(header, secret, typeof query === 'string' ? query : '');
         next();
       } catch (err) {
         res.status(401).json({ errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });

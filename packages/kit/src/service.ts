@@ -69,6 +69,8 @@ export interface ServiceOptions {
   log?: (msg: string) => void;
   /** Checks the gateway's signature on each request. @default the development secret */
   signingSecret?: string;
+  /** See `startSubgraph`: benchmarks only. @default false */
+  unsignedAsAnonymous?: boolean;
 }
 
 export interface StartedService<Client> extends RunningServer {
@@ -95,7 +97,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
     log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
-    const server = await startSubgraph({ ...service.definition(client), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret });
+    const server = await startSubgraph({ ...service.definition(client), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret, unsignedAsAnonymous: opts.unsignedAsAnonymous });
     return {
       ...server,
       client,

@@ -1,4 +1,5 @@
-import { connection, toPage, type PageArgs } from '@maillage/kit';
+import { asksForCount, connection, toPage, type PageArgs } from '@maillage/kit';
+import type { GraphQLResolveInfo } from 'graphql';
 import { checkSiren, getTerritory, listTerritories, nafSections, normaliseText, type TerritoryLevel } from '@maillage/reference';
 import type { Context } from '../context';
 import type { Prisma } from '../generated/prisma/client';
@@ -17,7 +18,7 @@ export const Query = {
     // An invalid SIREN cannot belong to anyone: answer null rather than run a query.
     return check.valid ? prisma.actor.findUnique({ where: { siren: check.value } }) : null;
   },
-  actors: async (_: unknown, args: ActorsArgs, { prisma }: Context) => {
+  actors: async (_: unknown, args: ActorsArgs, { prisma }: Context, info: GraphQLResolveInfo) => {
     const page = toPage(args);
     const where: Prisma.ActorWhereInput = {};
     if (args.search?.trim()) where.searchName = { contains: normaliseText(args.search) };
@@ -25,9 +26,10 @@ export const Query = {
     if (args.territoryId) where.reach = { has: args.territoryId };
     const [items, total] = await Promise.all([
       prisma.actor.findMany({ where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
-      prisma.actor.count({ where }),
+      // Counted only when asked for: nobody reads the total of a page listed for its nodes.
+      asksForCount(info) ? prisma.actor.count({ where }) : undefined,
     ]);
-    return connection(items, total, page);
+    return connection(items, total ?? page.offset + items.length, page);
   },
   territory: (_: unknown, { id }: { id: string }) => getTerritory(id) ?? null,
   territories: (_: unknown, args: PageArgs & { level?: TerritoryLevel | null; withinId?: string | null; search?: string | null }) => {

@@ -1,0 +1,77 @@
+// The benchmark's operations. Every field is public: the peers' requests reach the subgraphs
+// unsigned, as anonymous, and every synthetic member list is public.
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const TERRITORY = 'DEP-34';
+
+/** (a) one subgraph: an actor by id. */
+const lookup = {
+  name: 'a',
+  label: '(a) lookup, one subgraph',
+  query: `query Lookup($id: ID!) { actor(id: $id) { id name kind sector { code } } }`,
+  variables: { id: 'syn-a-000042' },
+};
+
+const membershipsOf = `
+      chamberMemberships { nodes { chamber { name } } }
+      clusterMemberships { nodes { cluster { name } } }
+      councilMemberships { nodes { council { name } } }
+      clubMemberships { nodes { club { name } } }`;
+
+/** (b) fan-out: `first` actors (pages of 100 at most, as aliases) with their memberships in the four kinds of network. */
+function fanOut(actors = 50) {
+  const pages = [];
+  for (let offset = 0; offset < actors; offset += 100) {
+    const after = offset ? `, after: "${Buffer.from(`o:${offset - 1}`).toString('base64url')}"` : '';
+    pages.push(`p${offset / 100}: actors(territoryId: $territoryId, first: ${Math.min(100, actors - offset)}${after}) { nodes { id name${membershipsOf} } }`);
+  }
+  return {
+    name: 'b',
+    label: `(b) ${actors} actors, fan-out to 5 subgraphs`,
+    query: `query FanOut($territoryId: ID!) {\n  ${pages.join('\n  ')}\n}`,
+    variables: { territoryId: TERRITORY },
+    // More than a page is above the anonymous cost limit of Maillage's door (see deep).
+    signedIn: actors > 100,
+  };
+}
+
+/** (c) deep, as in the public benchmark: actors -> memberships -> network -> members -> actor -> territory. */
+const deep = {
+  name: 'c',
+  label: '(c) deep, actors > memberships > network > members > actor > territory',
+  query: `query Deep($territoryId: ID!) {
+  actors(territoryId: $territoryId, first: 10) {
+    nodes {
+      id name
+      clubMemberships(first: 2) { nodes { club { id name members(first: 8) { nodes { actor { id name kind commune { name } departement { name } } } } } } }
+      clusterMemberships(first: 2) { nodes { cluster { id name members(first: 8) { nodes { actor { id name kind commune { name } departement { name } } } } } } }
+    }
+  }
+}`,
+  variables: { territoryId: TERRITORY },
+  // Its cost (graphql-armor's, about 100,000) is above what Maillage's door lets anonymous callers
+  // send (20,000): Maillage gets it from a signed-in analyst (a bearer token verified per request).
+  signedIn: true,
+};
+
+/** (d) the public persisted query a partner page sends: GET, by id (schema/operations). */
+function persisted() {
+  const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/operations/manifest.json'), 'utf8'));
+  const op = manifest.operations.find((o) => o.name === 'NetworksInTerritory');
+  return { name: 'd', label: '(d) persisted query over GET, public', id: op.id, query: op.body, variables: { territoryId: TERRITORY } };
+}
+
+/** The autocannon request of an operation: POST JSON, or GET by persisted id (the peers, which have no manifest, get the text). */
+function request(op, { byId = false, token } = {}) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json', ...(op.signedIn && token ? { authorization: `Bearer ${token}` } : {}) };
+  if (op.name === 'd') {
+    const params = new URLSearchParams(byId ? { id: op.id } : { query: op.query });
+    params.set('variables', JSON.stringify(op.variables));
+    // Apollo's CSRF prevention wants a non-simple header on GET; Maillage's door sets it for registered operations.
+    return { method: 'GET', path: `?${params}`, headers: byId ? { accept: 'application/json' } : { accept: 'application/json', 'apollo-require-preflight': 'true' } };
+  }
+  return { method: 'POST', path: '', headers, body: JSON.stringify({ query: op.query, variables: op.variables }) };
+}
+
+module.exports = { lookup, fanOut, deep, persisted, request, TERRITORY };

@@ -1,0 +1,103 @@
+// Writes the latest figures into docs/benchmarks.md (between the `bench:begin` and `bench:end`
+// markers; the analysis around them is kept) and the chart docs/benchmarks.svg.
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+
+const COLOURS = { maillage: '#1b7f5b', apollo: '#7a7a7a', hive: '#e0a526', subgraph: '#4a6fa5' };
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** Grouped bars: requests/s (left) and p95 latency (right) per operation and gateway. */
+function chart(result) {
+  const gateways = Object.keys(result.gateways);
+  const ops = result.ops.filter((o) => o.name !== 'a' || true);
+  const panel = (title, metric, unit, x0) => {
+    const values = result.summary.filter((s) => gateways.includes(s.gateway)).map((s) => s[metric]);
+    const max = Math.max(...values) * 1.1 || 1;
+    const w = 440;
+    const h = 260;
+    const groupW = w / ops.length;
+    const barW = (groupW - 20) / gateways.length;
+    let out = `<text x="${x0 + w / 2}" y="24" text-anchor="middle" font-weight="bold">${esc(title)}</text>`;
+    out += `<line x1="${x0}" y1="${40 + h}" x2="${x0 + w}" y2="${40 + h}" stroke="#333"/>`;
+    ops.forEach((op, i) => {
+      gateways.forEach((g, j) => {
+        const s = result.summary.find((x) => x.query === op.name && x.gateway === g);
+        if (!s) return;
+        const bh = (s[metric] / max) * h;
+        const x = x0 + i * groupW + 10 + j * barW;
+        out += `<rect x="${x.toFixed(1)}" y="${(40 + h - bh).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${bh.toFixed(1)}" fill="${COLOURS[g]}"><title>${esc(`${g} ${op.name}: ${s[metric].toFixed(metric === 'rps' ? 0 : 1)} ${unit}`)}</title></rect>`;
+        out += `<text x="${(x + barW / 2 - 1).toFixed(1)}" y="${(36 + h - bh).toFixed(1)}" text-anchor="middle" font-size="9">${s[metric] >= 100 ? Math.round(s[metric]) : s[metric].toFixed(1)}</text>`;
+      });
+      out += `<text x="${(x0 + i * groupW + groupW / 2).toFixed(1)}" y="${58 + h}" text-anchor="middle">(${op.name})</text>`;
+    });
+    return out;
+  };
+  const legend = gateways.map((g, i) => `<rect x="${20 + i * 200}" y="345" width="12" height="12" fill="${COLOURS[g]}"/><text x="${38 + i * 200}" y="356">${esc(result.gateways[g])}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="370" font-family="sans-serif" font-size="12">
+<rect width="960" height="370" fill="white"/>
+${panel('requests/s (higher is better)', 'rps', 'req/s', 20)}
+${panel('p95 latency, ms (lower is better)', 'p95', 'ms', 500)}
+${legend}
+</svg>
+`;
+}
+
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d }) : '–');
+
+function table(result) {
+  const peer = (q, g) => result.summary.find((x) => x.query === q && x.gateway === g);
+  const lines = [
+    '| op | gateway | req/s | p50 ms | p95 ms | p99 ms | gateway CPU (cores) | subgraphs CPU (cores) | peak RSS MiB | errors | × apollo | × hive |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of result.summary) {
+    const ratio = (g) => (s.gateway === 'maillage' && peer(s.query, g) ? `${(s.rps / peer(s.query, g).rps).toFixed(2)}` : '');
+    const name = s.gateway === 'subgraph' ? 'directory subgraph, direct' : result.gateways[s.gateway];
+    lines.push(
+      `| ${s.query} | ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p95, 1)} | ${fmt(s.p99, 1)} | ${fmt(s.cpu, 2)} | ${fmt(s.subgraphCpu, 2)} | ${fmt(s.peakRss)} | ${s.errors} | ${ratio('apollo')} | ${ratio('hive')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function section(result, command) {
+  const m = result.machine;
+  const a = result.summary.find((s) => s.query === 'a' && s.gateway === 'maillage');
+  const sub = result.summary.find((s) => s.query === 'a' && s.gateway === 'subgraph');
+  const b = result.summary.find((s) => s.query === 'b' && s.gateway === 'maillage');
+  const d = result.summary.find((s) => s.query === 'd' && s.gateway === 'maillage');
+  const lines = [
+    `Command: \`${command}\` (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    '',
+    `Machine: ${m.cpus} × ${m.model}, ${m.memGiB} GiB, Node ${m.node}; load average ${m.loadBefore.map((x) => x.toFixed(2)).join(' / ')} before the run, ${m.loadAfter.map((x) => x.toFixed(2)).join(' / ')} after.`,
+    `Data: ${fmt(result.sizes.actors)} actors, ${fmt(result.sizes.networks)} networks, ${fmt(result.sizes.memberships)} memberships, ${fmt(result.sizes.initiatives)} initiatives (seed ${result.opts.seed}).`,
+    `Load: autocannon, ${result.opts.connections} connections, ${result.opts.warmup} s warm-up then ${result.opts.duration} s per run, ${result.opts.rounds} rounds interleaved; figures are the median of the rounds (peak RSS: the largest), errors the sum.`,
+    '',
+    table(result),
+    '',
+    '![requests/s and p95 per gateway](benchmarks.svg)',
+    '',
+  ];
+  if (a && sub) lines.push(`Gateway overhead on (a): the gateway serves ${((a.rps / sub.rps) * 100).toFixed(0)} % of the requests/s of the directory subgraph called directly.`);
+  if (b && d) lines.push(`(d) from the response cache: ${(d.rps / b.rps).toFixed(1)} × the requests/s of (b).`);
+  if (result.cache) lines.push(`(d) headers: \`Cache-Control: ${result.cache.cacheControl}\`, \`Age: ${result.cache.age}\`; the same operation sent as a POST: \`Cache-Control: ${result.cache.postCacheControl}\`.`);
+  if (result.scale.length) {
+    lines.push('', 'How cost grows with work, (b) through Maillage\'s gateway, one request at a time:', '', '| actors | median latency ms | SQL statements a request (all subgraphs) |', '|---:|---:|---:|');
+    for (const r of result.scale) lines.push(`| ${fmt(r.actors)} | ${fmt(r.median, 1)} | ${r.statements} |`);
+  }
+  return lines.join('\n');
+}
+
+function writeReport(result, docsDir, command) {
+  writeFileSync(path.join(docsDir, 'benchmarks.svg'), chart(result));
+  const file = path.join(docsDir, 'benchmarks.md');
+  const begin = '<!-- bench:begin (written by npm run bench) -->';
+  const end = '<!-- bench:end -->';
+  const block = `${begin}\n${section(result, command)}\n${end}`;
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n## Latest run\n\n${begin}\n${end}\n`;
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  writeFileSync(file, i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc}\n${block}\n`);
+}
+
+module.exports = { writeReport, chart, section };

@@ -1,0 +1,409 @@
+#!/usr/bin/env node
+// Three federation gateways side by side on the same supergraph, subgraphs, data and operations:
+// Maillage's gateway as shipped, a stock @apollo/gateway + @apollo/server (defaults), Hive Gateway
+// (its CLI, defaults). Each gateway runs in its own child process; autocannon loads one at a time,
+// rounds interleaved (a, b, c, d, each on every gateway in turn) so background load hits all alike.
+//
+//   npm run bench                                   full run: 100,000 actors, 30 s runs, 3 rounds; writes docs/benchmarks.md
+//   npm run bench -- --duration 10 --rounds 1       shorter
+//   npm run bench -- --soak 600                     Maillage's gateway under load for 600 s, memory sampled
+//   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
+//
+// Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, writeFileSync, readFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { devToken, supergraphForGateway } = require('@maillage/kit');
+const { loadRegion } = require('./load-region');
+const { sampler, rssMiB } = require('./procstat');
+const Q = require('./queries');
+const { writeReport } = require('./report');
+
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const opts = {
+  actors: Number(arg('actors', 100_000)),
+  seed: Number(arg('seed', 2026)),
+  duration: Number(arg('duration', 30)),
+  warmup: Number(arg('warmup', 5)),
+  rounds: Number(arg('rounds', 3)),
+  connections: Number(arg('connections', 16)),
+  soak: arg('soak') === undefined ? 0 : Number(arg('soak')),
+  gateways: arg('gateways', 'maillage,apollo,hive').split(','),
+  queries: arg('queries', 'a,b,c,d').split(','),
+  docs: !argv.includes('--no-docs'),
+  json: arg('json'),
+  cpuProf: arg('cpu-prof'),
+  serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+};
+const repo = path.resolve(__dirname, '../..');
+const log = (...m) => console.error(...m);
+const children = [];
+
+function start(label, args, env = {}) {
+  // Outside production (NODE_ENV unset), as the subgraphs run: see subgraph.js.
+  const { NODE_ENV: _, ...inherited } = process.env;
+  const child = spawn(process.execPath, args, { env: { ...inherited, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${label} exited (${signal ?? code}):\n${stderr}`);
+      process.exit(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+const message = (child, pick) => new Promise((resolve) => child.on('message', (m) => pick(m) && resolve(m)));
+
+async function waitServing(url, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not serving after ${timeoutMs / 1000} s`);
+}
+
+let stopping = false;
+/** Stops every child (profiles are written as they exit), killing any still there after 10 s. */
+async function stopAll() {
+  stopping = true;
+  const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = alive.map((c) => new Promise((resolve) => c.once('exit', resolve)));
+  for (const c of alive) c.kill('SIGTERM');
+  const timer = setTimeout(() => alive.forEach((c) => c.exitCode === null && c.kill('SIGKILL')), 10_000);
+  await Promise.all(exited);
+  clearTimeout(timer);
+}
+process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = require('node:net').createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+async function startSubgraphs(urls) {
+  const subgraphs = {};
+  for (const [name, databaseUrl] of Object.entries(urls)) {
+    const child = start(name, [...profile(name), path.join(__dirname, 'subgraph.js'), name, databaseUrl]);
+    const { url } = await message(child, (m) => m.url);
+    subgraphs[name] = { child, url };
+  }
+  return subgraphs;
+}
+
+/** SQL statements run so far by all subgraphs (their kit counters, over IPC). */
+async function statements(subgraphs) {
+  const counts = await Promise.all(
+    Object.values(subgraphs).map(({ child }) => {
+      const answer = message(child, (m) => m.statements !== undefined);
+      child.send('statements');
+      return answer.then((m) => m.statements);
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The committed supergraph with the routing URLs of this run's subgraphs: the one file all three
+ * gateways serve. Its authorization links lose `for: SECURITY` (kit's supergraphForGateway, as
+ * Maillage's gateway does), without which a stock @apollo/gateway refuses to load it.
+ */
+function supergraphFile(subgraphs) {
+  let sdl = supergraphForGateway(readFileSync(path.join(repo, 'schema/supergraph.graphql'), 'utf8'));
+  sdl = sdl.replace(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g, (m, name, url) => `join__graph(name: "${name}", url: "${subgraphs[name]?.url ?? url}")`);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'maillage-bench-')), 'supergraph.graphql');
+  writeFileSync(file, sdl);
+  return file;
+}
+
+/** `--cpu-prof DIR`: the named processes write V8 CPU profiles there when they stop. */
+const profile = (name) => (opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf, '--cpu-prof-name', `${name}.cpuprofile`] : []);
+
+const GATEWAYS = {
+  maillage: { label: 'Maillage gateway', args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')], env: (file, port) => ({ PORT: String(port), SUPERGRAPH_PATH: file }) },
+  apollo: { label: 'stock @apollo/gateway', args: (file, port) => [...profile('apollo'), path.join(__dirname, 'gateways/apollo-stock.js'), file, String(port)], env: () => ({}) },
+  hive: {
+    label: 'Hive Gateway',
+    args: (file, port) => [require.resolve('@graphql-hive/gateway/package.json').replace('package.json', 'dist/bin.cjs'), 'supergraph', file, '--host', '127.0.0.1', '--port', String(port)],
+    env: () => ({}),
+  },
+};
+
+async function startGateways(file) {
+  const running = {};
+  for (const name of opts.gateways) {
+    const port = await freePort();
+    const g = GATEWAYS[name];
+    const child = start(name, g.args(file, port), g.env(file, port));
+    const url = `http://127.0.0.1:${port}/graphql`;
+    await waitServing(url);
+    running[name] = { ...g, name, child, url };
+  }
+  return running;
+}
+
+/**
+ * One autocannon run; a response counts as an error unless it is a 2xx whose body has data and no
+ * errors. Latencies are kept whole (autocannon's summary has no p95).
+ */
+async function load(url, req, seconds, connections = opts.connections) {
+  let bad = 0;
+  let bytes = 0;
+  const times = [];
+  const instance = autocannon({
+    url: url + req.path,
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        onResponse: (status, body) => {
+          bytes = body.length;
+          if (status < 200 || status > 299 || !body.startsWith('{"data"') || body.includes('"errors":')) bad++;
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+  const result = await new Promise((resolve, reject) => instance.once('done', resolve).once('error', reject));
+  times.sort((a, b) => a - b);
+  const pct = (p) => (times.length ? +times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(1) : NaN);
+  return {
+    rps: times.length / seconds,
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    errors: bad + result.errors + result.timeouts,
+    requests: times.length,
+    bytes,
+  };
+}
+
+async function fetchJson(url, req) {
+  const res = await fetch(url + req.path, { method: req.method, headers: req.headers, body: req.body });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** Every gateway must give the same answer before any is timed. */
+async function checkSameAnswers(gateways, ops) {
+  for (const op of ops) {
+    const answers = {};
+    for (const g of Object.values(gateways)) {
+      const r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
+      const body = JSON.parse(r.text);
+      if (r.status !== 200 || body.errors || !body.data) throw new Error(`${g.name} ${op.name}: HTTP ${r.status} ${r.text.slice(0, 500)}`);
+      answers[g.name] = JSON.stringify(body.data);
+    }
+    const distinct = new Set(Object.values(answers));
+    if (distinct.size !== 1) throw new Error(`${op.name}: the gateways disagree (${Object.entries(answers).map(([k, v]) => `${k}: ${v.length} B`).join(', ')})`);
+    log(`${op.label}: same answer from ${Object.keys(answers).join(', ')} (${Object.values(answers)[0].length.toLocaleString('en')} B of data)`);
+  }
+}
+
+let analystToken;
+/** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
+const maillageOnly = (name) => (name === 'maillage' ? { byId: true, token: analystToken } : {});
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function measure(gateways, subgraphs, ops) {
+  const runs = [];
+  const directory = subgraphs.directory;
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const op of ops) {
+      const targets = Object.values(gateways).map((g) => ({ name: g.name, url: g.url, pid: g.child.pid, req: Q.request(op, maillageOnly(g.name)) }));
+      // The subgraph itself, for the gateway's overhead on (a).
+      if (op.name === 'a') targets.push({ name: 'subgraph', url: directory.url, pid: directory.child.pid, req: Q.request(op) });
+      for (const t of targets) {
+        await load(t.url, t.req, opts.warmup);
+        const s = sampler(t.pid);
+        const subgraphCpu = Object.values(subgraphs).map(({ child }) => sampler(child.pid));
+        const r = await load(t.url, t.req, opts.duration);
+        const proc = s.stop();
+        const sub = subgraphCpu.map((x) => x.stop()).reduce((a, b) => a + b.cpuCores, 0);
+        runs.push({ round, query: op.name, gateway: t.name, ...r, cpu: proc.cpuCores, peakRss: proc.peakRssMiB, subgraphCpu: sub });
+        log(
+          `round ${round} ${op.name} ${t.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  cpu ${proc.cpuCores.toFixed(2)}  rss ${proc.peakRssMiB.toFixed(0)} MiB  subgraphs cpu ${sub.toFixed(2)}  errors ${r.errors}`,
+        );
+      }
+    }
+  }
+  const summary = [];
+  for (const op of ops) {
+    for (const name of [...Object.keys(gateways), ...(op.name === 'a' ? ['subgraph'] : [])]) {
+      const rs = runs.filter((r) => r.query === op.name && r.gateway === name);
+      summary.push({
+        query: op.name,
+        gateway: name,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p95: median(rs.map((r) => r.p95)),
+        p99: median(rs.map((r) => r.p99)),
+        cpu: median(rs.map((r) => r.cpu)),
+        peakRss: Math.max(...rs.map((r) => r.peakRss)),
+        subgraphCpu: median(rs.map((r) => r.subgraphCpu)),
+        errors: rs.reduce((a, r) => a + r.errors, 0),
+        requests: rs.reduce((a, r) => a + r.requests, 0),
+        bytes: rs[0].bytes,
+      });
+    }
+  }
+  return { runs, summary };
+}
+
+/** Latency and SQL statements per request of (b) as the list grows, one request at a time. */
+async function scaling(gateway, subgraphs) {
+  const rows = [];
+  for (const actors of [10, 100, 1000]) {
+    const op = Q.fanOut(actors);
+    const req = Q.request(op, maillageOnly('maillage'));
+    for (let i = 0; i < 3; i++) await fetchJson(gateway.url, req);
+    const n = 20;
+    const before = await statements(subgraphs);
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const r = await fetchJson(gateway.url, req);
+      times.push(performance.now() - t);
+      const body = JSON.parse(r.text);
+      if (body.errors) throw new Error(`scaling ${actors}: ${JSON.stringify(body.errors[0])}`);
+      const got = Object.values(body.data).reduce((a, p) => a + p.nodes.length, 0);
+      if (got !== Math.min(actors, got)) throw new Error(`scaling ${actors}: got ${got} actors`);
+      if (i === 0) rows.push({ actors, got });
+    }
+    const perRequest = ((await statements(subgraphs)) - before) / n;
+    Object.assign(rows[rows.length - 1], { median: median(times), statements: perRequest });
+    log(`(b) with ${actors} actors: median ${median(times).toFixed(1)} ms, ${perRequest} SQL statements a request`);
+  }
+  return rows;
+}
+
+/** Cache-Control of (d) by id, and whether a signed-in viewer gets the shared answer (must not). */
+async function cacheCheck(gateway) {
+  const op = Q.persisted();
+  const req = Q.request(op, { byId: true });
+  const first = await fetchJson(gateway.url, req);
+  const second = await fetchJson(gateway.url, req);
+  const post = await fetchJson(gateway.url, Q.request({ ...op, name: 'post' }));
+  return {
+    cacheControl: second.headers.get('cache-control'),
+    age: second.headers.get('age'),
+    sameBody: first.text === second.text,
+    postCacheControl: post.headers.get('cache-control'),
+  };
+}
+
+async function soak(gateway, seconds) {
+  const ops = [Q.fanOut(50), Q.deep, Q.persisted()];
+  const samples = [];
+  const t0 = Date.now();
+  const timer = setInterval(() => samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: rssMiB(gateway.child.pid) }), 5000);
+  let requests = 0;
+  let errors = 0;
+  // The three operations in turn, 10 s each, until the time is up.
+  for (let i = 0; Date.now() - t0 < seconds * 1000; i++) {
+    const left = Math.max(1, Math.min(10, Math.round(seconds - (Date.now() - t0) / 1000)));
+    const r = await load(gateway.url, Q.request(ops[i % ops.length], maillageOnly('maillage')), left);
+    requests += r.requests;
+    errors += r.errors;
+  }
+  clearInterval(timer);
+  const minute = (from, to) => samples.filter((s) => s.t >= from && s.t < to).map((s) => s.rss);
+  const early = median(minute(60, 120));
+  const late = median(minute(seconds - 60, seconds + 1));
+  log(`soak ${seconds} s: ${requests} requests, ${errors} errors; RSS median ${early?.toFixed(0)} MiB in the 2nd minute, ${late?.toFixed(0)} MiB in the last`);
+  return { seconds, requests, errors, samples, early, late };
+}
+
+async function main() {
+  const load = (await import('node:os')).loadavg();
+  log(`load average before: ${load.map((x) => x.toFixed(2)).join(' ')}`);
+  const region = await loadRegion({ serverUrl: opts.serverUrl, actors: opts.actors, seed: opts.seed, log });
+  const subgraphs = await startSubgraphs(region.urls);
+  const file = supergraphFile(subgraphs);
+  const gateways = await startGateways(file);
+  analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
+  const ops = [Q.lookup, Q.fanOut(50), Q.deep, Q.persisted()].filter((o) => opts.queries.includes(o.name));
+  await checkSameAnswers(gateways, ops);
+  if (opts.soak) {
+    const result = await soak(gateways.maillage, opts.soak);
+    if (opts.json) writeFileSync(opts.json, JSON.stringify({ opts, soak: result }, null, 2));
+    return result;
+  }
+  const cache = gateways.maillage ? await cacheCheck(gateways.maillage) : undefined;
+  if (cache) log(`(d) Cache-Control ${cache.cacheControl}, Age ${cache.age}; the same operation over POST: ${cache.postCacheControl}`);
+  const { runs, summary } = await measure(gateways, subgraphs, ops);
+  const scale = gateways.maillage ? await scaling(gateways.maillage, subgraphs) : [];
+  const after = os.loadavg();
+  const result = {
+    opts,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore: load, loadAfter: after },
+    sizes: region.sizes,
+    gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.label])),
+    ops: ops.map((o) => ({ name: o.name, label: o.label })),
+    summary,
+    runs,
+    scale,
+    cache,
+  };
+  printSummary(result);
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2));
+  if (opts.docs) writeReport(result, path.join(repo, 'docs'), `npm run bench -- ${argv.join(' ')}`.trim());
+  return result;
+}
+
+function printSummary(result) {
+  const rows = result.summary.map((s) => {
+    const peer = (name) => result.summary.find((x) => x.query === s.query && x.gateway === name);
+    const ratio = (name) => (s.gateway === 'maillage' && peer(name) ? (s.rps / peer(name).rps).toFixed(2) : '');
+    return {
+      query: s.query,
+      gateway: s.gateway,
+      'req/s': Math.round(s.rps),
+      'p50 ms': s.p50,
+      'p95 ms': s.p95,
+      'p99 ms': s.p99,
+      'cpu cores': +s.cpu.toFixed(2),
+      'peak MiB': Math.round(s.peakRss),
+      errors: s.errors,
+      'x apollo': ratio('apollo'),
+      'x hive': ratio('hive'),
+      'x subgraph': s.query === 'a' ? ratio('subgraph') : '',
+    };
+  });
+  console.table(rows);
+  if (result.scale.length) console.table(result.scale);
+}
+
+if (require.main === module) {
+  main()
+    .then(() => stopAll())
+    .then(() => process.exit(0))
+    .catch((err) => {
+      console.error(err);
+      stopAll().then(() => process.exit(1));
+    });
+}
+
+module.exports = { main };
