@@ -111,7 +111,11 @@ async function identify(req: Request, res: Response, params: Params, opts: DoorO
   // cross-site request (a CDN, a server): the key, public in the partner's pages, identifies only.
   const origin = req.get('origin');
   if (origin !== undefined && !partner.origins.includes(origin.toLowerCase())) {
-    throw new DoorError(403, ErrorCode.ORIGIN_NOT_ALLOWED, `This partner key may not be used from ${origin.slice(0, 200)}`);
+    // The refusal itself is readable by the page (CORS), so a partner widget can say why it shows nothing.
+    throw new DoorError(403, ErrorCode.ORIGIN_NOT_ALLOWED, `This partner key may not be used from ${origin.slice(0, 200)}`, {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+    });
   }
   if (req.method !== 'GET') {
     throw new DoorError(405, ErrorCode.METHOD_NOT_ALLOWED, 'Partner keys run persisted operations by id over GET', { allow: 'GET' });

@@ -1,9 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { parse, print } from 'graphql';
+import { loadPersistedOperations } from './operations';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '../examples');
 const GRAPHIQL_DIST = path.dirname(require.resolve('@graphql-yoga/graphiql'));
+const PUBLIC_DIR = path.resolve(__dirname, '../public');
 
 /** The example operations shipped with the IDE, one tab each: the same files the e2e tests run. */
 export function exampleOperations(): { name: string; query: string }[] {
@@ -13,9 +16,24 @@ export function exampleOperations(): { name: string; query: string }[] {
     .map((f) => ({ name: f.replace(/\.graphql$/, ''), query: readFileSync(path.join(EXAMPLES_DIR, f), 'utf8') }));
 }
 
-function page(tabs: { query: string }[]): string {
+/**
+ * The persisted operations, for the credentials box: with a partner key, a tab holding one of them is
+ * sent as a partner page sends it (GET by id). Matched on the text without comments, commas and
+ * white space, since the IDE prints the document it sends.
+ */
+function persistedForIde(operationsPath: string) {
+  return [...loadPersistedOperations(operationsPath).values()].map((op) => ({
+    id: op.id,
+    name: op.name,
+    body: op.body,
+    squeezed: print(parse(op.body)).replace(/[\s,]+/g, ''),
+  }));
+}
+
+function page(tabs: { query: string }[], persisted: ReturnType<typeof persistedForIde>): string {
   // JSON inside a <script>: escape "<" so no operation text can close the tag.
   const config = JSON.stringify({ endpoint: '/graphql', defaultTabs: tabs.map((t) => ({ query: t.query })) }).replace(/</g, '\\u003c');
+  const operations = JSON.stringify(persisted.map(({ id, name, squeezed }) => ({ id, name, squeezed }))).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -23,10 +41,20 @@ function page(tabs: { query: string }[]): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Maillage GraphQL playground</title>
 <link rel="stylesheet" href="/ide/graphiql.css">
-<style>html,body,#graphiql{height:100%;margin:0}</style>
+<style>html,body{height:100%;margin:0}body{display:flex;flex-direction:column}#graphiql{flex:1;min-height:0}
+#credentials{display:flex;gap:.5rem;align-items:center;padding:.4rem .75rem;font:14px system-ui,sans-serif;border-bottom:1px solid #ddd}
+#credentials input{flex:1;max-width:40rem;font:inherit;padding:.2rem .4rem}#credential-state{color:#555}</style>
 </head>
 <body>
+<form id="credentials" autocomplete="off">
+<label for="credential">Token or partner key</label>
+<input id="credential" name="credential" type="password" placeholder="npm run dev-token -- editor --networks cb-reseau-1234, or mk_… from npm run partner-key">
+<button type="submit">Use</button><button type="reset">Clear</button>
+<span id="credential-state" role="status"></span>
+</form>
 <div id="graphiql">Loading the playground…</div>
+<script type="application/json" id="persisted-operations">${operations}</script>
+<script src="/ide-credentials.js"></script>
 <script>
   // Editor workers are served by the gateway: the playground needs no CDN.
   self.MonacoEnvironment = {
@@ -53,8 +81,11 @@ function page(tabs: { query: string }[]): string {
 }
 
 /** Serves the GraphQL IDE at `/`, bundled from npm (@graphql-yoga/graphiql), with the example operations as tabs. */
-export function mountIde(app: Express): void {
-  const html = page(exampleOperations());
+export function mountIde(app: Express, operationsPath?: string): void {
+  const persisted = operationsPath ? persistedForIde(operationsPath) : [];
+  // The examples, then the persisted operations partners run (what a partner key may run here).
+  const html = page([...exampleOperations(), ...persisted.map((op) => ({ query: op.body }))], persisted);
   app.get('/', (_req, res) => void res.type('html').send(html));
   app.use('/ide', express.static(GRAPHIQL_DIST, { immutable: true, maxAge: '1d' }));
+  app.get('/ide-credentials.js', (_req, res) => void res.sendFile(path.join(PUBLIC_DIR, 'ide-credentials.js')));
 }

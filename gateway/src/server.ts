@@ -27,6 +27,7 @@ import express from 'express';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
 import { door, type Admitted } from './door';
 import { mountIde } from './ide';
+import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
 import { cacheHintsPlugin, ResponseCache, serveFromCache } from './response-cache';
@@ -153,7 +154,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  mountIde(app);
+  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS);
+  mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
     '/graphql',
     traceRequests('gateway'),
