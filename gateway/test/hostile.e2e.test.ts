@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_TOKEN_SECRET, devToken, signAccessToken, supergraphForGateway } from '@maillage/kit';
+import { createLogger, DEV_TOKEN_SECRET, devToken, signAccessToken, supergraphForGateway } from '@maillage/kit';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
@@ -27,7 +27,8 @@ interface Case {
   token?: string;
   /** The subgraph whose database must not change. */
   writes?: string;
-  expect: { status: number; code?: string; cors?: string | null; cache?: string };
+  /** `cors`: the Access-Control-Allow-Origin expected (a refusal may be readable, so a widget can say why); `noData`: no data at all. */
+  expect: { status: number; code?: string; cors?: string | null; cache?: string; noData?: boolean };
 }
 interface Generated {
   generate: 'padding' | 'deep' | 'aliases' | 'fragmentBomb' | 'directives' | 'tokens';
@@ -161,6 +162,7 @@ beforeAll(async () => {
     subgraphUrls: h.subgraphUrls,
     production: true,
     log: () => undefined,
+    logger: createLogger('gateway', 'silent'),
     auth: { partnerKeyCacheMs: 0 },
   });
 }, 180_000);
@@ -183,6 +185,7 @@ test.each(cases)('%s', async (_name, c) => {
     expect(res.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
     const body = JSON.parse(raw) as { errors?: { message: string; extensions?: { code?: string } }[] };
     if (c.expect.code) expect(body.errors?.map((e) => e.extensions?.code)).toContain(c.expect.code);
+    if (c.expect.noData) expect(body).not.toHaveProperty('data');
     expect(raw).not.toMatch(/at \S+ \(|node_modules|SELECT |prisma|127\.0\.0\.1|ECONNREFUSED/);
   }
   if (c.expect.cors !== undefined) expect(res.headers.get('access-control-allow-origin')).toBe(c.expect.cors);
