@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
-import { parse, print } from 'graphql';
+import { introspectionFromSchema, parse, print, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { loadPersistedOperations } from './operations';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '../examples');
@@ -40,6 +40,7 @@ function page(tabs: { query: string }[], persisted: ReturnType<typeof persistedF
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Maillage GraphQL playground</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/ide/graphiql.css">
 <style>html,body{height:100%;margin:0}body{display:flex;flex-direction:column}#graphiql{flex:1;min-height:0}
 #credentials{display:flex;gap:.5rem;align-items:center;padding:.4rem .75rem;font:14px system-ui,sans-serif;border-bottom:1px solid #ddd}
@@ -67,13 +68,18 @@ function page(tabs: { query: string }[], persisted: ReturnType<typeof persistedF
 <script src="/ide/yoga-graphiql.umd.js"></script>
 <script>
   const config = ${config};
-  YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), {
-    endpoint: config.endpoint,
-    // The active tab shows \`query\`: without it, yoga's welcome text would replace example 1.
-    defaultQuery: config.defaultTabs[0].query,
-    query: config.defaultTabs[0].query,
-    defaultTabs: config.defaultTabs,
-    title: 'Maillage',
+  // The schema docs come from the gateway's own API schema (/ide-schema.json), not from an
+  // introspection query, which the door keeps under each role's depth limit.
+  fetch('/ide-schema.json').then((r) => (r.ok ? r.json() : undefined), () => undefined).then((schema) => {
+    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), {
+      endpoint: config.endpoint,
+      // The active tab shows \`query\`: without it, yoga's welcome text would replace example 1.
+      defaultQuery: config.defaultTabs[0].query,
+      query: config.defaultTabs[0].query,
+      defaultTabs: config.defaultTabs,
+      title: 'Maillage',
+      ...(schema ? { schema } : {}),
+    });
   });
 </script>
 </body>
@@ -81,11 +87,23 @@ function page(tabs: { query: string }[], persisted: ReturnType<typeof persistedF
 }
 
 /** Serves the GraphQL IDE at `/`, bundled from npm (@graphql-yoga/graphiql), with the example operations as tabs. */
-export function mountIde(app: Express, operationsPath?: string): void {
+/**
+ * @param schema the API schema the gateway serves now, for the docs; omit it where introspection
+ * is off (production), and the IDE introspects through the door like any client.
+ */
+export function mountIde(app: Express, operationsPath?: string, schema?: () => GraphQLSchema | undefined): void {
   const persisted = operationsPath ? persistedForIde(operationsPath) : [];
   // The examples, then the persisted operations partners run (what a partner key may run here).
   const html = page([...exampleOperations(), ...persisted.map((op) => ({ query: op.body }))], persisted);
   app.get('/', (_req, res) => void res.type('html').send(html));
   app.use('/ide', express.static(GRAPHIQL_DIST, { immutable: true, maxAge: '1d' }));
   app.get('/ide-credentials.js', (_req, res) => void res.sendFile(path.join(PUBLIC_DIR, 'ide-credentials.js')));
+  let cached: { schema: GraphQLSchema; json: IntrospectionQuery } | undefined;
+  app.get('/ide-schema.json', (_req, res) => {
+    const current = schema?.();
+    if (!current) return void res.status(404).json({ errors: [{ message: 'The schema is not available here', extensions: { code: 'NOT_FOUND' } }] });
+    // Recomputed only when the gateway swaps in a new supergraph.
+    if (cached?.schema !== current) cached = { schema: current, json: introspectionFromSchema(current, { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }) };
+    res.set('cache-control', 'no-cache').json(cached.json);
+  });
 }

@@ -154,7 +154,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS);
+  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
     '/graphql',
