@@ -39,6 +39,7 @@ const opts = {
   docs: !argv.includes('--no-docs'),
   json: arg('json'),
   cpuProf: arg('cpu-prof'),
+  probe: Number(arg('probe', 0)),
   serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const repo = path.resolve(__dirname, '../..');
@@ -173,6 +174,8 @@ async function load(url, req, seconds, connections = opts.connections) {
     body: req.body,
     connections,
     duration: seconds,
+    // A slow answer is counted late rather than as an error (autocannon's default gives up at 10 s).
+    timeout: 30,
     requests: [
       {
         onResponse: (status, body) => {
@@ -203,18 +206,22 @@ async function fetchJson(url, req) {
 }
 
 /** Every gateway must give the same answer before any is timed. */
-async function checkSameAnswers(gateways, ops) {
+async function checkSameAnswers(gateways, ops, subgraphs) {
   for (const op of ops) {
     const answers = {};
+    const cost = {};
     for (const g of Object.values(gateways)) {
+      const before = await statements(subgraphs);
+      const t = performance.now();
       const r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
+      cost[g.name] = `${(performance.now() - t).toFixed(0)} ms, ${(await statements(subgraphs)) - before} SQL`;
       const body = JSON.parse(r.text);
       if (r.status !== 200 || body.errors || !body.data) throw new Error(`${g.name} ${op.name}: HTTP ${r.status} ${r.text.slice(0, 500)}`);
       answers[g.name] = JSON.stringify(body.data);
     }
     const distinct = new Set(Object.values(answers));
     if (distinct.size !== 1) throw new Error(`${op.name}: the gateways disagree (${Object.entries(answers).map(([k, v]) => `${k}: ${v.length} B`).join(', ')})`);
-    log(`${op.label}: same answer from ${Object.keys(answers).join(', ')} (${Object.values(answers)[0].length.toLocaleString('en')} B of data)`);
+    log(`${op.label}: same answer from ${Object.keys(answers).join(', ')} (${Object.values(answers)[0].length.toLocaleString('en')} B of data; first request ${Object.entries(cost).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   }
 }
 
@@ -270,6 +277,31 @@ async function measure(gateways, subgraphs, ops) {
     }
   }
   return { runs, summary };
+}
+
+/**
+ * `--probe N`: where the time goes, one request at a time (no queueing): per gateway and operation,
+ * the median latency, and the CPU the gateway and the subgraphs spend on one request.
+ */
+async function probe(gateways, subgraphs, ops, n) {
+  const rows = [];
+  for (const op of ops) {
+    for (const g of Object.values(gateways)) {
+      const req = Q.request(op, maillageOnly(g.name));
+      for (let i = 0; i < 5; i++) await fetchJson(g.url, req);
+      const times = [];
+      const gw = sampler(g.child.pid);
+      const subs = Object.entries(subgraphs).map(([name, { child }]) => [name, sampler(child.pid)]);
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        await fetchJson(g.url, req);
+        times.push(performance.now() - t);
+      }
+      const perRequest = (x) => +((x.stop().cpuSeconds / n) * 1000).toFixed(2);
+      rows.push({ op: op.name, gateway: g.name, 'median ms': +median(times).toFixed(1), 'gateway cpu ms': perRequest(gw), ...Object.fromEntries(subs.map(([name, x]) => [name, perRequest(x)])) });
+    }
+  }
+  console.table(rows);
 }
 
 /** Latency and SQL statements per request of (b) as the list grows, one request at a time. */
@@ -345,7 +377,11 @@ async function main() {
   const gateways = await startGateways(file);
   analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
   const ops = [Q.lookup, Q.fanOut(50), Q.deep, Q.persisted()].filter((o) => opts.queries.includes(o.name));
-  await checkSameAnswers(gateways, ops);
+  await checkSameAnswers(gateways, ops, subgraphs);
+  if (opts.probe) {
+    await probe(gateways, subgraphs, ops, opts.probe);
+    return;
+  }
   if (opts.soak) {
     const result = await soak(gateways.maillage, opts.soak);
     if (opts.json) writeFileSync(opts.json, JSON.stringify({ opts, soak: result }, null, 2));

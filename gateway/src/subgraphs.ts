@@ -93,7 +93,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     metrics?.circuitOpen.set({ subgraph: name }, 0);
     this.breaker.on('open', () => metrics?.circuitOpen.set({ subgraph: name }, 1));
     this.breaker.on('close', () => metrics?.circuitOpen.set({ subgraph: name }, 0));
-    this.fetcher = (async (input: string, init: RequestInit) => {
+    const fetchOnce = async (input: string, init: RequestInit) => {
       const started = performance.now();
       const observe = (outcome: string) => metrics?.fetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
       try {
@@ -104,7 +104,29 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
         observe((err as { code?: string }).code === 'EOPENBREAKER' ? 'rejected' : 'failed');
         throw this.unavailable(err);
       }
-    }) as unknown as Fetch;
+    };
+    this.fetcher = ((input: string, init: RequestInit) => (isMutation(init.body) ? fetchOnce(input, init) : this.shared(input, init, fetchOnce))) as unknown as Fetch;
+  }
+
+  private readonly inFlight = new Map<string, Promise<{ status: number; headers: [string, string][]; body: string }>>();
+
+  /**
+   * Identical query fetches in flight at the same time (same subgraph, same text and variables,
+   * same signed viewer) share one request: under load many clients ask the same thing, and the
+   * subgraph need answer once. Only while in flight: nothing is kept once the answer is in.
+   */
+  private async shared(input: string, init: RequestInit, fetchOnce: (input: string, init: RequestInit) => Promise<Response>): Promise<Response> {
+    const viewer = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get(VIEWER_HEADER) ?? '';
+    const key = `${input}\n${viewer}\n${String(init.body)}`;
+    let answer = this.inFlight.get(key);
+    if (!answer) {
+      answer = fetchOnce(input, init).then(async (res) => ({ status: res.status, headers: [...res.headers], body: await res.text() }));
+      this.inFlight.set(key, answer);
+      const forget = () => this.inFlight.delete(key);
+      answer.then(forget, forget);
+    }
+    const { status, headers, body } = await answer;
+    return new Response(body, { status, headers });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {

@@ -70,3 +70,16 @@ test('each operation is kept no longer than its shortest-lived field allows', as
   expect(res.status).toBe(200);
   expect(res.cacheControl).toBe('public, max-age=60');
 });
+
+test('identical subgraph fetches in flight together are shared by the same viewer only', async () => {
+  // Cyrille Brengues belongs to a club whose member list is private: analysts see that membership, anonymous callers do not.
+  await h.clients.clubs.network.updateMany({ where: { id: { in: (await h.clients.clubs.membership.findMany({ where: { actorId: 'act-cyrille-brengues' } })).map((m: { networkId: string }) => m.networkId) } }, data: { membersPublic: false } });
+  const q = `{ actor(id: "act-cyrille-brengues") { clubMemberships { totalCount } } }`;
+  const analyst = h.as('analyst');
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? analyst.query(q) : h.query(q))));
+  const counts = answers.map((r) => r.data!.actor.clubMemberships.totalCount);
+  const [anonymous, signedIn] = [counts.filter((_, i) => i % 2 === 0), counts.filter((_, i) => i % 2 === 1)];
+  expect(new Set(anonymous).size).toBe(1);
+  expect(new Set(signedIn).size).toBe(1);
+  expect(signedIn[0]).toBeGreaterThan(anonymous[0]);
+});
