@@ -26,10 +26,10 @@ export interface ImportInput {
   dryRun?: boolean | null;
 }
 
-type Status = 'CREATED' | 'UNCHANGED' | 'REFUSED';
-interface RowResult {
+export type ImportRowStatus = 'CREATED' | 'UNCHANGED' | 'REFUSED';
+export interface RowResult {
   ref: string | null;
-  status: Status;
+  status: ImportRowStatus;
   membership: MembershipRow | null;
   code: string | null;
   message: string | null;
