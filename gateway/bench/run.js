@@ -19,7 +19,7 @@ const { devToken, supergraphForGateway } = require('@maillage/kit');
 const { loadRegion } = require('./load-region');
 const { sampler, rssMiB } = require('./procstat');
 const Q = require('./queries');
-const { writeReport } = require('./report');
+const { writeReport, writeSoak } = require('./report');
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -62,7 +62,15 @@ function start(label, args, env = {}) {
   return child;
 }
 
-const message = (child, pick) => new Promise((resolve) => child.on('message', (m) => pick(m) && resolve(m)));
+const message = (child, pick) =>
+  new Promise((resolve) => {
+    const listener = (m) => {
+      if (!pick(m)) return;
+      child.off('message', listener);
+      resolve(m);
+    };
+    child.on('message', listener);
+  });
 
 async function waitServing(url, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
@@ -166,6 +174,7 @@ async function startGateways(file) {
 async function load(url, req, seconds, connections = opts.connections) {
   let bad = 0;
   let bytes = 0;
+  let firstError;
   const times = [];
   const instance = autocannon({
     url: url + req.path,
@@ -180,7 +189,10 @@ async function load(url, req, seconds, connections = opts.connections) {
       {
         onResponse: (status, body) => {
           bytes = body.length;
-          if (status < 200 || status > 299 || !body.startsWith('{"data"') || body.includes('"errors":')) bad++;
+          if (status < 200 || status > 299 || !body.startsWith('{"data"') || body.includes('"errors":')) {
+            bad++;
+            firstError ??= `HTTP ${status} ${body.slice(0, 300)}`;
+          }
         },
       },
     ],
@@ -195,6 +207,7 @@ async function load(url, req, seconds, connections = opts.connections) {
     p95: pct(95),
     p99: pct(99),
     errors: bad + result.errors + result.timeouts,
+    firstError: firstError ?? (result.timeouts ? `${result.timeouts} timeouts` : result.errors ? `${result.errors} socket errors` : undefined),
     requests: times.length,
     bytes,
   };
@@ -213,7 +226,10 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
     for (const g of Object.values(gateways)) {
       const before = await statements(subgraphs);
       const t = performance.now();
-      const r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
+      let r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
+      // A stock @apollo/gateway may reuse a keep-alive socket the subgraph closed while idle (Node's
+      // 5 s keepAliveTimeout) and fail with "socket hang up": asked again, it answers.
+      for (let i = 0; i < 2 && /socket hang up|ECONNRESET/.test(r.text); i++) r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
       cost[g.name] = `${(performance.now() - t).toFixed(0)} ms, ${(await statements(subgraphs)) - before} SQL`;
       const body = JSON.parse(r.text);
       if (r.status !== 200 || body.errors || !body.data) throw new Error(`${g.name} ${op.name}: HTTP ${r.status} ${r.text.slice(0, 500)}`);
@@ -250,6 +266,7 @@ async function measure(gateways, subgraphs, ops) {
         const proc = s.stop();
         const sub = subgraphCpu.map((x) => x.stop()).reduce((a, b) => a + b.cpuCores, 0);
         runs.push({ round, query: op.name, gateway: t.name, ...r, cpu: proc.cpuCores, peakRss: proc.peakRssMiB, subgraphCpu: sub });
+        if (r.firstError) log(`  first error: ${r.firstError}`);
         log(
           `round ${round} ${op.name} ${t.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  cpu ${proc.cpuCores.toFixed(2)}  rss ${proc.peakRssMiB.toFixed(0)} MiB  subgraphs cpu ${sub.toFixed(2)}  errors ${r.errors}`,
         );
@@ -273,6 +290,7 @@ async function measure(gateways, subgraphs, ops) {
         errors: rs.reduce((a, r) => a + r.errors, 0),
         requests: rs.reduce((a, r) => a + r.requests, 0),
         bytes: rs[0].bytes,
+        firstError: rs.find((r) => r.firstError)?.firstError,
       });
     }
   }
@@ -383,8 +401,9 @@ async function main() {
     return;
   }
   if (opts.soak) {
-    const result = await soak(gateways.maillage, opts.soak);
-    if (opts.json) writeFileSync(opts.json, JSON.stringify({ opts, soak: result }, null, 2));
+    const result = { ...(await soak(gateways.maillage, opts.soak)), opts };
+    if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2));
+    if (opts.docs) writeSoak(result, path.join(repo, 'docs'), `npm run bench -- ${argv.join(' ')}`.trim(), { loadBefore: load, loadAfter: os.loadavg() });
     return result;
   }
   const cache = gateways.maillage ? await cacheCheck(gateways.maillage) : undefined;
