@@ -119,9 +119,10 @@ function runnerSuite(label: string, setup: () => Promise<{ runner: (schema: stri
       return d;
     };
 
+    // Starting PGlite is CPU-bound (WebAssembly): on a loaded 2-core machine it may take minutes.
     beforeAll(async () => {
       env = await setup();
-    });
+    }, 300_000);
     afterAll(async () => {
       await env?.teardown();
     });
