@@ -112,18 +112,20 @@ function writeSoak(result, docsDir, command, machine) {
   const end = '<!-- soak:end -->';
   const minutes = [];
   for (let m = 0; m * 60 < result.seconds; m++) {
-    const xs = result.samples.filter((x) => x.t >= m * 60 && x.t < (m + 1) * 60).map((x) => x.rss);
-    if (xs.length) minutes.push(`| ${m + 1} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} |`);
+    const inMinute = result.samples.filter((x) => x.t >= m * 60 && x.t < (m + 1) * 60);
+    const xs = inMinute.map((x) => x.rss);
+    const heap = inMinute.map((x) => x.heap).filter(Number.isFinite);
+    if (xs.length) minutes.push(`| ${m + 1} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${heap.length ? Math.min(...heap).toFixed(0) : '–'} | ${heap.length ? Math.max(...heap).toFixed(0) : '–'} |`);
   }
   const lines = [
     `Command: \`${command}\` (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC); load average ${machine.loadBefore.map((x) => x.toFixed(2)).join(' / ')} before, ${machine.loadAfter.map((x) => x.toFixed(2)).join(' / ')} after.`,
-    `(b), (c) and (d) in turn, 10 s each, ${result.opts.connections} connections: ${fmt(result.requests)} requests, ${result.errors} errors. RSS of Maillage's gateway (MiB), sampled every 5 s:`,
+    `(b), (c) and (d) in turn, 10 s each, ${result.opts.connections} connections: ${fmt(result.requests)} requests, ${result.errors} errors. memory of Maillage's gateway (MiB), sampled every 5 s (RSS from /proc, V8 heap in use from its /metrics):`,
     '',
-    '| minute | min RSS | max RSS |',
-    '|---:|---:|---:|',
+    '| minute | min RSS | max RSS | min heap used | max heap used |',
+    '|---:|---:|---:|---:|---:|',
     ...minutes,
     '',
-    `Median RSS in the 2nd minute ${result.early?.toFixed(0)} MiB, in the last ${result.late?.toFixed(0)} MiB.`,
+    `Median RSS in the 2nd minute ${result.early?.toFixed(0)} MiB, in the last ${result.late?.toFixed(0)} MiB; V8 heap in use at its lowest (after a collection) ${result.heapEarly?.toFixed(0)} MiB in the 2nd minute, ${result.heapLate?.toFixed(0)} MiB in the last.`,
   ];
   const block = `${begin}\n${lines.join('\n')}\n${end}`;
   const doc = readFileSync(file, 'utf8');
