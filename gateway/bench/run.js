@@ -375,7 +375,7 @@ async function soak(gateway, seconds) {
   const heapMiB = () =>
     fetch(metricsUrl)
       .then((r) => r.text())
-      .then((text) => Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]) / 1048576)
+      .then((text) => Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]) / 1048576)
       .catch(() => NaN);
   const timer = setInterval(async () => {
     const t = Math.round((Date.now() - t0) / 1000);
