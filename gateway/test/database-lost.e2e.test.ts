@@ -17,7 +17,9 @@ withServer('the clubs database lost mid-service', () => {
     h = await startSupergraph(subgraphs, startGateway);
     admin = new pg.Client({ connectionString: server });
     await admin.connect();
-    clubsDb = (await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'maillage_test_%_clubs' ORDER BY oid DESC LIMIT 1`)).rows[0].datname;
+    // This harness's own clubs database (other test files create theirs at the same time).
+    const [{ db }] = (await h.clients.clubs.$queryRaw`SELECT current_database() AS db`) as { db: string }[];
+    clubsDb = db;
   }, 180_000);
   afterAll(async () => {
     await admin?.query(`ALTER DATABASE ${clubsDb} ALLOW_CONNECTIONS true`).catch(() => undefined);
