@@ -2,20 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, requireNetworkEditor, userError } from '@maillage/kit';
 import type { GraphQLError } from 'graphql';
 import type { NetworkContext } from './loaders';
+import { ID, type MembershipInput } from './mutations';
 import type { NetworkNames } from './names';
 import type { MembershipRow, NetworkDb } from './rows';
 
 /** Rows one call may carry: a spreadsheet's worth, within the gateway's body limit. */
 export const MAX_IMPORT_ROWS = 500;
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
-export interface ImportedMembershipInput {
-  actorId: string;
-  category: string;
-  role?: string | null;
-  startDate?: Date | null;
-  endDate?: Date | null;
-  sources?: string[] | null;
+export interface ImportedMembershipInput extends MembershipInput {
   /** The client's name for the row (a spreadsheet line), echoed back. */
   ref?: string | null;
 }

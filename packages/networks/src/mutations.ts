@@ -7,7 +7,8 @@ import type { MembershipRow, NetworkDb } from './rows';
 
 const MAX_CO_ORGANISERS = 20;
 const MAX_PARTIES = 500;
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+/** What an id of this API looks like; anything else is refused before reaching the database. */
+export const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 type Ctx = NetworkContext;
 

@@ -2,7 +2,7 @@ import { UndirectedGraph } from 'graphology';
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import { nafDivision, normaliseText } from '@maillage/reference';
 import { GraphIndex, isoOfDay } from './index-build';
-import { intersect, resolveScope, View, type ResolvedScope, type Scope } from './scope';
+import { intersect, presentIn, resolveScope, View, type ResolvedScope, type Scope } from './scope';
 import type { RegionSnapshot } from './snapshot';
 
 /** Above this many nodes, bridging uses the local measure: exact betweenness is O(nodes × edges). */
@@ -686,19 +686,11 @@ export class SynergyEngine {
         if (share < 0.1) continue;
       }
       if (keyword && !normaliseText(ix.networks[n].name).includes(keyword)) continue;
-      const nearness = own.has(n) ? 'MEMBER' : near.has(n) ? 'ONE_NETWORK_AWAY' : home && this.presentIn(n, home) ? 'SAME_TERRITORY' : null;
+      const nearness = own.has(n) ? 'MEMBER' : near.has(n) ? 'ONE_NETWORK_AWAY' : home && presentIn(ix, n, home) ? 'SAME_TERRITORY' : null;
       if (nearness) out.push({ network: n, nearness, share: share === null ? null : round(share) });
     }
     const rank = { MEMBER: 0, ONE_NETWORK_AWAY: 1, SAME_TERRITORY: 2 };
     return out.sort((x, y) => rank[x.nearness] - rank[y.nearness] || (y.share ?? 0) - (x.share ?? 0) || ix.networks[x.network].name.localeCompare(ix.networks[y.network].name, 'fr'));
-  }
-
-  /** A network's seat or declared scope lies in the territory, or its scope covers it. */
-  private presentIn(n: number, territoryId: string): boolean {
-    const { ix } = this;
-    const seat = ix.networkSeat[n];
-    if (seat && ix.reach.of(seat).has(territoryId)) return true;
-    return ix.networks[n].scope.some((t) => ix.reach.of(t).has(territoryId) || ix.reach.of(territoryId).has(t));
   }
 
   /** Large buyers a start-up reaches through its networks (one network, then two), with the path. */

@@ -71,12 +71,7 @@ export class View {
 
   /** True when the network's seat or declared scope lies in the territory, or its scope covers it. */
   declaredIn(n: number): boolean {
-    const t = this.scope.territoryId;
-    if (!t) return true;
-    const { ix } = this;
-    const seat = ix.networkSeat[n];
-    if (seat && ix.reach.of(seat).has(t)) return true;
-    return ix.networks[n].scope.some((s) => ix.reach.of(s).has(t) || ix.reach.of(t).has(s));
+    return !this.scope.territoryId || presentIn(this.ix, n, this.scope.territoryId);
   }
 
   /** Pair key of two network indices, order-free. */
@@ -98,6 +93,13 @@ export class View {
     }
     return (this.shared = counts);
   }
+}
+
+/** A network's seat or declared scope lies in the territory, or its scope covers it. */
+export function presentIn(ix: GraphIndex, n: number, territoryId: string): boolean {
+  const seat = ix.networkSeat[n];
+  if (seat && ix.reach.of(seat).has(territoryId)) return true;
+  return ix.networks[n].scope.some((t) => ix.reach.of(t).has(territoryId) || ix.reach.of(territoryId).has(t));
 }
 
 /** Sorted-array intersection. */
