@@ -13,6 +13,21 @@ const lookup = {
   variables: { id: 'syn-a-000042' },
 };
 
+/**
+ * (a2) the same lookup, a different actor at every request (a stride through the whole table): what
+ * the gateway costs when sharing in-flight fetches cannot help, since no two requests ask the same.
+ */
+function lookupEach(actors) {
+  let n = 0;
+  return {
+    ...lookup,
+    name: 'a2',
+    label: '(a2) lookup, one subgraph, a different actor each request',
+    // 7919 is prime, so the stride visits every actor before it repeats one.
+    vary: () => ({ id: `syn-a-${String((n++ * 7919) % actors).padStart(6, '0')}` }),
+  };
+}
+
 const membershipsOf = `
       chamberMemberships { nodes { chamber { name } } }
       clusterMemberships { nodes { cluster { name } } }
@@ -41,7 +56,7 @@ const deep = {
   name: 'c',
   label: '(c) deep, actors > memberships > network > members > actor > territory',
   query: `query Deep($territoryId: ID!) {
-  actors(territoryId: $territoryId, first: 10) {
+  actors(territoryId: $territoryId, first: 17) {
     nodes {
       id name
       clubMemberships(first: 2) { nodes { club { id name members(first: 8) { nodes { actor { id name kind commune { name } departement { name } } } } } } }
@@ -50,7 +65,7 @@ const deep = {
   }
 }`,
   variables: { territoryId: TERRITORY },
-  // Its cost (graphql-armor's, about 100,000) is above what Maillage's door lets anonymous callers
+  // Its cost (graphql-armor's, about 170,000) is above what Maillage's door lets anonymous callers
   // send (20,000): Maillage gets it from a signed-in analyst (a bearer token verified per request).
   signedIn: true,
 };
@@ -71,7 +86,8 @@ function request(op, { byId = false, token } = {}) {
     // Apollo's CSRF prevention wants a non-simple header on GET; Maillage's door sets it for registered operations.
     return { method: 'GET', path: `?${params}`, headers: byId ? { accept: 'application/json' } : { accept: 'application/json', 'apollo-require-preflight': 'true' } };
   }
-  return { method: 'POST', path: '', headers, body: JSON.stringify({ query: op.query, variables: op.variables }) };
+  const body = (variables) => JSON.stringify({ query: op.query, variables });
+  return { method: 'POST', path: '', headers, body: body(op.variables), ...(op.vary ? { nextBody: () => body(op.vary()) } : {}) };
 }
 
-module.exports = { lookup, fanOut, deep, persisted, request, TERRITORY };
+module.exports = { lookup, lookupEach, fanOut, deep, persisted, request, TERRITORY };

@@ -48,14 +48,14 @@ const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimum
 function table(result) {
   const peer = (q, g) => result.summary.find((x) => x.query === q && x.gateway === g);
   const lines = [
-    '| op | gateway | req/s | p50 ms | p95 ms | p99 ms | gateway CPU (cores) | subgraphs CPU (cores) | peak RSS MiB | errors | × apollo | × hive |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| op | gateway | req/s | p50 ms | p95 ms | p99 ms | gateway CPU (cores) | gateway CPU ms a request | subgraphs CPU (cores) | peak RSS MiB | errors | × apollo | × hive |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of result.summary) {
     const ratio = (g) => (s.gateway === 'maillage' && peer(s.query, g) ? `${(s.rps / peer(s.query, g).rps).toFixed(2)}` : '');
     const name = s.gateway === 'subgraph' ? 'directory subgraph, direct' : result.gateways[s.gateway];
     lines.push(
-      `| ${s.query} | ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p95, 1)} | ${fmt(s.p99, 1)} | ${fmt(s.cpu, 2)} | ${fmt(s.subgraphCpu, 2)} | ${fmt(s.peakRss)} | ${s.errors} | ${ratio('apollo')} | ${ratio('hive')} |`,
+      `| ${s.query} | ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p95, 1)} | ${fmt(s.p99, 1)} | ${fmt(s.cpu, 2)} | ${fmt((s.cpu / s.rps) * 1000, 2)} | ${fmt(s.subgraphCpu, 2)} | ${fmt(s.peakRss)} | ${s.errors} | ${ratio('apollo')} | ${ratio('hive')} |`,
     );
   }
   return lines.join('\n');
@@ -63,8 +63,11 @@ function table(result) {
 
 function section(result, command) {
   const m = result.machine;
-  const a = result.summary.find((s) => s.query === 'a' && s.gateway === 'maillage');
-  const sub = result.summary.find((s) => s.query === 'a' && s.gateway === 'subgraph');
+  const overhead = (q) => {
+    const g = result.summary.find((s) => s.query === q && s.gateway === 'maillage');
+    const direct = result.summary.find((s) => s.query === q && s.gateway === 'subgraph');
+    return g && direct ? ((g.rps / direct.rps) * 100).toFixed(0) : undefined;
+  };
   const b = result.summary.find((s) => s.query === 'b' && s.gateway === 'maillage');
   const d = result.summary.find((s) => s.query === 'd' && s.gateway === 'maillage');
   const lines = [
@@ -80,10 +83,11 @@ function section(result, command) {
       .filter((s) => s.firstError)
       .map((s) => `- errors of ${s.gateway === 'subgraph' ? 'the subgraph' : result.gateways[s.gateway]} on (${s.query}), the first: \`${s.firstError.replace(/`/g, "'").slice(0, 240)}\``),
     '',
-    '![requests/s and p95 per gateway, operations (a) to (c)](benchmarks.svg)',
+    '![requests/s and p95 per gateway, operations (a), (a2), (b) and (c)](benchmarks.svg)',
     '',
   ];
-  if (a && sub) lines.push(`Gateway overhead on (a): the gateway serves ${((a.rps / sub.rps) * 100).toFixed(0)} % of the requests/s of the directory subgraph called directly.`);
+  if (overhead('a')) lines.push(`Gateway overhead on (a): the gateway serves ${overhead('a')} % of the requests/s of the directory subgraph called directly.`);
+  if (overhead('a2')) lines.push(`On (a2), a different actor each request (no two fetches can be shared): ${overhead('a2')} %.`);
   if (b && d) lines.push(`(d) from the response cache: ${(d.rps / b.rps).toFixed(1)} × the requests/s of (b).`);
   if (result.cache) lines.push(`(d) headers: \`Cache-Control: ${result.cache.cacheControl}\`, \`Age: ${result.cache.age}\`; the same operation sent as a POST: \`Cache-Control: ${result.cache.postCacheControl}\`.`);
   if (result.scale.length) {

@@ -35,11 +35,13 @@ const opts = {
   connections: Number(arg('connections', 16)),
   soak: arg('soak') === undefined ? 0 : Number(arg('soak')),
   gateways: arg('gateways', 'maillage,apollo,hive').split(','),
-  queries: arg('queries', 'a,b,c,d').split(','),
+  queries: arg('queries', 'a,a2,b,c,d').split(','),
   docs: !argv.includes('--no-docs'),
   json: arg('json'),
   cpuProf: arg('cpu-prof'),
   probe: Number(arg('probe', 0)),
+  // A fixed request rate instead of as fast as possible: CPU per request without queueing.
+  rate: arg('rate') === undefined ? undefined : Number(arg('rate')),
   serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const repo = path.resolve(__dirname, '../..');
@@ -183,10 +185,13 @@ async function load(url, req, seconds, connections = opts.connections) {
     body: req.body,
     connections,
     duration: seconds,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
     // A slow answer is counted late rather than as an error (autocannon's default gives up at 10 s).
     timeout: 30,
     requests: [
       {
+        // (a2): a new body for every request.
+        ...(req.nextBody ? { setupRequest: (r) => ({ ...r, body: req.nextBody() }) } : {}),
         onResponse: (status, body) => {
           bytes = body.length;
           if (status < 200 || status > 299 || !body.startsWith('{"data"') || body.includes('"errors":')) {
@@ -259,7 +264,7 @@ async function measure(gateways, subgraphs, ops) {
     for (const op of ops) {
       const targets = Object.values(gateways).map((g) => ({ name: g.name, url: g.url, pid: g.child.pid, req: Q.request(op, maillageOnly(g.name)) }));
       // The subgraph itself, for the gateway's overhead on (a).
-      if (op.name === 'a') targets.push({ name: 'subgraph', url: directory.url, pid: directory.child.pid, req: Q.request(op) });
+      if (op.name === 'a' || op.name === 'a2') targets.push({ name: 'subgraph', url: directory.url, pid: directory.child.pid, req: Q.request(op) });
       for (const t of targets) {
         await load(t.url, t.req, opts.warmup);
         const s = sampler(t.pid);
@@ -270,14 +275,14 @@ async function measure(gateways, subgraphs, ops) {
         runs.push({ round, query: op.name, gateway: t.name, ...r, cpu: proc.cpuCores, peakRss: proc.peakRssMiB, subgraphCpu: sub });
         if (r.firstError) log(`  first error: ${r.firstError}`);
         log(
-          `round ${round} ${op.name} ${t.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  cpu ${proc.cpuCores.toFixed(2)}  rss ${proc.peakRssMiB.toFixed(0)} MiB  subgraphs cpu ${sub.toFixed(2)}  errors ${r.errors}`,
+          `round ${round} ${op.name} ${t.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  cpu ${proc.cpuCores.toFixed(2)} (${((proc.cpuCores / r.rps) * 1000).toFixed(2)} ms a request)  rss ${proc.peakRssMiB.toFixed(0)} MiB  subgraphs cpu ${sub.toFixed(2)} (${((sub / r.rps) * 1000).toFixed(2)} ms)  errors ${r.errors}`,
         );
       }
     }
   }
   const summary = [];
   for (const op of ops) {
-    for (const name of [...Object.keys(gateways), ...(op.name === 'a' ? ['subgraph'] : [])]) {
+    for (const name of [...Object.keys(gateways), ...(op.name === 'a' || op.name === 'a2' ? ['subgraph'] : [])]) {
       const rs = runs.filter((r) => r.query === op.name && r.gateway === name);
       summary.push({
         query: op.name,
@@ -314,7 +319,7 @@ async function probe(gateways, subgraphs, ops, n) {
       const subs = Object.entries(subgraphs).map(([name, { child }]) => [name, sampler(child.pid)]);
       for (let i = 0; i < n; i++) {
         const t = performance.now();
-        await fetchJson(g.url, req);
+        await fetchJson(g.url, req.nextBody ? { ...req, body: req.nextBody() } : req);
         times.push(performance.now() - t);
       }
       const perRequest = (x) => +((x.stop().cpuSeconds / n) * 1000).toFixed(2);
@@ -413,7 +418,7 @@ async function main() {
   const file = supergraphFile(subgraphs);
   const gateways = await startGateways(file);
   analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
-  const ops = [Q.lookup, Q.fanOut(50), Q.deep, Q.persisted()].filter((o) => opts.queries.includes(o.name));
+  const ops = [Q.lookup, Q.lookupEach(region.sizes.actors), Q.fanOut(50), Q.deep, Q.persisted()].filter((o) => opts.queries.includes(o.name));
   await checkSameAnswers(gateways, ops, subgraphs);
   if (opts.probe) {
     await probe(gateways, subgraphs, ops, opts.probe);
@@ -463,7 +468,7 @@ function printSummary(result) {
       errors: s.errors,
       'x apollo': ratio('apollo'),
       'x hive': ratio('hive'),
-      'x subgraph': s.query === 'a' ? ratio('subgraph') : '',
+      'x subgraph': s.query === 'a' || s.query === 'a2' ? ratio('subgraph') : '',
     };
   });
   console.table(rows);

@@ -19,6 +19,7 @@ import {
   maskInternalErrors,
   observabilityPlugin,
   requestIdFrom,
+  traceContextOf,
   traceRequests,
   type Logger,
 } from '@maillage/kit';
@@ -170,6 +171,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           viewer: admitted?.viewer ?? ANONYMOUS,
           publicCacheable: admitted?.publicCacheable ?? false,
           responseCache: res.locals.responseCache as GatewayContext['responseCache'],
+          traceContext: traceContextOf(res),
         };
       },
     }),

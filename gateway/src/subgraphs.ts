@@ -1,8 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { ANONYMOUS, DEV_SIGNING_SECRET, injectTraceContext, VIEWER_HEADER, type Viewer } from '@maillage/kit';
+import type { Context as TraceContext } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Agent, request as httpRequest } from 'undici';
 import { ViewerSignatures } from './signatures';
 
 export interface ResilienceOptions {
@@ -35,9 +38,85 @@ export interface GatewayContext {
   publicCacheable?: boolean;
   /** Where a cacheable answer is stored, and with which content type (see serveFromCache). */
   responseCache?: { key: string; contentType: string };
+  /** The request's trace context, passed on to the subgraphs (see kit's injectTraceContext). */
+  traceContext?: TraceContext;
 }
 
-type Fetch = typeof fetch;
+/** A subgraph's answer, read whole: what the in-flight sharing hands to every waiting fetch. */
+interface Answer {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** An Answer as the Fetch-style response Apollo's data source reads (status, headers, json). */
+class AnswerResponse implements FetcherResponse {
+  readonly bodyUsed = false;
+  readonly redirected = false;
+  readonly headers: FetcherHeaders;
+  constructor(
+    private readonly answer: Answer,
+    readonly url: string,
+  ) {
+    this.headers = new AnswerHeaders(answer.headers);
+  }
+  get status() {
+    return this.answer.status;
+  }
+  get ok() {
+    return this.answer.status >= 200 && this.answer.status < 300;
+  }
+  get statusText() {
+    return STATUS_TEXT[this.answer.status] ?? '';
+  }
+  async text() {
+    return this.answer.body;
+  }
+  async json() {
+    return JSON.parse(this.answer.body);
+  }
+  async arrayBuffer() {
+    return new TextEncoder().encode(this.answer.body).buffer as ArrayBuffer;
+  }
+  clone() {
+    return new AnswerResponse(this.answer, this.url);
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+
+/** Read-only view of an answer's headers (Apollo reads content-type and cache-control). */
+class AnswerHeaders implements FetcherHeaders {
+  constructor(private readonly h: Record<string, string>) {}
+  get(name: string) {
+    return this.h[name.toLowerCase()] ?? null;
+  }
+  has(name: string) {
+    return name.toLowerCase() in this.h;
+  }
+  append(): void {
+    throw new TypeError('subgraph response headers are read-only');
+  }
+  set(): void {
+    throw new TypeError('subgraph response headers are read-only');
+  }
+  delete(): void {
+    throw new TypeError('subgraph response headers are read-only');
+  }
+  entries() {
+    return Object.entries(this.h)[Symbol.iterator]();
+  }
+  keys() {
+    return Object.keys(this.h)[Symbol.iterator]();
+  }
+  values() {
+    return Object.values(this.h)[Symbol.iterator]();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+}
 
 class SubgraphFailure extends Error {}
 
@@ -71,8 +150,15 @@ const isMutation = (body: unknown) => typeof body === 'string' && /^\s*\{?\s*"qu
  * `SUBGRAPH_UNAVAILABLE` error on the fields that subgraph owns; the rest of the answer stands.
  */
 export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  readonly breaker: CircuitBreaker<[string, RequestInit], Response>;
+  readonly breaker: CircuitBreaker<[string, FetcherRequestInit], Answer>;
   private readonly signatures: ViewerSignatures;
+  /**
+   * Keep-alive connections to this subgraph, through undici's own client rather than the global
+   * `fetch` (which wraps it in WHATWG streams and Response objects): the answer is read whole as a
+   * string, which is all the gateway does with it. It follows the subgraph's Keep-Alive hint, so a
+   * socket the subgraph is about to close is not reused.
+   */
+  private readonly agent = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
 
   constructor(
     readonly name: string,
@@ -83,7 +169,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
   ) {
     super({ url });
     this.signatures = new ViewerSignatures(signingSecret);
-    this.breaker = new CircuitBreaker((input: string, init: RequestInit) => this.attempt(input, init), {
+    this.breaker = new CircuitBreaker((input: string, init: FetcherRequestInit) => this.attempt(input, init), {
       timeout: false, // each attempt has its own timeout
       errorThresholdPercentage: options.errorThresholdPercentage,
       volumeThreshold: options.volumeThreshold,
@@ -93,62 +179,72 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     metrics?.circuitOpen.set({ subgraph: name }, 0);
     this.breaker.on('open', () => metrics?.circuitOpen.set({ subgraph: name }, 1));
     this.breaker.on('close', () => metrics?.circuitOpen.set({ subgraph: name }, 0));
-    const fetchOnce = async (input: string, init: RequestInit) => {
+    const fetchOnce = async (input: string, init: FetcherRequestInit): Promise<Answer> => {
       const started = performance.now();
       const observe = (outcome: string) => metrics?.fetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
       try {
-        const res = await this.breaker.fire(input, init);
+        const answer = await this.breaker.fire(input, init);
         observe('ok');
-        return res;
+        return answer;
       } catch (err) {
         observe((err as { code?: string }).code === 'EOPENBREAKER' ? 'rejected' : 'failed');
         throw this.unavailable(err);
       }
     };
-    this.fetcher = ((input: string, init: RequestInit) => (isMutation(init.body) ? fetchOnce(input, init) : this.shared(input, init, fetchOnce))) as unknown as Fetch;
+    this.fetcher = async (input: string, init: FetcherRequestInit = {}) =>
+      new AnswerResponse(await (isMutation(init.body) ? fetchOnce(input, init) : this.shared(input, init, fetchOnce)), input);
   }
 
-  private readonly inFlight = new Map<string, Promise<{ status: number; headers: [string, string][]; body: string }>>();
+  private readonly inFlight = new Map<string, Promise<Answer>>();
 
   /**
    * Identical query fetches in flight at the same time (same subgraph, same text and variables,
    * same signed viewer) share one request: under load many clients ask the same thing, and the
    * subgraph need answer once. Only while in flight: nothing is kept once the answer is in.
    */
-  private async shared(input: string, init: RequestInit, fetchOnce: (input: string, init: RequestInit) => Promise<Response>): Promise<Response> {
-    const viewer = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get(VIEWER_HEADER) ?? '';
+  private shared(input: string, init: FetcherRequestInit, fetchOnce: (input: string, init: FetcherRequestInit) => Promise<Answer>): Promise<Answer> {
+    const viewer = (init.headers as Record<string, string> | undefined)?.[VIEWER_HEADER] ?? '';
     const key = `${input}\n${viewer}\n${String(init.body)}`;
     let answer = this.inFlight.get(key);
     if (!answer) {
-      answer = fetchOnce(input, init).then(async (res) => ({ status: res.status, headers: [...res.headers], body: await res.text() }));
+      answer = fetchOnce(input, init);
       this.inFlight.set(key, answer);
       const forget = () => this.inFlight.delete(key);
       answer.then(forget, forget);
     }
-    const { status, headers, body } = await answer;
-    return new Response(body, { status, headers });
+    return answer;
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
     if (request.http) {
-      injectTraceContext(request.http.headers);
+      injectTraceContext(request.http.headers, context?.traceContext);
       // The subgraph trusts only this: the viewer the door verified, signed for this very query.
       request.http.headers.set(VIEWER_HEADER, await this.signatures.sign(context?.viewer ?? ANONYMOUS, request.query ?? ''));
     }
   }
 
-  private async attempt(input: string, init: RequestInit): Promise<Response> {
+  private async attempt(input: string, init: FetcherRequestInit): Promise<Answer> {
     const tries = isMutation(init.body) ? 1 : 1 + this.options.queryRetries;
     let last: unknown;
     for (let i = 0; i < tries; i++) {
       try {
-        const res = await fetch(input, { ...init, signal: AbortSignal.timeout(this.options.timeoutMs) });
+        // The timeout covers the whole answer, body included.
+        const res = await httpRequest(input, {
+          method: 'POST',
+          headers: init.headers as Record<string, string>,
+          body: init.body,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+          dispatcher: this.agent,
+        });
+        const body = await res.body.text();
         // A 5xx is the subgraph failing; a 4xx is an answer (a GraphQL error the client should see).
-        if (res.status >= 500) throw new SubgraphFailure(`HTTP ${res.status}`);
+        if (res.statusCode >= 500) throw new SubgraphFailure(`HTTP ${res.statusCode}`);
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         // Anything but JSON (an HTML error page from a proxy, garbage) is a failing subgraph too.
-        if (!/json/i.test(res.headers.get('content-type') ?? '')) throw new SubgraphFailure('not a GraphQL response');
-        return res;
+        if (!/json/i.test(headers['content-type'] ?? '')) throw new SubgraphFailure('not a GraphQL response');
+        return { status: res.statusCode, headers, body };
       } catch (err) {
         last = err;
       }

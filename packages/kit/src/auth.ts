@@ -143,16 +143,56 @@ const forwardedClaims = z.object({
 
 /** Checks the gateway's signature and that it was made for this query; throws UNAUTHENTICATED otherwise. */
 export async function verifyViewer(header: string | undefined, secret: string, query: string): Promise<Viewer> {
+  const { viewer, qh } = await verifySignature(header, secret);
+  if (qh !== queryHash(query)) throw notForThisOperation();
+  return viewer;
+}
+
+const notForThisOperation = () => unauthenticated('This service answers the gateway only: the signature is not for this operation');
+
+async function verifySignature(header: string | undefined, secret: string): Promise<{ viewer: Viewer; qh: string; expiresAt: number }> {
   if (!header) throw unauthenticated('This service answers the gateway only: the request is not signed');
-  let payload: unknown;
+  let payload: { exp?: number };
   try {
     ({ payload } = await jwtVerify(header, secretKey(secret), { issuer: FORWARD_ISSUER, audience: FORWARD_AUDIENCE, algorithms: ['HS256'] }));
   } catch {
     throw unauthenticated('This service answers the gateway only: the signature is invalid or expired');
   }
   const claims = forwardedClaims.safeParse(payload);
-  if (!claims.success || claims.data.qh !== queryHash(query)) throw unauthenticated('This service answers the gateway only: the signature is not for this operation');
-  return viewerOf({ scopes: claims.data.scopes, networks: claims.data.networks, subject: claims.data.sub || undefined, partnerId: claims.data.pid });
+  if (!claims.success) throw notForThisOperation();
+  // Frozen: a remembered viewer serves many requests.
+  const viewer = Object.freeze(viewerOf({ scopes: claims.data.scopes, networks: claims.data.networks, subject: claims.data.sub || undefined, partnerId: claims.data.pid }));
+  return { viewer, qh: claims.data.qh, expiresAt: (payload.exp ?? 0) * 1000 };
+}
+
+/**
+ * `verifyViewer` for a subgraph server, remembering the headers it has verified until they expire.
+ * The gateway reuses one header for the same viewer and query text for 30 s, so most fetches carry
+ * a header already checked: the same bytes under the same secret verify the same way, and only the
+ * expiry and the query binding need checking again. A header that failed is never remembered.
+ */
+export class ViewerVerifier {
+  private readonly verified = new Map<string, { viewer: Viewer; qh: string; expiresAt: number }>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly max = 2000,
+  ) {}
+
+  async verify(header: string | undefined, query: string): Promise<Viewer> {
+    let hit = header ? this.verified.get(header) : undefined;
+    if (hit && hit.expiresAt <= Date.now()) {
+      this.verified.delete(header!);
+      hit = undefined;
+    }
+    if (!hit) {
+      hit = await verifySignature(header, this.secret);
+      if (this.verified.size >= this.max) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(header!, hit);
+    }
+    if (hit.qh !== queryHash(query)) throw notForThisOperation();
+    return hit.viewer;
+  }
 }
 
 // --- access tokens (what callers send the gateway) -----------------------------------------------

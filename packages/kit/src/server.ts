@@ -10,7 +10,7 @@ import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type Logger } from './observability';
 import { traceRequests } from './tracing';
-import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, verifyViewer, type Viewer } from './auth';
+import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from './auth';
 import { buildSecuredSubgraphSchema } from './authz';
 
 export interface SubgraphDefinition<Ctx extends object> {
@@ -103,7 +103,7 @@ export async function startSubgraph<Ctx extends object>(
     unsignedAsAnonymous?: boolean;
   },
 ): Promise<RunningServer> {
-  const secret = listen.signingSecret ?? DEV_SIGNING_SECRET;
+  const verifier = new ViewerVerifier(listen.signingSecret ?? DEV_SIGNING_SECRET);
   const app = express();
   const httpServer = http.createServer(app);
   const logger = def.logger ?? createLogger(def.name);
@@ -133,7 +133,7 @@ export async function startSubgraph<Ctx extends object>(
       const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
       try {
         const header = req.get(VIEWER_HEADER);
-        res.locals.viewer = header === undefined && listen.unsignedAsAnonymous ? ANONYMOUS : await verifyViewer(header, secret, typeof query === 'string' ? query : '');
+        res.locals.viewer = header === undefined && listen.unsignedAsAnonymous ? ANONYMOUS : await verifier.verify(header, typeof query === 'string' ? query : '');
         next();
       } catch (err) {
         res.status(401).json({ errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });

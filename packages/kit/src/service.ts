@@ -51,7 +51,8 @@ export interface SubgraphService<Client extends ServiceClient, Ctx extends objec
   /** The package's `prisma/migrations` folder. */
   migrationsDir: string;
   createClient(adapter: SqlDriverAdapterFactory): Client;
-  definition(client: Client): SubgraphDefinition<Ctx>;
+  /** `logger` is the service's own, for what it logs outside requests (background work). */
+  definition(client: Client, logger: Logger): SubgraphDefinition<Ctx>;
   /** The package's `seed/` folder. */
   seedDir: string;
   /** Loads the package's seed files; must be idempotent. */
@@ -97,7 +98,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
     log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
-    const server = await startSubgraph({ ...service.definition(client), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret, unsignedAsAnonymous: opts.unsignedAsAnonymous });
+    const server = await startSubgraph({ ...service.definition(client, logger), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret, unsignedAsAnonymous: opts.unsignedAsAnonymous });
     return {
       ...server,
       client,

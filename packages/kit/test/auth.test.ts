@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse } from 'graphql';
-import { ANONYMOUS, DEV_SIGNING_SECRET, enforceAuthDirectives, hasScopes, signViewer, supergraphForGateway, verifyViewer, viewerOf } from '../src';
+import { ANONYMOUS, DEV_SIGNING_SECRET, enforceAuthDirectives, hasScopes, signViewer, supergraphForGateway, verifyViewer, ViewerVerifier, viewerOf } from '../src';
 
 const editor = viewerOf({ scopes: ['network:edit', 'made-up'], networks: ['cb-reseau-1234'], subject: 'alice' });
 
@@ -20,6 +20,27 @@ test('the forwarded viewer verifies with the same secret and for the same query 
   const [h, p, s] = header.split('.');
   const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scopes: ['admin'] })).toString('base64url');
   await expect(verifyViewer(`${h}.${forged}.${s}`, DEV_SIGNING_SECRET, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+});
+
+test('a subgraph remembers a verified header until it expires, still bound to its query, and never remembers a bad one', async () => {
+  jest.useFakeTimers({ now: new Date('2026-11-26T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    const verifier = new ViewerVerifier(DEV_SIGNING_SECRET);
+    const header = await signViewer(editor, DEV_SIGNING_SECRET, '{ a }');
+    await expect(verifier.verify(header, '{ a }')).resolves.toEqual(editor);
+    // Remembered, and still refused for another query.
+    await expect(verifier.verify(header, '{ a }')).resolves.toEqual(editor);
+    await expect(verifier.verify(header, '{ b }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    // A header made with another secret fails every time.
+    const other = await signViewer(editor, 'another-secret-of-at-least-32-characters', '{ a }');
+    for (let i = 0; i < 2; i++) await expect(verifier.verify(other, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    // 61 s later the remembered header has expired with its 60 s lifetime.
+    jest.setSystemTime(new Date('2026-11-26T12:01:01Z'));
+    await expect(verifier.verify(header, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verifier.verify(undefined, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test('@authenticated and @requiresScopes in a subgraph schema are enforced on fields and types', async () => {

@@ -1,7 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ANONYMOUS, buildSecuredSubgraphSchema, openDatabase, supergraphForGateway, type SubgraphService, type Viewer } from '@maillage/kit';
+import { ANONYMOUS, buildSecuredSubgraphSchema, createLogger, openDatabase, supergraphForGateway, type SubgraphService, type Viewer } from '@maillage/kit';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
@@ -55,7 +55,7 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
       await db.close();
     });
     await service.seed(client, () => undefined);
-    definitions.set(service.name, service.definition(client));
+    definitions.set(service.name, service.definition(client, createLogger(service.name, 'silent')));
   }
   const composed = composeServices([...definitions.entries()].map(([name, d]) => ({ name, typeDefs: d.typeDefs, url: `in-process://${name}` })));
   const stopAll = async () => {

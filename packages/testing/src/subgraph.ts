@@ -1,4 +1,4 @@
-import { createSubgraphApollo, openDatabase, type SeedLedger, type SubgraphService } from '@maillage/kit';
+import { createLogger, createSubgraphApollo, openDatabase, type SeedLedger, type SubgraphService } from '@maillage/kit';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
 
@@ -25,7 +25,7 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
   const db = await openDatabase({ service: service.name, url: dbs?.urls[service.name], migrationsDir: service.migrationsDir });
   const client = service.createClient(db.adapter);
   if (opts.seed ?? true) await service.seed(client, () => undefined);
-  const definition = service.definition(client);
+  const definition = service.definition(client, createLogger(service.name, 'silent'));
   const apollo = createSubgraphApollo(definition);
   await apollo.start();
   return {
