@@ -43,7 +43,7 @@ test('without a collector the client’s traceparent reaches the subgraph unchan
     body: JSON.stringify({ query: '{ actorBySiren(siren: "552081317") { name } }' }),
   });
   expect(res.status).toBe(200);
-  expect((await res.json()).data.actorBySiren.name).toBeTruthy();
+  expect(((await res.json()) as { data: { actorBySiren: { name: string } } }).data.actorBySiren.name).toBeTruthy();
   expect(seen).toEqual([traceparent]);
 });
 
