@@ -65,7 +65,7 @@ const deep = {
   }
 }`,
   variables: { territoryId: TERRITORY },
-  // Its cost (graphql-armor's, about 170,000) is above what Maillage's door lets anonymous callers
+  // Its cost (graphql-armor's, about 180,000) is above what Maillage's door lets anonymous callers
   // send (20,000): Maillage gets it from a signed-in analyst (a bearer token verified per request).
   signedIn: true,
 };

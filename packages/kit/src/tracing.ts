@@ -8,7 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
  *
  * Without a collector no span is recorded, and no async context manager is installed: on Node 20
  * that manager hooks every promise the process makes, and recorded spans nobody exports are pure
- * cost (about a fifth of the gateway's CPU per request in `npm run bench`). The caller's trace
+ * cost (see docs/benchmarks.md, "Where the time went"). The caller's trace
  * context is still passed on to the subgraphs (W3C `traceparent`), carried explicitly by the
  * request rather than by async context (see `traceContextOf`).
  */
