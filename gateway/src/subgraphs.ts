@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { ANONYMOUS, DEV_SIGNING_SECRET, injectTraceContext, VIEWER_HEADER, type Viewer } from '@maillage/kit';
@@ -68,7 +69,7 @@ class AnswerResponse implements FetcherResponse {
     return this.answer.status >= 200 && this.answer.status < 300;
   }
   get statusText() {
-    return STATUS_TEXT[this.answer.status] ?? '';
+    return STATUS_CODES[this.answer.status] ?? '';
   }
   async text() {
     return this.answer.body;
@@ -83,8 +84,6 @@ class AnswerResponse implements FetcherResponse {
     return new AnswerResponse(this.answer, this.url);
   }
 }
-
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
 
 /** Read-only view of an answer's headers (Apollo reads content-type and cache-control). */
 class AnswerHeaders implements FetcherHeaders {

@@ -141,13 +141,6 @@ const forwardedClaims = z.object({
   qh: z.string(),
 });
 
-/** Checks the gateway's signature and that it was made for this query; throws UNAUTHENTICATED otherwise. */
-export async function verifyViewer(header: string | undefined, secret: string, query: string): Promise<Viewer> {
-  const { viewer, qh } = await verifySignature(header, secret);
-  if (qh !== queryHash(query)) throw notForThisOperation();
-  return viewer;
-}
-
 const notForThisOperation = () => unauthenticated('This service answers the gateway only: the signature is not for this operation');
 
 async function verifySignature(header: string | undefined, secret: string): Promise<{ viewer: Viewer; qh: string; expiresAt: number }> {
@@ -166,7 +159,8 @@ async function verifySignature(header: string | undefined, secret: string): Prom
 }
 
 /**
- * `verifyViewer` for a subgraph server, remembering the headers it has verified until they expire.
+ * Checks the gateway's signature and that it was made for this query (UNAUTHENTICATED otherwise),
+ * remembering the headers it has verified until they expire.
  * The gateway reuses one header for the same viewer and query text for 30 s, so most fetches carry
  * a header already checked: the same bytes under the same secret verify the same way, and only the
  * expiry and the query binding need checking again. A header that failed is never remembered.
