@@ -4,7 +4,7 @@
 //   node scripts/dev-token.js editor --networks cb-reseau-1234,ch-cci-herault [--sub alice] [--ttl 8h]
 //   node scripts/dev-token.js analyst | admin
 // Then: curl -H "authorization: Bearer $(node scripts/dev-token.js admin)" ...
-const { devToken } = require('../packages/kit/dist');
+const { devToken } = require('../packages/viewer/dist');
 
 const USAGE = 'usage: node scripts/dev-token.js <editor|analyst|admin> [--networks id,id] [--sub subject] [--ttl 1h]';
 const [role, ...rest] = process.argv.slice(2);

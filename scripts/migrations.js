@@ -17,7 +17,7 @@
 //   --root DIR   use DIR/services/* instead of this repository's (for tests).
 //   A service may also be given as a path to its folder.
 //
-// Applying migrations is not done here: services apply them at start-up (packages/kit/src/db/migrate.ts),
+// Applying migrations is not done here: services apply them at start-up (packages/db/src/migrate.ts),
 // and `prisma migrate deploy` works on them too on a machine that has Prisma's native engine.
 
 const fs = require('node:fs');

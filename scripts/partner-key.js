@@ -9,7 +9,7 @@
 // of schema/operations/manifest.json.
 const fs = require('node:fs');
 const path = require('node:path');
-const { devToken } = require('../packages/kit/dist');
+const { devToken } = require('../packages/viewer/dist');
 
 const args = process.argv.slice(2);
 const command = args[0];

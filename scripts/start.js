@@ -89,7 +89,7 @@ function prepareEmbeddedDatabases() {
     fs.rmSync(template, { recursive: true, force: true });
     fs.mkdirSync(template, { recursive: true });
     const script = `require('@electric-sql/pglite').PGlite.create(process.argv[1]).then((db) => db.close())`;
-    const r = spawnSync(process.execPath, ['-e', script, template], { cwd: path.join(root, 'packages/kit'), stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['-e', script, template], { cwd: path.join(root, 'packages/db'), stdio: 'inherit' });
     if (r.status !== 0) throw new Error('could not create the embedded database');
   }
   for (const [name] of missing) {

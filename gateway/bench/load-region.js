@@ -7,8 +7,7 @@
 const pg = require('pg');
 const { generateRegion, REGION_SIZE } = require('@maillage/synthetic');
 const { normaliseText, reachOf } = require('@maillage/reference');
-const { applyMigrations } = require('@maillage/kit');
-const { pgRunner } = require('@maillage/kit/dist/db/migrate');
+const { applyMigrations, pgRunner } = require('@maillage/db');
 
 const NETWORK_SERVICES = { CHAMBER: 'chambers', CLUSTER: 'clusters', COUNCIL: 'councils', CLUB: 'clubs' };
 const TYPE_OF_KIND = { CHAMBER: 'Chamber', CLUSTER: 'Cluster', COUNCIL: 'Council', CLUB: 'Club' };

@@ -2,7 +2,8 @@
 // wrote the synthetic région). Unsigned requests are served as anonymous (`unsignedAsAnonymous`), as
 // the stock Apollo and Hive gateways do not sign. Answers `statements` over IPC with the number of SQL
 // statements it has run (the kit's counter), so the harness can show they stay flat as lists grow.
-const { createLogger, startService, totalStatements } = require('@maillage/kit');
+const { createLogger, totalStatements } = require('@maillage/observability');
+const { startService } = require('@maillage/service');
 
 const [name, databaseUrl] = process.argv.slice(2);
 const { service } = require(`@maillage/${name}`);

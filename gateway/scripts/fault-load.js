@@ -6,7 +6,7 @@
 //   npm run fault-load -w @maillage/gateway        (PHASE_SECONDS=5 by default; uses TEST_DATABASE_URL when set)
 const autocannon = require('autocannon');
 const { startSupergraph, postGraphQL } = require('@maillage/testing');
-const { createLogger } = require('@maillage/kit');
+const { createLogger } = require('@maillage/observability');
 const { startGateway } = require('../dist/server.js');
 
 const names = ['directory', 'chambers', 'clusters', 'councils', 'clubs'];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, ErrorCode, signViewer, TOKEN_AUDIENCE, VIEWER_HEADER, viewerOf, type Viewer } from '@maillage/kit';
+import { ErrorCode } from '@maillage/errors';
+import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, signViewer, TOKEN_AUDIENCE, VIEWER_HEADER, viewerOf, type Viewer } from '@maillage/viewer';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { GatewayEnv } from './env';
 

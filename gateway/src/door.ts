@@ -1,4 +1,5 @@
-import { ANONYMOUS, ErrorCode, viewerOf, type Viewer } from '@maillage/kit';
+import { ErrorCode } from '@maillage/errors';
+import { ANONYMOUS, viewerOf, type Viewer } from '@maillage/viewer';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { visit, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { DoorError, type PartnerAccess, type PartnerKeys } from './auth';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readEnv, signingEnvShape } from '@maillage/kit';
+import { readEnv, signingEnvShape } from '@maillage/env';
 import { z } from 'zod';
 
 const url = z.string().url().optional();

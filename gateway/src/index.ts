@@ -1,4 +1,5 @@
-import { createLogger, initTracing, signingSecret } from '@maillage/kit';
+import { signingSecret } from '@maillage/env';
+import { createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
 import { gatewayEnv, subgraphUrlOverrides } from './env';
 import { readSupergraph, startGateway } from './server';

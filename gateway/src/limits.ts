@@ -1,4 +1,4 @@
-import type { Role } from '@maillage/kit';
+import type { Role } from '@maillage/viewer';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Viewer } from '@maillage/kit';
+import type { Viewer } from '@maillage/viewer';
 import type { RequestHandler } from 'express';
 import { cachePolicyOf } from './cache-hints';
 import type { Admitted } from './door';

@@ -8,21 +8,17 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import { ANONYMOUS, DEV_SIGNING_SECRET, supergraphForGateway } from '@maillage/viewer';
 import {
-  ANONYMOUS,
   createLogger,
   createMetrics,
-  DateScalar,
-  DEV_SIGNING_SECRET,
-  supergraphForGateway,
-  DateTimeScalar,
-  maskInternalErrors,
   observabilityPlugin,
   requestIdFrom,
   traceContextOf,
   traceRequests,
   type Logger,
-} from '@maillage/kit';
+} from '@maillage/observability';
+import { DateScalar, DateTimeScalar, maskInternalErrors } from '@maillage/subgraph-server';
 import { GraphQLScalarType, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';

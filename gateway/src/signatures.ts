@@ -1,4 +1,4 @@
-import { signViewer, type Viewer } from '@maillage/kit';
+import { signViewer, type Viewer } from '@maillage/viewer';
 
 /** A signature is reused while at least this much of its 60 s lifetime is left. */
 const REUSE_MS = 30_000;

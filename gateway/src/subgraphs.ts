@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { ANONYMOUS, DEV_SIGNING_SECRET, injectTraceContext, VIEWER_HEADER, type Viewer } from '@maillage/kit';
+import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, type Viewer } from '@maillage/viewer';
+import { injectTraceContext } from '@maillage/observability';
 import type { Context as TraceContext } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, viewerOf } from '@maillage/kit';
+import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, viewerOf } from '@maillage/viewer';
 import { postAsGateway, postGraphQL, repoRoot, startSupergraph, type GraphQLResponse, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';

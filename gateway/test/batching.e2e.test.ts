@@ -1,4 +1,4 @@
-import { totalStatements } from '@maillage/kit';
+import { totalStatements } from '@maillage/observability';
 import { startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';

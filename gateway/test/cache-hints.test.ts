@@ -4,7 +4,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { cachePolicyOf } from '../src/cache-hints';
 import { ResponseCache } from '../src/response-cache';
-import { ANONYMOUS, viewerOf } from '@maillage/kit';
+import { ANONYMOUS, viewerOf } from '@maillage/viewer';
 
 const schema = Supergraph.build(readFileSync(path.resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8'), { supportedFeatures: null })
   .apiSchema()

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger } from '@maillage/kit';
+import { createLogger } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway, type RunningGateway } from '../src/server';
 import { subgraphs } from './subgraphs';

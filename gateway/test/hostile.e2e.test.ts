@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger, DEV_TOKEN_SECRET, devToken, signAccessToken, supergraphForGateway } from '@maillage/kit';
+import { DEV_TOKEN_SECRET, devToken, signAccessToken, supergraphForGateway } from '@maillage/viewer';
+import { createLogger } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@maillage/kit';
+import { createLogger } from '@maillage/observability';
 import { startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';

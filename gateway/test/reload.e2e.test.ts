@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '@maillage/kit';
+import { createLogger } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway, type RunningGateway } from '../src/server';
 import { subgraphs } from './subgraphs';

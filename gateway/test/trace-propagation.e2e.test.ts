@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { initTracing } from '@maillage/kit';
+import { initTracing } from '@maillage/observability';
 import { startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway, type GatewayOptions } from '../src/server';
 import { subgraphs } from './subgraphs';

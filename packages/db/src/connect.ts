@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
-import { countStatements } from './statements';
+import { countStatements } from '@maillage/observability';
 
 export interface DatabaseOptions {
   /** Service name, used in log lines and statement counters. */

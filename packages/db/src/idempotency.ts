@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, userError } from './errors';
+import { ErrorCode, userError } from '@maillage/errors';
 
 /** The `IdempotencyKey` model every subgraph schema declares, as a transaction client sees it. */
 export interface IdempotencyStore {

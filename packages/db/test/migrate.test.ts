@@ -14,7 +14,7 @@ import {
   pgRunner,
   withoutTransactionControl,
   type SqlRunner,
-} from '../src/db/migrate';
+} from '../src/migrate';
 
 const INIT = `-- CreateEnum
 CREATE TYPE "Role" AS ENUM ('ADMIN', 'MEMBER');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_SIGNING_SECRET } from './auth';
+import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
 /**
  * Validates a service's environment once, at start, and fails with a message that names every

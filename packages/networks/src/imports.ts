@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, requireNetworkEditor, userError } from '@maillage/kit';
+import { ErrorCode, userError } from '@maillage/errors';
+import { requireNetworkEditor } from '@maillage/viewer';
 import type { GraphQLError } from 'graphql';
 import type { NetworkContext } from './loaders';
 import { ID, type MembershipInput } from './mutations';

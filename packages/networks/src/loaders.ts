@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { groupByKey, type Viewer } from '@maillage/kit';
+import type { Viewer } from '@maillage/viewer';
+import { groupByKey } from '@maillage/subgraph-server';
 import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { assertDateRange, ErrorCode, onceForKey, requireNetworkEditor, retryOnKeyRace, userError } from '@maillage/kit';
+import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
+import { requireNetworkEditor } from '@maillage/viewer';
+import { onceForKey, retryOnKeyRace } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';

@@ -1,4 +1,5 @@
-import { connection, forbidden, isAuthenticated, sliceConnection, toPage, unauthenticated, type PageArgs } from '@maillage/kit';
+import { forbidden, isAuthenticated, unauthenticated } from '@maillage/viewer';
+import { connection, sliceConnection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import { normaliseText } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { capitalise, KIND_OF_TYPE, type NetworkNames } from './names';

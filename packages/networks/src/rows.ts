@@ -1,4 +1,4 @@
-import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/kit';
+import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/viewer';
 
 /**
  * Row shapes shared by the four network databases. Each subgraph's Prisma schema declares the same

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { DateScalar, loadSchema, type SeedLedger, type SubgraphService } from '@maillage/kit';
+import { DateScalar, loadSchema } from '@maillage/subgraph-server';
+import type { SeedLedger, SubgraphService } from '@maillage/service';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';

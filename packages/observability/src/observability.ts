@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import pino, { type Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { statementCounts } from './db/statements';
+import { statementCounts } from './statements';
 
 export type { Logger };
 

@@ -3,11 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { z } from 'zod';
-import { openDatabase } from './db/connect';
-import { readEnv, signingEnvShape, signingSecret, subgraphEnvShape } from './env';
-import { createLogger, type Logger } from './observability';
-import { initTracing } from './tracing';
-import { startSubgraph, type RunningServer, type SubgraphDefinition } from './server';
+import { openDatabase } from '@maillage/db';
+import { readEnv, signingEnvShape, signingSecret, subgraphEnvShape } from '@maillage/env';
+import { createLogger, initTracing, type Logger } from '@maillage/observability';
+import { startSubgraph, type RunningServer, type SubgraphDefinition } from '@maillage/subgraph-server';
 
 /** The `SeedRun` model every subgraph schema declares: the checksum of the seed files last loaded. */
 export interface SeedLedger {

@@ -1,5 +1,5 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { ErrorCode, userError } from './errors';
+import { ErrorCode, userError } from '@maillage/errors';
 
 /** @default 20 items a page; 100 at most, so no list is unbounded. */
 export const DEFAULT_PAGE_SIZE = 20;

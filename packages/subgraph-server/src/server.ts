@@ -8,10 +8,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type Logger } from './observability';
-import { traceRequests } from './tracing';
-import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from './auth';
-import { buildSecuredSubgraphSchema } from './authz';
+import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, traceRequests, type Logger } from '@maillage/observability';
+import { ANONYMOUS, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
 
 export interface SubgraphDefinition<Ctx extends object> {
   name: string;

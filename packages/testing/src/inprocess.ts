@@ -1,7 +1,10 @@
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ANONYMOUS, buildSecuredSubgraphSchema, createLogger, openDatabase, supergraphForGateway, type SubgraphService, type Viewer } from '@maillage/kit';
+import { ANONYMOUS, buildSecuredSubgraphSchema, supergraphForGateway, type Viewer } from '@maillage/viewer';
+import { createLogger } from '@maillage/observability';
+import { openDatabase } from '@maillage/db';
+import type { SubgraphService } from '@maillage/service';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';

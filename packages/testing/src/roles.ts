@@ -1,4 +1,4 @@
-import { devToken, SCOPES_OF_ROLE, viewerOf, type Role, type Viewer } from '@maillage/kit';
+import { devToken, SCOPES_OF_ROLE, viewerOf, type Role, type Viewer } from '@maillage/viewer';
 
 /** Who a test request is made as: a role (an editor of no network, a partner `pk-test`) or a full viewer. */
 export type As = Role | Viewer;

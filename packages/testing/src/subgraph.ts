@@ -1,4 +1,7 @@
-import { createLogger, createSubgraphApollo, openDatabase, type SeedLedger, type SubgraphService } from '@maillage/kit';
+import { createLogger } from '@maillage/observability';
+import { openDatabase } from '@maillage/db';
+import { createSubgraphApollo } from '@maillage/subgraph-server';
+import type { SeedLedger, SubgraphService } from '@maillage/service';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
 

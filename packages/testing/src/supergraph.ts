@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, startService, type RunningServer, type SubgraphService } from '@maillage/kit';
+import { createLogger } from '@maillage/observability';
+import type { RunningServer } from '@maillage/subgraph-server';
+import { startService, type SubgraphService } from '@maillage/service';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, tokenFor, type As } from './roles';
-import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, type Role } from '@maillage/kit';
+import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, type Role } from '@maillage/viewer';
 
 type AnyService = SubgraphService<any, object>;
 

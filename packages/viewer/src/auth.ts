@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '@maillage/errors';
 
 /** Who is asking. The gateway works it out (token, partner key or nobody) and signs it to the subgraphs. */
 export type Role = 'anonymous' | 'partner' | 'editor' | 'analyst' | 'admin';

@@ -1,4 +1,4 @@
-import { runService } from '@maillage/kit';
+import { runService } from '@maillage/service';
 import { service } from './server';
 
 runService(service).catch((err) => {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { groupByKey, type Viewer } from '@maillage/kit';
+import type { Viewer } from '@maillage/viewer';
+import { groupByKey } from '@maillage/subgraph-server';
 import type { Actor, PrismaClient, Role } from './generated/prisma/client';
 import type { ActorKind } from './generated/prisma/enums';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { DateScalar, DateTimeScalar, loadSchema, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
+import { DateScalar, DateTimeScalar, loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
+import type { SubgraphService } from '@maillage/service';
 import { createContext, type Context } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { Actor } from './resolvers/Actor';

@@ -1,4 +1,4 @@
-import { assertDateRange, ErrorCode, userError } from '@maillage/kit';
+import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import {
   checkRna,
   checkSiren,

@@ -1,4 +1,4 @@
-import { readEnv } from '@maillage/kit';
+import { readEnv } from '@maillage/env';
 import { z } from 'zod';
 
 /**

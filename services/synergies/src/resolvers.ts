@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode, mayReadPrivate, sliceConnection, toPage, userError, type Viewer } from '@maillage/kit';
+import { ErrorCode, userError } from '@maillage/errors';
+import { mayReadPrivate, type Viewer } from '@maillage/viewer';
+import { sliceConnection, toPage } from '@maillage/subgraph-server';
 import { getTerritory, nafDivision } from '@maillage/reference';
 import { isLargeBuyer, isoOfDay, networkTypeName, type ResolvedScope, type Scope, type SynergyEngine } from '@maillage/synergy';
 import { SNAPSHOT_UNAVAILABLE, type SnapshotStore } from './store';

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { DateScalar, DateTimeScalar, devToken, loadSchema, SCOPES_OF_ROLE, signAccessToken, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
+import { devToken, SCOPES_OF_ROLE, signAccessToken } from '@maillage/viewer';
+import { DateScalar, DateTimeScalar, loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
+import type { SubgraphService } from '@maillage/service';
 import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
 import { Mutation, Network, Query, type Context } from './resolvers';

@@ -1,4 +1,4 @@
-import { openDatabase } from '@maillage/kit';
+import { openDatabase } from '@maillage/db';
 import { generateRegion } from '@maillage/synthetic';
 import { createDatabases, startSubgraphAlone, testServerUrl } from '@maillage/testing';
 import type { RegionSnapshot } from '@maillage/synergy';

@@ -1,4 +1,4 @@
-import { sliceConnection, type PageArgs } from '@maillage/kit';
+import { sliceConnection, type PageArgs } from '@maillage/subgraph-server';
 import {
   getTerritory,
   headcountBand,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { assertDateRange, ErrorCode, forbidden, onceForKey, retryOnKeyRace, userError, type Viewer } from '@maillage/kit';
+import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
+import { forbidden, type Viewer } from '@maillage/viewer';
+import { onceForKey, retryOnKeyRace } from '@maillage/db';
 import type { Context } from '../context';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ActorKind } from '../generated/prisma/enums';

@@ -1,4 +1,4 @@
-import { toPage } from '@maillage/kit';
+import { toPage } from '@maillage/subgraph-server';
 import { getTerritory, type TerritoryLevel } from '@maillage/reference';
 import type { Context } from '../context';
 import type { Actor } from '../generated/prisma/client';

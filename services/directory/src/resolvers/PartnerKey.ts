@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { connection, ErrorCode, toPage, userError, type PageArgs } from '@maillage/kit';
+import { ErrorCode, userError } from '@maillage/errors';
+import { connection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import type { Context } from '../context';
 import type { PartnerKey as PartnerKeyRow } from '../generated/prisma/client';
 

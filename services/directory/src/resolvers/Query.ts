@@ -1,4 +1,4 @@
-import { asksForCount, connection, toPage, type PageArgs } from '@maillage/kit';
+import { asksForCount, connection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import type { GraphQLResolveInfo } from 'graphql';
 import { checkSiren, getTerritory, listTerritories, nafSections, normaliseText, type TerritoryLevel } from '@maillage/reference';
 import type { Context } from '../context';

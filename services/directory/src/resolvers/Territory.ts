@@ -1,4 +1,4 @@
-import { connection, toPage, type PageArgs } from '@maillage/kit';
+import { connection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import { ancestorsOf, getTerritory, type TerritoryRecord } from '@maillage/reference';
 import type { Context } from '../context';
 import type { ActorKind } from '../generated/prisma/enums';

@@ -1,0 +1,3 @@
+export * from './observability';
+export * from './tracing';
+export * from './statements';

@@ -1,0 +1,5 @@
+export * from './server';
+export * from './pagination';
+export * from './scalars';
+export * from './loaders';
+export * from './schema';
