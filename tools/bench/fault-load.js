@@ -3,11 +3,11 @@
 // autocannon and a writer creating actors with idempotency keys, while each subgraph in turn is
 // killed and restarted. Prints, per phase, requests served, errors by code and p50/p99 latency, then
 // the count of acknowledged writes found after recovery (must equal those acknowledged).
-//   npm run fault-load -w @maillage/gateway        (PHASE_SECONDS=5 by default; uses TEST_DATABASE_URL when set)
+//   npm run fault-load        (PHASE_SECONDS=5 by default; uses TEST_DATABASE_URL when set)
 const autocannon = require('autocannon');
 const { startSupergraph, postGraphQL } = require('@maillage/testing');
 const { createLogger } = require('@maillage/observability');
-const { startGateway } = require('../dist/server.js');
+const { startGateway } = require('@maillage/gateway');
 
 const names = ['directory', 'chambers', 'clusters', 'councils', 'clubs'];
 const services = names.map((n) => require(`@maillage/${n}`).service);

@@ -1,5 +1,5 @@
 // Self time by function in a V8 .cpuprofile (node --cpu-prof), top N, and by package.
-//   node gateway/bench/profile-summary.js FILE [N]
+//   node tools/bench/profile-summary.js FILE [N]
 const { readFileSync } = require('node:fs');
 
 const [file, n = 25] = process.argv.slice(2);

@@ -8,6 +8,7 @@
 //   npm run bench -- --duration 10 --rounds 1       shorter
 //   npm run bench -- --soak 600                     Maillage's gateway under load for 600 s, memory sampled
 //   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
+//   npm run bench -- --help                         this text
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 const { spawn } = require('node:child_process');
@@ -22,6 +23,12 @@ const Q = require('./queries');
 const { writeReport, writeSoak } = require('./report');
 
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  // The usage is this file's opening comment, so the two cannot drift apart.
+  const usage = readFileSync(__filename, 'utf8').split('\n').slice(1).filter((l) => l.startsWith('//')).map((l) => l.replace(/^\/\/ ?/, ''));
+  console.log(usage.join('\n'));
+  process.exit(0);
+}
 const arg = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : fallback;
