@@ -33,8 +33,9 @@ async function main() {
       () => process.exit(1),
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // Not awaited: the process ends inside stop, which turns a failed stop into exit status 1 itself.
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
 
 main().catch((err) => {

@@ -14,14 +14,16 @@ beforeAll(async () => {
   await initTracing('gateway');
   // Between the gateway and the directory: notes the traceparent of each fetch and passes it on.
   let directory = '';
-  proxy = http.createServer(async (req, res) => {
+  const relay = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     seen.push(req.headers.traceparent as string | undefined);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
     const answer = await fetch(directory, { method: req.method, headers, body: Buffer.concat(chunks) });
     res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
-  });
+  };
+  // A relay that fails drops the connection, which the gateway reports as the subgraph's failure.
+  proxy = http.createServer((req, res) => void relay(req, res).catch((err: Error) => res.destroy(err)));
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`;
   h = await startSupergraph(subgraphs, (opts: GatewayOptions) => {

@@ -37,7 +37,7 @@ async function insertColumns(client, table, columns, rowCount) {
   for (let from = 0; from < rowCount; from += BATCH) {
     const to = Math.min(rowCount, from + BATCH);
     const names = columns.map(([name]) => `"${name}"`).join(', ');
-    const selects = columns.map(([name, , , select], i) => (select ? select(`c${i}`) : `c${i}`)).join(', ');
+    const selects = columns.map(([, , , select], i) => (select ? select(`c${i}`) : `c${i}`)).join(', ');
     const unnest = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
     const aliases = columns.map((_, i) => `c${i}`).join(', ');
     await client.query(`INSERT INTO "${table}" (${names}) SELECT ${selects} FROM unnest(${unnest}) AS t(${aliases})`, columns.map(([, , values]) => values.slice(from, to)));

@@ -152,6 +152,7 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
       process.exit(1);
     }
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // Not awaited: the process ends inside stop, which logs a failed stop and exits 1 itself.
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
 }
