@@ -40,7 +40,7 @@ export interface GatewayContext {
   publicCacheable?: boolean;
   /** Where a cacheable answer is stored, and with which content type (see serveFromCache). */
   responseCache?: { key: string; contentType: string };
-  /** The request's trace context, passed on to the subgraphs (see kit's injectTraceContext). */
+  /** The request's trace context, passed on to the subgraphs (see injectTraceContext in @maillage/observability). */
   traceContext?: TraceContext;
 }
 

@@ -125,7 +125,7 @@ async function startSubgraphs(urls) {
   return subgraphs;
 }
 
-/** SQL statements run so far by all subgraphs (their kit counters, over IPC). */
+/** SQL statements run so far by all subgraphs (their statement counters, over IPC). */
 async function statements(subgraphs) {
   const counts = await Promise.all(
     Object.values(subgraphs).map(({ child }) => {
@@ -139,7 +139,7 @@ async function statements(subgraphs) {
 
 /**
  * The committed supergraph with the routing URLs of this run's subgraphs: the one file all three
- * gateways serve. Its authorization links lose `for: SECURITY` (kit's supergraphForGateway, as
+ * gateways serve. Its authorization links lose `for: SECURITY` (supergraphForGateway of @maillage/viewer, as
  * Maillage's gateway does), without which a stock @apollo/gateway refuses to load it.
  */
 function supergraphFile(subgraphs) {

@@ -1,7 +1,7 @@
 // One subgraph of the benchmark in its own process, on its bench database, unseeded (the loader
 // wrote the synthetic région). Unsigned requests are served as anonymous (`unsignedAsAnonymous`), as
 // the stock Apollo and Hive gateways do not sign. Answers `statements` over IPC with the number of SQL
-// statements it has run (the kit's counter), so the harness can show they stay flat as lists grow.
+// statements it has run (the statement counter of @maillage/observability), so the harness can show they stay flat as lists grow.
 const { createLogger, totalStatements } = require('@maillage/observability');
 const { startService } = require('@maillage/service');
 

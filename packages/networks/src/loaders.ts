@@ -66,6 +66,6 @@ export type NetworkLoaders = ReturnType<typeof createLoaders>;
 export interface NetworkContext {
   db: NetworkDb;
   loaders: NetworkLoaders;
-  /** Set by the kit's server from the gateway's signed header. */
+  /** Set by the subgraph server (@maillage/subgraph-server) from the gateway's signed header. */
   viewer: Viewer;
 }

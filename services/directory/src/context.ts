@@ -15,7 +15,7 @@ export interface ActorsInTerritoryKey {
 export interface Context {
   prisma: PrismaClient;
   loaders: ReturnType<typeof createLoaders>;
-  /** Who is asking, as the gateway signed it (the kit's server sets it). */
+  /** Who is asking, as the gateway signed it (the subgraph server sets it). */
   viewer: Viewer;
 }
 
