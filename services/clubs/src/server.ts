@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { CLUB } from '@maillage/kinds';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
 
 
 /** The clubs subgraph: shared network behaviour (@maillage/networks) over its own database. */
 export const service = networkService<NetworkDb & PrismaClient>({
-  names: { type: 'Club', kind: 'CLUB', field: 'club', plural: 'clubs', idPrefix: 'cb' },
+  names: CLUB,
   defaultPort: 4005,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.

@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { COUNCIL } from '@maillage/kinds';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
 import { Council } from './resolvers/Council';
 
 /** The councils subgraph: shared network behaviour (@maillage/networks) over its own database. */
 export const service = networkService<NetworkDb & PrismaClient>({
-  names: { type: 'Council', kind: 'COUNCIL', field: 'council', plural: 'councils', idPrefix: 'co' },
+  names: COUNCIL,
   defaultPort: 4004,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
