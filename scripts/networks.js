@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes the four network subgraphs' schemas from one template: for each kind of the catalogue
-// (packages/kinds), services/<subgraph>/schema.graphql, prisma/schema.prisma and
-// prisma/migrations/* from templates/network/ plus the kind's own additions
+// Writes the four network subgraphs from one template: for each kind of the catalogue
+// (packages/kinds), services/<subgraph>/schema.graphql, prisma/schema.prisma,
+// prisma/migrations/* and src/resolvers/*.ts from templates/network/ plus the kind's own additions
 // (templates/network/kinds/<subgraph>.js; its own migrations, if any, in
 // templates/network/kinds/<subgraph>/migrations/).
 //   node scripts/networks.js          write them
@@ -75,6 +75,10 @@ function valuesFor(kind, kinds) {
     idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
     // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
     otherKindStubs: others.map((k) => `type ${k.type} @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n}\n`).join('\n'),
+    // A kind with fields of its own (additions.ownResolvers) resolves them in
+    // services/<subgraph>/src/resolvers/own/<Type>.ts, spread into the generated <Type>.ts.
+    ownImport: additions.ownResolvers ? `import { own } from './own/${kind.type}';` : '',
+    ownSpread: additions.ownResolvers ? '...own,' : '',
     subtypeValues: sdlValues(kind.subtypes),
     categoryValues: sdlValues(kind.categories),
     prismaSubtypes: kind.subtypes.map((v) => `  ${v.value}`).join('\n'),
@@ -82,6 +86,10 @@ function valuesFor(kind, kinds) {
     sqlSubtypes: kind.subtypes.map((v) => `'${v.value}'`).join(', '),
     sqlCategories: kind.categories.map((v) => `'${v.value}'`).join(', '),
   };
+}
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 const migrationName = (folder) => folder.replace(/^\d+_/, '');
@@ -96,6 +104,10 @@ function filesFor(kind, kinds) {
   files.set('schema.graphql', fill(read('schema.graphql'), values, 'schema.graphql'));
   files.set('prisma/schema.prisma', fill(read('prisma/schema.prisma'), values, 'prisma/schema.prisma'));
   files.set('prisma/migrations/migration_lock.toml', read('prisma/migrations/migration_lock.toml'));
+  // Resolver files: one per GraphQL type, file names templated too ({{Type}}.ts).
+  for (const rel of walk(path.join(templateDir, 'src')).map((file) => path.relative(templateDir, file))) {
+    files.set(fill(rel, values, rel), fill(read(rel), values, rel));
+  }
   const existing = new Map(folders(path.join(serviceDir, 'prisma/migrations')).map((f) => [migrationName(f), f]));
   const sources = [path.join(templateDir, 'prisma/migrations'), path.join(templateDir, 'kinds', kind.subgraph, 'migrations')];
   const known = new Set();

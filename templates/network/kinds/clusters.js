@@ -27,4 +27,6 @@ type LabelPeriod {
 // their members by category, label periods (in details) and the projects they run.
 // Actors and territories belong to the directory: they are referenced by id, never joined.`,
   roleExample: "« président », « responsable du réseau »",
+  // Its own fields resolve in services/clusters/src/resolvers/own/.
+  ownResolvers: true,
 };

@@ -30,4 +30,6 @@ type Roadmap {
 // regional bodies that convene networks; their members, sessions and strategy (in details).
 // Actors and territories belong to the directory: they are referenced by id, never joined.`,
   roleExample: "« président », « responsable du réseau »",
+  // Its own fields resolve in services/councils/src/resolvers/own/.
+  ownResolvers: true,
 };

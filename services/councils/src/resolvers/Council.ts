@@ -1,16 +1,23 @@
-import type { NetworkRow } from '@maillage/networks';
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { network } from '@maillage/networks';
+import { own } from './own/Council';
 
-interface CouncilDetails {
-  mission?: string;
-  strategyAxes?: string[];
-  roadmap?: { name: string; startYear?: number; endYear?: number };
-}
-
-const details = (c: NetworkRow) => (c.details ?? {}) as CouncilDetails;
-
-/** Council fields beyond the shared network ones: mission, strategy axes and roadmap, kept in `details`. */
+/** `Council`: the network fields every kind shares (@maillage/networks), bound by name. */
 export const Council = {
-  mission: (c: NetworkRow) => details(c).mission ?? null,
-  strategyAxes: (c: NetworkRow) => details(c).strategyAxes ?? [],
-  roadmap: (c: NetworkRow) => details(c).roadmap ?? null,
+  __resolveReference: network.resolveNetwork,
+  kind: () => 'COUNCIL' as const,
+  actor: network.actor,
+  parent: network.parent,
+  children: network.children,
+  predecessor: network.predecessor,
+  successors: network.successors,
+  scope: network.scope,
+  active: network.active,
+  reportedMemberCount: network.reportedMemberCount,
+  memberCount: network.memberCount,
+  members: network.members,
+  memberListVisibility: network.memberListVisibility,
+  memberActorIds: network.memberActorIds,
+  initiatives: network.initiatives,
+...own,
 };

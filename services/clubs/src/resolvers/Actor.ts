@@ -1,0 +1,10 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { actor } from '@maillage/networks';
+
+/** `Actor` (the directory's entity): its clubs. */
+export const Actor = {
+  __resolveReference: actor.resolveEntityRef,
+  clubMemberships: actor.actorMemberships,
+  clubInitiatives: actor.actorInitiatives,
+  operatedClubs: actor.operatedNetworks,
+};

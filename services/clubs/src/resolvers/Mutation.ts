@@ -1,0 +1,14 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { CLUB } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+
+const m = mutations(CLUB);
+const imports = importMutations(CLUB);
+
+export const Mutation = {
+  addClubMembership: m.addMembership,
+  importClubMemberships: imports.importMemberships,
+  endClubMembership: m.endMembership,
+  createClubInitiative: m.createInitiative,
+  setClubMemberListVisibility: m.setMemberListVisibility,
+};

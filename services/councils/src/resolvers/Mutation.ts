@@ -1,0 +1,14 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { COUNCIL } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+
+const m = mutations(COUNCIL);
+const imports = importMutations(COUNCIL);
+
+export const Mutation = {
+  addCouncilMembership: m.addMembership,
+  importCouncilMemberships: imports.importMemberships,
+  endCouncilMembership: m.endMembership,
+  createCouncilInitiative: m.createInitiative,
+  setCouncilMemberListVisibility: m.setMemberListVisibility,
+};

@@ -1,0 +1,14 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { {{KIND}} } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+
+const m = mutations({{KIND}});
+const imports = importMutations({{KIND}});
+
+export const Mutation = {
+  add{{Type}}Membership: m.addMembership,
+  import{{Type}}Memberships: imports.importMemberships,
+  end{{Type}}Membership: m.endMembership,
+  create{{Type}}Initiative: m.createInitiative,
+  set{{Type}}MemberListVisibility: m.setMemberListVisibility,
+};
