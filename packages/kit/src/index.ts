@@ -6,7 +6,7 @@ export * from './server';
 export * from './db/connect';
 export * from './db/statements';
 export { applyMigrations } from './db/migrate';
-export { loadSchema } from './schema';
+export { loadSchema, resolverMap } from './schema';
 export * from './service';
 export * from './observability';
 export * from './idempotency';

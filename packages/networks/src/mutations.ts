@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, onceForKey, requireNetworkEditor, retryOnKeyRace, userError } from '@maillage/kit';
 import { getTerritory } from '@maillage/reference';
+import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
 import type { MembershipRow, NetworkDb } from './rows';
@@ -185,7 +186,7 @@ export function mutations(names: NetworkNames) {
                   data: [...links.values()].map((l) => ({ id: `${id}-${randomUUID().slice(0, 8)}`, initiativeId: id, ...l })),
                 });
               }
-              return tx.initiative.findUnique({ where: { id } });
+              return required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
             },
             (id) => tx.initiative.findUnique({ where: { id } }),
           ),

@@ -1,13 +1,12 @@
 import path from 'node:path';
-import { loadSchema, type SeedLedger, type SubgraphService } from '@maillage/kit';
+import { loadSchema, resolverMap, type SeedLedger, type SubgraphService } from '@maillage/kit';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
 import type { NetworkDb } from './rows';
 import { seedNetworks } from './seed';
 
-export interface NetworkServiceOptions<Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> }, R> {
+export interface NetworkServiceOptions<Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> }, R extends { [typeName: string]: object | undefined }> {
   names: NetworkNames;
   defaultPort: number;
   /** The subgraph package's root folder (schema.graphql, prisma/, seed/). */
@@ -18,7 +17,7 @@ export interface NetworkServiceOptions<Client extends NetworkDb & SeedLedger & {
 }
 
 /** Builds a network subgraph from its names, its schema file, its Prisma client and its resolvers. */
-export function networkService<Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> }, R>(
+export function networkService<Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> }, R extends { [typeName: string]: object | undefined }>(
   opts: NetworkServiceOptions<Client, R>,
 ): SubgraphService<Client, NetworkContext> & { typeDefs: ReturnType<typeof loadSchema>; resolvers: R } {
   const typeDefs = loadSchema(path.join(opts.packageDir, 'schema.graphql'));
@@ -34,7 +33,7 @@ export function networkService<Client extends NetworkDb & SeedLedger & { $discon
     definition: (client) => ({
       name: opts.names.plural,
       typeDefs,
-      resolvers: resolvers as GraphQLResolverMap<NetworkContext>,
+      resolvers: resolverMap<NetworkContext>(resolvers),
       context: ({ viewer }) => ({ db: client, loaders: createLoaders(client, opts.names.type), viewer }),
       ready: async () => {
         await client.$queryRaw`SELECT 1`;

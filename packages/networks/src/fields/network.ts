@@ -1,6 +1,7 @@
 import { forbidden, isAuthenticated, sliceConnection, unauthenticated, type PageArgs } from '@maillage/kit';
+import type { NetworkType } from '@maillage/kinds';
 import { isActiveOn, mayReadMembers, type NetworkRow } from '../rows';
-import { activeMemberIds, activeUnless, ref, type Ctx, type ListArgs } from './common';
+import { activeMemberIds, activeUnless, ref, type Ctx, type EntityRef, type ListArgs } from './common';
 
 /**
  * Fields of a network type (`Chamber`, `Cluster`, `Council`, `Club`), the same for every kind; each
@@ -38,7 +39,4 @@ export const initiatives = async (n: NetworkRow, args: PageArgs & { status?: str
 };
 
 /** `Network.__resolveType`: rows of this subgraph carry no `__typename`, references do. */
-export const resolveNetworkType =
-  <T extends string>(ownType: T) =>
-  (obj: { __typename?: string }) =>
-    (obj.__typename ?? ownType) as T;
+export const resolveNetworkType = (ownType: NetworkType) => (obj: NetworkRow | EntityRef) => ('__typename' in obj ? obj.__typename : ownType) as NetworkType;

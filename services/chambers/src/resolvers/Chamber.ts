@@ -1,10 +1,11 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { network } from '@maillage/networks';
+import type { ChamberResolvers } from '../generated/resolvers-types';
 
 /** `Chamber`: the network fields every kind shares (@maillage/networks), bound by name. */
-export const Chamber = {
+export const Chamber: ChamberResolvers = {
   __resolveReference: network.resolveNetwork,
-  kind: () => 'CHAMBER' as const,
+  kind: () => 'CHAMBER',
   actor: network.actor,
   parent: network.parent,
   children: network.children,

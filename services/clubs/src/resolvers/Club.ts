@@ -1,10 +1,11 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { network } from '@maillage/networks';
+import type { ClubResolvers } from '../generated/resolvers-types';
 
 /** `Club`: the network fields every kind shares (@maillage/networks), bound by name. */
-export const Club = {
+export const Club: ClubResolvers = {
   __resolveReference: network.resolveNetwork,
-  kind: () => 'CLUB' as const,
+  kind: () => 'CLUB',
   actor: network.actor,
   parent: network.parent,
   children: network.children,

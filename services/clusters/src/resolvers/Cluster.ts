@@ -1,11 +1,12 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { network } from '@maillage/networks';
+import type { ClusterResolvers } from '../generated/resolvers-types';
 import { own } from './own/Cluster';
 
 /** `Cluster`: the network fields every kind shares (@maillage/networks), bound by name. */
-export const Cluster = {
+export const Cluster: ClusterResolvers = {
   __resolveReference: network.resolveNetwork,
-  kind: () => 'CLUSTER' as const,
+  kind: () => 'CLUSTER',
   actor: network.actor,
   parent: network.parent,
   children: network.children,

@@ -1,5 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { DateScalar } from '@maillage/kit';
+import type { Resolvers } from '../generated/resolvers-types';
 import { Actor } from './Actor';
 import { Cluster } from './Cluster';
 import { ClusterInitiative } from './ClusterInitiative';
@@ -11,7 +12,7 @@ import { Query } from './Query';
 import { Territory } from './Territory';
 
 /** Every resolver of the clusters subgraph, one object per GraphQL type. */
-export const resolvers = {
+export const resolvers: Resolvers = {
   Date: DateScalar,
   Query,
   Mutation,

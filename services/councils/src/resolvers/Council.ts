@@ -1,11 +1,12 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { network } from '@maillage/networks';
+import type { CouncilResolvers } from '../generated/resolvers-types';
 import { own } from './own/Council';
 
 /** `Council`: the network fields every kind shares (@maillage/networks), bound by name. */
-export const Council = {
+export const Council: CouncilResolvers = {
   __resolveReference: network.resolveNetwork,
-  kind: () => 'COUNCIL' as const,
+  kind: () => 'COUNCIL',
   actor: network.actor,
   parent: network.parent,
   children: network.children,

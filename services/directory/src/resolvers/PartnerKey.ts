@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { connection, ErrorCode, toPage, userError, type PageArgs } from '@maillage/kit';
 import type { Context } from '../context';
 import type { PartnerKey as PartnerKeyRow } from '../generated/prisma/client';
+import type { PartnerKeyResolvers } from '../generated/resolvers-types';
 
 // `mk_<id>_<secret>`: the id finds the row, the secret (32 random bytes) is checked against its
 // hash. A key has 256 bits of entropy, so a plain sha256 is enough: there is nothing to brute-force.
@@ -37,7 +38,7 @@ function validate(input: CreateInput) {
   return { name, origins, rateLimitPerMinute: input.rateLimitPerMinute, operationIds };
 }
 
-export const PartnerKey = {
+export const PartnerKey: PartnerKeyResolvers = {
   active: (k: PartnerKeyRow) => !k.revokedAt,
 };
 

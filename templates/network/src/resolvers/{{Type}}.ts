@@ -1,11 +1,12 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { network } from '@maillage/networks';
+import type { {{Type}}Resolvers } from '../generated/resolvers-types';
 {{ownImport}}
 
 /** `{{Type}}`: the network fields every kind shares (@maillage/networks), bound by name. */
-export const {{Type}} = {
+export const {{Type}}: {{Type}}Resolvers = {
   __resolveReference: network.resolveNetwork,
-  kind: () => '{{KIND}}' as const,
+  kind: () => '{{KIND}}',
   actor: network.actor,
   parent: network.parent,
   children: network.children,
