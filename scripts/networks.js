@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the four network subgraphs from one template: for each kind of the catalogue
 // (packages/kinds), services/<subgraph>/schema.graphql, prisma/schema.prisma,
-// prisma/migrations/* and src/resolvers/*.ts from templates/network/ plus the kind's own additions
+// prisma/migrations/*, src/resolvers/*.ts and test/entities.test.ts from templates/network/ plus the kind's own additions
 // (templates/network/kinds/<subgraph>.js; its own migrations, if any, in
 // templates/network/kinds/<subgraph>/migrations/).
 //   node scripts/networks.js          write them
@@ -104,8 +104,8 @@ function filesFor(kind, kinds) {
   files.set('schema.graphql', fill(read('schema.graphql'), values, 'schema.graphql'));
   files.set('prisma/schema.prisma', fill(read('prisma/schema.prisma'), values, 'prisma/schema.prisma'));
   files.set('prisma/migrations/migration_lock.toml', read('prisma/migrations/migration_lock.toml'));
-  // Resolver files: one per GraphQL type, file names templated too ({{Type}}.ts).
-  for (const rel of walk(path.join(templateDir, 'src')).map((file) => path.relative(templateDir, file))) {
+  // Resolver files (one per GraphQL type, file names templated too: {{Type}}.ts) and tests.
+  for (const rel of ['src', 'test'].flatMap((dir) => walk(path.join(templateDir, dir))).map((file) => path.relative(templateDir, file))) {
     files.set(fill(rel, values, rel), fill(read(rel), values, rel));
   }
   const existing = new Map(folders(path.join(serviceDir, 'prisma/migrations')).map((f) => [migrationName(f), f]));

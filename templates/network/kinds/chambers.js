@@ -14,4 +14,9 @@ and attached chambers.
 // ressortissants, partner structures, attached chambers) and the programmes they run.
 // Actors and territories belong to the directory: they are referenced by id, never joined.`,
   roleExample: "« président », « élu en charge de l'emploi »",
+  // Seeded entities test/entities.test.ts resolves through _entities.
+  seededNetwork: 'ch-cci-herault',
+  seededInitiative: 'ch-i-metropolitan-business-act',
+  seededActor: 'act-cma-herault',
+  seededTerritory: 'DEP-34',
 };

@@ -12,4 +12,9 @@ Aveyron and Hérault).
   prismaHeader: `// The clubs subgraph's own database: business clubs and their sub-networks, members, meetings and
 // projects. Actors and territories belong to the directory: they are referenced by id, never joined.`,
   roleExample: "« président », « responsable du réseau »",
+  // Seeded entities test/entities.test.ts resolves through _entities.
+  seededNetwork: 'cb-club-entrepreneurs-millavois',
+  seededInitiative: 'cb-i-presentation-reseau-1234',
+  seededActor: 'act-cyrille-brengues',
+  seededTerritory: 'COM-12145',
 };

@@ -29,4 +29,9 @@ type LabelPeriod {
   roleExample: "« président », « responsable du réseau »",
   // Its own fields resolve in services/clusters/src/resolvers/own/.
   ownResolvers: true,
+  // Seeded entities test/entities.test.ts resolves through _entities.
+  seededNetwork: 'cl-aerospace-valley',
+  seededInitiative: 'cl-i-dynamique-multi-partenariale',
+  seededActor: 'act-cci-grand-nancy',
+  seededTerritory: 'REG-76',
 };

@@ -32,4 +32,9 @@ type Roadmap {
   roleExample: "« président », « responsable du réseau »",
   // Its own fields resolve in services/councils/src/resolvers/own/.
   ownResolvers: true,
+  // Seeded entities test/entities.test.ts resolves through _entities.
+  seededNetwork: 'co-think-tank-industrie',
+  seededInitiative: 'co-i-cmip-premiere-session',
+  seededActor: 'act-orange',
+  seededTerritory: 'EPCI-243400017',
 };
