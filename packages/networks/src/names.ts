@@ -4,5 +4,3 @@ export { KIND_OF_TYPE, TYPE_OF_KIND, KINDS, BY_KIND, BY_TYPE } from '@maillage/k
 
 /** The names one network subgraph uses in its schema: its entry of the kinds catalogue. */
 export type NetworkNames = NetworkKindEntry;
-
-export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
