@@ -17,25 +17,10 @@
 // neither the template nor the kind's additions hold is an error: add it to the template.
 const fs = require('node:fs');
 const path = require('node:path');
-const Module = require('node:module');
-const swc = require('@swc/core');
+const { loadCatalogue } = require('./lib/catalogue');
 
 const root = path.resolve(__dirname, '..');
 const templateDir = path.join(root, 'templates/network');
-
-/** The catalogue, from its TypeScript source: no build needed before generating. */
-function loadCatalogue() {
-  const file = path.join(root, 'packages/kinds/src/index.ts');
-  const { code } = swc.transformSync(fs.readFileSync(file, 'utf8'), {
-    filename: file,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  const m = new Module(file);
-  m.filename = file;
-  m._compile(code, file);
-  return m.exports;
-}
 
 function fill(template, values, where) {
   return template

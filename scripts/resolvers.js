@@ -7,19 +7,10 @@
 // A subgraph joins with one more subgraphResolverTypes() entry below (scripts/lib/resolver-codegen.js).
 const fs = require('node:fs');
 const path = require('node:path');
-const Module = require('node:module');
-const swc = require('@swc/core');
+const { loadCatalogue } = require('./lib/catalogue');
 const { subgraphResolverTypes, generate } = require('./lib/resolver-codegen');
 
 const root = path.resolve(__dirname, '..');
-
-function loadCatalogue() {
-  const file = path.join(root, 'packages/kinds/src/index.ts');
-  const { code } = swc.transformSync(fs.readFileSync(file, 'utf8'), { filename: file, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
-  const m = new Module(file);
-  m._compile(code, file);
-  return m.exports;
-}
 
 const N = '@maillage/networks#';
 const networkSubgraph = (kind, kinds) =>
