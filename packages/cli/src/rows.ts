@@ -1,24 +1,17 @@
 import { parse } from 'csv-parse/sync';
+import { KINDS, type NetworkType } from '@maillage/kinds';
 import { checkSiren, communeByInseeCode, parseNafCode } from '@maillage/reference';
-import { ChamberMemberCategory, ClubMemberCategory, ClusterMemberCategory, CouncilMemberCategory } from './graphql';
 
-export type NetworkType = 'Chamber' | 'Cluster' | 'Council' | 'Club';
+export type { NetworkType };
 
-const TYPE_OF_PREFIX: Record<string, NetworkType> = { ch: 'Chamber', cl: 'Cluster', co: 'Council', cb: 'Club' };
-
-/** The network's kind from its id prefix: `ch-` chamber, `cl-` cluster, `co-` council, `cb-` club. */
+/** The network's kind from its id prefix (the kinds catalogue): `ch-` chamber, `cl-` cluster, `co-` council, `cb-` club. */
 export function networkTypeOf(id: string): NetworkType | undefined {
   const m = /^([a-z]{2})-[A-Za-z0-9_-]+$/.exec(id);
-  return m ? TYPE_OF_PREFIX[m[1]] : undefined;
+  return m ? KINDS.find((k) => k.idPrefix === m[1])?.type : undefined;
 }
 
-/** Each kind's member categories, from the schema (generated: packages/client/codegen.ts). */
-export const CATEGORIES: Record<NetworkType, string[]> = {
-  Chamber: Object.values(ChamberMemberCategory),
-  Cluster: Object.values(ClusterMemberCategory),
-  Council: Object.values(CouncilMemberCategory),
-  Club: Object.values(ClubMemberCategory),
-};
+/** Each kind's member categories, from the kinds catalogue (which the schemas are generated from), sorted as the supergraph lists them. */
+export const CATEGORIES = Object.fromEntries(KINDS.map((k) => [k.type, k.categories.map((c) => c.value).sort()])) as Record<NetworkType, string[]>;
 
 /** Column names a spreadsheet may use, French or English, for each field. */
 const COLUMNS: Record<string, string[]> = {

@@ -5,7 +5,7 @@ import type { GraphQLError } from 'graphql';
 import type { NetworkContext } from './loaders';
 import { ID, type MembershipInput } from './mutations';
 import type { NetworkNames } from './names';
-import type { MembershipRow, NetworkDb } from './rows';
+import type { MembershipRow, NetworkDb, NetworkRow } from './rows';
 
 /** Rows one call may carry: a spreadsheet's worth, within the gateway's body limit. */
 export const MAX_IMPORT_ROWS = 500;
@@ -28,6 +28,16 @@ export interface RowResult {
   membership: MembershipRow | null;
   code: string | null;
   message: string | null;
+}
+
+/** What an import did: the network imported into and one result per row. */
+export interface ImportResult {
+  network: NetworkRow;
+  created: number;
+  unchanged: number;
+  refused: number;
+  written: boolean;
+  rows: RowResult[];
 }
 
 const day = (d: Date | null | undefined) => d?.getTime() ?? null;
@@ -57,10 +67,9 @@ function rowProblem(row: ImportedMembershipInput): GraphQLError | null {
  * refused, or `dryRun`. Authorized as the other membership mutations: the network's editors, admins.
  */
 export function importMutations(names: NetworkNames) {
-  const T = names.type;
-  const networkField = `${names.field}Id`;
+  const networkField = names.fields.networkId;
   return {
-    [`import${T}Memberships`]: async (_: unknown, { input }: { input: ImportInput & Record<string, unknown> }, { db, viewer }: NetworkContext) => {
+    importMemberships: async (_: unknown, { input }: { input: ImportInput & Record<string, unknown> }, { db, viewer }: NetworkContext) => {
       const networkId = input[networkField] as string;
       requireNetworkEditor(viewer, networkId);
       const rows = input.memberships;
@@ -68,7 +77,7 @@ export function importMutations(names: NetworkNames) {
         throw userError(ErrorCode.BAD_USER_INPUT, `give 1 to ${MAX_IMPORT_ROWS} memberships a call`, 'memberships');
       }
       return db.$transaction(
-        async (tx: NetworkDb) => {
+        async (tx: NetworkDb): Promise<ImportResult> => {
           // Two imports of one network at once would each miss the other's rows: take turns.
           await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${networkId}`}))::text`;
           const network = await tx.network.findUnique({ where: { id: networkId } });
@@ -117,7 +126,7 @@ export function importMutations(names: NetworkNames) {
           const write = !input.dryRun && !(input.allOrNothing && refused > 0) && toCreate.length > 0;
           if (write) await tx.membership.createMany({ data: toCreate });
           return {
-            [networkField.replace(/Id$/, '')]: network,
+            network,
             created: write ? toCreate.length : 0,
             unchanged: results.filter((r) => r.status === 'UNCHANGED').length,
             refused,

@@ -1,7 +1,13 @@
 export * from './names';
 export * from './rows';
 export * from './loaders';
-export * from './resolvers';
 export * from './seed';
 export * from './service';
-export { importMutations, MAX_IMPORT_ROWS } from './imports';
+export { activeMemberIds, type Ctx, type EntityRef } from './fields/common';
+export * as network from './fields/network';
+export * as membership from './fields/membership';
+export * as initiative from './fields/initiative';
+export * as actor from './fields/actor';
+export { queries } from './fields/query';
+export { mutations } from './mutations';
+export { importMutations, MAX_IMPORT_ROWS, type ImportResult } from './imports';

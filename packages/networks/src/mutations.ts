@@ -3,6 +3,7 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
 import { onceForKey, retryOnKeyRace } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
+import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
 import type { MembershipRow, NetworkDb } from './rows';
@@ -68,9 +69,9 @@ async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, fi
  */
 export function mutations(names: NetworkNames) {
   const T = names.type;
-  const networkField = `${names.field}Id`;
+  const networkField = names.fields.networkId;
   return {
-    [`add${T}Membership`]: async (
+    addMembership: async (
       _: unknown,
       { input, idempotencyKey }: { input: MembershipInput & Record<string, unknown>; idempotencyKey?: string | null },
       { db, viewer }: Ctx,
@@ -84,7 +85,7 @@ export function mutations(names: NetworkNames) {
         db.$transaction((tx) =>
           onceForKey(
             tx,
-            { key: idempotencyKey, operation: `add${T}Membership`, input },
+            { key: idempotencyKey, operation: names.fields.addMembership, input },
             async () => {
               await requireNetwork(tx, networkId, names, networkField);
               const existing: MembershipRow[] = await tx.membership.findMany({ where: { networkId, actorId, category: input.category } });
@@ -114,7 +115,7 @@ export function mutations(names: NetworkNames) {
         ),
       );
     },
-    [`end${T}Membership`]: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { db, viewer }: Ctx) =>
+    endMembership: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { db, viewer }: Ctx) =>
       db.$transaction(async (tx) => {
         const m: MembershipRow | null = await tx.membership.findUnique({ where: { id } });
         if (!m) throw userError(ErrorCode.NOT_FOUND, `No membership ${id}`, 'id');
@@ -123,7 +124,7 @@ export function mutations(names: NetworkNames) {
         assertDateRange(m.startDate, endDate);
         return tx.membership.update({ where: { id }, data: { endDate } });
       }),
-    [`create${T}Initiative`]: async (
+    createInitiative: async (
       _: unknown,
       { input, idempotencyKey }: { input: InitiativeInput & Record<string, unknown>; idempotencyKey?: string | null },
       { db, viewer }: Ctx,
@@ -157,7 +158,7 @@ export function mutations(names: NetworkNames) {
         db.$transaction((tx) =>
           onceForKey(
             tx,
-            { key: idempotencyKey, operation: `create${T}Initiative`, input },
+            { key: idempotencyKey, operation: names.fields.createInitiative, input },
             async () => {
               await requireNetwork(tx, networkId, names, networkField);
               // Co-organisers of our own kind live in this database: check they exist. Those of other
@@ -187,14 +188,14 @@ export function mutations(names: NetworkNames) {
                   data: [...links.values()].map((l) => ({ id: `${id}-${randomUUID().slice(0, 8)}`, initiativeId: id, ...l })),
                 });
               }
-              return tx.initiative.findUnique({ where: { id } });
+              return required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
             },
             (id) => tx.initiative.findUnique({ where: { id } }),
           ),
         ),
       );
     },
-    [`set${T}MemberListVisibility`]: async (_: unknown, { id, visibility }: { id: string; visibility: 'PUBLIC' | 'PRIVATE' }, { db, viewer }: Ctx) => {
+    setMemberListVisibility: async (_: unknown, { id, visibility }: { id: string; visibility: 'PUBLIC' | 'PRIVATE' }, { db, viewer }: Ctx) => {
       requireNetworkEditor(viewer, id);
       return db.$transaction(async (tx) => {
         await requireNetwork(tx, id, names, 'id');

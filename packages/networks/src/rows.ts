@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from '@maillage/db';
 import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/viewer';
 
 /**
@@ -64,19 +65,40 @@ export interface LinkRow {
   targetId: string;
 }
 
+/** A Prisma filter, order or payload as this package writes them: plain objects Prisma validates. */
+type Where = Record<string, unknown>;
+interface FindManyArgs {
+  where?: Where;
+  orderBy?: Where | Where[];
+  skip?: number;
+  take?: number;
+}
+
 /**
- * The part of a generated PrismaClient this package uses. Typed loosely on purpose: the four
- * generated clients have the same models but distinct enum types, which no single static type
- * covers; the row interfaces above type what comes back.
+ * The methods of one generated Prisma model delegate this package calls. Declared as methods, so
+ * each subgraph's client fits although its enums are narrower literal types than the `string`s
+ * here; the rows coming back are typed by the row interfaces above.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Delegate = any;
-export interface NetworkDb {
-  network: Delegate;
-  membership: Delegate;
-  initiative: Delegate;
-  initiativeLink: Delegate;
-  idempotencyKey: Delegate;
+export interface ModelDelegate<Row, Create = Row> {
+  findMany(args: FindManyArgs): Promise<Row[]>;
+  findUnique(args: { where: { id: string } }): Promise<Row | null>;
+  count(args?: { where?: Where }): Promise<number>;
+  create(args: { data: Create }): Promise<Row>;
+  createMany(args: { data: Create[] }): Promise<{ count: number }>;
+  update(args: { where: { id: string }; data: Partial<Create> }): Promise<Row>;
+  upsert(args: { where: { id: string }; create: Create; update: Omit<Create, 'id'> }): Promise<Row>;
+  deleteMany(args: { where: Where }): Promise<{ count: number }>;
+}
+
+type NetworkData = Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'> & Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>>;
+type InitiativeData = Omit<InitiativeRow, 'reportedParticipantCount'> & { reportedParticipantCount?: number | null };
+
+/** The part of a generated PrismaClient (or of its transaction client) this package uses. */
+export interface NetworkDb extends IdempotencyStore {
+  network: ModelDelegate<NetworkRow, NetworkData>;
+  membership: ModelDelegate<MembershipRow>;
+  initiative: ModelDelegate<InitiativeRow, InitiativeData>;
+  initiativeLink: ModelDelegate<LinkRow, Omit<LinkRow, 'role'> & { role: string }>;
   $transaction<T>(fn: (tx: NetworkDb) => Promise<T>, opts?: { timeout?: number }): Promise<T>;
   $queryRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<unknown>;
 }

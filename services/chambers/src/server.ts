@@ -1,15 +1,18 @@
 import path from 'node:path';
+import { CHAMBER } from '@maillage/kinds';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
-
+import { resolvers } from './resolvers';
 
 /** The chambers subgraph: shared network behaviour (@maillage/networks) over its own database. */
-export const service = networkService<NetworkDb & PrismaClient>({
-  names: { type: 'Chamber', kind: 'CHAMBER', field: 'chamber', plural: 'chambers', idPrefix: 'ch' },
+export const service = networkService({
+  names: CHAMBER,
   defaultPort: 4002,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
   createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
+  resolvers,
 });
 
-export const { typeDefs, resolvers } = service;
+export const { typeDefs } = service;
+export { resolvers };

@@ -1,15 +1,18 @@
 import path from 'node:path';
+import { CLUB } from '@maillage/kinds';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
-
+import { resolvers } from './resolvers';
 
 /** The clubs subgraph: shared network behaviour (@maillage/networks) over its own database. */
-export const service = networkService<NetworkDb & PrismaClient>({
-  names: { type: 'Club', kind: 'CLUB', field: 'club', plural: 'clubs', idPrefix: 'cb' },
+export const service = networkService({
+  names: CLUB,
   defaultPort: 4005,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
   createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
+  resolvers,
 });
 
-export const { typeDefs, resolvers } = service;
+export const { typeDefs } = service;
+export { resolvers };

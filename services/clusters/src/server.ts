@@ -1,16 +1,18 @@
 import path from 'node:path';
+import { CLUSTER } from '@maillage/kinds';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
-import { Cluster } from './resolvers/Cluster';
+import { resolvers } from './resolvers';
 
 /** The clusters subgraph: shared network behaviour (@maillage/networks) over its own database. */
-export const service = networkService<NetworkDb & PrismaClient>({
-  names: { type: 'Cluster', kind: 'CLUSTER', field: 'cluster', plural: 'clusters', idPrefix: 'cl' },
+export const service = networkService({
+  names: CLUSTER,
   defaultPort: 4003,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
   createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
-  extraResolvers: { Cluster },
+  resolvers,
 });
 
-export const { typeDefs, resolvers } = service;
+export const { typeDefs } = service;
+export { resolvers };

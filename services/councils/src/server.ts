@@ -1,16 +1,18 @@
 import path from 'node:path';
+import { COUNCIL } from '@maillage/kinds';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
-import { Council } from './resolvers/Council';
+import { resolvers } from './resolvers';
 
 /** The councils subgraph: shared network behaviour (@maillage/networks) over its own database. */
-export const service = networkService<NetworkDb & PrismaClient>({
-  names: { type: 'Council', kind: 'COUNCIL', field: 'council', plural: 'councils', idPrefix: 'co' },
+export const service = networkService({
+  names: COUNCIL,
   defaultPort: 4004,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
   createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
-  extraResolvers: { Council },
+  resolvers,
 });
 
-export const { typeDefs, resolvers } = service;
+export const { typeDefs } = service;
+export { resolvers };

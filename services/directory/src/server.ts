@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DateScalar, DateTimeScalar, loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
+import { DateScalar, DateTimeScalar, loadSchema, resolverMap, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
 import { createContext, type Context } from './context';
 import { PrismaClient } from './generated/prisma/client';
@@ -11,10 +11,11 @@ import { Query } from './resolvers/Query';
 import { Role } from './resolvers/Role';
 import { Territory } from './resolvers/Territory';
 import { seed } from './seed';
+import type { Resolvers } from './generated/resolvers-types';
 
 export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Query: { ...Query, ...partnerKeyQueries },
@@ -34,7 +35,7 @@ export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> 
   return {
     name: 'directory',
     typeDefs,
-    resolvers: resolvers as never,
+    resolvers: resolverMap<Context>(resolvers),
     context: ({ viewer }) => createContext(prisma, viewer),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;

@@ -1,13 +1,24 @@
-import type { NetworkRow } from '@maillage/networks';
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { network } from '@maillage/networks';
+import type { ClusterResolvers } from '../generated/resolvers-types';
+import { own } from './own/Cluster';
 
-interface LabelPeriod {
-  label: string;
-  phase?: string;
-  startDate?: string;
-  endDate?: string;
-}
-
-/** Cluster fields beyond the shared network ones: state label periods, kept in `details`. */
-export const Cluster = {
-  labels: (c: NetworkRow) => ((c.details as { labels?: LabelPeriod[] })?.labels ?? []).map((l) => ({ phase: null, startDate: null, endDate: null, ...l })),
+/** `Cluster`: the network fields every kind shares (@maillage/networks), bound by name. */
+export const Cluster: ClusterResolvers = {
+  __resolveReference: network.resolveNetwork,
+  kind: () => 'CLUSTER',
+  actor: network.actor,
+  parent: network.parent,
+  children: network.children,
+  predecessor: network.predecessor,
+  successors: network.successors,
+  scope: network.scope,
+  active: network.active,
+  reportedMemberCount: network.reportedMemberCount,
+  memberCount: network.memberCount,
+  members: network.members,
+  memberListVisibility: network.memberListVisibility,
+  memberActorIds: network.memberActorIds,
+  initiatives: network.initiatives,
+...own,
 };

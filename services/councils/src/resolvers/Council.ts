@@ -1,16 +1,24 @@
-import type { NetworkRow } from '@maillage/networks';
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { network } from '@maillage/networks';
+import type { CouncilResolvers } from '../generated/resolvers-types';
+import { own } from './own/Council';
 
-interface CouncilDetails {
-  mission?: string;
-  strategyAxes?: string[];
-  roadmap?: { name: string; startYear?: number; endYear?: number };
-}
-
-const details = (c: NetworkRow) => (c.details ?? {}) as CouncilDetails;
-
-/** Council fields beyond the shared network ones: mission, strategy axes and roadmap, kept in `details`. */
-export const Council = {
-  mission: (c: NetworkRow) => details(c).mission ?? null,
-  strategyAxes: (c: NetworkRow) => details(c).strategyAxes ?? [],
-  roadmap: (c: NetworkRow) => details(c).roadmap ?? null,
+/** `Council`: the network fields every kind shares (@maillage/networks), bound by name. */
+export const Council: CouncilResolvers = {
+  __resolveReference: network.resolveNetwork,
+  kind: () => 'COUNCIL',
+  actor: network.actor,
+  parent: network.parent,
+  children: network.children,
+  predecessor: network.predecessor,
+  successors: network.successors,
+  scope: network.scope,
+  active: network.active,
+  reportedMemberCount: network.reportedMemberCount,
+  memberCount: network.memberCount,
+  members: network.members,
+  memberListVisibility: network.memberListVisibility,
+  memberActorIds: network.memberActorIds,
+  initiatives: network.initiatives,
+...own,
 };

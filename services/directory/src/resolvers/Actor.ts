@@ -10,6 +10,7 @@ import {
 import type { Context } from '../context';
 import type { Actor as ActorRow, Role } from '../generated/prisma/client';
 import { isActive } from './Role';
+import type { ActorResolvers } from '../generated/resolvers-types';
 
 type RoleArgs = PageArgs & { activeOnly?: boolean | null };
 
@@ -22,7 +23,7 @@ function level(actor: ActorRow, pick: (c: TerritoryRecord) => string | null | un
   return id ? (getTerritory(id) ?? null) : null;
 }
 
-export const Actor = {
+export const Actor: ActorResolvers = {
   __resolveReference: (ref: { id: string }, { loaders }: Context) => loaders.actor.load(ref.id),
   vatNumber: (a: ActorRow) => (a.siren ? vatNumberOfSiren(a.siren) : null),
   verified: (a: ActorRow) => Boolean(a.siren || a.siret || a.rna),

@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ActorKind } from '../generated/prisma/enums';
 import { actorColumns, type ActorFields } from '../validation';
+import type { MutationResolvers } from '../generated/resolvers-types';
 
 type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
@@ -28,7 +29,7 @@ function requireActorEditor(viewer: Viewer, actor: { id: string; createdBy: stri
   if (!viewer.subject || actor.createdBy !== viewer.subject) throw forbidden(`You may change only the actors you created, not ${actor.id}`);
 }
 
-export const Mutation = {
+export const Mutation: MutationResolvers = {
   createActor: async (
     _: unknown,
     { input, idempotencyKey }: { input: ActorFields & { kind: ActorKind; name: string }; idempotencyKey?: string | null },

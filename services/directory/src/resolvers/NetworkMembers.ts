@@ -1,7 +1,8 @@
 import { toPage } from '@maillage/subgraph-server';
-import { getTerritory, type TerritoryLevel } from '@maillage/reference';
+import { getTerritory, type TerritoryLevel, type TerritoryRecord } from '@maillage/reference';
 import type { Context } from '../context';
 import type { Actor } from '../generated/prisma/client';
+import type { ChamberResolvers, ClubResolvers, ClusterResolvers, CouncilResolvers, TerritoryMembersResolvers } from '../generated/resolvers-types';
 
 const PREFIX: Record<TerritoryLevel, string> = { REGION: 'REG-', DEPARTEMENT: 'DEP-', EPCI: 'EPCI-', COMMUNE: 'COM-' };
 
@@ -10,18 +11,31 @@ interface Group {
   actors: Actor[];
 }
 
+/** A network of another subgraph as the directory sees it: its id, and its members' ids (@requires). */
+export interface NetworkRef {
+  id: string;
+  memberActorIds?: string[];
+}
+
+/** One territory's share of a network's members. */
+export interface TerritoryGroup {
+  territory: TerritoryRecord | null;
+  count: number;
+  members: Actor[];
+}
+
 /**
  * Groups a network's members by territory. The network subgraph owns the member list and hands it
  * over through @requires; the directory owns where each member sits.
  */
 async function membersByTerritory(
-  network: { memberActorIds: string[] },
+  network: NetworkRef,
   args: { level?: TerritoryLevel | null; first?: number | null },
   { loaders }: Context,
 ) {
   const first = boundedFirst(args.first);
   const prefix = PREFIX[args.level ?? 'DEPARTEMENT'];
-  const actors = (await loaders.actor.loadMany(network.memberActorIds)).filter((a): a is Actor => !!a && !(a instanceof Error));
+  const actors = (await loaders.actor.loadMany(network.memberActorIds ?? [])).filter((a): a is Actor => !!a && !(a instanceof Error));
   const groups = new Map<string | null, Group>();
   for (const actor of actors) {
     const territoryId = actor.reach.find((id) => id.startsWith(prefix)) ?? null;
@@ -43,15 +57,12 @@ async function membersByTerritory(
 // The same bound as every connection's `first`.
 const boundedFirst = (first: number | null | undefined) => toPage({ first }).limit;
 
-export const TerritoryMembers = {
-  actors: (g: { members: Actor[] }, args: { first?: number | null }) => g.members.slice(0, boundedFirst(args.first)),
+export const TerritoryMembers: TerritoryMembersResolvers = {
+  actors: (g: TerritoryGroup, args: { first?: number | null }) => g.members.slice(0, boundedFirst(args.first)),
 };
 
-const network = {
-  __resolveReference: (ref: { id: string; memberActorIds?: string[] }) => ref,
-  membersByTerritory,
-};
-export const Chamber = network;
-export const Cluster = network;
-export const Council = network;
-export const Club = network;
+// The four kinds' networks get the same field here; each type names it.
+export const Chamber: ChamberResolvers = { __resolveReference: (ref) => ref, membersByTerritory };
+export const Cluster: ClusterResolvers = { __resolveReference: (ref) => ref, membersByTerritory };
+export const Council: CouncilResolvers = { __resolveReference: (ref) => ref, membersByTerritory };
+export const Club: ClubResolvers = { __resolveReference: (ref) => ref, membersByTerritory };

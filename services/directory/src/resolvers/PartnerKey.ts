@@ -3,6 +3,7 @@ import { ErrorCode, userError } from '@maillage/errors';
 import { connection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import type { Context } from '../context';
 import type { PartnerKey as PartnerKeyRow } from '../generated/prisma/client';
+import type { PartnerKeyResolvers } from '../generated/resolvers-types';
 
 // `mk_<id>_<secret>`: the id finds the row, the secret (32 random bytes) is checked against its
 // hash. A key has 256 bits of entropy, so a plain sha256 is enough: there is nothing to brute-force.
@@ -38,7 +39,7 @@ function validate(input: CreateInput) {
   return { name, origins, rateLimitPerMinute: input.rateLimitPerMinute, operationIds };
 }
 
-export const PartnerKey = {
+export const PartnerKey: PartnerKeyResolvers = {
   active: (k: PartnerKeyRow) => !k.revokedAt,
 };
 

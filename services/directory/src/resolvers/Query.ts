@@ -4,6 +4,7 @@ import { checkSiren, getTerritory, listTerritories, nafSections, normaliseText, 
 import type { Context } from '../context';
 import type { Prisma } from '../generated/prisma/client';
 import type { ActorKind } from '../generated/prisma/enums';
+import type { QueryResolvers } from '../generated/resolvers-types';
 
 export interface ActorsArgs extends PageArgs {
   search?: string | null;
@@ -11,7 +12,7 @@ export interface ActorsArgs extends PageArgs {
   territoryId?: string | null;
 }
 
-export const Query = {
+export const Query: QueryResolvers = {
   actor: (_: unknown, { id }: { id: string }, { loaders }: Context) => loaders.actor.load(id),
   actorBySiren: async (_: unknown, { siren }: { siren: string }, { prisma }: Context) => {
     const check = checkSiren(siren);
@@ -43,7 +44,7 @@ export const Query = {
     });
     return connection(items, total, page);
   },
-  nafSections: () => nafSections,
+  nafSections: () => [...nafSections],
   viewer: (_: unknown, __: unknown, { viewer }: Context) => viewer,
 };
 

@@ -2,10 +2,11 @@ import { connection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import { ancestorsOf, getTerritory, type TerritoryRecord } from '@maillage/reference';
 import type { Context } from '../context';
 import type { ActorKind } from '../generated/prisma/enums';
+import type { TerritoryResolvers } from '../generated/resolvers-types';
 
 const byId = (id: string | null | undefined) => (id ? (getTerritory(id) ?? null) : null);
 
-export const Territory = {
+export const Territory: TerritoryResolvers = {
   // Territories are reference data held in memory: no database hop, hence no loader.
   __resolveReference: (ref: { id: string }) => byId(ref.id),
   region: (t: TerritoryRecord) => (t.level === 'REGION' ? t : byId(t.regionId)),
@@ -16,7 +17,12 @@ export const Territory = {
   actors: async (t: TerritoryRecord, args: PageArgs & { kind?: ActorKind | null }, { loaders }: Context) => {
     const page = toPage(args);
     const { total, ids } = await loaders.actorsInTerritory.load({ territoryId: t.id, kind: args.kind ?? null, ...page });
-    const actors = await loaders.actor.loadMany(ids);
+    // The ids come from the query just run: an actor missing now is an error, as a list item would be.
+    const actors = (await loaders.actor.loadMany(ids)).map((a) => {
+      if (a instanceof Error) throw a;
+      if (!a) throw new Error('an actor of the territory vanished');
+      return a;
+    });
     return connection(actors, total, page);
   },
 };

@@ -1,0 +1,48 @@
+import { connection, toPage, type PageArgs } from '@maillage/subgraph-server';
+import { normaliseText } from '@maillage/reference';
+import { KIND_OF_TYPE, type NetworkNames } from '../names';
+import { activeUnless, type Ctx, type ListArgs } from './common';
+
+export type NetworksArgs = ListArgs & { search?: string | null; subtype?: string | null; territoryId?: string | null };
+export type InitiativesArgs = PageArgs & { jointOnly?: boolean | null; status?: string | null };
+
+/** The root fields of a network subgraph: `chamber`, `chambers`, `chamberInitiative`, `chamberInitiatives`... */
+export function queries(names: NetworkNames) {
+  return {
+    network: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.network.load(id),
+    networks: async (_: unknown, args: NetworksArgs, { db, loaders }: Ctx) => {
+      const page = toPage(args);
+      if (args.territoryId) {
+        const rows = activeUnless(await loaders.networksByTerritory.load(args.territoryId), args.includeEnded).filter(
+          (n) => (!args.subtype || n.subtype === args.subtype) && (!args.search || n.searchName.includes(normaliseText(args.search))),
+        );
+        return connection(rows.slice(page.offset, page.offset + page.limit), rows.length, page);
+      }
+      const today = new Date();
+      const where = {
+        ...(args.subtype ? { subtype: args.subtype } : {}),
+        ...(args.search?.trim() ? { searchName: { contains: normaliseText(args.search) } } : {}),
+        ...(args.includeEnded ? {} : { AND: [{ OR: [{ endDate: null }, { endDate: { gt: today } }] }, { OR: [{ startDate: null }, { startDate: { lte: today } }] }] }),
+      };
+      const [items, total] = await Promise.all([
+        db.network.findMany({ where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+        db.network.count({ where }),
+      ]);
+      return connection(items, total, page);
+    },
+    initiative: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.initiative.load(id),
+    initiatives: async (_: unknown, args: InitiativesArgs, { db }: Ctx) => {
+      const page = toPage(args);
+      const where = {
+        ...(args.status ? { status: args.status } : {}),
+        // Joint: at least one co-organiser from another kind of network.
+        ...(args.jointOnly ? { links: { some: { role: 'CO_ORGANISER', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } } } } : {}),
+      };
+      const [items, total] = await Promise.all([
+        db.initiative.findMany({ where, orderBy: [{ startDate: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+        db.initiative.count({ where }),
+      ]);
+      return connection(items, total, page);
+    },
+  };
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Writes the four network subgraphs from one template: for each kind of the catalogue
+// (packages/kinds), services/<subgraph>/schema.graphql, prisma/schema.prisma,
+// prisma/migrations/*, src/resolvers/*.ts and test/entities.test.ts from templates/network/ plus the kind's own additions
+// (templates/network/kinds/<subgraph>.js; its own migrations, if any, in
+// templates/network/kinds/<subgraph>/migrations/).
+//   node scripts/networks.js          write them
+//   node scripts/networks.js --check  fail when a committed file differs from what the template gives
+//
+// Placeholders are `{{name}}`. One alone on its line (a block: values of an enum, a kind's own
+// fields) is replaced by its text, and the line disappears when the text is empty.
+//
+// Migrations are matched by name, not by timestamp: a service keeps the folder name it was first
+// written under (the four services' seed_run folders differ in timestamp), since Prisma and the
+// kit's runner know an applied migration by its folder name and checksum it. A template migration
+// a service lacks is written under the template's folder name. A migration folder in a service that
+// neither the template nor the kind's additions hold is an error: add it to the template.
+const fs = require('node:fs');
+const path = require('node:path');
+const { loadCatalogue } = require('./lib/catalogue');
+
+const root = path.resolve(__dirname, '..');
+const templateDir = path.join(root, 'templates/network');
+
+function fill(template, values, where) {
+  return template
+    .split('\n')
+    .flatMap((line) => {
+      const block = /^\s*\{\{(\w+)\}\}$/.exec(line);
+      if (!block) return [line];
+      const value = lookup(values, block[1], where).replace(/\n$/, '');
+      return value === '' ? [] : [value];
+    })
+    .join('\n')
+    .replace(/\{\{(\w+)\}\}/g, (_, name) => lookup(values, name, where));
+}
+
+function lookup(values, name, where) {
+  if (!(name in values)) throw new Error(`${where}: no value for {{${name}}}`);
+  return String(values[name]);
+}
+
+const sentence = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
+const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.description)}\n  ${v.value}`).join('\n');
+
+function valuesFor(kind, kinds) {
+  const additions = require(path.join(templateDir, 'kinds', `${kind.subgraph}.js`));
+  const others = kinds.filter((k) => k !== kind);
+  return {
+    ...additions,
+    Type: kind.type,
+    field: kind.field,
+    plural: kind.plural,
+    Plural: kind.plural.charAt(0).toUpperCase() + kind.plural.slice(1),
+    KIND: kind.kind,
+    idPrefix: kind.idPrefix,
+    kindValues: kinds.map((k) => `  ${k.kind}`).join('\n'),
+    kindList: sentence(kinds.map((k) => `a ${k.field}`)),
+    networkUnion: kinds.map((k) => k.type).join(' | '),
+    idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
+    // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
+    otherKindStubs: others.map((k) => `type ${k.type} @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n}\n`).join('\n'),
+    // A kind with fields of its own (additions.ownResolvers) resolves them in
+    // services/<subgraph>/src/resolvers/own/<Type>.ts, spread into the generated <Type>.ts.
+    ownImport: additions.ownResolvers ? `import { own } from './own/${kind.type}';` : '',
+    ownSpread: additions.ownResolvers ? '...own,' : '',
+    subtypeValues: sdlValues(kind.subtypes),
+    categoryValues: sdlValues(kind.categories),
+    prismaSubtypes: kind.subtypes.map((v) => `  ${v.value}`).join('\n'),
+    prismaCategories: kind.categories.map((v) => `  ${v.value}`).join('\n'),
+    sqlSubtypes: kind.subtypes.map((v) => `'${v.value}'`).join(', '),
+    sqlCategories: kind.categories.map((v) => `'${v.value}'`).join(', '),
+  };
+}
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+const migrationName = (folder) => folder.replace(/^\d+_/, '');
+const folders = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : []);
+
+/** Every file the template gives one kind: path relative to the service folder → content. */
+function filesFor(kind, kinds) {
+  const values = valuesFor(kind, kinds);
+  const serviceDir = path.join(root, 'services', kind.subgraph);
+  const read = (rel) => fs.readFileSync(path.join(templateDir, rel), 'utf8');
+  const files = new Map();
+  files.set('schema.graphql', fill(read('schema.graphql'), values, 'schema.graphql'));
+  files.set('prisma/schema.prisma', fill(read('prisma/schema.prisma'), values, 'prisma/schema.prisma'));
+  files.set('prisma/migrations/migration_lock.toml', read('prisma/migrations/migration_lock.toml'));
+  // Resolver files (one per GraphQL type, file names templated too: {{Type}}.ts) and tests.
+  for (const rel of ['src', 'test'].flatMap((dir) => walk(path.join(templateDir, dir))).map((file) => path.relative(templateDir, file))) {
+    files.set(fill(rel, values, rel), fill(read(rel), values, rel));
+  }
+  const existing = new Map(folders(path.join(serviceDir, 'prisma/migrations')).map((f) => [migrationName(f), f]));
+  const sources = [path.join(templateDir, 'prisma/migrations'), path.join(templateDir, 'kinds', kind.subgraph, 'migrations')];
+  const known = new Set();
+  for (const dir of sources) {
+    for (const folder of folders(dir)) {
+      const name = migrationName(folder);
+      known.add(name);
+      const target = existing.get(name) ?? folder;
+      const rel = path.relative(templateDir, path.join(dir, folder, 'migration.sql'));
+      files.set(`prisma/migrations/${target}/migration.sql`, fill(read(rel), values, rel));
+    }
+  }
+  const strays = [...existing.keys()].filter((name) => !known.has(name));
+  return { files, strays: strays.map((name) => `services/${kind.subgraph}/prisma/migrations/${existing.get(name)}`) };
+}
+
+function main() {
+  const check = process.argv.includes('--check');
+  const { KINDS } = loadCatalogue();
+  const stale = [];
+  const strayFolders = [];
+  let count = 0;
+  for (const kind of KINDS) {
+    const { files, strays } = filesFor(kind, KINDS);
+    strayFolders.push(...strays);
+    for (const [rel, content] of files) {
+      const target = path.join(root, 'services', kind.subgraph, rel);
+      const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
+      count++;
+      if (committed === content) continue;
+      if (check) stale.push(path.relative(root, target));
+      else {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+        console.log(`wrote ${path.relative(root, target)}`);
+      }
+    }
+  }
+  if (strayFolders.length) {
+    console.error(`migrations not from templates/network (move them into the template, or the kind's additions):\n  ${strayFolders.join('\n  ')}`);
+    process.exit(1);
+  }
+  if (stale.length) {
+    console.error(`stale network subgraph files (run \`npm run networks\` and commit them):\n  ${stale.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`${count} network subgraph files ${check ? 'match' : 'written from'} templates/network`);
+}
+
+main();

@@ -1,0 +1,15 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { CHAMBER } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+import type { MutationResolvers } from '../generated/resolvers-types';
+
+const m = mutations(CHAMBER);
+const imports = importMutations(CHAMBER);
+
+export const Mutation: MutationResolvers = {
+  addChamberMembership: m.addMembership,
+  importChamberMemberships: imports.importMemberships,
+  endChamberMembership: m.endMembership,
+  createChamberInitiative: m.createInitiative,
+  setChamberMemberListVisibility: m.setMemberListVisibility,
+};

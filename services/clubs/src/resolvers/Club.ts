@@ -1,0 +1,22 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { network } from '@maillage/networks';
+import type { ClubResolvers } from '../generated/resolvers-types';
+
+/** `Club`: the network fields every kind shares (@maillage/networks), bound by name. */
+export const Club: ClubResolvers = {
+  __resolveReference: network.resolveNetwork,
+  kind: () => 'CLUB',
+  actor: network.actor,
+  parent: network.parent,
+  children: network.children,
+  predecessor: network.predecessor,
+  successors: network.successors,
+  scope: network.scope,
+  active: network.active,
+  reportedMemberCount: network.reportedMemberCount,
+  memberCount: network.memberCount,
+  members: network.members,
+  memberListVisibility: network.memberListVisibility,
+  memberActorIds: network.memberActorIds,
+  initiatives: network.initiatives,
+};

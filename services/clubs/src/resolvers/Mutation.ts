@@ -1,0 +1,15 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { CLUB } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+import type { MutationResolvers } from '../generated/resolvers-types';
+
+const m = mutations(CLUB);
+const imports = importMutations(CLUB);
+
+export const Mutation: MutationResolvers = {
+  addClubMembership: m.addMembership,
+  importClubMemberships: imports.importMemberships,
+  endClubMembership: m.endMembership,
+  createClubInitiative: m.createInitiative,
+  setClubMemberListVisibility: m.setMemberListVisibility,
+};

@@ -1,0 +1,15 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { CLUSTER } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+import type { MutationResolvers } from '../generated/resolvers-types';
+
+const m = mutations(CLUSTER);
+const imports = importMutations(CLUSTER);
+
+export const Mutation: MutationResolvers = {
+  addClusterMembership: m.addMembership,
+  importClusterMemberships: imports.importMemberships,
+  endClusterMembership: m.endMembership,
+  createClusterInitiative: m.createInitiative,
+  setClusterMemberListVisibility: m.setMemberListVisibility,
+};

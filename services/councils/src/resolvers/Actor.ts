@@ -1,0 +1,11 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { actor } from '@maillage/networks';
+import type { ActorResolvers } from '../generated/resolvers-types';
+
+/** `Actor` (the directory's entity): its councils. */
+export const Actor: ActorResolvers = {
+  __resolveReference: actor.resolveEntityRef,
+  councilMemberships: actor.actorMemberships,
+  councilInitiatives: actor.actorInitiatives,
+  operatedCouncils: actor.operatedNetworks,
+};

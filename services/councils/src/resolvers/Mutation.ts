@@ -1,0 +1,15 @@
+// Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
+import { COUNCIL } from '@maillage/kinds';
+import { importMutations, mutations } from '@maillage/networks';
+import type { MutationResolvers } from '../generated/resolvers-types';
+
+const m = mutations(COUNCIL);
+const imports = importMutations(COUNCIL);
+
+export const Mutation: MutationResolvers = {
+  addCouncilMembership: m.addMembership,
+  importCouncilMemberships: imports.importMemberships,
+  endCouncilMembership: m.endMembership,
+  createCouncilInitiative: m.createInitiative,
+  setCouncilMemberListVisibility: m.setMemberListVisibility,
+};
