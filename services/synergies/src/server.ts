@@ -1,13 +1,23 @@
 import path from 'node:path';
-import { DateScalar, DateTimeScalar, devToken, loadSchema, SCOPES_OF_ROLE, signAccessToken, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { devToken, loadSchema, SCOPES_OF_ROLE, signAccessToken, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
 import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
-import { Mutation, Network, Query, type Context } from './resolvers';
+import { createContext, type Context } from './context';
+import { resolvers } from './resolvers';
 import { GatewayReader } from './source';
 import { SnapshotStore } from './store';
 
 export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Network };
+export { resolvers };
+
+/**
+ * The resolvers are checked against the generated `Resolvers` where they are written
+ * (resolvers/index.ts). @apollo/subgraph's own map type cannot hold that type: it types
+ * `__resolveType` and `__isTypeOf` as field resolvers (apollographql/federation#1076), so the map
+ * changes type only here, where it is handed to the server.
+ */
+const resolverMap = resolvers as unknown as GraphQLResolverMap<Context>;
 
 /**
  * How the service authenticates to the gateway: the configured token; else a short analyst token
@@ -34,8 +44,8 @@ export function createServer(prisma: PrismaClient, log: (msg: string) => void = 
   return {
     name: 'synergies',
     typeDefs,
-    resolvers: resolvers as never,
-    context: ({ viewer }) => ({ store, viewer }),
+    resolvers: resolverMap,
+    context: createContext(store),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
