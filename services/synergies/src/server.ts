@@ -5,7 +5,7 @@ import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
 import { createContext, type Context } from './context';
 import { resolvers } from './resolvers';
-import { GatewayReader } from './source';
+import { GatewayReader, type SnapshotReader } from './source';
 import { SnapshotStore } from './store';
 
 export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
@@ -34,13 +34,14 @@ async function bearer(): Promise<Record<string, string>> {
   return { authorization: `Bearer ${token}` };
 }
 
-export function createServer(prisma: PrismaClient, log: (msg: string) => void = (m) => console.log(`synergies: ${m}`)): SubgraphDefinition<Context> {
+/** The subgraph over its database; `reader` is the gateway's unless a test feeds a region of its own. */
+export function createServer(
+  prisma: PrismaClient,
+  log: (msg: string) => void = (m) => console.log(`synergies: ${m}`),
+  reader: SnapshotReader = new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer),
+): SubgraphDefinition<Context> {
   const env = synergiesEnv();
-  const store = new SnapshotStore(
-    new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer),
-    prisma,
-    { refreshMs: env.SYNERGIES_REFRESH_SECONDS * 1000, log },
-  );
+  const store = new SnapshotStore(reader, prisma, { refreshMs: env.SYNERGIES_REFRESH_SECONDS * 1000, log });
   return {
     name: 'synergies',
     typeDefs,
