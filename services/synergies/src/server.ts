@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { devToken, loadSchema, SCOPES_OF_ROLE, signAccessToken, type SubgraphDefinition, type SubgraphService } from '@maillage/kit';
 import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
@@ -10,14 +9,6 @@ import { SnapshotStore } from './store';
 
 export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
 export { resolvers };
-
-/**
- * The resolvers are checked against the generated `Resolvers` where they are written
- * (resolvers/index.ts). @apollo/subgraph's own map type cannot hold that type: it types
- * `__resolveType` and `__isTypeOf` as field resolvers (apollographql/federation#1076), so the map
- * changes type only here, where it is handed to the server.
- */
-const resolverMap = resolvers as unknown as GraphQLResolverMap<Context>;
 
 /**
  * How the service authenticates to the gateway: the configured token; else a short analyst token
@@ -45,7 +36,7 @@ export function createServer(
   return {
     name: 'synergies',
     typeDefs,
-    resolvers: resolverMap,
+    resolvers,
     context: createContext(store),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;

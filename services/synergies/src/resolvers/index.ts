@@ -9,7 +9,6 @@ import { CrossTerritoryTies } from './CrossTerritoryTies';
 import { FirstClient } from './FirstClient';
 import { InitiativeSummary } from './InitiativeSummary';
 import { Mutation } from './Mutation';
-import { Network } from './Network';
 import { NetworkOverlap } from './NetworkOverlap';
 import { NetworkTies } from './NetworkTies';
 import { PathStep } from './PathStep';
@@ -26,13 +25,18 @@ import { SynergyReport } from './SynergyReport';
 import { TerritoryCount } from './TerritoryCount';
 import { TerritoryTies } from './TerritoryTies';
 
-/** One resolver object per GraphQL type that needs more than its parent's fields; the others resolve by default. */
-export const resolvers: Resolvers = {
+/**
+ * One resolver object per GraphQL type that needs more than its parent's fields; the others resolve
+ * by default. The union `Network` needs none: its members are references that carry their
+ * `__typename` (`NetworkRef`, models.ts), which graphql-js's default type resolver reads. (A
+ * `__resolveType` here would not fit @apollo/subgraph's map type, apollographql/federation#1076.)
+ * `satisfies` checks the map against the generated types and keeps it assignable to that map type.
+ */
+export const resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Query,
   Mutation,
-  Network,
   Scope,
   NetworkOverlap,
   SectorDivision,
@@ -55,4 +59,4 @@ export const resolvers: Resolvers = {
   SolutionNetwork,
   PathStep,
   FirstClient,
-};
+} satisfies Resolvers;
