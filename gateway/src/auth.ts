@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { GraphQLClient } from '@maillage/client';
 import { ErrorCode } from '@maillage/errors';
 import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, signViewer, TOKEN_AUDIENCE, VIEWER_HEADER, viewerOf, type Viewer } from '@maillage/viewer';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
@@ -110,11 +111,15 @@ export class PartnerKeys {
   private readonly cache = new Map<string, { access: PartnerAccess | null; until: number }>();
   private readonly windows = new Map<string, { start: number; count: number }>();
 
+  private readonly directory: GraphQLClient;
+
   constructor(
-    private readonly directoryUrl: string,
+    directoryUrl: string,
     private readonly signingSecret: string,
     private readonly cacheMs: number,
-  ) {}
+  ) {
+    this.directory = new GraphQLClient({ url: directoryUrl, timeoutMs: 5000 });
+  }
 
   async check(key: string): Promise<PartnerAccess | null> {
     const cacheKey = createHash('sha256').update(key).digest('base64url');
@@ -140,19 +145,15 @@ export class PartnerKeys {
   }
 
   private async lookup(key: string): Promise<PartnerAccess | null> {
-    let body: { data?: { partnerKeyAccess: PartnerAccess | null }; errors?: unknown[] };
+    let data: { partnerKeyAccess: PartnerAccess | null } | null | undefined;
     try {
-      const res = await fetch(this.directoryUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [VIEWER_HEADER]: await signViewer(GATEWAY_AS_ADMIN, this.signingSecret, ACCESS_QUERY) },
-        body: JSON.stringify({ query: ACCESS_QUERY, variables: { key } }),
-        signal: AbortSignal.timeout(5000),
-      });
-      body = (await res.json()) as typeof body;
+      const headers = { [VIEWER_HEADER]: await signViewer(GATEWAY_AS_ADMIN, this.signingSecret, ACCESS_QUERY) };
+      data = (await this.directory.execute<{ partnerKeyAccess: PartnerAccess | null }, { key: string }>(ACCESS_QUERY, { key }, { headers })).data;
     } catch {
-      body = {};
+      data = undefined;
     }
-    if (!body.data) throw new DoorError(503, 'SUBGRAPH_UNAVAILABLE', 'Partner keys cannot be checked right now (the directory subgraph is unavailable); retry later', { 'retry-after': '5' });
-    return body.data.partnerKeyAccess;
+    if (!data) throw new DoorError(503, 'SUBGRAPH_UNAVAILABLE', 'Partner keys cannot be checked right now (the directory subgraph is unavailable); retry later', { 'retry-after': '5' });
+    return data.partnerKeyAccess;
   }
+
 }

@@ -1,6 +1,7 @@
 // TypeScript types for the persisted operations partners run (schema/operations/*.graphql), from the
-// API schema of the committed supergraph, and for the maillage CLI's own operations. `npm run codegen`
-// writes src/operations.ts and ../cli/src/graphql.ts;
+// API schema of the committed supergraph, and typed documents for the operations Maillage's own tools
+// send through the gateway (the CLI, the synergies subgraph's reader). `npm run codegen` writes
+// src/operations.ts, ../cli/src/graphql.ts and ../../services/synergies/src/generated/gateway.ts;
 // `npm run codegen:check` (part of `npm test`) fails when a committed file is stale.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
@@ -28,10 +29,24 @@ const config: CodegenConfig = {
     // a spreadsheet's categories against the schema's values before sending anything.
     '../cli/src/graphql.ts': {
       documents: '../cli/src/operations/*.graphql',
-      plugins: ['./codegen/header.cjs', 'typescript', 'typescript-operations'],
+      plugins: ['./codegen/header.cjs', 'typescript', 'typescript-operations', 'typed-document-node'],
       config: {
         onlyOperationTypes: true,
         enumsAsConst: true,
+        scalars: { Date: 'string', DateTime: 'string', ID: 'string' },
+        avoidOptionals: { field: true },
+        useTypeImports: true,
+      },
+    },
+    // What the synergies subgraph reads through the gateway to build its snapshot of the region.
+    '../../services/synergies/src/generated/gateway.ts': {
+      documents: '../../services/synergies/src/operations/*.graphql',
+      plugins: ['./codegen/header.cjs', 'typescript', 'typescript-operations', 'typed-document-node'],
+      config: {
+        onlyOperationTypes: true,
+        enumsAsTypes: true,
+        // No __typename in the results: the four kinds' documents then share one result shape.
+        skipTypename: true,
         scalars: { Date: 'string', DateTime: 'string', ID: 'string' },
         avoidOptionals: { field: true },
         useTypeImports: true,

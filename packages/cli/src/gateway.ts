@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GraphQLClient, GraphQLRequestError, type Operation } from '@maillage/client';
 import { parse } from 'graphql';
 
 /** A refusal or failure the CLI reports as is, with the gateway's stable code when it gave one. */
@@ -28,33 +29,28 @@ export function operation(name: string): string {
 
 /** Talks to the gateway as the editor whose token it holds: never around it. */
 export class Gateway {
+  private readonly client: GraphQLClient;
+
   constructor(
     readonly url: string,
-    private readonly token: string,
-  ) {}
+    token: string,
+  ) {
+    // A bulk import of 500 rows is one call: give it the time the gateway may take.
+    this.client = new GraphQLClient({ url, headers: () => ({ authorization: `Bearer ${token}` }), timeoutMs: 120_000 });
+  }
 
-  async request<D>(name: string, variables: Record<string, unknown>): Promise<D> {
-    let res: Response;
+  /** Runs one of the CLI's operations: a typed document (./graphql), or the text of one read by `operation`. */
+  async request<D, V>(op: Operation<D, V>, variables: V, operationName?: string): Promise<D> {
     try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${this.token}` },
-        body: JSON.stringify({ query: operation(name), variables, operationName: name }),
-        signal: AbortSignal.timeout(120_000),
-      });
+      return await this.client.request(op, variables, { operationName });
     } catch (err) {
-      throw new CliError(`cannot reach the gateway at ${this.url}: ${(err as Error).message}`, 'UNREACHABLE');
+      if (!(err instanceof GraphQLRequestError)) throw err;
+      if (err.failure === 'UNREACHABLE' || err.failure === 'TIMEOUT') throw new CliError(`cannot reach the gateway at ${this.url}: ${err.message}`, 'UNREACHABLE');
+      if (err.failure === 'NOT_GRAPHQL') throw new CliError(`the gateway answered HTTP ${err.status} without a GraphQL body`, err.code);
+      if (err.failure === 'NO_DATA') throw new CliError(`the gateway answered HTTP ${err.status} without data`, err.code);
+      const first = err.errors[0];
+      throw new CliError(`${first.extensions?.code ?? 'ERROR'}: ${first.message}`, first.extensions?.code);
     }
-    let body: { data?: D | null; errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
-    try {
-      body = (await res.json()) as typeof body;
-    } catch {
-      throw new CliError(`the gateway answered HTTP ${res.status} without a GraphQL body`, `HTTP_${res.status}`);
-    }
-    const first = body.errors?.[0];
-    if (first) throw new CliError(`${first.extensions?.code ?? 'ERROR'}: ${first.message}`, first.extensions?.code);
-    if (!body.data) throw new CliError(`the gateway answered HTTP ${res.status} without data`, `HTTP_${res.status}`);
-    return body.data;
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
-import { actorKey, CliError, Gateway } from './gateway';
-import type { ActorIdBySirenQuery, CreateImportedActorMutation } from './graphql';
+import { actorKey, CliError, Gateway, operation } from './gateway';
+import { ActorIdBySirenDocument, ActorKind, CreateImportedActorDocument } from './graphql';
 import { networkTypeOf, readMembers, type MemberRow, type NetworkType } from './rows';
 
 /** Rows per import call: each call is one transaction in the network's subgraph (MAX_IMPORT_ROWS there). */
@@ -116,13 +116,13 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
     const chunks = Array.from({ length: Math.ceil(importable.length / CHUNK) }, (_, i) => importable.slice(i * CHUNK, (i + 1) * CHUNK));
     const send = (chunk: MemberRow[], flags: { dryRun: boolean; allOrNothing: boolean }) =>
       gateway
-        .request<{ [k: string]: ImportResult }>(`Import${type}Memberships`, {
+        .request<{ [k: string]: ImportResult }, { input: Record<string, unknown> }>(operation(`Import${type}Memberships`), {
           input: {
             [`${type.toLowerCase()}Id`]: opts.network,
             ...flags,
             memberships: chunk.map((r) => ({ ref: String(r.line), actorId: ids.get(r.siren), category: r.category, role: r.role, startDate: r.startDate, endDate: r.endDate })),
           },
-        })
+        }, `Import${type}Memberships`)
         .then((d) => d[`import${type}Memberships`]);
     let network: ImportResult['network'] | undefined;
     const checked = opts.allOrNothing || opts.dryRun || missing.length > 0;
@@ -182,6 +182,10 @@ function report(r: ImportResult, out: (line: string) => void): number {
   return r.refused;
 }
 
+/** A row that names its actor: enough to create it in the directory. */
+type Named = MemberRow & { name: string };
+const isNamed = (row: MemberRow): row is Named => !!row.name;
+
 /** The directory id of each row's SIREN, and the SIRENs missing from it (with a name to create them, or not). */
 async function lookUpActors(gateway: Gateway, rows: MemberRow[], bar: ReturnType<typeof progressBar>) {
   const firstRow = new Map<string, MemberRow>();
@@ -189,14 +193,18 @@ async function lookUpActors(gateway: Gateway, rows: MemberRow[], bar: ReturnType
   const entries = [...firstRow.values()];
   bar.start('actors', entries.length);
   const found = await pool(entries, CONCURRENCY, async (row) => {
-    const d = await gateway.request<ActorIdBySirenQuery>('ActorIdBySiren', { siren: row.siren });
+    const d = await gateway.request(ActorIdBySirenDocument, { siren: row.siren });
     bar.tick();
     return d.actorBySiren?.id;
   });
   const ids = new Map<string, string>();
-  const missing: MemberRow[] = [];
+  const missing: Named[] = [];
   const unresolvable: MemberRow[] = [];
-  entries.forEach((row, i) => (found[i] ? ids.set(row.siren, found[i]!) : (row.name ? missing : unresolvable).push(row)));
+  entries.forEach((row, i) => {
+    if (found[i]) ids.set(row.siren, found[i]);
+    else if (isNamed(row)) missing.push(row);
+    else unresolvable.push(row);
+  });
   return { ids, missing, unresolvable };
 }
 
@@ -205,12 +213,12 @@ async function lookUpActors(gateway: Gateway, rows: MemberRow[], bar: ReturnType
  * website). The idempotency key comes from the SIREN and the fields, so a rerun, or a retry after a
  * lost answer, never creates twice.
  */
-async function createActors(gateway: Gateway, missing: MemberRow[], ids: Map<string, string>, bar: ReturnType<typeof progressBar>): Promise<number> {
+async function createActors(gateway: Gateway, missing: Named[], ids: Map<string, string>, bar: ReturnType<typeof progressBar>): Promise<number> {
   if (!missing.length) return 0;
   bar.start('new actors', missing.length);
   await pool(missing, CONCURRENCY, async (row) => {
-    const input = { kind: 'COMPANY', name: row.name, siren: row.siren, communeCode: row.communeCode, nafCode: row.nafCode, website: row.website, sources: ['maillage import members'] };
-    const d = await gateway.request<CreateImportedActorMutation>('CreateImportedActor', { input, idempotencyKey: actorKey(row.siren, input) });
+    const input = { kind: ActorKind.Company, name: row.name, siren: row.siren, communeCode: row.communeCode, nafCode: row.nafCode, website: row.website, sources: ['maillage import members'] };
+    const d = await gateway.request(CreateImportedActorDocument, { input, idempotencyKey: actorKey(row.siren, input) });
     ids.set(row.siren, d.createActor.id);
     bar.tick();
   });

@@ -1,6 +1,7 @@
 import { persistedOperationIds, type PersistedOperations } from './operations';
 
 export * from './operations';
+export * from './http';
 
 /** How to reach the gateway, and as whom. */
 export interface PersistedClientOptions {

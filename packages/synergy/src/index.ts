@@ -1,4 +1,14 @@
 export * from './snapshot';
 export * from './engine';
-export { resolveScope, View, type Scope, type ResolvedScope } from './scope';
+export * from './measures/bridging';
+export * from './measures/co-participation';
+export * from './measures/matchmaking';
+export * from './measures/overlap';
+export * from './measures/pairs';
+export * from './measures/report';
+export * from './measures/search';
+export * from './measures/sectors';
+export * from './measures/ties';
+export { round } from './measures/memo';
+export { resolveScope, View, intersect, presentIn, type Scope, type ResolvedScope } from './scope';
 export { GraphIndex, isLargeBuyer, dayOf, isoOfDay, divisionOf } from './index-build';

@@ -5,7 +5,7 @@
  */
 export type NetworkKind = 'CHAMBER' | 'CLUSTER' | 'COUNCIL' | 'CLUB';
 
-export const networkTypeName: Record<NetworkKind, string> = { CHAMBER: 'Chamber', CLUSTER: 'Cluster', COUNCIL: 'Council', CLUB: 'Club' };
+export const networkTypeName = { CHAMBER: 'Chamber', CLUSTER: 'Cluster', COUNCIL: 'Council', CLUB: 'Club' } as const satisfies Record<NetworkKind, string>;
 
 export interface SnapshotActor {
   id: string;

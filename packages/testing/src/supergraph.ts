@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GraphQLClient } from '@maillage/client';
 import { createLogger } from '@maillage/observability';
 import type { RunningServer } from '@maillage/subgraph-server';
 import { startService, type SubgraphService } from '@maillage/service';
@@ -47,7 +48,7 @@ export type StartGateway = (opts: {
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 
-/** POSTs a GraphQL operation as JSON. */
+/** POSTs a GraphQL operation as JSON (the shared client of @maillage/client), errors returned as they came. */
 export async function postGraphQL<D>(
   url: string,
   query: string,
@@ -55,13 +56,8 @@ export async function postGraphQL<D>(
   operationName?: string,
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<D>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
-    body: JSON.stringify({ query, variables, operationName }),
-  });
-  const body = (await res.json()) as { data?: D; errors?: GraphQLResponse['errors'] };
-  return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+  // As long as a test may wait: a hung subgraph is the gateway's to time out, not the harness's.
+  return new GraphQLClient({ url, timeoutMs: 60_000 }).execute<D, Record<string, unknown> | undefined>(query, variables, { operationName, headers });
 }
 
 /**

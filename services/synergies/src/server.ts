@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { devToken, SCOPES_OF_ROLE, signAccessToken } from '@maillage/viewer';
-import { DateScalar, DateTimeScalar, loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
+import { loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
 import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
-import { Mutation, Network, Query, type Context } from './resolvers';
-import { GatewayReader } from './source';
+import { createContext, type Context } from './context';
+import { resolvers } from './resolvers';
+import { GatewayReader, type SnapshotReader } from './source';
 import { SnapshotStore } from './store';
 
 export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Network };
+export { resolvers };
 
 /**
  * How the service authenticates to the gateway: the configured token; else a short analyst token
@@ -26,18 +27,19 @@ async function bearer(): Promise<Record<string, string>> {
   return { authorization: `Bearer ${token}` };
 }
 
-export function createServer(prisma: PrismaClient, log: (msg: string) => void = (m) => console.log(`synergies: ${m}`)): SubgraphDefinition<Context> {
+/** The subgraph over its database; `reader` is the gateway's unless a test feeds a region of its own. */
+export function createServer(
+  prisma: PrismaClient,
+  log: (msg: string) => void = (m) => console.log(`synergies: ${m}`),
+  reader: SnapshotReader = new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer),
+): SubgraphDefinition<Context> {
   const env = synergiesEnv();
-  const store = new SnapshotStore(
-    new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer),
-    prisma,
-    { refreshMs: env.SYNERGIES_REFRESH_SECONDS * 1000, log },
-  );
+  const store = new SnapshotStore(reader, prisma, { refreshMs: env.SYNERGIES_REFRESH_SECONDS * 1000, log });
   return {
     name: 'synergies',
     typeDefs,
-    resolvers: resolvers as never,
-    context: ({ viewer }) => ({ store, viewer }),
+    resolvers,
+    context: createContext(store),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -1,93 +1,64 @@
+import { GraphQLClient, type GraphQLClientOptions } from '@maillage/client';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { NetworkKind, RegionSnapshot, SnapshotActor, SnapshotInitiative, SnapshotMembership, SnapshotNetwork } from '@maillage/synergy';
+import * as ops from './generated/gateway';
 
 /**
  * Reads the regional graph through the gateway, as any client would: the directory's actors and,
- * for each kind of network, its networks with their members and its initiatives. Lists of networks
- * and initiatives come 20 a page with up to 100 members or parties each (within the analyst role's
- * cost limit at the gateway), every page followed to its end. Nothing here reaches another subgraph's
+ * for each kind of network, its networks with their members and its initiatives (the operations of
+ * src/operations/*.graphql, typed by graphql-codegen). Lists of networks and initiatives come 20 a
+ * page with up to 100 members or parties each (within the analyst role's cost limit at the
+ * gateway), every page followed to its end. Nothing here reaches another subgraph's
  * database: the gateway, its authorization and the subgraphs' rules stay the only door.
  */
 export interface SnapshotReader {
   read(): Promise<RegionSnapshot & { requests: number }>;
 }
 
-type Post = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+type Doc<D, V> = TypedDocumentNode<D, V>;
 
-const KINDS: { kind: NetworkKind; one: string; many: string; initiatives: string; initiative: string }[] = [
-  { kind: 'CHAMBER', one: 'chamber', many: 'chambers', initiatives: 'chamberInitiatives', initiative: 'chamberInitiative' },
-  { kind: 'CLUSTER', one: 'cluster', many: 'clusters', initiatives: 'clusterInitiatives', initiative: 'clusterInitiative' },
-  { kind: 'COUNCIL', one: 'council', many: 'councils', initiatives: 'councilInitiatives', initiative: 'councilInitiative' },
-  { kind: 'CLUB', one: 'club', many: 'clubs', initiatives: 'clubInitiatives', initiative: 'clubInitiative' },
+/**
+ * Each kind of network with its four operations (src/operations/<kinds>.graphql). The documents
+ * alias their root fields alike, so every kind's results have the chambers' shape: tsc checks it here.
+ */
+interface KindOperations {
+  kind: NetworkKind;
+  networks: Doc<ops.SynergyChambersQuery, ops.SynergyChambersQueryVariables>;
+  members: Doc<ops.SynergyChamberMembersQuery, ops.SynergyChamberMembersQueryVariables>;
+  initiatives: Doc<ops.SynergyChamberInitiativesQuery, ops.SynergyChamberInitiativesQueryVariables>;
+  parties: Doc<ops.SynergyChamberPartiesQuery, ops.SynergyChamberPartiesQueryVariables>;
+}
+
+const KINDS: KindOperations[] = [
+  { kind: 'CHAMBER', networks: ops.SynergyChambersDocument, members: ops.SynergyChamberMembersDocument, initiatives: ops.SynergyChamberInitiativesDocument, parties: ops.SynergyChamberPartiesDocument },
+  { kind: 'CLUSTER', networks: ops.SynergyClustersDocument, members: ops.SynergyClusterMembersDocument, initiatives: ops.SynergyClusterInitiativesDocument, parties: ops.SynergyClusterPartiesDocument },
+  { kind: 'COUNCIL', networks: ops.SynergyCouncilsDocument, members: ops.SynergyCouncilMembersDocument, initiatives: ops.SynergyCouncilInitiativesDocument, parties: ops.SynergyCouncilPartiesDocument },
+  { kind: 'CLUB', networks: ops.SynergyClubsDocument, members: ops.SynergyClubMembersDocument, initiatives: ops.SynergyClubInitiativesDocument, parties: ops.SynergyClubPartiesDocument },
 ];
 
-interface Page<T> {
-  nodes: T[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-interface MemberNode {
-  actor: { id: string } | null;
-  startDate: string | null;
-  endDate: string | null;
-}
-interface NetworkNode {
-  id: string;
-  name: string;
-  memberListVisibility: 'PUBLIC' | 'PRIVATE';
-  scope: ({ id: string } | null)[];
-  actor: { id: string } | null;
-  members: Page<MemberNode> | null;
-}
-interface PartyEdge {
-  node: { id: string } | null;
-}
-interface InitiativeNode {
-  id: string;
-  name: string;
-  startDate: string | null;
-  endDate: string | null;
-  place: { id: string } | null;
-  organiser: { id: string };
-  coOrganisers: ({ id: string } | null)[];
-  parties: { edges: PartyEdge[]; pageInfo: Page<unknown>['pageInfo'] };
-}
+type MemberPage = NonNullable<ops.SynergyChambersQuery['networks']['nodes'][number]['members']>;
+type PartyPage = ops.SynergyChamberInitiativesQuery['initiatives']['nodes'][number]['parties'];
 
-const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
-/** Networks or initiatives a page, each with a nested page of 100: what the gateway's cost limit lets through. */
-const OUTER_PAGE = 20;
-const MEMBERS = `members(first: 100, after: $membersAfter, includeEnded: true) { nodes { actor { id } startDate endDate } ${PAGE_INFO} }`;
-const NETWORK_REF = '... on Chamber { id } ... on Cluster { id } ... on Council { id } ... on Club { id }';
-
-/** A GraphQL POST that throws on transport errors and on errors in the answer. */
-export function graphqlPoster(url: string, headers: () => Promise<Record<string, string>>, counter: { requests: number }): Post {
-  return async <T>(query: string, variables: Record<string, unknown>) => {
-    counter.requests++;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(await headers()) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await res.text();
-    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`gateway answered ${res.status} with no GraphQL response`);
-    }
-    if (body.errors?.length) throw new Error(`gateway: ${body.errors.map((e) => `${e.message} (${e.extensions?.code ?? 'no code'})`).join('; ')}`);
-    if (!body.data) throw new Error(`gateway answered ${res.status} without data`);
-    return body.data;
-  };
+/** The shared GraphQL client, counting the requests of one read. */
+class CountingClient {
+  requests = 0;
+  constructor(private readonly client: GraphQLClient) {}
+  request<D, V>(doc: Doc<D, V>, variables: V): Promise<D> {
+    this.requests++;
+    return this.client.request(doc, variables);
+  }
 }
 
 export class GatewayReader implements SnapshotReader {
-  constructor(
-    private readonly url: () => string,
-    private readonly headers: () => Promise<Record<string, string>>,
-  ) {}
+  private readonly client: GraphQLClient;
+
+  /** `url` is read at each request: in tests the gateway's port is known only after this service starts. */
+  constructor(url: () => string, headers: () => Promise<Record<string, string>>, opts: Pick<GraphQLClientOptions, 'timeoutMs'> = {}) {
+    this.client = new GraphQLClient({ url, headers, ...opts });
+  }
 
   async read(): Promise<RegionSnapshot & { requests: number }> {
-    const counter = { requests: 0 };
-    const post = graphqlPoster(this.url(), this.headers, counter);
+    const post = new CountingClient(this.client);
     const takenAt = new Date().toISOString();
     const actors = await this.actors(post);
     const networks: SnapshotNetwork[] = [];
@@ -97,16 +68,13 @@ export class GatewayReader implements SnapshotReader {
       await this.networks(post, k, networks, memberships);
       await this.initiatives(post, k, initiatives);
     }
-    return { actors, networks, memberships, initiatives, takenAt, requests: counter.requests };
+    return { actors, networks, memberships, initiatives, takenAt, requests: post.requests };
   }
 
-  private async actors(post: Post): Promise<SnapshotActor[]> {
+  private async actors(post: CountingClient): Promise<SnapshotActor[]> {
     const out: SnapshotActor[] = [];
-    const query = `query SynergyActors($after: String) { actors(first: 100, after: $after) {
-      nodes { id name kind sector { code } commune { id } category headcountBand { code } } ${PAGE_INFO} } }`;
-    type A = { id: string; name: string; kind: string; sector: { code: string } | null; commune: { id: string } | null; category: string | null; headcountBand: { code: string } | null };
     for (let after: string | null = null; ; ) {
-      const { actors }: { actors: Page<A> } = await post(query, { after });
+      const { actors }: ops.SynergyActorsQuery = await post.request(ops.SynergyActorsDocument, { after });
       for (const a of actors.nodes)
         out.push({ id: a.id, name: a.name, kind: a.kind, nafCode: a.sector?.code ?? null, communeId: a.commune?.id ?? null, category: a.category, headcountBand: a.headcountBand?.code ?? null });
       if (!actors.pageInfo.hasNextPage) return out;
@@ -114,24 +82,21 @@ export class GatewayReader implements SnapshotReader {
     }
   }
 
-  private async networks(post: Post, k: (typeof KINDS)[number], networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
-    const list = `query SynergyNetworks($after: String, $membersAfter: String) { ${k.many}(first: ${OUTER_PAGE}, after: $after, includeEnded: true) {
-      nodes { id name memberListVisibility scope { id } actor { id } ${MEMBERS} } ${PAGE_INFO} } }`;
-    const more = `query SynergyMembers($id: ID!, $membersAfter: String) { ${k.one}(id: $id) { ${MEMBERS} } }`;
-    const add = (networkId: string, page: Page<MemberNode>) => {
+  private async networks(post: CountingClient, k: KindOperations, networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
+    const add = (networkId: string, page: MemberPage) => {
       for (const m of page.nodes) if (m.actor) memberships.push({ networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
     };
     for (let after: string | null = null; ; ) {
-      const data: Record<string, Page<NetworkNode>> = await post(list, { after, membersAfter: null });
-      const page = data[k.many];
+      const { networks: page }: ops.SynergyChambersQuery = await post.request(k.networks, { after, membersAfter: null });
       for (const n of page.nodes) {
-        networks.push({ id: n.id, kind: k.kind, name: n.name, scope: n.scope.filter((t): t is { id: string } => !!t).map((t) => t.id), actorId: n.actor?.id ?? null, publicMembers: n.memberListVisibility !== 'PRIVATE' });
+        networks.push({ id: n.id, kind: k.kind, name: n.name, scope: n.scope.flatMap((t) => (t ? [t.id] : [])), actorId: n.actor?.id ?? null, publicMembers: n.memberListVisibility !== 'PRIVATE' });
         if (!n.members) continue;
         add(n.id, n.members);
         for (let cursor = n.members.pageInfo; cursor.hasNextPage; ) {
-          const next: Record<string, { members: Page<MemberNode> }> = await post(more, { id: n.id, membersAfter: cursor.endCursor });
-          add(n.id, next[k.one].members);
-          cursor = next[k.one].members.pageInfo;
+          const more = (await post.request(k.members, { id: n.id, membersAfter: cursor.endCursor })).network?.members;
+          if (!more) break;
+          add(n.id, more);
+          cursor = more.pageInfo;
         }
       }
       if (!page.pageInfo.hasNextPage) return;
@@ -139,20 +104,17 @@ export class GatewayReader implements SnapshotReader {
     }
   }
 
-  private async initiatives(post: Post, k: (typeof KINDS)[number], out: SnapshotInitiative[]) {
-    const fields = `id name startDate endDate place { id } organiser { id } coOrganisers { ${NETWORK_REF} }
-      parties(first: 100, after: $partiesAfter) { edges { node { id } } ${PAGE_INFO} }`;
-    const list = `query SynergyInitiatives($after: String, $partiesAfter: String) { ${k.initiatives}(first: ${OUTER_PAGE}, after: $after) { nodes { ${fields} } ${PAGE_INFO} } }`;
-    const more = `query SynergyParties($id: ID!, $partiesAfter: String) { ${k.initiative}(id: $id) { parties(first: 100, after: $partiesAfter) { edges { node { id } } ${PAGE_INFO} } } }`;
+  private async initiatives(post: CountingClient, k: KindOperations, out: SnapshotInitiative[]) {
+    const ids = (page: PartyPage) => page.edges.flatMap((e) => (e.node ? [e.node.id] : []));
     for (let after: string | null = null; ; ) {
-      const data: Record<string, Page<InitiativeNode>> = await post(list, { after, partiesAfter: null });
-      const page = data[k.initiatives];
+      const { initiatives: page }: ops.SynergyChamberInitiativesQuery = await post.request(k.initiatives, { after, partiesAfter: null });
       for (const i of page.nodes) {
-        const parties = i.parties.edges.flatMap((e) => (e.node ? [e.node.id] : []));
+        const parties = ids(i.parties);
         for (let cursor = i.parties.pageInfo; cursor.hasNextPage; ) {
-          const next: Record<string, { parties: InitiativeNode['parties'] }> = await post(more, { id: i.id, partiesAfter: cursor.endCursor });
-          parties.push(...next[k.initiative].parties.edges.flatMap((e) => (e.node ? [e.node.id] : [])));
-          cursor = next[k.initiative].parties.pageInfo;
+          const more = (await post.request(k.parties, { id: i.id, partiesAfter: cursor.endCursor })).initiative?.parties;
+          if (!more) break;
+          parties.push(...ids(more));
+          cursor = more.pageInfo;
         }
         out.push({
           id: i.id,
