@@ -1,5 +1,6 @@
 export * from './env';
 export * from './errors';
+export * from './constraints';
 export * from './pagination';
 export * from './scalars';
 export * from './server';

@@ -12,6 +12,7 @@ import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type L
 import { traceRequests } from './tracing';
 import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from './auth';
 import { buildSecuredSubgraphSchema } from './authz';
+import { constraintError } from './constraints';
 
 export interface SubgraphDefinition<Ctx extends object> {
   name: string;
@@ -47,12 +48,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  * Internal failures (database errors, bugs) reach the client as a bare "Internal server error":
  * no SQL, no stack, no host names. A database that cannot be reached is said so, with its own code:
  * each write runs in one transaction, so such a failure never leaves half a change behind.
+ * A write a database constraint refused gets the error code of the rule it broke (`constraints.ts`).
  * Errors raised on purpose carry their own code and pass through.
  */
 export function maskInternalErrors(log: (msg: string) => void, service = 'service') {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
     const original = unwrapResolverError(error);
+    // A constraint of the database refused the write: the caller's input, not a fault.
+    const refused = constraintError(original);
+    if (refused) return { message: refused.message, path: formatted.path, extensions: refused.extensions };
     log(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
     if (isDatabaseUnavailable(original)) {
       return {

@@ -3,6 +3,7 @@ import { assertDateRange, ErrorCode, onceForKey, requireNetworkEditor, retryOnKe
 import { getTerritory } from '@maillage/reference';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
+import { overlaps } from './periods';
 import type { MembershipRow, NetworkDb } from './rows';
 
 const MAX_CO_ORGANISERS = 20;
@@ -47,12 +48,6 @@ function reference(id: string, field: string): string {
   if (!ID.test(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${field}: ${JSON.stringify(id)} is not an id`, field);
   return id;
 }
-
-const MIN = -8.64e15;
-const MAX = 8.64e15;
-/** Two periods overlap unless one ends before the other starts; open ends are infinite. */
-const overlaps = (a: { startDate?: Date | null; endDate?: Date | null }, b: { startDate?: Date | null; endDate?: Date | null }) =>
-  (a.startDate?.getTime() ?? MIN) < (b.endDate?.getTime() ?? MAX) && (b.startDate?.getTime() ?? MIN) < (a.endDate?.getTime() ?? MAX);
 
 async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, field: string) {
   const network = await tx.network.findUnique({ where: { id } });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Extension } from '@electric-sql/pglite';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
 import { countStatements } from './statements';
@@ -8,6 +9,8 @@ export interface DatabaseOptions {
   service: string;
   /** PostgreSQL URL; when absent the embedded database is used. */
   url?: string;
+  /** Connections the PostgreSQL pool may open (PGlite has one). @default 10 */
+  poolSize?: number;
   /** Embedded database directory; `memory://` (the default) keeps it in memory. */
   pgliteDir?: string;
   /** Folder of Prisma migrations (`<timestamp>_<name>/migration.sql`) applied before serving. */
@@ -22,6 +25,9 @@ export interface Database {
   /** Releases the embedded database (PrismaClient.$disconnect closes the pg pool itself). */
   close(): Promise<void>;
 }
+
+/** Connections of a service's PostgreSQL pool unless `DATABASE_POOL_SIZE` says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
 
 /**
  * Opens the service's own database and brings its schema up to date. PostgreSQL when a URL is
@@ -39,14 +45,19 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     } finally {
       await client.end();
     }
-    const adapter = new PrismaPg({ connectionString: opts.url, max: 10 });
+    const adapter = new PrismaPg({ connectionString: opts.url, max: opts.poolSize ?? DEFAULT_POOL_SIZE });
     return { kind: 'postgres', adapter: countStatements(opts.service, adapter), close: async () => undefined };
   }
   const { PGlite } = await import('@electric-sql/pglite');
+  // By a variable: the repository's TypeScript resolution ("node") does not read packages' "exports" subpaths.
+  const contrib: string = '@electric-sql/pglite/contrib/btree_gist';
+  const { btree_gist } = (await import(contrib)) as { btree_gist: Extension };
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // Extensions the migrations create (the exclusion constraint on memberships needs btree_gist);
+  // PGlite ships them as contrib bundles that must be loaded at every open.
+  const db = await PGlite.create(dir, { extensions: { btree_gist } });
   await applyMigrations(pgliteRunner(db), opts.migrationsDir, { log });
   // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
   const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;
