@@ -1,0 +1,43 @@
+import { describeOnPostgres, startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import type { PrismaClient } from '../src/generated/prisma/client';
+import { service } from '../src/server';
+
+// Actor creates racing on PostgreSQL: every request passes the API's check that the SIREN is free
+// before any of them writes; the unique index decides, and the losers are told why.
+const N = 50;
+const editor = testViewer('editor', { networks: ['cb-reseau-1234'], subject: 'race-editor' });
+const CREATE = `mutation($siren: String, $name: String!, $k: String) { createActor(input: { kind: COMPANY, name: $name, siren: $siren }, idempotencyKey: $k) { id } }`;
+const codes = (results: { errors?: readonly any[] }[]) => results.flatMap((r) => (r.errors ?? []).map((e) => e.extensions?.code));
+
+describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
+  let s: SubgraphHarness<PrismaClient>;
+  beforeAll(async () => {
+    s = await startSubgraphAlone(service);
+  }, 120_000);
+  afterAll(async () => s?.stop());
+
+  test(`${N} creates of one SIREN at once record one actor and refuse ${N - 1} as DUPLICATE_IDENTIFIER`, async () => {
+    const results = await Promise.all(Array.from({ length: N }, (_, i) => s.execute(CREATE, { siren: '410000004', name: `Concurrente ${i}` }, { as: editor })));
+    expect(results.filter((r) => r.data?.createActor?.id)).toHaveLength(1);
+    expect(codes(results)).toEqual(Array(N - 1).fill('DUPLICATE_IDENTIFIER'));
+    expect(results.flatMap((r) => r.errors ?? []).every((e) => e.extensions.field === 'siren')).toBe(true);
+    expect(await s.client.actor.count({ where: { siren: '410000004' } })).toBe(1);
+  });
+
+  test(`${N} creates with one idempotency key record one actor and all get it back`, async () => {
+    const results = await Promise.all(Array.from({ length: N }, () => s.execute(CREATE, { name: 'Une seule fois', k: 'race-key-actor' }, { as: editor })));
+    expect(codes(results)).toEqual([]);
+    expect(new Set(results.map((r) => r.data!.createActor.id)).size).toBe(1);
+    expect(await s.client.actor.count({ where: { name: 'Une seule fois' } })).toBe(1);
+    expect(await s.client.idempotencyKey.count({ where: { key: 'race-key-actor' } })).toBe(1);
+  });
+
+  test(`${N} creates with one idempotency key and one SIREN: one actor, the same answer for all`, async () => {
+    const results = await Promise.all(
+      Array.from({ length: N }, () => s.execute(CREATE, { siren: '410000012', name: 'Clé et SIREN', k: 'race-key-actor-siren' }, { as: editor })),
+    );
+    expect(codes(results)).toEqual([]);
+    expect(new Set(results.map((r) => r.data!.createActor.id)).size).toBe(1);
+    expect(await s.client.actor.count({ where: { siren: '410000012' } })).toBe(1);
+  });
+});
