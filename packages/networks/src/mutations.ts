@@ -114,7 +114,11 @@ export function mutations(names: NetworkNames) {
         requireNetworkEditor(viewer, m.networkId);
         if (m.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
         assertDateRange(m.startDate, endDate);
-        return tx.membership.update({ where: { id }, data: { endDate } });
+        // Conditional: of two ends at once, the second waits for the first's row lock, then finds
+        // it ended (read committed re-checks the condition on the row it waited for).
+        const { count } = await tx.membership.updateMany({ where: { id, endDate: null }, data: { endDate } });
+        if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
+        return tx.membership.findUnique({ where: { id } });
       }),
     [`create${T}Initiative`]: async (
       _: unknown,

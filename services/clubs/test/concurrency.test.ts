@@ -66,6 +66,19 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
     expect(await memberships('act-race-mixed')).toBe(1);
   });
 
+  test(`${N} ends of one membership at once: one ends it, the others get ALREADY_ENDED`, async () => {
+    const added = await s.execute(ADD, { a: 'act-race-end' }, { as: editor });
+    const id = added.data!.addClubMembership.id;
+    const END = `mutation($id: ID!, $e: Date!) { endClubMembership(id: $id, endDate: $e) { endDate } }`;
+    const dates = Array.from({ length: N }, (_, i) => `2025-01-${String((i % 28) + 1).padStart(2, '0')}`);
+    const results = await Promise.all(dates.map((e) => s.execute(END, { id, e }, { as: editor })));
+    const ended = results.filter((r) => r.data?.endClubMembership);
+    expect(ended).toHaveLength(1);
+    expect(codes(results)).toEqual(Array(N - 1).fill('ALREADY_ENDED'));
+    const stored = await (s.client as any).membership.findUnique({ where: { id } });
+    expect(stored.endDate.toISOString().slice(0, 10)).toBe(ended[0].data!.endClubMembership.endDate);
+  });
+
   test('a connection lost mid-transaction rolls back and answers DATABASE_UNAVAILABLE', async () => {
     // Block the write after the membership row is inserted: SHARE mode lets the transaction read
     // idempotency_key but makes its insert there wait, mid-transaction.

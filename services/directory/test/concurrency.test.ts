@@ -40,4 +40,18 @@ describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
     expect(new Set(results.map((r) => r.data!.createActor.id)).size).toBe(1);
     expect(await s.client.actor.count({ where: { siren: '410000012' } })).toBe(1);
   });
+
+  test(`${N} ends of one role at once: one ends it, the others get ALREADY_ENDED`, async () => {
+    const person = await s.execute(`mutation { createActor(input: { kind: PERSON, name: "Personne" }) { id } }`);
+    const added = await s.execute(`mutation($p: ID!) { addRole(input: { personId: $p, organisationId: "act-edf", title: "présidente", startDate: "2020-01-01" }) { id } }`, {
+      p: person.data!.createActor.id,
+    });
+    const id = added.data!.addRole.id;
+    const END = `mutation($id: ID!, $e: Date!) { endRole(id: $id, endDate: $e) { endDate } }`;
+    const results = await Promise.all(Array.from({ length: N }, (_, i) => s.execute(END, { id, e: `2025-02-${String((i % 28) + 1).padStart(2, '0')}` })));
+    const ended = results.filter((r) => r.data?.endRole);
+    expect(ended).toHaveLength(1);
+    expect(codes(results)).toEqual(Array(N - 1).fill('ALREADY_ENDED'));
+    expect((await s.client.role.findUnique({ where: { id } }))!.endDate!.toISOString().slice(0, 10)).toBe(ended[0].data!.endRole.endDate);
+  });
 });

@@ -1,5 +1,5 @@
 import { constraintError } from '@maillage/kit';
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
 import type { PrismaClient } from '../src/generated/prisma/client';
 import { service } from '../src/server';
 
