@@ -105,11 +105,6 @@ export function constraintError(err: unknown): GraphQLError | null {
   return userError(refusal.code, refusal.message, refusal.field);
 }
 
-/** Rethrows a constraint violation as its user error, anything else as it is. */
-export function mapConstraintError(err: unknown): never {
-  throw constraintError(err) ?? err;
-}
-
 /**
  * True for a write that lost a race to a concurrent one: a unique or exclusion constraint refused
  * it once the other committed. Run again, it sees the winner (an idempotency key's first answer, or
