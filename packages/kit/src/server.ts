@@ -32,8 +32,10 @@ export interface SubgraphDefinition<Ctx extends object> {
 }
 
 // Prisma's codes and driver adapters' error kinds for a database that cannot be reached or dropped
-// the connection: the request was not carried out, and the caller may retry later.
-const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// the connection: the request was not carried out, and the caller may retry later. P2024 and P2028
+// are a busy one: no pool connection came free in time (pool timeout, a transaction that could not
+// start within its wait, or ran past its timeout and was rolled back).
+const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // PostgreSQL SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now).
 const DATABASE_DOWN = /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|server closed the connection|not currently accepting connections|PGlite is closed|Code: `(08\w{3}|57P0[123])`/i;
 
