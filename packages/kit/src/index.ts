@@ -6,7 +6,7 @@ export * from './scalars';
 export * from './server';
 export * from './db/connect';
 export * from './db/statements';
-export { applyMigrations } from './db/migrate';
+export { applyMigrations, pgliteRunner, pgRunner } from './db/migrate';
 export { loadSchema } from './schema';
 export * from './service';
 export * from './observability';

@@ -26,6 +26,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The extensions the migrations create (the exclusion constraint on memberships needs btree_gist).
+ * PGlite ships them as contrib bundles, to be passed at every open of a database.
+ */
+export async function pgliteExtensions(): Promise<{ btree_gist: Extension }> {
+  // By a variable: the repository's TypeScript resolution ("node") does not read packages' "exports" subpaths.
+  const contrib: string = '@electric-sql/pglite/contrib/btree_gist';
+  const { btree_gist } = (await import(contrib)) as { btree_gist: Extension };
+  return { btree_gist };
+}
+
 /** Connections of a service's PostgreSQL pool unless `DATABASE_POOL_SIZE` says otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -49,15 +60,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return { kind: 'postgres', adapter: countStatements(opts.service, adapter), close: async () => undefined };
   }
   const { PGlite } = await import('@electric-sql/pglite');
-  // By a variable: the repository's TypeScript resolution ("node") does not read packages' "exports" subpaths.
-  const contrib: string = '@electric-sql/pglite/contrib/btree_gist';
-  const { btree_gist } = (await import(contrib)) as { btree_gist: Extension };
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true });
-  // Extensions the migrations create (the exclusion constraint on memberships needs btree_gist);
-  // PGlite ships them as contrib bundles that must be loaded at every open.
-  const db = await PGlite.create(dir, { extensions: { btree_gist } });
+  const db = await PGlite.create(dir, { extensions: await pgliteExtensions() });
   await applyMigrations(pgliteRunner(db), opts.migrationsDir, { log });
   // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
   const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;
