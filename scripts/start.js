@@ -106,6 +106,8 @@ async function main() {
       PORT: String(port),
       MAILLAGE_SEED: '1',
       ...(url ? { DATABASE_URL: url } : { PGLITE_DIR: path.join(root, '.data', name) }),
+      // <SERVICE>_DATABASE_POOL_SIZE sizes one service's pool; DATABASE_POOL_SIZE (inherited) all of them.
+      ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] } : {}),
     });
   }
   await Promise.all(services.map(([, port]) => waitReady(`http://127.0.0.1:${port}/ready`, 120_000)));

@@ -87,7 +87,7 @@ function fixExecuteScript(adapter, db) {
  * created one takes about 1 s, so the dump is kept in node_modules/.cache, one per PGlite version.
  * Set SCHEMA_ENGINE_NO_CACHE=1 to always run initdb.
  */
-async function createEmptyPGlite(PGlite) {
+async function createEmptyPGlite(PGlite, extensions) {
   let cacheFile = null;
   if (!process.env.SCHEMA_ENGINE_NO_CACHE) {
     try {
@@ -104,14 +104,14 @@ async function createEmptyPGlite(PGlite) {
   }
   if (cacheFile && fs.existsSync(cacheFile)) {
     try {
-      const db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(cacheFile)]) });
+      const db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(cacheFile)]), extensions });
       await db.query('SELECT 1');
       return db;
     } catch {
       /* unreadable cache: start from scratch and rewrite it */
     }
   }
-  const db = await PGlite.create();
+  const db = await PGlite.create({ extensions });
   if (cacheFile) {
     try {
       const dump = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
@@ -134,9 +134,12 @@ async function createEmptyPGlite(PGlite) {
 async function openSchemaEngine(opts = {}) {
   const glue = await loadSchemaEngineWasm();
   const { PGlite } = require('@electric-sql/pglite');
+  // The extensions the services' migrations create (packages/kit/src/db/connect.ts loads the same).
+  const { btree_gist } = require('@electric-sql/pglite/contrib/btree_gist');
+  const extensions = { btree_gist };
   const { PrismaPGlite } = require('pglite-prisma-adapter');
   const { bindMigrationAwareSqlAdapterFactory } = require('@prisma/driver-adapter-utils');
-  const base = await createEmptyPGlite(PGlite);
+  const base = await createEmptyPGlite(PGlite, extensions);
   const empty = await base.dumpDataDir('none'); // an empty database, to load shadow databases from
   const open = new Set(); // shadow databases not yet disposed of
   const engines = [];
@@ -152,7 +155,7 @@ async function openSchemaEngine(opts = {}) {
       return adapter;
     },
     async connectToShadowDb() {
-      const db = await PGlite.create({ loadDataDir: empty });
+      const db = await PGlite.create({ loadDataDir: empty, extensions });
       open.add(db);
       const adapter = await new PrismaPGlite(db).connect();
       fixExecuteScript(adapter, db);

@@ -1,13 +1,17 @@
 import { mkdirSync } from 'node:fs';
+import type { Extension } from '@electric-sql/pglite';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
 import { countStatements } from '@maillage/observability';
+import { DEFAULT_POOL_SIZE } from '@maillage/env';
 
 export interface DatabaseOptions {
   /** Service name, used in log lines and statement counters. */
   service: string;
   /** PostgreSQL URL; when absent the embedded database is used. */
   url?: string;
+  /** Connections the PostgreSQL pool may open (PGlite has one). @default 10 */
+  poolSize?: number;
   /** Embedded database directory; `memory://` (the default) keeps it in memory. */
   pgliteDir?: string;
   /** Folder of Prisma migrations (`<timestamp>_<name>/migration.sql`) applied before serving. */
@@ -21,6 +25,17 @@ export interface Database {
   adapter: SqlDriverAdapterFactory;
   /** Releases the embedded database (PrismaClient.$disconnect closes the pg pool itself). */
   close(): Promise<void>;
+}
+
+/**
+ * The extensions the migrations create (the exclusion constraint on memberships needs btree_gist).
+ * PGlite ships them as contrib bundles, to be passed at every open of a database.
+ */
+export async function pgliteExtensions(): Promise<{ btree_gist: Extension }> {
+  // By a variable: the repository's TypeScript resolution ("node") does not read packages' "exports" subpaths.
+  const contrib: string = '@electric-sql/pglite/contrib/btree_gist';
+  const { btree_gist } = (await import(contrib)) as { btree_gist: Extension };
+  return { btree_gist };
 }
 
 /**
@@ -39,14 +54,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     } finally {
       await client.end();
     }
-    const adapter = new PrismaPg({ connectionString: opts.url, max: 10 });
+    const adapter = new PrismaPg({ connectionString: opts.url, max: opts.poolSize ?? DEFAULT_POOL_SIZE });
     return { kind: 'postgres', adapter: countStatements(opts.service, adapter), close: async () => undefined };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create(dir, { extensions: await pgliteExtensions() });
   await applyMigrations(pgliteRunner(db), opts.migrationsDir, { log });
   // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
   const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;

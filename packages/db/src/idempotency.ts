@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, userError } from '@maillage/errors';
+import { ErrorCode, isRaceViolation, userError } from '@maillage/errors';
 
 /** The `IdempotencyKey` model every subgraph schema declares, as a transaction client sees it. */
 export interface IdempotencyStore {
+  $queryRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<unknown>;
   idempotencyKey: {
     findUnique(args: { where: { key: string } }): Promise<{ operation: string; requestHash: string; resultId: string } | null>;
     create(args: { data: { key: string; operation: string; requestHash: string; resultId: string } }): Promise<unknown>;
@@ -26,8 +27,9 @@ function stable(value: unknown): string {
 
 /**
  * Runs a create at most once per idempotency key, inside the caller's transaction: a retry with
- * the same key and the same input gets the first result back; the same key with another input is
- * refused. Without a key, the create simply runs.
+ * the same key and the same input gets the first result back, even while the first is still
+ * running (it waits for it); the same key with another input is refused. Without a key, the
+ * create simply runs.
  */
 export async function onceForKey<T>(
   tx: IdempotencyStore,
@@ -40,6 +42,10 @@ export async function onceForKey<T>(
     throw userError(ErrorCode.BAD_USER_INPUT, 'idempotencyKey must be 8 to 128 letters, digits or . _ : -', 'idempotencyKey');
   }
   const requestHash = createHash('sha256').update(stable(request.input)).digest('hex');
+  // Requests with one key take turns: under read committed each statement sees what committed
+  // before it, so without the lock a second request could miss the first's key, then see the
+  // row it created (a duplicate membership) and refuse instead of answering the same.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('idempotency_key'), hashtext(${request.key}))::text`;
   const seen = await tx.idempotencyKey.findUnique({ where: { key: request.key } });
   if (seen) {
     if (seen.operation !== request.operation || seen.requestHash !== requestHash) {
@@ -53,18 +59,17 @@ export async function onceForKey<T>(
   return created;
 }
 
-/** Prisma's unique-constraint violation: here, two requests racing with one idempotency key. */
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
-
 /**
- * Runs a transactional create once more when it lost a race on its idempotency key: the rolled-back
- * loser then finds the winner's key and returns the same result.
+ * Runs a transactional create once more when it lost a race (a unique or exclusion constraint
+ * refused it once a concurrent write committed): on an idempotency key, the rolled-back loser then
+ * finds the winner's key and returns the same result; on a duplicate, the API's own check now sees
+ * the winner and refuses with its precise message. A second loss is the constraint's own refusal.
  */
 export async function retryOnKeyRace<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+    if (!isRaceViolation(err) && (err as { code?: string }).code !== 'P2002') throw err;
     return run();
   }
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
+/** Connections per service's pool unless DATABASE_POOL_SIZE says otherwise (the db workspace uses it too). */
+export const DEFAULT_POOL_SIZE = 10;
+
 /**
  * Validates a service's environment once, at start, and fails with a message that names every
  * variable that is wrong. Nothing else in a service reads `process.env`.
@@ -34,6 +37,8 @@ export function subgraphEnvShape(defaultPort: number) {
     /** @default 127.0.0.1: subgraphs are reached through the gateway, not from outside. */
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: postgresUrl,
+    /** Connections this service's PostgreSQL pool may open (ignored on PGlite). @default 10 */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(DEFAULT_POOL_SIZE),
     /** Data directory of the embedded database; `memory://` keeps it in memory. */
     PGLITE_DIR: z.string().min(1).optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -7,5 +7,12 @@ test('a service refuses bad configuration at start and names every variable at f
 });
 
 test('defaults apply when variables are absent', () => {
-  expect(readEnv('clubs', subgraphEnvShape(4005), {})).toEqual({ PORT: 4005, HOST: '127.0.0.1', NODE_ENV: 'development' });
+  expect(readEnv('clubs', subgraphEnvShape(4005), {})).toEqual({ PORT: 4005, HOST: '127.0.0.1', DATABASE_POOL_SIZE: 10, NODE_ENV: 'development' });
+});
+
+test('the pool size is a whole number of connections, 1 to 200', () => {
+  expect(readEnv('clubs', subgraphEnvShape(4005), { DATABASE_POOL_SIZE: '25' }).DATABASE_POOL_SIZE).toBe(25);
+  for (const bad of ['0', '2.5', 'ten', '201']) {
+    expect(() => readEnv('clubs', subgraphEnvShape(4005), { DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE: /);
+  }
 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { retryOnKeyRace } from '@maillage/db';
 import { ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
 import type { GraphQLError } from 'graphql';
 import type { NetworkContext } from './loaders';
 import { ID, type MembershipInput } from './mutations';
 import type { NetworkNames } from './names';
+import { overlaps } from './periods';
 import type { MembershipRow, NetworkDb, NetworkRow } from './rows';
 
 /** Rows one call may carry: a spreadsheet's worth, within the gateway's body limit. */
@@ -41,10 +43,6 @@ export interface ImportResult {
 }
 
 const day = (d: Date | null | undefined) => d?.getTime() ?? null;
-const MIN = -8.64e15;
-const MAX = 8.64e15;
-const overlaps = (a: { startDate?: Date | null; endDate?: Date | null }, b: { startDate?: Date | null; endDate?: Date | null }) =>
-  (a.startDate?.getTime() ?? MIN) < (b.endDate?.getTime() ?? MAX) && (b.startDate?.getTime() ?? MIN) < (a.endDate?.getTime() ?? MAX);
 
 /** What is wrong with a row on its own, before the database is asked. */
 function rowProblem(row: ImportedMembershipInput): GraphQLError | null {
@@ -76,8 +74,10 @@ export function importMutations(names: NetworkNames) {
       if (rows.length < 1 || rows.length > MAX_IMPORT_ROWS) {
         throw userError(ErrorCode.BAD_USER_INPUT, `give 1 to ${MAX_IMPORT_ROWS} memberships a call`, 'memberships');
       }
-      return db.$transaction(
-        async (tx: NetworkDb): Promise<ImportResult> => {
+      // A concurrent add<T>Membership (which does not take the import's lock) can commit an
+      // overlapping row first: the constraint refuses the whole write, and one more run reports it.
+      return retryOnKeyRace(() => db.$transaction(
+        async (tx: NetworkDb) => {
           // Two imports of one network at once would each miss the other's rows: take turns.
           await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${networkId}`}))::text`;
           const network = await tx.network.findUnique({ where: { id: networkId } });
@@ -136,7 +136,7 @@ export function importMutations(names: NetworkNames) {
           };
         },
         { timeout: 60_000 },
-      );
+      ));
     },
   };
 }

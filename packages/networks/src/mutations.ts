@@ -6,6 +6,7 @@ import { getTerritory } from '@maillage/reference';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
+import { overlaps } from './periods';
 import type { MembershipRow, NetworkDb } from './rows';
 
 const MAX_CO_ORGANISERS = 20;
@@ -50,12 +51,6 @@ function reference(id: string, field: string): string {
   if (!ID.test(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${field}: ${JSON.stringify(id)} is not an id`, field);
   return id;
 }
-
-const MIN = -8.64e15;
-const MAX = 8.64e15;
-/** Two periods overlap unless one ends before the other starts; open ends are infinite. */
-const overlaps = (a: { startDate?: Date | null; endDate?: Date | null }, b: { startDate?: Date | null; endDate?: Date | null }) =>
-  (a.startDate?.getTime() ?? MIN) < (b.endDate?.getTime() ?? MAX) && (b.startDate?.getTime() ?? MIN) < (a.endDate?.getTime() ?? MAX);
 
 async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, field: string) {
   const network = await tx.network.findUnique({ where: { id } });
@@ -122,7 +117,11 @@ export function mutations(names: NetworkNames) {
         requireNetworkEditor(viewer, m.networkId);
         if (m.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
         assertDateRange(m.startDate, endDate);
-        return tx.membership.update({ where: { id }, data: { endDate } });
+        // Conditional: of two ends at once, the second waits for the first's row lock, then finds
+        // it ended (read committed re-checks the condition on the row it waited for).
+        const { count } = await tx.membership.updateMany({ where: { id, endDate: null }, data: { endDate } });
+        if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
+        return required(tx.membership.findUnique({ where: { id } }), `membership ${id}`);
       }),
     createInitiative: async (
       _: unknown,

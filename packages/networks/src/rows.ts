@@ -86,6 +86,7 @@ export interface ModelDelegate<Row, Create = Row> {
   create(args: { data: Create }): Promise<Row>;
   createMany(args: { data: Create[] }): Promise<{ count: number }>;
   update(args: { where: { id: string }; data: Partial<Create> }): Promise<Row>;
+  updateMany(args: { where: Where; data: Partial<Create> }): Promise<{ count: number }>;
   upsert(args: { where: { id: string }; create: Create; update: Omit<Create, 'id'> }): Promise<Row>;
   deleteMany(args: { where: Where }): Promise<{ count: number }>;
 }

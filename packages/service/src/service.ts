@@ -62,6 +62,8 @@ export interface ServiceOptions {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** Connections of the PostgreSQL pool. @default 10 */
+  databasePoolSize?: number;
   pgliteDir?: string;
   seed?: boolean;
   /** Structured logger for the server's request lines. @default a pino logger at info level */
@@ -88,6 +90,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   const db = await openDatabase({
     service: service.name,
     url: opts.databaseUrl,
+    poolSize: opts.databasePoolSize,
     pgliteDir: opts.pgliteDir,
     migrationsDir: service.migrationsDir,
     log,
@@ -133,6 +136,7 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     port: env.PORT,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
     seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
     signingSecret: signingSecret(env, service.name, (m) => logger.warn(m)),

@@ -8,6 +8,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { constraintError } from '@maillage/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, traceRequests, type Logger } from '@maillage/observability';
 import { ANONYMOUS, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
 
@@ -29,8 +30,10 @@ export interface SubgraphDefinition<Ctx extends object> {
 }
 
 // Prisma's codes and driver adapters' error kinds for a database that cannot be reached or dropped
-// the connection: the request was not carried out, and the caller may retry later.
-const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// the connection: the request was not carried out, and the caller may retry later. P2024 and P2028
+// are a busy one: no pool connection came free in time (pool timeout, a transaction that could not
+// start within its wait, or ran past its timeout and was rolled back).
+const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // PostgreSQL SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now).
 const DATABASE_DOWN = /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|server closed the connection|not currently accepting connections|PGlite is closed|Code: `(08\w{3}|57P0[123])`/i;
 
@@ -45,12 +48,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  * Internal failures (database errors, bugs) reach the client as a bare "Internal server error":
  * no SQL, no stack, no host names. A database that cannot be reached is said so, with its own code:
  * each write runs in one transaction, so such a failure never leaves half a change behind.
+ * A write a database constraint refused gets the error code of the rule it broke (`constraints.ts`).
  * Errors raised on purpose carry their own code and pass through.
  */
 export function maskInternalErrors(log: (msg: string) => void, service = 'service') {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
     const original = unwrapResolverError(error);
+    // A constraint of the database refused the write: the caller's input, not a fault.
+    const refused = constraintError(original);
+    if (refused) return { message: refused.message, path: formatted.path, extensions: refused.extensions };
     log(`internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
     if (isDatabaseUnavailable(original)) {
       return {

@@ -4,3 +4,4 @@ export * from './subgraph';
 export * from './inprocess';
 export * from './roles';
 export * from './entities';
+export * from './postgres';

@@ -119,6 +119,9 @@ export const Mutation: MutationResolvers = {
       requireActorEditor(viewer, role.organisation);
       if (role.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
       assertDateRange(role.startDate, endDate);
-      return tx.role.update({ where: { id }, data: { endDate } });
+      // Conditional, so that of two ends at once the second finds the role ended (see endMembership).
+      const { count } = await tx.role.updateMany({ where: { id, endDate: null }, data: { endDate } });
+      if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
+      return tx.role.findUniqueOrThrow({ where: { id } });
     }),
 };
