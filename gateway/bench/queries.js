@@ -2,6 +2,9 @@
 // unsigned, as anonymous, and every synthetic member list is public.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
+// Cursors are signed by the subgraphs (development secret here): the bench pages ahead as a client
+// that has read the earlier pages would.
+const { encodeCursor } = require('@maillage/kit');
 
 const TERRITORY = 'DEP-34';
 
@@ -38,7 +41,7 @@ const membershipsOf = `
 function fanOut(actors = 50) {
   const pages = [];
   for (let offset = 0; offset < actors; offset += 100) {
-    const after = offset ? `, after: "${Buffer.from(`o:${offset - 1}`).toString('base64url')}"` : '';
+    const after = offset ? `, after: "${encodeCursor(offset - 1)}"` : '';
     pages.push(`p${offset / 100}: actors(territoryId: $territoryId, first: ${Math.min(100, actors - offset)}${after}) { nodes { id name${membershipsOf} } }`);
   }
   return {

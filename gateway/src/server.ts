@@ -30,6 +30,7 @@ import { costModelOf, type CostModel } from './cost';
 import { costPlugin, type CostAdmission } from './demand-control';
 import { door, type Admitted } from './door';
 import { CostRateLimiter, DEFAULT_BUDGETS, type Budgets } from './rate-limit';
+import { GATEWAY_SUBGRAPH, rateLimitSubgraph } from './rate-limit-subgraph';
 import { mountIde } from './ide';
 import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
@@ -109,7 +110,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ? watchSupergraph(supergraphForGateway(opts.supergraphSdl), opts.watchSupergraphPath, logger)
       : supergraphForGateway(opts.supergraphSdl),
     buildService: ({ name, url }) =>
-      new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
+      name === GATEWAY_SUBGRAPH
+        ? rateLimitSubgraph()
+        : new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
   });
   let apiSchema: GraphQLSchema | undefined;
   let costModel: CostModel | undefined;
@@ -228,7 +231,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 }
 
 function subgraphUrls(opts: GatewayOptions): [string, string][] {
-  const fromSdl = [...opts.supergraphSdl.matchAll(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1], m[2]] as const);
+  const fromSdl = [...opts.supergraphSdl.matchAll(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)]
+    .map((m) => [m[1], m[2]] as const)
+    // The gateway's own subgraph runs in this process: nothing to reach, nothing to check.
+    .filter(([name]) => name !== GATEWAY_SUBGRAPH);
   return fromSdl.map(([name, url]) => [name, opts.subgraphUrls?.[name] ?? url]);
 }
 

@@ -11,6 +11,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, type Logger } from './observability';
 import { traceRequests } from './tracing';
 import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from './auth';
+import { useCursorSecret } from './pagination';
 import { buildSecuredSubgraphSchema } from './authz';
 
 export interface SubgraphDefinition<Ctx extends object> {
@@ -104,6 +105,8 @@ export async function startSubgraph<Ctx extends object>(
   },
 ): Promise<RunningServer> {
   const verifier = new ViewerVerifier(listen.signingSecret ?? DEV_SIGNING_SECRET);
+  // Cursors are signed with the same secret, so every replica of the subgraph accepts the others' cursors.
+  useCursorSecret(listen.signingSecret ?? DEV_SIGNING_SECRET);
   const app = express();
   const httpServer = http.createServer(app);
   const logger = def.logger ?? createLogger(def.name);
