@@ -16,6 +16,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
@@ -167,9 +168,55 @@ export class CostEstimateError extends Error {
 /**
  * The requested cost of an operation, computed on the coerced variables (so `first: $n` weighs as
  * `first: 100` when n is 100, and an omitted `first` as its default), fragments expanded at each
- * spread and aliases counted each.
+ * spread and aliases counted each. Remembered per document and per value of the variables that
+ * can change it (those given to a slicing argument or to @skip/@include): the `$id` of a lookup
+ * does not make each request estimate anew.
  */
 export function estimateCost(
+  schema: GraphQLSchema,
+  model: CostModel,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName?: string | null,
+): number {
+  let byDocument = memo.get(model);
+  if (!byDocument) memo.set(model, (byDocument = new WeakMap()));
+  let known = byDocument.get(document);
+  if (!known || known.schema !== schema) byDocument.set(document, (known = { schema, relevant: relevantVariables(model, document), costs: new Map() }));
+  const key = `${operationName ?? ''}\n${JSON.stringify(known.relevant.map((v) => variables?.[v] ?? null))}`;
+  const hit = known.costs.get(key);
+  if (hit !== undefined) return hit;
+  const cost = estimateOnce(schema, model, document, variables, operationName);
+  if (known.costs.size >= 64) known.costs.delete(known.costs.keys().next().value!);
+  known.costs.set(key, cost);
+  return cost;
+}
+
+const memo = new WeakMap<CostModel, WeakMap<DocumentNode, { schema: GraphQLSchema; relevant: string[]; costs: Map<string, number> }>>();
+
+/** Variables passed to an argument that slices some list of the graph, or to a directive: the only ones the cost depends on. */
+function relevantVariables(model: CostModel, document: DocumentNode): string[] {
+  const slicing = new Set<string>();
+  for (const size of model.listSizes.values()) for (const a of size.slicingArguments) slicing.add(a);
+  const found = new Set<string>();
+  const collect = (value: unknown) => {
+    visit(value as DocumentNode, { Variable: (v) => void found.add(v.name.value) });
+  };
+  visit(document, {
+    Argument: (arg) => {
+      if (slicing.has(arg.name.value)) collect(arg.value);
+    },
+    Directive: (d) => {
+      for (const arg of d.arguments ?? []) collect(arg.value);
+    },
+  });
+  // Defaults of those variables are in the document itself; every other variable only reaches
+  // arguments that size nothing.
+  return [...found].sort();
+}
+
+/** The estimate without the memo: what a document's first request, or a new page size, costs to estimate. */
+export function estimateOnce(
   schema: GraphQLSchema,
   model: CostModel,
   document: DocumentNode,
@@ -203,71 +250,146 @@ function estimator(model: CostModel): ComplexityEstimator {
   return e;
 }
 
+/** How one field of an object is counted in an answer: the plan is made once per selection and runtime type. */
+interface PlannedField {
+  responseName: string;
+  weight: number;
+  type: GraphQLNamedType;
+  sets: SelectionSetNode[];
+  /** Plans of the objects it returns, by their __typename ('' when the answer does not say). */
+  plans: Map<string, PlannedField[]>;
+}
+
 /**
  * The actual cost of an answer, by the same weights as the estimate but with each list's real
  * length: what the subgraphs were made to return. Fields the answer lacks (null parents, errors,
- * skipped) cost nothing.
+ * skipped) cost nothing. Linear in the answer; the plans are remembered per document.
  */
 export function actualCost(schema: GraphQLSchema, model: CostModel, document: DocumentNode, data: unknown, operationName?: string | null): number {
-  const operation = document.definitions.find(
-    (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !data || typeof data !== 'object') return 0;
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  if (!data || typeof data !== 'object') return 0;
+  const root = rootPlans(schema, model, document, operationName);
   if (!root) return 0;
-  const mutationType = schema.getMutationType();
+  return objectCost(schema, model, root.fragments, root.type, root.sets, root.plans, data as Record<string, unknown>);
+}
 
-  // graphql-js's field collection, keyed by response name: aliases count each, a field selected
-  // twice under one name once, fragments whose type condition cannot match skipped.
-  const collect = (type: GraphQLNamedType, set: SelectionSetNode, typename: unknown, out: Map<string, FieldNode[]>, seen: Set<string>) => {
+interface RootPlan {
+  type: GraphQLObjectType;
+  sets: SelectionSetNode[];
+  plans: Map<string, PlannedField[]>;
+  fragments: Record<string, FragmentDefinitionNode>;
+}
+const rootMemo = new WeakMap<CostModel, WeakMap<DocumentNode, { schema: GraphQLSchema; byOperation: Map<string, RootPlan | undefined> }>>();
+
+function rootPlans(schema: GraphQLSchema, model: CostModel, document: DocumentNode, operationName?: string | null): RootPlan | undefined {
+  let byDocument = rootMemo.get(model);
+  if (!byDocument) rootMemo.set(model, (byDocument = new WeakMap()));
+  let known = byDocument.get(document);
+  if (!known || known.schema !== schema) byDocument.set(document, (known = { schema, byOperation: new Map() }));
+  const name = operationName ?? '';
+  if (known.byOperation.has(name)) return known.byOperation.get(name);
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  let plan: RootPlan | undefined;
+  if (operation?.kind === Kind.OPERATION_DEFINITION) {
+    const type = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    if (type) plan = { type, sets: [operation.selectionSet], plans: new Map(), fragments };
+  }
+  if (known.byOperation.size < 16) known.byOperation.set(name, plan);
+  return plan;
+}
+
+function objectCost(
+  schema: GraphQLSchema,
+  model: CostModel,
+  fragments: Record<string, FragmentDefinitionNode>,
+  type: GraphQLNamedType,
+  sets: SelectionSetNode[],
+  plans: Map<string, PlannedField[]>,
+  value: Record<string, unknown>,
+): number {
+  const typename = typeof value.__typename === 'string' ? value.__typename : '';
+  let plan = plans.get(typename);
+  if (!plan) {
+    plan = planFields(schema, model, fragments, type, sets, typename);
+    if (plans.size < 64) plans.set(typename, plan);
+  }
+  let total = 0;
+  for (const field of plan) {
+    const v = value[field.responseName];
+    if (v !== undefined && v !== null) total += valueCost(schema, model, fragments, field, v);
+  }
+  return total;
+}
+
+function valueCost(schema: GraphQLSchema, model: CostModel, fragments: Record<string, FragmentDefinitionNode>, field: PlannedField, v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (Array.isArray(v)) {
+    let sum = 0;
+    for (const item of v) sum += valueCost(schema, model, fragments, field, item);
+    return sum;
+  }
+  // A list of scalars weighs its items' weight; an object its own and its fields'.
+  return field.weight + (field.sets.length && typeof v === 'object' ? objectCost(schema, model, fragments, field.type, field.sets, field.plans, v as Record<string, unknown>) : 0);
+}
+
+/**
+ * graphql-js's field collection, keyed by response name: aliases count each, a field selected
+ * twice under one name once, fragments whose type condition cannot match the runtime type skipped.
+ */
+function planFields(
+  schema: GraphQLSchema,
+  model: CostModel,
+  fragments: Record<string, FragmentDefinitionNode>,
+  type: GraphQLNamedType,
+  sets: SelectionSetNode[],
+  typename: string,
+): PlannedField[] {
+  const runtime = typename ? schema.getType(typename) : undefined;
+  const parent = runtime && isObjectType(runtime) ? runtime : type;
+  const byName = new Map<string, FieldNode[]>();
+  const seen = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         const name = s.alias?.value ?? s.name.value;
-        const list = out.get(name);
+        const list = byName.get(name);
         if (list) list.push(s);
-        else out.set(name, [s]);
-      } else {
-        const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : fragments[s.name.value];
-        if (!fragment || (s.kind === Kind.FRAGMENT_SPREAD && seen.has(s.name.value))) continue;
-        if (s.kind === Kind.FRAGMENT_SPREAD) seen.add(s.name.value);
-        const condition = fragment.typeCondition?.name.value;
-        if (condition && typeof typename === 'string' && condition !== typename) {
-          const abstract = schema.getType(condition);
-          const concrete = schema.getType(typename);
-          if (!abstract || !isAbstractType(abstract) || !isObjectType(concrete) || !schema.isSubType(abstract, concrete)) continue;
-        }
-        collect(condition ? (schema.getType(condition) ?? type) : type, fragment.selectionSet, typename, out, seen);
+        else byName.set(name, [s]);
+        continue;
       }
+      if (s.kind === Kind.FRAGMENT_SPREAD) {
+        if (seen.has(s.name.value)) continue;
+        seen.add(s.name.value);
+      }
+      const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : fragments[s.name.value];
+      if (!fragment) continue;
+      const condition = fragment.typeCondition?.name.value;
+      if (condition && typename && condition !== typename) {
+        const abstract = schema.getType(condition);
+        if (!abstract || !isAbstractType(abstract) || !isObjectType(runtime) || !schema.isSubType(abstract, runtime)) continue;
+      }
+      collect(fragment.selectionSet);
     }
   };
-
-  const objectCost = (type: GraphQLNamedType, sets: SelectionSetNode[], value: Record<string, unknown>): number => {
-    const runtime = typeof value.__typename === 'string' ? schema.getType(value.__typename) : undefined;
-    const parent = runtime && isObjectType(runtime) ? runtime : type;
-    const fields = new Map<string, FieldNode[]>();
-    for (const set of sets) collect(parent, set, value.__typename, fields, new Set());
-    let total = 0;
-    for (const [responseName, nodes] of fields) {
-      if (!(responseName in value)) continue;
-      const fieldName = nodes[0].name.value;
-      if (fieldName.startsWith('__')) continue;
-      const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[fieldName] : undefined;
-      if (!def) continue;
-      const own = model.weights.get(`${parent.name}.${fieldName}`);
-      const named = getNamedType(def.type);
-      const weight = own ?? (parent === mutationType ? MUTATION_WEIGHT : (model.weights.get(named.name) ?? (isCompositeType(named) ? 1 : 0)));
-      const childSets = nodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x);
-      const valueCost = (v: unknown): number => {
-        if (v === null || v === undefined) return 0;
-        if (Array.isArray(v)) return v.reduce((sum: number, item) => sum + valueCost(item), 0);
-        // A list of scalars weighs its items' weight; objects their own and their fields'.
-        return weight + (childSets.length && typeof v === 'object' ? objectCost(named, childSets, v as Record<string, unknown>) : 0);
-      };
-      total += valueCost(value[responseName]);
+  for (const set of sets) collect(set);
+  const mutationType = schema.getMutationType();
+  const planned: PlannedField[] = [];
+  for (const [responseName, nodes] of byName) {
+    const fieldName = nodes[0].name.value;
+    if (fieldName.startsWith('__')) continue;
+    // Without a __typename, a field of an abstract parent is looked up on the fragment types that declare it.
+    let owner: GraphQLNamedType | undefined = parent;
+    let def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[fieldName] : undefined;
+    if (!def && isAbstractType(parent)) {
+      owner = schema.getPossibleTypes(parent).find((t) => t.getFields()[fieldName]);
+      def = owner && isObjectType(owner) ? owner.getFields()[fieldName] : undefined;
     }
-    return total;
-  };
-  return objectCost(root, [operation.selectionSet], data as Record<string, unknown>);
+    if (!def || !owner) continue;
+    const named = getNamedType(def.type);
+    const own = model.weights.get(`${owner.name}.${fieldName}`);
+    const weight = own ?? (owner === mutationType ? MUTATION_WEIGHT : (model.weights.get(named.name) ?? (isCompositeType(named) ? 1 : 0)));
+    planned.push({ responseName, weight, type: named, sets: nodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x), plans: new Map() });
+  }
+  return planned;
 }

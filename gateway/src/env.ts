@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { DEFAULT_BUDGETS } from './rate-limit';
 
 const url = z.string().url().optional();
-const points = (fallback: number) => z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(fallback);
+// A GraphQL Int, as `rateLimit { limit }` shows it.
+const points = (fallback: number) => z.coerce.number().int().min(1).max(2_147_483_647).default(fallback);
 const split = (s: string) =>
   s
     .split(',')

@@ -42,6 +42,15 @@ test('a page size given as a variable weighs as the same size written inline', (
   expect(cost(`query($n: Int) { ${THREE_LEVELS('$n')} }`, { n: null })).toBe(inline);
 });
 
+test('the estimate is remembered per document and per value of the variables that size lists, not of the others', () => {
+  const doc = parse(`query($n: Int, $t: ID) { actors(first: $n, territoryId: $t) { nodes { id } } }`);
+  expect(estimateCost(api, model, doc, { n: 10, t: 'DEP-34' })).toBe(11);
+  expect(estimateCost(api, model, doc, { n: 90, t: 'DEP-34' })).toBe(91);
+  expect(estimateCost(api, model, doc, { n: 10, t: 'DEP-12' })).toBe(11);
+  const skipped = parse(`query($s: Boolean!) { actors(first: 50) @skip(if: $s) { nodes { id } } }`);
+  expect([estimateCost(api, model, skipped, { s: true }), estimateCost(api, model, skipped, { s: false })]).toEqual([0, 51]);
+});
+
 test('aliases and fragments are counted where they are spread', () => {
   const one = cost(`{ actors(first: 50) { nodes { name } } }`);
   expect(one).toBe(1 + 50 * 1);
