@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Role, Viewer } from '@maillage/kit';
 import { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -34,7 +35,25 @@ export interface Budget {
 export function callerKey(viewer: Viewer, address: string | undefined): string {
   if (viewer.partnerId) return `key:${viewer.partnerId}`;
   if (viewer.subject) return `sub:${viewer.role}:${viewer.subject}`;
-  return `ip:${address ?? 'unknown'}`;
+  return `ip:${clientOf(address)}`;
+}
+
+/**
+ * An IPv4 address as is (also when IPv4-mapped), an IPv6 one by its /64: one subscriber gets a
+ * whole /64, so counting each of its addresses apart would give it 2^64 budgets.
+ */
+export function clientOf(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (isIPv6(address)) {
+    const [head, tail = ''] = address.toLowerCase().split('::');
+    const left = head ? head.split(':') : [];
+    const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+    const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+    return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  }
+  return address;
 }
 
 export type Taken = { ok: true; budget: Budget; charged: number } | { ok: false; budget: Budget; retryAfterSeconds: number };
