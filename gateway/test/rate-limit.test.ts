@@ -1,5 +1,6 @@
 import { callerKey, clientOf, CostRateLimiter } from '../src/rate-limit';
 import { ANONYMOUS, viewerOf } from '@maillage/kit';
+import { gatewayEnv, rateLimitsOf } from '../src/env';
 
 test('callers are counted by partner key, by token subject and role, else by address (IPv6 by its /64)', () => {
   expect(callerKey(viewerOf({ scopes: ['partner'], partnerId: 'pk-1' }), '203.0.113.9')).toBe('key:pk-1');
@@ -25,4 +26,18 @@ test('a budget is charged only when it can pay, and refunds give points back', a
   expect(await limiter.peek('ip:x', 100)).toMatchObject({ remaining: 69 });
   expect(await limiter.take('ip:y', 100, 100)).toMatchObject({ ok: true, budget: { remaining: 0 } });
   await limiter.close();
+});
+
+test('the rate limit settings are read from the environment and checked', () => {
+  const env = gatewayEnv({ REDIS_URL: 'redis://127.0.0.1:6379/2', RATE_LIMIT_ANONYMOUS: '900', TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,192.0.2.1' });
+  expect(rateLimitsOf(env)).toEqual({
+    redisUrl: 'redis://127.0.0.1:6379/2',
+    keyPrefix: 'maillage:cost',
+    budgets: { anonymous: 900, partner: 100_000, editor: 200_000, analyst: 1_000_000, admin: 5_000_000 },
+    exemptSubjects: ['service:synergies'],
+    trustedProxies: ['loopback', '10.0.0.0/8', '192.0.2.1'],
+  });
+  expect(() => gatewayEnv({ TRUSTED_PROXIES: 'everyone' })).toThrow(/TRUSTED_PROXIES/);
+  expect(() => gatewayEnv({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  expect(() => gatewayEnv({ RATE_LIMIT_ANALYST: '0' })).toThrow(/RATE_LIMIT_ANALYST/);
 });
