@@ -113,10 +113,13 @@ export class CostRateLimiter {
       this.redisUp = false;
       up?.set(0);
     });
-    this.redis.on('end', () => {
+    const lost = () => {
+      if (this.redisUp) opts.logger?.warn({ store: 'memory' }, 'Redis connection lost: rate limits fall back to this process');
       this.redisUp = false;
       up?.set(0);
-    });
+    };
+    this.redis.on('close', lost);
+    this.redis.on('end', lost);
     this.limiter = new RateLimiterRedis({ ...common, storeClient: this.redis, insuranceLimiter: memory, rejectIfRedisNotReady: true });
   }
   private warned = false;

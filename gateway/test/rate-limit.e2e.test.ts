@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createServer, connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, devToken } from '@maillage/kit';
 import { repoRoot, startSupergraph, type Harness } from '@maillage/testing';
@@ -156,3 +157,48 @@ test('with Redis unreachable the gateway keeps serving, counts in its own memory
   expect(Number(/maillage_gateway_rate_limit_fallback_total\{[^}]*\} (\d+)/.exec(scraped)?.[1])).toBeGreaterThanOrEqual(3);
   expect(logs.join('')).toMatch(/Redis unreachable: rate limits fall back to this process/);
 });
+
+test('when Redis goes away mid-run the gateway keeps serving, and counts in Redis again once it is back', async () => {
+  // A TCP relay to the real Redis that the test can cut, as a network failure or a stopped Redis would.
+  const target = new URL(REDIS_URL);
+  const sockets = new Set<Socket>();
+  const relay = () =>
+    createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => s.destroy());
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+  let server = relay();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const logs: string[] = [];
+  const g = await gatewayWith({ redisUrl: `redis://127.0.0.1:${port}`, keyPrefix: `test-13a:${randomUUID()}`, budgets: { anonymous: 1000 } }, logs);
+  await untilRedisUp(g);
+  expect((await post(g.url, HUNDRED)).status).toBe(200);
+
+  await new Promise<void>((r) => {
+    server.close(() => r());
+    for (const s of sockets) s.destroy();
+  });
+  const during = await post(g.url, HUNDRED);
+  expect(during.status).toBe(200);
+  expect(during.body.extensions!.cost.requested).toBe(101);
+  expect(await metrics(g)).toMatch(/maillage_gateway_rate_limit_redis_up\{[^}]*\} 0/);
+  expect(logs.join('')).toMatch(/Redis connection lost|Redis unreachable/);
+
+  server = relay();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  await untilRedisUp(g);
+  expect(await metrics(g)).toMatch(/maillage_gateway_rate_limit_redis_up\{[^}]*\} 1/);
+  // Back in Redis, where the first request was counted: 101 of 1000 spent there.
+  const back = await post(g.url, '{ rateLimit { remaining } }');
+  expect(back.body.data.rateLimit.remaining).toBe(1000 - 101 - 1);
+  await g.stop();
+  started.splice(started.indexOf(g), 1);
+  server.close();
+  for (const s of sockets) s.destroy();
+}, 30_000);
