@@ -12,6 +12,8 @@ export class DoorError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More of `extensions` than the code (the figures of a cost refusal). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -109,7 +111,6 @@ const ACCESS_QUERY = 'query PartnerKeyAccess($key: String!) { partnerKeyAccess(k
  */
 export class PartnerKeys {
   private readonly cache = new Map<string, { access: PartnerAccess | null; until: number }>();
-  private readonly windows = new Map<string, { start: number; count: number }>();
 
   private readonly directory: GraphQLClient;
 
@@ -129,19 +130,6 @@ export class PartnerKeys {
     if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(cacheKey, { access, until: Date.now() + this.cacheMs });
     return access;
-  }
-
-  /** Counts a request against the key's limit; returns the seconds to wait when over it. */
-  take(access: PartnerAccess): number | undefined {
-    const now = Date.now();
-    let w = this.windows.get(access.id);
-    if (!w || now - w.start >= 60_000) {
-      w = { start: now, count: 0 };
-      this.windows.set(access.id, w);
-    }
-    if (w.count >= access.rateLimitPerMinute) return Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
-    w.count++;
-    return undefined;
   }
 
   private async lookup(key: string): Promise<PartnerAccess | null> {

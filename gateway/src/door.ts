@@ -3,8 +3,11 @@ import { ANONYMOUS, viewerOf, type Viewer } from '@maillage/viewer';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { visit, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { DoorError, type PartnerAccess, type PartnerKeys } from './auth';
+import type { CostModel } from './cost';
+import { chargeOperation, type CostAdmission } from './demand-control';
 import { checkLimits, LIMITS } from './limits';
 import type { PersistedOperation } from './operations';
+import type { CostRateLimiter } from './rate-limit';
 
 export interface DoorOptions {
   verifyToken(token: string): Promise<Viewer>;
@@ -14,6 +17,10 @@ export interface DoorOptions {
   schema(): GraphQLSchema | undefined;
   /** Largest body accepted, e.g. `100kb`. */
   bodyLimit: string;
+  /** The @cost/@listSize of the supergraph the gateway serves now. */
+  costModel(): CostModel | undefined;
+  /** Cost points per caller and minute; partner keys' requests per minute too. */
+  limiter: CostRateLimiter;
 }
 
 /** What the door hands to Apollo's context through `res.locals`. */
@@ -21,6 +28,8 @@ export interface Admitted {
   viewer: Viewer;
   /** A persisted query over GET by an anonymous caller or a partner: the same for everyone, so a CDN may keep it. */
   publicCacheable: boolean;
+  /** What the operation was charged (absent before the supergraph has loaded). */
+  cost?: CostAdmission;
 }
 
 interface Params {
@@ -32,13 +41,17 @@ interface Params {
 }
 
 /** A request-level refusal, shaped as the GraphQL-over-HTTP spec wants: a status and `{ errors }`. */
-export function sendDoorError(req: Request, res: Response, err: DoorError | { status: number; code: string; message: string; headers?: Record<string, string> }) {
+export function sendDoorError(
+  req: Request,
+  res: Response,
+  err: DoorError | { status: number; code: string; message: string; headers?: Record<string, string>; extensions?: Record<string, unknown> },
+) {
   const type = req.accepts(['application/graphql-response+json', 'application/json']) || 'application/json';
   res
     .status(err.status)
     .set(err.headers ?? {})
     .type(type)
-    .send(JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code } }] }));
+    .send(JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code, ...err.extensions } }] }));
 }
 
 const badRequest = (message: string) => new DoorError(400, ErrorCode.BAD_REQUEST, message);
@@ -125,9 +138,10 @@ async function identify(req: Request, res: Response, params: Params, opts: DoorO
   if (!partner.operationIds.includes(params.id)) {
     throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, `Operation ${params.id.slice(0, 64)} is not registered for this partner key`);
   }
-  const wait = opts.partnerKeys.take(partner);
-  if (wait !== undefined) {
-    throw new DoorError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${partner.rateLimitPerMinute} requests a minute reached`, { 'retry-after': String(wait) });
+  // Requests a minute, per key and counted where the cost budgets are (shared by every replica with Redis).
+  const taken = await opts.limiter.take(`requests:${partner.id}`, partner.rateLimitPerMinute, 1);
+  if (!taken.ok) {
+    throw new DoorError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${partner.rateLimitPerMinute} requests a minute reached`, { 'retry-after': String(taken.retryAfterSeconds) });
   }
   if (origin !== undefined) res.set({ 'access-control-allow-origin': origin, vary: 'Origin' });
   return { viewer: viewerOf({ scopes: ['partner'], partnerId: partner.id }), partner };
@@ -173,11 +187,26 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
       }
       if (!params.query) throw badRequest('Give a query, or the id of a persisted operation');
       const schema = opts.schema();
+      let cost: CostAdmission | undefined;
       if (schema) {
         const { error, document } = checkLimits(schema, params.query, persisted ? LIMITS.registered : LIMITS[viewer.role]);
         if (error) throw fromGraphQLError(error);
         // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in a database.
         if (hasNul(document!, params.variables)) throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
+        const model = opts.costModel();
+        if (model) {
+          cost = await chargeOperation({
+            schema,
+            model,
+            document: document!,
+            variables: params.variables,
+            operationName: params.operationName,
+            operationLimit: (persisted ? LIMITS.registered : LIMITS[viewer.role]).cost,
+            viewer,
+            address: req.ip,
+            limiter: opts.limiter,
+          });
+        }
       }
       if (req.method === 'GET') {
         const search = new URLSearchParams({ query: params.query });
@@ -194,7 +223,7 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
           Object.entries({ query: params.query, variables: params.variables, operationName: params.operationName, extensions }).filter(([, v]) => v !== undefined),
         );
       }
-      const admitted: Admitted = { viewer, publicCacheable: !!persisted && req.method === 'GET' && (viewer.role === 'anonymous' || viewer.role === 'partner') };
+      const admitted: Admitted = { viewer, cost, publicCacheable: !!persisted && req.method === 'GET' && (viewer.role === 'anonymous' || viewer.role === 'partner') };
       res.locals.admitted = admitted;
       next();
     } catch (err) {
@@ -213,7 +242,7 @@ function hasNul(document: DocumentNode, variables: unknown): boolean {
   return found;
 }
 
-const fromGraphQLError = (e: GraphQLError) => new DoorError(400, String(e.extensions.code ?? ErrorCode.BAD_REQUEST), e.message);
+const fromGraphQLError = (e: GraphQLError) => new DoorError(400, String(e.extensions.code ?? ErrorCode.BAD_REQUEST), e.message, {}, e.extensions.limit ? { limit: e.extensions.limit } : {});
 
 /** CORS preflight: only a partner key in the URL (`?key=`) with one of its origins is answered with CORS headers. */
 async function preflight(req: Request, res: Response, opts: DoorOptions) {

@@ -1,8 +1,19 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { readEnv, signingEnvShape } from '@maillage/env';
 import { z } from 'zod';
+import { DEFAULT_BUDGETS } from './rate-limit';
 
 const url = z.string().url().optional();
+// A GraphQL Int, as `rateLimit { limit }` shows it.
+const points = (fallback: number) => z.coerce.number().int().min(1).max(2_147_483_647).default(fallback);
+const split = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+// What express's `trust proxy` takes: an address, a CIDR range, or one of proxy-addr's names.
+const proxy = z.union([z.enum(['loopback', 'linklocal', 'uniquelocal']), z.string().refine((s) => isIP(s.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(s), 'an IP address or CIDR range')]);
 
 /** The gateway's configuration, validated once at start. */
 export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
@@ -55,12 +66,43 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
       /** Largest request body accepted. @default 100kb */
       BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 100kb').default('100kb'),
+      /** Redis that counts rate limits for every gateway process and replica (redis://host:6379/0). @default none: each process counts alone */
+      REDIS_URL: z
+        .string()
+        .regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL')
+        .optional(),
+      /** Prefix of the gateway's Redis keys. @default maillage:cost */
+      RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('maillage:cost'),
+      /** Cost points per minute of an anonymous client address. @default 50000 */
+      RATE_LIMIT_ANONYMOUS: points(DEFAULT_BUDGETS.anonymous),
+      /** Cost points per minute of a partner key. @default 100000 */
+      RATE_LIMIT_PARTNER: points(DEFAULT_BUDGETS.partner),
+      /** Cost points per minute of a network editor's token (by subject). @default 200000 */
+      RATE_LIMIT_EDITOR: points(DEFAULT_BUDGETS.editor),
+      /** Cost points per minute of an analyst's token (by subject). @default 1000000 */
+      RATE_LIMIT_ANALYST: points(DEFAULT_BUDGETS.analyst),
+      /** Cost points per minute of an admin's token (by subject). @default 5000000 */
+      RATE_LIMIT_ADMIN: points(DEFAULT_BUDGETS.admin),
+      /** Token subjects never rate-limited, comma separated. @default service:synergies (it reads the whole graph) */
+      RATE_LIMIT_EXEMPT_SUBJECTS: z.string().default('service:synergies').transform(split),
+      /** Proxies trusted to name the client in X-Forwarded-For, comma separated (addresses, CIDRs, loopback). @default none */
+      TRUSTED_PROXIES: z.string().default('').transform(split).pipe(z.array(proxy)),
     },
     source,
   );
 }
 
 export type GatewayEnv = ReturnType<typeof gatewayEnv>;
+
+export function rateLimitsOf(env: GatewayEnv) {
+  return {
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+    budgets: { anonymous: env.RATE_LIMIT_ANONYMOUS, partner: env.RATE_LIMIT_PARTNER, editor: env.RATE_LIMIT_EDITOR, analyst: env.RATE_LIMIT_ANALYST, admin: env.RATE_LIMIT_ADMIN },
+    exemptSubjects: env.RATE_LIMIT_EXEMPT_SUBJECTS,
+    trustedProxies: env.TRUSTED_PROXIES,
+  };
+}
 
 export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
   const entries = Object.entries({

@@ -1,7 +1,7 @@
 import { signingSecret } from '@maillage/env';
 import { createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
-import { gatewayEnv, subgraphUrlOverrides } from './env';
+import { gatewayEnv, rateLimitsOf, subgraphUrlOverrides } from './env';
 import { readSupergraph, startGateway } from './server';
 
 async function main() {
@@ -24,6 +24,7 @@ async function main() {
       operationsPath: env.PERSISTED_OPERATIONS_PATH,
       bodyLimit: env.BODY_LIMIT,
     },
+    rateLimits: rateLimitsOf(env),
   });
   logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
   const stop = async () => {

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Viewer } from '@maillage/viewer';
 import type { RequestHandler } from 'express';
 import { cachePolicyOf } from './cache-hints';
+import { budgetJson, type CostAdmission } from './demand-control';
 import type { Admitted } from './door';
 import type { GatewayContext } from './subgraphs';
 
@@ -81,6 +82,19 @@ export class ResponseCache {
   }
 }
 
+/**
+ * A kept answer costs the subgraphs nothing: the request is given back all but one point, and
+ * its own cost is written into the copy (kept without one, see the plugin order in server.ts).
+ */
+function withCost(body: string, admission: CostAdmission): string {
+  const end = body.lastIndexOf('}');
+  if (end < 0 || body.includes('"extensions":')) return body;
+  const refund = admission.charged - 1;
+  if (refund > 0) void admission.limiter.refund(admission.key, refund);
+  const budget = budgetJson({ ...admission.budget, remaining: Math.min(admission.budget.limit, admission.budget.remaining + Math.max(0, refund)) });
+  return `${body.slice(0, end)},"extensions":${JSON.stringify({ cost: { requested: admission.requested, actual: 0, budget } })}${body.slice(end)}`;
+}
+
 /** Serves a fresh cached answer after the door (identity, rate limit, limits), before Apollo. */
 export function serveFromCache(cache: ResponseCache): RequestHandler {
   return (req, res, next) => {
@@ -98,7 +112,7 @@ export function serveFromCache(cache: ResponseCache): RequestHandler {
       .status(200)
       .set({ 'content-type': hit.entry.contentType, 'cache-control': `public, max-age=${hit.entry.maxAge - hit.age}`, age: String(hit.age) })
       .append('vary', 'Origin')
-      .send(hit.entry.body);
+      .send(admitted.cost ? withCost(hit.entry.body, admitted.cost) : hit.entry.body);
   };
 }
 

@@ -22,7 +22,11 @@ import { DateScalar, DateTimeScalar, maskInternalErrors } from '@maillage/subgra
 import { GraphQLScalarType, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
+import { costModelOf, type CostModel } from './cost';
+import { costPlugin, type CostAdmission } from './demand-control';
 import { door, type Admitted } from './door';
+import { CostRateLimiter, DEFAULT_BUDGETS, type Budgets } from './rate-limit';
+import { GATEWAY_SUBGRAPH, rateLimitSubgraph } from './rate-limit-subgraph';
 import { mountIde } from './ide';
 import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
@@ -63,6 +67,22 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Authentication, partner keys, persisted operations. @default development settings */
   auth?: GatewayAuthOptions;
+  /** Cost points per caller and minute. @default DEFAULT_BUDGETS, counted in this process */
+  rateLimits?: RateLimitSettings;
+}
+
+/** How callers' cost budgets are counted. */
+export interface RateLimitSettings {
+  /** Points per minute, by role. @default DEFAULT_BUDGETS */
+  budgets?: Partial<Budgets>;
+  /** Redis shared by every gateway process and replica. @default none: each process counts alone */
+  redisUrl?: string;
+  /** @default maillage:cost */
+  keyPrefix?: string;
+  /** Token subjects never limited. @default ["service:synergies"] */
+  exemptSubjects?: string[];
+  /** Proxies whose X-Forwarded-For names the client (express's `trust proxy`: addresses, CIDRs, `loopback`...). @default none */
+  trustedProxies?: string[];
 }
 
 export interface RunningGateway {
@@ -86,12 +106,24 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ? watchSupergraph(supergraphForGateway(opts.supergraphSdl), opts.watchSupergraphPath, logger)
       : supergraphForGateway(opts.supergraphSdl),
     buildService: ({ name, url }) =>
-      new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
+      name === GATEWAY_SUBGRAPH
+        ? rateLimitSubgraph()
+        : new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
   });
   let apiSchema: GraphQLSchema | undefined;
+  let costModel: CostModel | undefined;
   gateway.onSchemaLoadOrUpdate((s) => {
     validateScalarsAtTheDoor(s.apiSchema);
+    costModel = costModelOf(s.coreSupergraphSdl);
     apiSchema = s.apiSchema;
+  });
+  const limiter = new CostRateLimiter({
+    budgets: { ...DEFAULT_BUDGETS, ...opts.rateLimits?.budgets },
+    redisUrl: opts.rateLimits?.redisUrl,
+    keyPrefix: opts.rateLimits?.keyPrefix,
+    exemptSubjects: opts.rateLimits?.exemptSubjects,
+    registry: metrics.registry,
+    logger,
   });
   const directoryUrl = subgraphUrls(opts).find(([name]) => name === 'directory')?.[1];
   if (!directoryUrl) throw new Error('the supergraph has no directory subgraph, which holds partner keys');
@@ -101,11 +133,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     operations: loadPersistedOperations(opts.auth?.operationsPath ?? DEFAULT_OPERATIONS),
     schema: () => apiSchema,
     bodyLimit: opts.auth?.bodyLimit ?? '100kb',
+    costModel: () => costModel,
+    limiter,
   });
   const app = express();
+  // req.ip: the socket's address, or the client named in X-Forwarded-For by a trusted proxy only.
+  app.set('trust proxy', opts.rateLimits?.trustedProxies?.length ? opts.rateLimits.trustedProxies : false);
   const httpServer = http.createServer(app);
   const responseCache = new ResponseCache();
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new ApolloServer<GatewayContext & { cost?: CostAdmission }>({
     gateway,
     introspection: !opts.production,
     // No "Did you mean …?" in production: suggestions map the schema for whoever probes it.
@@ -126,6 +162,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginLandingPageDisabled(),
       observabilityPlugin(logger, metrics),
       cacheHintsPlugin(responseCache),
+      // After the cache hints: a stored answer is kept without the cost of the request that stored it.
+      costPlugin(() => costModel),
     ],
   });
   await apollo.start();
@@ -166,6 +204,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
           viewer: admitted?.viewer ?? ANONYMOUS,
           publicCacheable: admitted?.publicCacheable ?? false,
+          cost: admitted?.cost,
           responseCache: res.locals.responseCache as GatewayContext['responseCache'],
           traceContext: traceContextOf(res),
         };
@@ -177,11 +216,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     httpServer.listen(opts.port, opts.host, resolve);
   });
   const { port } = httpServer.address() as AddressInfo;
-  return { url: `http://${opts.host}:${port}/graphql`, port, stop: () => apollo.stop() };
+  return {
+    url: `http://${opts.host}:${port}/graphql`,
+    port,
+    stop: async () => {
+      await apollo.stop();
+      await limiter.close();
+    },
+  };
 }
 
 function subgraphUrls(opts: GatewayOptions): [string, string][] {
-  const fromSdl = [...opts.supergraphSdl.matchAll(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map((m) => [m[1], m[2]] as const);
+  const fromSdl = [...opts.supergraphSdl.matchAll(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)]
+    .map((m) => [m[1], m[2]] as const)
+    // The gateway's own subgraph runs in this process: nothing to reach, nothing to check.
+    .filter(([name]) => name !== GATEWAY_SUBGRAPH);
   return fromSdl.map(([name, url]) => [name, opts.subgraphUrls?.[name] ?? url]);
 }
 

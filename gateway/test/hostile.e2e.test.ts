@@ -173,7 +173,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const files = ['http.json', 'complexity.json', 'variables.json', 'tokens.json', 'partners.json'];
+const files = ['http.json', 'complexity.json', 'variables.json', 'tokens.json', 'partners.json', 'cost.json'];
 const cases = files.flatMap((f) => (corpus(f) as Case[]).map((c) => [`${f.replace('.json', '')}: ${c.name}`, c] as const));
 
 test.each(cases)('%s', async (_name, c) => {

@@ -37,7 +37,11 @@ test('a public persisted query is cached for the smallest max-age of its fields,
   const second = await get('NetworksInTerritory', { territoryId: 'DEP-12' });
   expect(second.age).not.toBeNull();
   expect(second.cacheControl).toMatch(/^public, max-age=(29\d|300)$/);
-  expect(second.text).toBe(first.text);
+  const [a, b] = [JSON.parse(first.text), JSON.parse(second.text)];
+  expect(b.data).toEqual(a.data);
+  // The kept copy costs nothing but its own point, and says so.
+  expect(a.extensions.cost.actual).toBeGreaterThan(0);
+  expect(b.extensions.cost).toEqual({ requested: a.extensions.cost.requested, actual: 0, budget: { limit: 50_000, remaining: expect.any(Number), resetAt: expect.any(String) } });
   // Other variables, another answer.
   const other = await get('NetworksInTerritory', { territoryId: 'DEP-81' });
   expect(other.age).toBeNull();

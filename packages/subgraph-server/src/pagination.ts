@@ -1,5 +1,7 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { ErrorCode, userError } from '@maillage/errors';
+import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
 /** @default 20 items a page; 100 at most, so no list is unbounded. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -14,14 +16,41 @@ export interface Page {
   limit: number;
 }
 
-// Cursors are opaque to clients (base64 of the offset) so they can become keyset cursors later.
-export const encodeCursor = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
+/*
+ * A cursor is the offset of an item, authenticated by the subgraph that issued it (HMAC-SHA256 with
+ * a key derived from GATEWAY_SIGNING_SECRET, truncated to 128 bits): a client can only hand back an
+ * offset some page of this API gave it, so it cannot forge `after` into a scan of a whole table for
+ * one page. To reach offset n a client must have paged there, each page paid for in cost points.
+ * Offsets rather than keyset cursors, because every list keeps its own order (names, dates,
+ * in-memory lists already batched): one cursor format for all of them.
+ */
+let cursorKey = deriveCursorKey(DEV_SIGNING_SECRET);
+function deriveCursorKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('maillage cursor v1').digest();
+}
+
+/** Sets the secret cursors are signed with (the service's GATEWAY_SIGNING_SECRET): the same on every replica of a subgraph. */
+export function useCursorSecret(secret: string): void {
+  cursorKey = deriveCursorKey(secret);
+}
+
+const macOf = (body: string) => createHmac('sha256', cursorKey).update(body).digest().subarray(0, 16);
+
+export const encodeCursor = (offset: number): string => {
+  const body = `o:${offset}`;
+  return `${Buffer.from(body).toString('base64url')}.${macOf(body).toString('base64url')}`;
+};
+
+const notACursor = () => userError(ErrorCode.BAD_USER_INPUT, 'after: not a cursor returned by this API', 'after');
 
 export function decodeCursor(cursor: string): number {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  const m = /^o:(\d{1,9})$/.exec(raw);
-  if (!m) throw userError(ErrorCode.BAD_USER_INPUT, 'after: not a cursor returned by this API', 'after');
-  return Number(m[1]);
+  const m = /^([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{22})$/.exec(cursor);
+  if (!m) throw notACursor();
+  const body = Buffer.from(m[1], 'base64url').toString();
+  const offset = /^o:(\d{1,9})$/.exec(body);
+  const mac = Buffer.from(m[2], 'base64url');
+  if (!offset || mac.length !== 16 || !timingSafeEqual(mac, macOf(body))) throw notACursor();
+  return Number(offset[1]);
 }
 
 export function toPage(args: PageArgs): Page {

@@ -11,6 +11,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { constraintError } from '@maillage/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, traceRequests, type Logger } from '@maillage/observability';
 import { ANONYMOUS, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
+import { useCursorSecret } from './pagination';
 
 export interface SubgraphDefinition<Ctx extends object> {
   name: string;
@@ -109,6 +110,8 @@ export async function startSubgraph<Ctx extends object>(
   },
 ): Promise<RunningServer> {
   const verifier = new ViewerVerifier(listen.signingSecret ?? DEV_SIGNING_SECRET);
+  // Cursors are signed with the same secret, so every replica of the subgraph accepts the others' cursors.
+  useCursorSecret(listen.signingSecret ?? DEV_SIGNING_SECRET);
   const app = express();
   const httpServer = http.createServer(app);
   const logger = def.logger ?? createLogger(def.name);

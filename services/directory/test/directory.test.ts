@@ -1,3 +1,4 @@
+import { encodeCursor } from '@maillage/subgraph-server';
 import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
 import type { PrismaClient } from '../src/generated/prisma/client';
 import { service } from '../src/server';
@@ -85,7 +86,7 @@ test('actors of several territories are paged in one batch, each with its own to
     a: territory(id: "DEP-34") { actors(first: 2) { totalCount nodes { name } pageInfo { hasNextPage } } }
     b: territory(id: "COM-12145") { actors(first: 5) { totalCount nodes { name } } }
     c: territory(id: "REG-76") { actors(first: 1, kind: CONSULAR_CHAMBER) { totalCount nodes { name } } }
-    d: territory(id: "DEP-34") { actors(first: 2, after: "${Buffer.from('o:1').toString('base64url')}") { nodes { name } } }
+    d: territory(id: "DEP-34") { actors(first: 2, after: "${encodeCursor(1)}") { nodes { name } } }
   }`);
   expect(res.errors).toBeUndefined();
   expect(res.data).toEqual({

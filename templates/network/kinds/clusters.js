@@ -8,7 +8,7 @@ hold a state label for periods (phases).
   parentDescription: "The network this one is part of.",
   childrenDescription: "Networks that are part of this one.",
   networkFields: `  "State label periods (pôles de compétitivité are labelled by phases)."
-  labels: [LabelPeriod!]!
+  labels: [LabelPeriod!]! @listSize(assumedSize: 10)
 `,
   networkTypes: `"A period during which a cluster held a label."
 type LabelPeriod {
