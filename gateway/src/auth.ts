@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, ErrorCode, signViewer, TOKEN_AUDIENCE, VIEWER_HEADER, viewerOf, type Viewer } from '@maillage/kit';
+import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, ErrorCode, gatewayHeaders, TOKEN_AUDIENCE, viewerOf, type Viewer } from '@maillage/kit';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { GatewayEnv } from './env';
 
@@ -141,10 +141,11 @@ export class PartnerKeys {
   private async lookup(key: string): Promise<PartnerAccess | null> {
     let body: { data?: { partnerKeyAccess: PartnerAccess | null }; errors?: unknown[] };
     try {
+      const request = JSON.stringify({ query: ACCESS_QUERY, variables: { key } });
       const res = await fetch(this.directoryUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [VIEWER_HEADER]: await signViewer(GATEWAY_AS_ADMIN, this.signingSecret, ACCESS_QUERY) },
-        body: JSON.stringify({ query: ACCESS_QUERY, variables: { key } }),
+        headers: { 'content-type': 'application/json', ...(await gatewayHeaders(GATEWAY_AS_ADMIN, this.signingSecret, 'directory', request)) },
+        body: request,
         signal: AbortSignal.timeout(5000),
       });
       body = (await res.json()) as typeof body;

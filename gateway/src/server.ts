@@ -16,17 +16,20 @@ import {
   DEV_SIGNING_SECRET,
   supergraphForGateway,
   DateTimeScalar,
+  ErrorCode,
   maskInternalErrors,
   observabilityPlugin,
+  serveMetrics,
+  type MetricsListenOptions,
   requestIdFrom,
   traceContextOf,
   traceRequests,
   type Logger,
 } from '@maillage/kit';
-import { GraphQLScalarType, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
+import { GraphQLScalarType, type GraphQLFormattedError, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
-import { door, type Admitted } from './door';
+import { door, sendDoorError, type Admitted } from './door';
 import { mountIde } from './ide';
 import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
@@ -67,12 +70,28 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Authentication, partner keys, persisted operations. @default development settings */
   auth?: GatewayAuthOptions;
+  /** The metrics listener, apart from the public port. @default port 0 on 127.0.0.1 */
+  metrics?: MetricsListenOptions;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Where `/metrics` is served; the public port answers 404 there. */
+  metricsUrl: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Nothing internal in an error a client reads: Apollo Gateway copies a failed subgraph fetch's
+ * URL, status and raw body into `extensions.response` (the data source replaces those errors; this
+ * is the net behind it), and a stack into `extensions.exception`.
+ */
+export function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const ext = formatted.extensions;
+  if (!ext || !('response' in ext || 'exception' in ext || 'stacktrace' in ext)) return formatted;
+  const { response: _r, exception: _e, stacktrace: _s, ...extensions } = ext;
+  return { ...formatted, extensions };
 }
 
 /**
@@ -82,6 +101,7 @@ export interface RunningGateway {
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger('gateway');
   const log = opts.log ?? ((m: string) => logger.error(m));
+  const mask = maskInternalErrors(log);
   const metrics = createMetrics('gateway', 'gateway');
   const fetchMetrics = subgraphMetrics(metrics.registry);
   const signingSecret = opts.auth?.signingSecret ?? DEV_SIGNING_SECRET;
@@ -124,7 +144,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // A second bound behind the door's per-role one, for whatever reaches Apollo's parser.
     parseOptions: { maxTokens: MAX_TOKENS },
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(log),
+    formatError: (formatted, error) => withoutInternals(mask(formatted, error)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -152,9 +172,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const down = results.filter(([, ok]) => !ok).map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
@@ -172,16 +189,31 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           publicCacheable: admitted?.publicCacheable ?? false,
           responseCache: res.locals.responseCache as GatewayContext['responseCache'],
           traceContext: traceContextOf(res),
+          operationLabel: admitted?.operationLabel ?? 'other',
         };
       },
     }),
   );
+  // Anything else (among it /metrics, which has a listener of its own) is not here.
+  app.use((req, res) => sendDoorError(req, res, { status: 404, code: ErrorCode.NOT_FOUND, message: `Nothing at ${req.method} ${req.path.slice(0, 100)}` }));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port, opts.host, resolve);
   });
+  const metricsServer = await serveMetrics(metrics.registry, opts.metrics ?? { port: 0 }).catch(async (err) => {
+    await apollo.stop();
+    throw err;
+  });
   const { port } = httpServer.address() as AddressInfo;
-  return { url: `http://${opts.host}:${port}/graphql`, port, stop: () => apollo.stop() };
+  return {
+    url: `http://${opts.host}:${port}/graphql`,
+    port,
+    metricsUrl: metricsServer.url,
+    stop: async () => {
+      await metricsServer.close();
+      await apollo.stop();
+    },
+  };
 }
 
 function subgraphUrls(opts: GatewayOptions): [string, string][] {

@@ -14,3 +14,4 @@ export * from './tracing';
 export * from './loaders';
 export * from './auth';
 export * from './authz';
+export * from './secrets';

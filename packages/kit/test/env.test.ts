@@ -1,4 +1,4 @@
-import { readEnv, subgraphEnvShape } from '../src/env';
+import { readEnv, serviceEnv, subgraphEnvShape } from '../src/env';
 
 test('a service refuses bad configuration at start and names every variable at fault', () => {
   expect(() => readEnv('clubs', subgraphEnvShape(4005), { PORT: 'eighty', DATABASE_URL: 'mysql://x', NODE_ENV: 'staging' })).toThrow(
@@ -8,4 +8,9 @@ test('a service refuses bad configuration at start and names every variable at f
 
 test('defaults apply when variables are absent', () => {
   expect(readEnv('clubs', subgraphEnvShape(4005), {})).toEqual({ PORT: 4005, HOST: '127.0.0.1', NODE_ENV: 'development' });
+});
+
+test('a subgraph process reads its metrics listener apart from its public port', () => {
+  expect(serviceEnv('clubs', 4005, {})).toMatchObject({ PORT: 4005, METRICS_PORT: 9405, METRICS_HOST: '127.0.0.1' });
+  expect(serviceEnv('clubs', 4005, { METRICS_PORT: '9999', METRICS_HOST: '0.0.0.0' })).toMatchObject({ METRICS_PORT: 9999, METRICS_HOST: '0.0.0.0' });
 });
