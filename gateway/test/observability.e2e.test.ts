@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '@maillage/kit';
-import { startSupergraph, type Harness } from '@maillage/testing';
+import { repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
 
@@ -68,4 +70,33 @@ test('Prometheus metrics on the gateway and on each subgraph', async () => {
   expect(sample(directoryMetrics, 'maillage_subgraph_request_duration_seconds_count', { operation: 'other' })).toBeGreaterThanOrEqual(1);
   expect(directoryMetrics).not.toMatch(/ActorView__directory__0|Failing/);
   expect(sample(directoryMetrics, 'maillage_sql_statements_total', { service: 'directory' })).toBeGreaterThan(0);
+});
+
+test('a persisted operation is labelled by its name, on the gateway and in the subgraphs it reaches; a made-up name is not', async () => {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+  const url = new URL(h.gatewayUrl);
+  url.searchParams.set('id', manifest.operations.find((o) => o.name === 'ActorCard')!.id);
+  url.searchParams.set('variables', JSON.stringify({ siren: '552081317' }));
+  expect((await fetch(url)).status).toBe(200);
+  // The same text sent ad hoc under the persisted name is still `other`: only the door's lookup labels.
+  await h.query('query ActorCard { actorBySiren(siren: "552081317") { name } }');
+  const gateway = await (await fetch(h.metricsUrls.gateway)).text();
+  expect(sample(gateway, 'maillage_gateway_requests_total', { operation: 'ActorCard', outcome: 'ok' })).toBe(1);
+  const directory = await (await fetch(h.metricsUrls.directory)).text();
+  expect(sample(directory, 'maillage_subgraph_requests_total', { operation: 'ActorCard', outcome: 'ok' })).toBe(1);
+});
+
+test('a metrics token, when set, is required to scrape', async () => {
+  const { createMetrics, serveMetrics } = await import('@maillage/kit');
+  const server = await serveMetrics(createMetrics('test', 'gateway').registry, { port: 0, token: 'Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE' });
+  try {
+    expect((await fetch(server.url)).status).toBe(401);
+    expect((await fetch(server.url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const ok = await fetch(server.url, { headers: { authorization: 'Bearer Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/maillage_gateway_requests_total/);
+    expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
+  } finally {
+    await server.close();
+  }
 });
