@@ -1,4 +1,4 @@
-import { createLogger, initTracing, PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup } from '@maillage/kit';
+import { createLogger, initTracing, PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/kit';
 import { tokenConfigFromEnv } from './auth';
 import { gatewayEnv, subgraphUrlOverrides } from './env';
 import { readSupergraph, startGateway } from './server';
@@ -18,6 +18,7 @@ async function main() {
     },
     (m) => logger.warn({ developmentSetup: true }, m),
   );
+  warnOpenMetrics('gateway', { host: env.METRICS_HOST, token: env.METRICS_TOKEN }, (m) => logger.warn(m));
   const gateway = await startGateway({
     logger,
     port: env.PORT,

@@ -12,7 +12,6 @@ export const PUBLISHED_SECRETS: readonly string[] = Object.freeze([
   DEV_TOKEN_SECRET,
   'compose-local-signing-secret-change-me',
   'compose-local-token-secret-change-me-too',
-  'replace-me-with-npm-run-secrets-at-least-32-bytes',
 ]);
 
 /** Fewest bytes a secret may have. */
@@ -80,6 +79,17 @@ export function warnDevelopmentSetup(
     'set NODE_ENV=production and real secrets (npm run secrets) for anything but a local try',
   ].filter(Boolean);
   const message = `!!! ${parts.join('; ')} !!!`;
+  warn(message);
+  return message;
+}
+
+/**
+ * Metrics on an address other machines reach, without a token, show every service's figures to
+ * whoever connects: allowed (a private container network is such an address), but said.
+ */
+export function warnOpenMetrics(service: string, opts: { host: string; token?: string }, warn: (msg: string) => void): string | undefined {
+  if (isLoopback(opts.host) || opts.token) return undefined;
+  const message = `${service}: /metrics listens on ${opts.host} without METRICS_TOKEN: anyone who reaches that address reads them`;
   warn(message);
   return message;
 }

@@ -5,7 +5,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { openDatabase } from './db/connect';
 import { serviceEnv, signingSecret } from './env';
 import { createLogger, type Logger, type MetricsListenOptions } from './observability';
-import { PUBLISHED_SECRETS, warnDevelopmentSetup } from './secrets';
+import { PUBLISHED_SECRETS, warnDevelopmentSetup, warnOpenMetrics } from './secrets';
 import { initTracing } from './tracing';
 import { startSubgraph, type RunningServer, type SubgraphDefinition } from './server';
 
@@ -132,6 +132,7 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     },
     (m) => logger.warn({ developmentSetup: true }, m),
   );
+  warnOpenMetrics(service.name, { host: env.METRICS_HOST, token: env.METRICS_TOKEN }, (m) => logger.warn(m));
   const started = await startService(service, {
     logger,
     port: env.PORT,

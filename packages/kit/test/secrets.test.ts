@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, isLoopback, PUBLISHED_SECRETS, secretProblem, serviceEnv, signingSecret, warnDevelopmentSetup } from '../src';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, isLoopback, PUBLISHED_SECRETS, secretProblem, serviceEnv, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '../src';
 
 const root = path.resolve(__dirname, '../../..');
 const good = 'Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE';
@@ -52,6 +52,13 @@ describe('a development setup says so, loudly', () => {
   test('silent in production, and on loopback with real secrets', () => {
     expect(said({ nodeEnv: 'production', host: '0.0.0.0', fallbacks: [] })).toEqual([]);
     expect(said({ host: '127.0.0.1', fallbacks: [] })).toEqual([]);
+  });
+  test('metrics on an open address without a token', () => {
+    const lines: string[] = [];
+    warnOpenMetrics('clubs', { host: '0.0.0.0' }, (m) => lines.push(m));
+    warnOpenMetrics('clubs', { host: '0.0.0.0', token: good }, (m) => lines.push(m));
+    warnOpenMetrics('clubs', { host: '127.0.0.1' }, (m) => lines.push(m));
+    expect(lines).toEqual(['clubs: /metrics listens on 0.0.0.0 without METRICS_TOKEN: anyone who reaches that address reads them']);
   });
   test('loopback addresses', () => {
     expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].map(isLoopback)).toEqual([true, true, true, true, true]);
