@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLClient } from '@maillage/client';
 import { ErrorCode } from '@maillage/errors';
-import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, signViewer, TOKEN_AUDIENCE, VIEWER_HEADER, viewerOf, type Viewer } from '@maillage/viewer';
+import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, gatewayHeaders, TOKEN_AUDIENCE, viewerOf, type Viewer } from '@maillage/viewer';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { GatewayEnv } from './env';
 
@@ -135,8 +135,8 @@ export class PartnerKeys {
   private async lookup(key: string): Promise<PartnerAccess | null> {
     let data: { partnerKeyAccess: PartnerAccess | null } | null | undefined;
     try {
-      const headers = { [VIEWER_HEADER]: await signViewer(GATEWAY_AS_ADMIN, this.signingSecret, ACCESS_QUERY) };
-      data = (await this.directory.execute<{ partnerKeyAccess: PartnerAccess | null }, { key: string }>(ACCESS_QUERY, { key }, { headers })).data;
+      const signBody = (body: string) => gatewayHeaders(GATEWAY_AS_ADMIN, this.signingSecret, 'directory', body);
+      data = (await this.directory.execute<{ partnerKeyAccess: PartnerAccess | null }, { key: string }>(ACCESS_QUERY, { key }, { signBody })).data;
     } catch {
       data = undefined;
     }

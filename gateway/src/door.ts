@@ -1,7 +1,7 @@
 import { ErrorCode } from '@maillage/errors';
 import { ANONYMOUS, viewerOf, type Viewer } from '@maillage/viewer';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { visit, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { Kind, visit, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { DoorError, type PartnerAccess, type PartnerKeys } from './auth';
 import type { CostModel } from './cost';
 import { chargeOperation, type CostAdmission } from './demand-control';
@@ -26,10 +26,17 @@ export interface DoorOptions {
 /** What the door hands to Apollo's context through `res.locals`. */
 export interface Admitted {
   viewer: Viewer;
-  /** A persisted query over GET by an anonymous caller or a partner: the same for everyone, so a CDN may keep it. */
+  /**
+   * A persisted query over GET without a bearer token (anonymous, or a partner key): the same for
+   * everyone, so a CDN may keep it. A partner key is a public-page credential: it identifies a
+   * site (rate limit, allowed operations) and reads public data only, so its answers stay public.
+   * A bearer token, whatever its scopes, makes the answer private (`no-store`, never in the shared cache).
+   */
   publicCacheable: boolean;
   /** What the operation was charged (absent before the supergraph has loaded). */
   cost?: CostAdmission;
+  /** The metrics label: the persisted operation's name, else `other`. */
+  operationLabel: string;
 }
 
 interface Params {
@@ -55,6 +62,18 @@ export function sendDoorError(
 }
 
 const badRequest = (message: string) => new DoorError(400, ErrorCode.BAD_REQUEST, message);
+
+/** The operation a request runs, as GraphQL-over-HTTP picks it: the one named, or the only one. */
+function checkOperationName(document: DocumentNode, operationName: string | null | undefined) {
+  const names = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).map((d) => d.name?.value);
+  if (operationName) {
+    if (!names.includes(operationName)) {
+      throw new DoorError(400, ErrorCode.OPERATION_RESOLUTION_FAILURE, `The document has no operation named "${operationName.slice(0, 100)}"`);
+    }
+  } else if (names.length > 1) {
+    throw new DoorError(400, ErrorCode.OPERATION_RESOLUTION_FAILURE, 'The document has several operations: give operationName to pick one');
+  }
+}
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function jsonParam(raw: unknown, name: string): Record<string, unknown> | null | undefined {
@@ -191,6 +210,8 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
       if (schema) {
         const { error, document } = checkLimits(schema, params.query, persisted ? LIMITS.registered : LIMITS[viewer.role]);
         if (error) throw fromGraphQLError(error);
+        // Apollo Gateway turns an unknown operationName into a 500; it is the caller's mistake.
+        checkOperationName(document!, params.operationName);
         // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in a database.
         if (hasNul(document!, params.variables)) throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
         const model = opts.costModel();
@@ -223,7 +244,12 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
           Object.entries({ query: params.query, variables: params.variables, operationName: params.operationName, extensions }).filter(([, v]) => v !== undefined),
         );
       }
-      const admitted: Admitted = { viewer, cost, publicCacheable: !!persisted && req.method === 'GET' && (viewer.role === 'anonymous' || viewer.role === 'partner') };
+      const admitted: Admitted = {
+        viewer,
+        cost,
+        publicCacheable: !!persisted && req.method === 'GET' && req.get('authorization') === undefined && (viewer.role === 'anonymous' || viewer.role === 'partner'),
+        operationLabel: persisted?.name ?? 'other',
+      };
       res.locals.admitted = admitted;
       next();
     } catch (err) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { isIP } from 'node:net';
-import { readEnv, signingEnvShape } from '@maillage/env';
+import { assertProductionSecrets, metricsEnvShape, readEnv, secretString, signingEnvShape } from '@maillage/env';
 import { z } from 'zod';
 import { DEFAULT_BUDGETS } from './rate-limit';
 
@@ -17,7 +17,7 @@ const proxy = z.union([z.enum(['loopback', 'linklocal', 'uniquelocal']), z.strin
 
 /** The gateway's configuration, validated once at start. */
 export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
-  return readEnv(
+  const env = readEnv(
     'gateway',
     {
       PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -46,6 +46,7 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
       ...signingEnvShape(),
+      ...metricsEnvShape(9400),
       // Access tokens (JWT) are verified with one of: a JWKS URL, a public key (PEM), or a shared
       // secret (HS256). Outside production, none set means the development secret (scripts/dev-token.js).
       /** JWKS endpoint of the identity provider. @default none */
@@ -54,8 +55,8 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       AUTH_JWT_PUBLIC_KEY: z.string().min(1).optional(),
       /** Algorithm of AUTH_JWT_PUBLIC_KEY. @default RS256 */
       AUTH_JWT_ALGORITHM: z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']).default('RS256'),
-      /** Shared HS256 secret, 32 characters at least. @default the development secret, outside production only */
-      AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+      /** Shared HS256 secret, 32 bytes at least. @default the development secret, outside production only */
+      AUTH_JWT_SECRET: secretString().optional(),
       /** Expected `iss` of tokens. @default maillage-dev outside production; required in production */
       AUTH_ISSUER: z.string().min(1).optional(),
       /** Expected `aud` of tokens. @default maillage */
@@ -90,6 +91,10 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
     },
     source,
   );
+  // A token key is required in production too, but it may be a JWKS URL or a public key instead
+  // (tokenConfigFromEnv); a shared secret, when given, must be one nobody else has read.
+  assertProductionSecrets('gateway', env, { required: ['GATEWAY_SIGNING_SECRET'], optional: ['AUTH_JWT_SECRET', 'METRICS_TOKEN'] });
+  return env;
 }
 
 export type GatewayEnv = ReturnType<typeof gatewayEnv>;

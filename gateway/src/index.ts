@@ -1,4 +1,4 @@
-import { signingSecret } from '@maillage/env';
+import { PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
 import { gatewayEnv, rateLimitsOf, subgraphUrlOverrides } from './env';
@@ -8,6 +8,18 @@ async function main() {
   const env = gatewayEnv();
   await initTracing('gateway', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger('gateway', env.LOG_LEVEL);
+  const tokenKey = env.AUTH_JWKS_URL || env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWT_SECRET;
+  warnDevelopmentSetup(
+    'gateway',
+    {
+      nodeEnv: env.NODE_ENV,
+      host: env.HOST,
+      fallbacks: [...(env.GATEWAY_SIGNING_SECRET ? [] : ['GATEWAY_SIGNING_SECRET']), ...(tokenKey ? [] : ['the access token key (development tokens accepted)'])],
+      published: (['GATEWAY_SIGNING_SECRET', 'AUTH_JWT_SECRET'] as const).filter((n) => env[n] && PUBLISHED_SECRETS.includes(env[n]!)),
+    },
+    (m) => logger.warn({ developmentSetup: true }, m),
+  );
+  warnOpenMetrics('gateway', { host: env.METRICS_HOST, token: env.METRICS_TOKEN }, (m) => logger.warn(m));
   const gateway = await startGateway({
     logger,
     port: env.PORT,
@@ -16,9 +28,10 @@ async function main() {
     watchSupergraphPath: env.SUPERGRAPH_WATCH === 'false' ? undefined : env.SUPERGRAPH_PATH,
     subgraphUrls: subgraphUrlOverrides(env),
     production: env.NODE_ENV === 'production',
+    metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
     resilience: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, queryRetries: env.SUBGRAPH_QUERY_RETRIES, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
     auth: {
-      signingSecret: signingSecret(env, 'gateway', (m) => logger.warn(m)),
+      signingSecret: signingSecret(env, 'gateway'),
       tokens: tokenConfigFromEnv(env, (m) => logger.warn(m)),
       partnerKeyCacheMs: env.PARTNER_KEY_CACHE_MS,
       operationsPath: env.PERSISTED_OPERATIONS_PATH,
@@ -26,7 +39,7 @@ async function main() {
     },
     rateLimits: rateLimitsOf(env),
   });
-  logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
+  logger.info({ url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
   const stop = async () => {
     setTimeout(() => process.exit(1), 10_000).unref();
     await gateway.stop().then(

@@ -23,7 +23,7 @@ export interface ResponseCacheOptions {
 
 /**
  * Answers of public persisted queries, kept as long as their cache hints allow. Only what the door
- * marked `publicCacheable` (a persisted query over GET, by an anonymous caller or a partner) is ever
+ * marked `publicCacheable` (a persisted query over GET without a bearer token) is ever
  * stored or served, and the key holds the viewer's role and partner id: an answer is shared only
  * between callers who see the same data. Bounded in entries and bytes, oldest use evicted first.
  */
@@ -41,7 +41,9 @@ export class ResponseCache {
   }
 
   static key(viewer: Viewer, url: string, accept: string | undefined): string {
-    return `${viewer.role}\n${viewer.partnerId ?? ''}\n${(accept ?? '').slice(0, 200)}\n${url}`;
+    // The door admits no bearer token here (no subject); the subject is in the key all the same, so
+    // an answer could only ever be shared between requests of one subject.
+    return `${viewer.role}\n${viewer.partnerId ?? ''}\n${viewer.subject ?? ''}\n${(accept ?? '').slice(0, 200)}\n${url}`;
   }
 
   get size() {

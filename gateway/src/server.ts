@@ -13,18 +13,21 @@ import {
   createLogger,
   createMetrics,
   observabilityPlugin,
+  serveMetrics,
+  type MetricsListenOptions,
   requestIdFrom,
   traceContextOf,
   traceRequests,
   type Logger,
 } from '@maillage/observability';
 import { DateScalar, DateTimeScalar, maskInternalErrors } from '@maillage/subgraph-server';
-import { GraphQLScalarType, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
+import { ErrorCode } from '@maillage/errors';
+import { GraphQLScalarType, type GraphQLFormattedError, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
 import { costModelOf, type CostModel } from './cost';
 import { costPlugin, type CostAdmission } from './demand-control';
-import { door, type Admitted } from './door';
+import { door, sendDoorError, type Admitted } from './door';
 import { CostRateLimiter, DEFAULT_BUDGETS, type Budgets } from './rate-limit';
 import { GATEWAY_SUBGRAPH, rateLimitSubgraph } from './rate-limit-subgraph';
 import { mountIde } from './ide';
@@ -67,6 +70,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Authentication, partner keys, persisted operations. @default development settings */
   auth?: GatewayAuthOptions;
+  /** The metrics listener, apart from the public port. @default port 0 on 127.0.0.1 */
+  metrics?: MetricsListenOptions;
   /** Cost points per caller and minute. @default DEFAULT_BUDGETS, counted in this process */
   rateLimits?: RateLimitSettings;
 }
@@ -88,7 +93,21 @@ export interface RateLimitSettings {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Where `/metrics` is served; the public port answers 404 there. */
+  metricsUrl: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Nothing internal in an error a client reads: Apollo Gateway copies a failed subgraph fetch's
+ * URL, status and raw body into `extensions.response` (the data source replaces those errors; this
+ * is the net behind it), and a stack into `extensions.exception`.
+ */
+export function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const ext = formatted.extensions;
+  if (!ext || !('response' in ext || 'exception' in ext || 'stacktrace' in ext)) return formatted;
+  const { response: _r, exception: _e, stacktrace: _s, ...extensions } = ext;
+  return { ...formatted, extensions };
 }
 
 /**
@@ -98,6 +117,7 @@ export interface RunningGateway {
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger('gateway');
   const log = opts.log ?? ((m: string) => logger.error(m));
+  const mask = maskInternalErrors(log);
   const metrics = createMetrics('gateway', 'gateway');
   const fetchMetrics = subgraphMetrics(metrics.registry);
   const signingSecret = opts.auth?.signingSecret ?? DEV_SIGNING_SECRET;
@@ -156,7 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // A second bound behind the door's per-role one, for whatever reaches Apollo's parser.
     parseOptions: { maxTokens: MAX_TOKENS },
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(log),
+    formatError: (formatted, error) => withoutInternals(mask(formatted, error)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -186,9 +206,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const down = results.filter(([, ok]) => !ok).map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
@@ -207,19 +224,28 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           cost: admitted?.cost,
           responseCache: res.locals.responseCache as GatewayContext['responseCache'],
           traceContext: traceContextOf(res),
+          operationLabel: admitted?.operationLabel ?? 'other',
         };
       },
     }),
   );
+  // Anything else (among it /metrics, which has a listener of its own) is not here.
+  app.use((req, res) => sendDoorError(req, res, { status: 404, code: ErrorCode.NOT_FOUND, message: `Nothing at ${req.method} ${req.path.slice(0, 100)}` }));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port, opts.host, resolve);
+  });
+  const metricsServer = await serveMetrics(metrics.registry, opts.metrics ?? { port: 0 }).catch(async (err) => {
+    await apollo.stop();
+    throw err;
   });
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://${opts.host}:${port}/graphql`,
     port,
+    metricsUrl: metricsServer.url,
     stop: async () => {
+      await metricsServer.close();
       await apollo.stop();
       await limiter.close();
     },

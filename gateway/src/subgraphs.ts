@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { ANONYMOUS, DEV_SIGNING_SECRET, VIEWER_HEADER, type Viewer } from '@maillage/viewer';
+import { ANONYMOUS, BINDING_HEADER, bindRequest, DEV_SIGNING_SECRET, OPERATION_HEADER, VIEWER_HEADER, type Viewer } from '@maillage/viewer';
 import { injectTraceContext } from '@maillage/observability';
 import type { Context as TraceContext } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
@@ -42,6 +42,8 @@ export interface GatewayContext {
   responseCache?: { key: string; contentType: string };
   /** The request's trace context, passed on to the subgraphs (see injectTraceContext in @maillage/observability). */
   traceContext?: TraceContext;
+  /** The metrics label: the persisted operation's name, else `other` (never a client-chosen name). */
+  operationLabel?: string;
 }
 
 /** A subgraph's answer, read whole: what the in-flight sharing hands to every waiting fetch. */
@@ -168,7 +170,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     signingSecret: string = DEV_SIGNING_SECRET,
   ) {
     super({ url });
-    this.signatures = new ViewerSignatures(signingSecret);
+    this.signatures = new ViewerSignatures(signingSecret, name);
     this.breaker = new CircuitBreaker((input: string, init: FetcherRequestInit) => this.attempt(input, init), {
       timeout: false, // each attempt has its own timeout
       errorThresholdPercentage: options.errorThresholdPercentage,
@@ -191,8 +193,12 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
         throw this.unavailable(err);
       }
     };
-    this.fetcher = async (input: string, init: FetcherRequestInit = {}) =>
-      new AnswerResponse(await (isMutation(init.body) ? fetchOnce(input, init) : this.shared(input, init, fetchOnce)), input);
+    this.fetcher = async (input: string, init: FetcherRequestInit = {}) => {
+      // The body exists only now (Apollo serialises it after willSendRequest): bind the statement to it.
+      const headers = init.headers as Record<string, string>;
+      headers[BINDING_HEADER] = bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', String(init.body ?? ''));
+      return new AnswerResponse(await (isMutation(init.body) ? fetchOnce(input, init) : this.shared(input, init, fetchOnce)), input);
+    };
   }
 
   private readonly inFlight = new Map<string, Promise<Answer>>();
@@ -219,9 +225,22 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
     if (request.http) {
       injectTraceContext(request.http.headers, context?.traceContext);
-      // The subgraph trusts only this: the viewer the door verified, signed for this very query.
-      request.http.headers.set(VIEWER_HEADER, await this.signatures.sign(context?.viewer ?? ANONYMOUS, request.query ?? ''));
+      // The subgraph trusts only this: the viewer the door verified, signed for this subgraph, and
+      // (in the fetcher) bound to this very body.
+      request.http.headers.set(VIEWER_HEADER, await this.signatures.sign(context?.viewer ?? ANONYMOUS));
+      request.http.headers.set(OPERATION_HEADER, context?.operationLabel ?? 'other');
     }
+  }
+
+  /**
+   * A subgraph's 4xx (it refused the gateway's signature: a misconfigured deployment) as the client
+   * may see it: Apollo's own puts the subgraph's internal URL and raw body in `extensions.response`.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'SUBGRAPH_UNAVAILABLE';
+    return new GraphQLError(`The ${this.name} subgraph refused the gateway's request (HTTP ${response.status}); its fields are missing from this answer.`, {
+      extensions: { code, subgraph: this.name },
+    });
   }
 
   private async attempt(input: string, init: FetcherRequestInit): Promise<Answer> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, viewerOf } from '@maillage/viewer';
+import { DEV_SIGNING_SECRET, gatewayHeaders, signViewer, VIEWER_HEADER, viewerOf } from '@maillage/viewer';
 import { postAsGateway, postGraphQL, repoRoot, startSupergraph, type GraphQLResponse, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
@@ -269,9 +269,11 @@ test('direct calls to a subgraph without the gateway’s signature are refused',
   const forged = await postAsGateway(h.subgraphUrls.directory, query, undefined, 'admin', 'not-the-secret-the-gateway-and-subgraphs-share');
   const signedFor = await postAsGateway<any>(h.subgraphUrls.directory, '{ __typename }', undefined, 'admin');
   expect(signedFor.status).toBe(200);
-  const header = await signViewer(viewerOf({ scopes: ['admin'], subject: 'x' }), DEV_SIGNING_SECRET, '{ __typename }');
-  const replayed = await postGraphQL(h.subgraphUrls.directory, query, undefined, undefined, { [VIEWER_HEADER]: header });
-  for (const res of [unsigned, forged, replayed]) {
+  const captured = await gatewayHeaders(viewerOf({ scopes: ['admin'], subject: 'x' }), DEV_SIGNING_SECRET, 'directory', JSON.stringify({ query: '{ __typename }' }));
+  const replayed = await postGraphQL(h.subgraphUrls.directory, query, undefined, undefined, captured);
+  // A statement alone, without the binding of its request.
+  const unbound = await postGraphQL(h.subgraphUrls.directory, query, undefined, undefined, { [VIEWER_HEADER]: await signViewer(viewerOf({ scopes: ['admin'], subject: 'x' }), DEV_SIGNING_SECRET, 'directory') });
+  for (const res of [unsigned, forged, replayed, unbound]) {
     expect(res.status).toBe(401);
     expect(res.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
   }

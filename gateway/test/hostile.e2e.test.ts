@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_TOKEN_SECRET, devToken, signAccessToken, supergraphForGateway } from '@maillage/viewer';
+import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, devToken, gatewayHeaders, signAccessToken, supergraphForGateway, viewerOf } from '@maillage/viewer';
 import { createLogger } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { Supergraph } from '@apollo/federation-internals';
@@ -28,8 +28,21 @@ interface Case {
   token?: string;
   /** The subgraph whose database must not change. */
   writes?: string;
-  /** `cors`: the Access-Control-Allow-Origin expected (a refusal may be readable, so a widget can say why); `noData`: no data at all. */
-  expect: { status: number; code?: string; cors?: string | null; cache?: string; noData?: boolean };
+  /** Another path than /graphql on the gateway's public port. */
+  path?: string;
+  /** Sent through a gateway whose signing secret the subgraphs do not share (every fetch gets their 401). */
+  gateway?: 'misconfigured';
+  /** Sent first, anonymously, so that a public answer to the same URL is in the cache. */
+  warm?: boolean;
+  /** Straight to subgraph `to`, the case's `json` with the headers the gateway made for the body `signed` to subgraph `signedFor` (a captured header, replayed). */
+  replay?: { signed: unknown; signedFor: string; to: string };
+  /** Before the case itself, this many ad hoc operations, each with a name of its own. */
+  flood?: number;
+  /**
+   * `cors`: the Access-Control-Allow-Origin expected (a refusal may be readable, so a widget can say why); `noData`: no data at all;
+   * `notFromCache`: not the shared cache's answer; `seriesAtMost`: request series per service after the flood.
+   */
+  expect: { status: number; code?: string; cors?: string | null; cache?: string; noData?: boolean; notFromCache?: boolean; seriesAtMost?: number };
 }
 interface Generated {
   generate: 'padding' | 'deep' | 'aliases' | 'fragmentBomb' | 'directives' | 'tokens';
@@ -70,6 +83,7 @@ const materialise = (v: unknown): unknown =>
 let h: Harness;
 let partnerKey: string;
 let strictGateway: RunningGateway;
+let misconfiguredGateway: RunningGateway;
 const USER_ERRORS = ['BAD_USER_INPUT', 'INVALID_IDENTIFIER', 'INVALID_CODE', 'UNKNOWN_TERRITORY', 'UNKNOWN_ACTOR', 'UNKNOWN_NETWORK', 'DUPLICATE_MEMBERSHIP', 'DUPLICATE_IDENTIFIER', 'NOT_FOUND', 'INVALID_DATE_RANGE', 'IDEMPOTENCY_KEY_REUSED'];
 
 async function admin(query: string, variables?: Record<string, unknown>) {
@@ -122,13 +136,16 @@ async function tokenFor(kind: string): Promise<string> {
       return 'not.a.jwt';
     case 'partnerScope':
       return signAccessToken({ scopes: ['partner'], subject: 'hostile' });
+    case 'noScope':
+      return signAccessToken({ scopes: [], subject: 'hostile-no-scope' });
   }
   throw new Error(`unknown token kind ${kind}`);
 }
 
-async function send(c: Case, base = h.gatewayUrl): Promise<Response> {
+async function send(c: Case, base = c.gateway === 'misconfigured' ? misconfiguredGateway.url : h.gatewayUrl): Promise<Response> {
   const method = c.method ?? 'POST';
-  const url = new URL(base);
+  if (c.replay) return replay(c.replay, c.json);
+  const url = new URL(c.path ? base.replace(/\/graphql$/, c.path) : base);
   for (const [k, v] of Object.entries(c.params ?? {})) url.searchParams.set(k, ids(v));
   const headers: Record<string, string> = { accept: 'application/graphql-response+json, application/json', ...c.headers };
   if (c.origin) headers.origin = c.origin;
@@ -146,6 +163,31 @@ async function send(c: Case, base = h.gatewayUrl): Promise<Response> {
   if (body !== undefined && c.json !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   if (body !== undefined && c.body === undefined && c.json === undefined) headers['content-type'] = 'application/json';
   return fetch(url, { method, headers, body: method === 'GET' || method === 'OPTIONS' ? undefined : body });
+}
+
+/** Headers the gateway made for one request to one subgraph, sent with another body or to another subgraph. */
+async function replay(r: NonNullable<Case['replay']>, json: unknown): Promise<Response> {
+  const captured = await gatewayHeaders(viewerOf({ scopes: ['admin'], subject: 'hostile' }), DEV_SIGNING_SECRET, r.signedFor, JSON.stringify(materialise(r.signed)));
+  return fetch(h.subgraphUrls[r.to], {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...captured },
+    body: JSON.stringify(materialise(json)),
+  });
+}
+
+/** `maillage_*_requests_total` series of each service's /metrics (gateway, directory). */
+async function requestSeries(): Promise<string[][]> {
+  return Promise.all(
+    ['gateway', 'directory'].map(async (name) => (await (await fetch(h.metricsUrls[name])).text()).split('\n').filter((l) => /^maillage_(gateway|subgraph)_requests_total\{/.test(l))),
+  );
+}
+
+async function flood(n: number) {
+  const tag = `r${Date.now().toString(36)}`;
+  for (let i = 0; i < n; i += 20) {
+    await Promise.all(Array.from({ length: Math.min(20, n - i) }, (_, j) => h.query(`query ${tag}_${i + j} { actor(id: "act-edf") { id } }`)));
+  }
+  return tag;
 }
 
 beforeAll(async () => {
@@ -166,22 +208,48 @@ beforeAll(async () => {
     logger: createLogger('gateway', 'silent'),
     auth: { partnerKeyCacheMs: 0 },
   });
+  // And one whose signing secret is not the subgraphs': each of its fetches is refused with a 401.
+  misconfiguredGateway = await startGateway({
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl: readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8'),
+    subgraphUrls: h.subgraphUrls,
+    log: () => undefined,
+    logger: createLogger('gateway', 'silent'),
+    auth: { signingSecret: 'a-signing-secret-the-subgraphs-do-not-share' },
+  });
 }, 180_000);
 
 afterAll(async () => {
+  await misconfiguredGateway?.stop();
   await strictGateway?.stop();
   await h?.stop();
 });
 
-const files = ['http.json', 'complexity.json', 'variables.json', 'tokens.json', 'partners.json', 'cost.json'];
+const files = ['http.json', 'complexity.json', 'variables.json', 'tokens.json', 'partners.json', 'cost.json', 'door.json'];
 const cases = files.flatMap((f) => (corpus(f) as Case[]).map((c) => [`${f.replace('.json', '')}: ${c.name}`, c] as const));
 
 test.each(cases)('%s', async (_name, c) => {
   const watched = [...new Set(['directory', c.writes ?? 'directory'])];
   const before = await Promise.all(watched.map(state));
+  const tag = c.flood ? await flood(c.flood) : undefined;
+  if (c.warm) expect((await send({ ...c, token: undefined, as: undefined })).headers.get('cache-control')).toMatch(/^public/);
   const res = await send(c);
   const raw = await res.text();
   expect(res.status).toBe(c.expect.status);
+  // No internal address, in any answer: not the subgraphs' URLs, not Apollo's `extensions.response`.
+  for (const url of Object.values(h.subgraphUrls)) expect(raw).not.toContain(new URL(url).host);
+  expect(raw).not.toMatch(/"response":\{|localhost:\d/);
+  if (c.expect.notFromCache) {
+    expect(res.headers.get('age')).toBeNull();
+    expect(res.headers.get('cache-control')).not.toMatch(/public/);
+  }
+  if (c.expect.seriesAtMost !== undefined) {
+    for (const series of await requestSeries()) {
+      expect(series.length).toBeLessThanOrEqual(c.expect.seriesAtMost);
+      expect(series.join('\n')).not.toContain(tag);
+    }
+  }
   if (c.expect.code || res.status >= 400) {
     expect(res.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
     const body = JSON.parse(raw) as { errors?: { message: string; extensions?: { code?: string } }[] };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { signAccessToken } from '@maillage/viewer';
 import { repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
@@ -59,6 +60,11 @@ test('a signed-in viewer never gets the shared answer, and the same query over P
   const analyst = await get('NetworksInTerritory', { territoryId: 'DEP-34' }, { authorization: `Bearer ${await h.as('analyst').token()}` });
   expect([analyst.status, analyst.cacheControl, analyst.age]).toEqual([200, 'no-store', null]);
   expect(chamberNames(analyst.text)).toContain('CCI Hérault (renamed for the cache test)');
+  // A token without any known scope reads what anonymous callers read, but it is a credential: its
+  // answer is private and never the shared one.
+  const scopeless = await get('NetworksInTerritory', { territoryId: 'DEP-34' }, { authorization: `Bearer ${await signAccessToken({ scopes: [], subject: 'nobody-special' })}` });
+  expect([scopeless.status, scopeless.cacheControl, scopeless.age]).toEqual([200, 'no-store', null]);
+  expect(chamberNames(scopeless.text)).toContain('CCI Hérault (renamed for the cache test)');
   const post = await fetch(h.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -134,7 +134,7 @@ async function createEmptyPGlite(PGlite, extensions) {
 async function openSchemaEngine(opts = {}) {
   const glue = await loadSchemaEngineWasm();
   const { PGlite } = require('@electric-sql/pglite');
-  // The extensions the services' migrations create (packages/kit/src/db/connect.ts loads the same).
+  // The extensions the services' migrations create (packages/db/src/connect.ts loads the same).
   const { btree_gist } = require('@electric-sql/pglite/contrib/btree_gist');
   const extensions = { btree_gist };
   const { PrismaPGlite } = require('pglite-prisma-adapter');

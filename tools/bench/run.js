@@ -157,7 +157,7 @@ const profile = (name) => (opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.
 // demand control's work (estimating, counting, refunding) without being refused by it.
 const UNLIMITED = Object.fromEntries(['ANONYMOUS', 'PARTNER', 'EDITOR', 'ANALYST', 'ADMIN'].map((r) => [`RATE_LIMIT_${r}`, '2147483647']));
 const GATEWAYS = {
-  maillage: { label: 'Maillage gateway', args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')], env: (file, port) => ({ PORT: String(port), SUPERGRAPH_PATH: file, ...UNLIMITED }) },
+  maillage: { label: 'Maillage gateway', args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')], env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), ...UNLIMITED }) },
   apollo: { label: 'stock @apollo/gateway', args: (file, port) => [...profile('apollo'), path.join(__dirname, 'gateways/apollo-stock.js'), file, String(port)], env: () => ({}) },
   hive: {
     label: 'Hive Gateway',
@@ -170,11 +170,12 @@ async function startGateways(file) {
   const running = {};
   for (const name of opts.gateways) {
     const port = await freePort();
+    const metricsPort = await freePort();
     const g = GATEWAYS[name];
-    const child = start(name, g.args(file, port), g.env(file, port));
+    const child = start(name, g.args(file, port), g.env(file, port, metricsPort));
     const url = `http://127.0.0.1:${port}/graphql`;
     await waitServing(url);
-    running[name] = { ...g, name, child, url };
+    running[name] = { ...g, name, child, url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
   }
   return running;
 }
@@ -386,7 +387,8 @@ async function soak(gateway, seconds) {
   const samples = [];
   const t0 = Date.now();
   // RSS from /proc; the V8 heap in use from the gateway's own /metrics (prom-client's default metrics).
-  const metricsUrl = gateway.url.replace(/\/graphql$/, '/metrics');
+  // Maillage's gateway serves /metrics on a listener of its own (METRICS_PORT).
+  const metricsUrl = gateway.metricsUrl;
   const heapMiB = () =>
     fetch(metricsUrl)
       .then((r) => r.text())

@@ -60,6 +60,17 @@ function textOf<D, V>(op: Operation<D, V>): { query: string; operationName?: str
   return t;
 }
 
+/** Per-request additions to what the client sends. */
+export interface RequestExtras {
+  operationName?: string;
+  headers?: Record<string, string>;
+  /**
+   * Headers computed from the exact body sent: the gateway's signed viewer binds the request body
+   * (query, variables, operation name), so it can only be made once the body is serialised.
+   */
+  signBody?: (body: string) => Promise<Record<string, string>>;
+}
+
 /**
  * One GraphQL-over-HTTP client (POST, JSON) for every Maillage tool that talks to a GraphQL endpoint:
  * the CLI, the synergies subgraph's reader of the gateway, the test harness.
@@ -72,16 +83,23 @@ export class GraphQLClient {
   }
 
   /** Sends the operation and returns status, data and errors as they came; throws only when no GraphQL response came back. */
-  async execute<D, V>(op: Operation<D, V>, variables?: V, extra: { operationName?: string; headers?: Record<string, string> } = {}): Promise<GraphQLResult<D>> {
+  async execute<D, V>(op: Operation<D, V>, variables?: V, extra: RequestExtras = {}): Promise<GraphQLResult<D>> {
     const url = this.url;
     const { query, operationName } = textOf(op);
     const timeoutMs = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const body = JSON.stringify({ query, variables, operationName: extra.operationName ?? operationName });
     let res: Response;
     try {
       res = await (this.opts.fetch ?? fetch)(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(await this.opts.headers?.()), ...extra.headers },
-        body: JSON.stringify({ query, variables, operationName: extra.operationName ?? operationName }),
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(await this.opts.headers?.()),
+          ...extra.headers,
+          ...(await extra.signBody?.(body)),
+        },
+        body,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
@@ -89,17 +107,17 @@ export class GraphQLClient {
       if (timedOut) throw new GraphQLRequestError(`${url} did not answer within ${timeoutMs} ms`, 'TIMEOUT');
       throw new GraphQLRequestError(`cannot reach ${url}: ${(err as Error).message}`, 'UNREACHABLE');
     }
-    let body: { data?: D | null; errors?: MaillageError[] };
+    let answer: { data?: D | null; errors?: MaillageError[] };
     try {
-      body = JSON.parse(await res.text()) as typeof body;
+      answer = JSON.parse(await res.text()) as typeof answer;
     } catch {
       throw new GraphQLRequestError(`${url} answered HTTP ${res.status} with no GraphQL response`, 'NOT_GRAPHQL', res.status);
     }
-    return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+    return { status: res.status, data: answer.data, errors: answer.errors, headers: res.headers };
   }
 
   /** Sends the operation and returns its data; throws a GraphQLRequestError on any error in the answer. */
-  async request<D, V>(op: Operation<D, V>, variables?: V, extra?: { operationName?: string; headers?: Record<string, string> }): Promise<D> {
+  async request<D, V>(op: Operation<D, V>, variables?: V, extra?: RequestExtras): Promise<D> {
     const res = await this.execute(op, variables, extra);
     if (res.errors?.length) {
       const list = res.errors.map((e) => `${e.message} (${e.extensions?.code ?? 'no code'})`).join('; ');

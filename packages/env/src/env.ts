@@ -3,6 +3,7 @@ import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
 /** Connections per service's pool unless DATABASE_POOL_SIZE says otherwise (the db workspace uses it too). */
 export const DEFAULT_POOL_SIZE = 10;
+import { assertProductionSecrets, MIN_SECRET_BYTES } from './secrets';
 
 /**
  * Validates a service's environment once, at start, and fails with a message that names every
@@ -27,6 +28,9 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
   .optional();
 
+/** A shared secret: 32 bytes at least, in every environment (production also refuses published ones, see secrets.ts). */
+export const secretString = () => z.string().refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`);
+
 /**
  * The variables every subgraph shares. `DATABASE_URL` selects PostgreSQL; without it the service
  * runs on embedded PostgreSQL (PGlite) stored under `PGLITE_DIR`.
@@ -46,24 +50,57 @@ export function subgraphEnvShape(defaultPort: number) {
 }
 
 /**
- * The secret the gateway signs forwarded requests with and every subgraph checks them with
- * (HS256). Required in production; elsewhere a development default applies, with a warning.
+ * Where `/metrics` is served: a listener of its own, on loopback unless told otherwise, never on
+ * the service's public port (operation labels and process figures are for operators only).
  */
-export function signingEnvShape() {
+export function metricsEnvShape(defaultPort: number) {
   return {
-    /** Shared by the gateway and the subgraphs; 32 characters at least. @default a development secret, outside production only */
-    GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Port of the metrics listener. @default 9400 for the gateway, 9401-9406 for the subgraphs */
+    METRICS_PORT: port.default(defaultPort),
+    /** @default 127.0.0.1: only this machine can scrape. */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** When set, a scrape must send `Authorization: Bearer <METRICS_TOKEN>`. @default none */
+    METRICS_TOKEN: secretString().optional(),
   };
 }
 
-/** The signing secret to use, refusing to start in production without a configured one. */
-export function signingSecret(
-  env: { GATEWAY_SIGNING_SECRET?: string; NODE_ENV?: string },
-  service: string,
-  warn: (msg: string) => void = (m) => console.warn(m),
-): string {
-  if (env.GATEWAY_SIGNING_SECRET) return env.GATEWAY_SIGNING_SECRET;
-  if (env.NODE_ENV === 'production') throw new Error(`${service}: invalid configuration\n  GATEWAY_SIGNING_SECRET: required in production`);
-  warn(`${service}: GATEWAY_SIGNING_SECRET is not set; using the development secret (never do this in production)`);
-  return DEV_SIGNING_SECRET;
+/** The metrics port of a subgraph whose GraphQL port defaults to `defaultPort` (4001 → 9401). */
+export const defaultMetricsPort = (defaultPort: number) => defaultPort + 5400;
+
+/**
+ * The secret the gateway signs forwarded requests with and every subgraph checks them with
+ * (HS256). Required in production; elsewhere a development default applies, said loudly at start.
+ */
+export function signingEnvShape() {
+  return {
+    /** Shared by the gateway and the subgraphs; 32 bytes at least. @default a development secret, outside production only */
+    GATEWAY_SIGNING_SECRET: secretString().optional(),
+  };
+}
+
+/** The signing secret to use: the configured one, or outside production the development one. */
+export function signingSecret(env: { GATEWAY_SIGNING_SECRET?: string; NODE_ENV?: string }, service: string): string {
+  assertProductionSecrets(service, env, { required: ['GATEWAY_SIGNING_SECRET'] });
+  return env.GATEWAY_SIGNING_SECRET ?? DEV_SIGNING_SECRET;
+}
+
+/** A subgraph process's whole configuration (runService); refuses unsafe secrets in production. */
+export function serviceEnv(service: string, defaultPort: number, source: NodeJS.ProcessEnv = process.env) {
+  const env = readEnv(
+    service,
+    {
+      ...subgraphEnvShape(defaultPort),
+      ...signingEnvShape(),
+      ...metricsEnvShape(defaultMetricsPort(defaultPort)),
+      /** Seed the database from the package's seed files at start. @default false */
+      MAILLAGE_SEED: z.enum(['0', '1', 'true', 'false']).default('0'),
+      /** pino level: fatal, error, warn, info, debug, trace or silent. @default info */
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) to send traces to. @default none */
+      OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    },
+    source,
+  );
+  assertProductionSecrets(service, env, { required: ['GATEWAY_SIGNING_SECRET'], optional: ['METRICS_TOKEN'] });
+  return env;
 }

@@ -1,4 +1,4 @@
-import { readEnv, subgraphEnvShape } from '../src/env';
+import { readEnv, serviceEnv, subgraphEnvShape } from '../src/env';
 
 test('a service refuses bad configuration at start and names every variable at fault', () => {
   expect(() => readEnv('clubs', subgraphEnvShape(4005), { PORT: 'eighty', DATABASE_URL: 'mysql://x', NODE_ENV: 'staging' })).toThrow(
@@ -15,4 +15,9 @@ test('the pool size is a whole number of connections, 1 to 200', () => {
   for (const bad of ['0', '2.5', 'ten', '201']) {
     expect(() => readEnv('clubs', subgraphEnvShape(4005), { DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE: /);
   }
+});
+
+test('a subgraph process reads its metrics listener apart from its public port', () => {
+  expect(serviceEnv('clubs', 4005, {})).toMatchObject({ PORT: 4005, METRICS_PORT: 9405, METRICS_HOST: '127.0.0.1' });
+  expect(serviceEnv('clubs', 4005, { METRICS_PORT: '9999', METRICS_HOST: '0.0.0.0' })).toMatchObject({ METRICS_PORT: 9999, METRICS_HOST: '0.0.0.0' });
 });

@@ -29,6 +29,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** Over a depth, alias, directive, token or cost limit of the caller's role. */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** `operationName` names no operation of the document, or a document of several operations names none: HTTP 400. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /** The HTTP request itself is malformed (bad JSON, missing query, bad parameters). */
   BAD_REQUEST: 'BAD_REQUEST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',

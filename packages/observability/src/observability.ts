@@ -1,3 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ApolloServerPlugin } from '@apollo/server';
 import pino, { type Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -61,8 +64,13 @@ export function createMetrics(service: string, kind: 'gateway' | 'subgraph'): Se
   return { registry, requests, duration };
 }
 
-/** Logs one line per GraphQL request and feeds the request metrics. */
-export function observabilityPlugin<Ctx extends { requestId?: string }>(logger: Logger, metrics: ServiceMetrics): ApolloServerPlugin<Ctx> {
+/**
+ * Logs one line per GraphQL request and feeds the request metrics. The metrics' `operation` label
+ * is `operationLabel` from the context (a persisted operation's name, which the gateway knows and
+ * signs on to the subgraphs), else `other`: never a name the client chose, so a loop of
+ * `query r<random>` adds no series. The log line keeps the client's name.
+ */
+export function observabilityPlugin<Ctx extends { requestId?: string; operationLabel?: string }>(logger: Logger, metrics: ServiceMetrics): ApolloServerPlugin<Ctx> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -70,10 +78,11 @@ export function observabilityPlugin<Ctx extends { requestId?: string }>(logger: 
         async willSendResponse(rc) {
           const seconds = (performance.now() - started) / 1000;
           const operation = rc.operationName ?? 'anonymous';
+          const label = contextValue.operationLabel ?? 'other';
           const errors = rc.errors ?? (rc.response.body.kind === 'single' ? rc.response.body.singleResult.errors : undefined) ?? [];
           const outcome = errors.length ? 'error' : 'ok';
-          metrics.requests.inc({ operation, outcome });
-          metrics.duration.observe({ operation }, seconds);
+          metrics.requests.inc({ operation: label, outcome });
+          metrics.duration.observe({ operation: label }, seconds);
           const codes = errors.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code ?? 'UNKNOWN');
           logger.info(
             { requestId: contextValue.requestId, operation, durationMs: Math.round(seconds * 1000), outcome, ...(codes.length ? { errorCodes: codes } : {}) },
@@ -82,5 +91,51 @@ export function observabilityPlugin<Ctx extends { requestId?: string }>(logger: 
         },
       };
     },
+  };
+}
+
+export interface MetricsListenOptions {
+  port: number;
+  /** @default 127.0.0.1 */
+  host?: string;
+  /** When set, a scrape must send `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
+export interface MetricsServer {
+  /** `http://host:port/metrics` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `/metrics` on a listener of its own, apart from the service's public port: a scrape is for
+ * operators (loopback by default, a bearer token when `token` is set), never for API clients.
+ */
+export async function serveMetrics(registry: Registry, opts: MetricsListenOptions): Promise<MetricsServer> {
+  const expected = opts.token ? Buffer.from(`Bearer ${opts.token}`) : undefined;
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+    if (expected) {
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return void res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+      }
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

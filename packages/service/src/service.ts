@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { z } from 'zod';
 import { openDatabase } from '@maillage/db';
-import { readEnv, signingEnvShape, signingSecret, subgraphEnvShape } from '@maillage/env';
-import { createLogger, initTracing, type Logger } from '@maillage/observability';
+import { PUBLISHED_SECRETS, serviceEnv, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
+import { createLogger, initTracing, type Logger, type MetricsListenOptions } from '@maillage/observability';
 import { startSubgraph, type RunningServer, type SubgraphDefinition } from '@maillage/subgraph-server';
 
 /** The `SeedRun` model every subgraph schema declares: the checksum of the seed files last loaded. */
@@ -73,6 +72,8 @@ export interface ServiceOptions {
   signingSecret?: string;
   /** See `startSubgraph`: benchmarks only. @default false */
   unsignedAsAnonymous?: boolean;
+  /** The metrics listener. @default port 0 on 127.0.0.1 */
+  metrics?: MetricsListenOptions;
 }
 
 export interface StartedService<Client> extends RunningServer {
@@ -100,7 +101,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
     log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
-    const server = await startSubgraph({ ...service.definition(client, logger), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret, unsignedAsAnonymous: opts.unsignedAsAnonymous });
+    const server = await startSubgraph({ ...service.definition(client, logger), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret, unsignedAsAnonymous: opts.unsignedAsAnonymous, metrics: opts.metrics });
     return {
       ...server,
       client,
@@ -119,18 +120,20 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
 
 /** Entry point of a subgraph process: configuration from the environment, clean stop on SIGTERM. */
 export async function runService<Client extends ServiceClient, Ctx extends object>(service: SubgraphService<Client, Ctx>): Promise<void> {
-  const env = readEnv(service.name, {
-    ...subgraphEnvShape(service.defaultPort),
-    ...signingEnvShape(),
-    /** Seed the database from the package's seed files at start. @default false */
-    MAILLAGE_SEED: z.enum(['0', '1', 'true', 'false']).default('0'),
-    /** pino level: fatal, error, warn, info, debug, trace or silent. @default info */
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318) to send traces to. @default none */
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
-  });
+  const env = serviceEnv(service.name, service.defaultPort);
   await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger(service.name, env.LOG_LEVEL);
+  warnDevelopmentSetup(
+    service.name,
+    {
+      nodeEnv: env.NODE_ENV,
+      host: env.HOST,
+      fallbacks: env.GATEWAY_SIGNING_SECRET ? [] : ['GATEWAY_SIGNING_SECRET'],
+      published: env.GATEWAY_SIGNING_SECRET && PUBLISHED_SECRETS.includes(env.GATEWAY_SIGNING_SECRET) ? ['GATEWAY_SIGNING_SECRET'] : [],
+    },
+    (m) => logger.warn({ developmentSetup: true }, m),
+  );
+  warnOpenMetrics(service.name, { host: env.METRICS_HOST, token: env.METRICS_TOKEN }, (m) => logger.warn(m));
   const started = await startService(service, {
     logger,
     port: env.PORT,
@@ -139,9 +142,10 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     databasePoolSize: env.DATABASE_POOL_SIZE,
     pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
     seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
-    signingSecret: signingSecret(env, service.name, (m) => logger.warn(m)),
+    signingSecret: signingSecret(env, service.name),
+    metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
   });
-  logger.info({ url: started.url }, `ready at ${started.url}`);
+  logger.info({ url: started.url, metrics: started.metricsUrl }, `ready at ${started.url}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

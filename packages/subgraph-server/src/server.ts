@@ -9,8 +9,8 @@ import express from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { constraintError } from '@maillage/errors';
-import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, traceRequests, type Logger } from '@maillage/observability';
-import { ANONYMOUS, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
+import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, serveMetrics, traceRequests, type Logger, type MetricsListenOptions } from '@maillage/observability';
+import { ANONYMOUS, BINDING_HEADER, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, OPERATION_HEADER, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
 import { useCursorSecret } from './pagination';
 
 export interface SubgraphDefinition<Ctx extends object> {
@@ -84,9 +84,13 @@ export function createSubgraphApollo<Ctx extends object>(def: SubgraphDefinition
   });
 }
 
+type RawBodyRequest = http.IncomingMessage & { rawBody?: Buffer };
+
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where `/metrics` is served (its own listener; the public port answers 404 there). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -107,16 +111,18 @@ export async function startSubgraph<Ctx extends object>(
      * on public data; never set by the service's entry point. @default false
      */
     unsignedAsAnonymous?: boolean;
+    /** The metrics listener. @default port 0 on 127.0.0.1 */
+    metrics?: MetricsListenOptions;
   },
 ): Promise<RunningServer> {
-  const verifier = new ViewerVerifier(listen.signingSecret ?? DEV_SIGNING_SECRET);
+  const verifier = new ViewerVerifier(listen.signingSecret ?? DEV_SIGNING_SECRET, def.name);
   // Cursors are signed with the same secret, so every replica of the subgraph accepts the others' cursors.
   useCursorSecret(listen.signingSecret ?? DEV_SIGNING_SECRET);
   const app = express();
   const httpServer = http.createServer(app);
   const logger = def.logger ?? createLogger(def.name);
   const metrics = createMetrics(def.name, 'subgraph');
-  const apollo = createSubgraphApollo<Ctx & { requestId?: string }>(def as SubgraphDefinition<Ctx & { requestId?: string }>, [
+  const apollo = createSubgraphApollo<Ctx & { requestId?: string; operationLabel?: string }>(def as SubgraphDefinition<Ctx & { requestId?: string }>, [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     observabilityPlugin(logger, metrics),
   ]);
@@ -130,18 +136,23 @@ export async function startSubgraph<Ctx extends object>(
       res.status(503).json({ status: 'unavailable', service: def.name });
     }
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   app.use(
     '/graphql',
     traceRequests(def.name),
-    express.json({ limit: '1mb' }),
+    // The signature binds the body as the gateway sent it, byte for byte.
+    express.json({ limit: '1mb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }),
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
       try {
         const header = req.get(VIEWER_HEADER);
-        res.locals.viewer = header === undefined && listen.unsignedAsAnonymous ? ANONYMOUS : await verifier.verify(header, typeof query === 'string' ? query : '');
+        if (header === undefined && listen.unsignedAsAnonymous) {
+          res.locals.viewer = ANONYMOUS;
+        } else {
+          const search = req.originalUrl.indexOf('?');
+          const body = req.method === 'GET' ? (search < 0 ? '' : req.originalUrl.slice(search + 1)) : ((req as RawBodyRequest).rawBody ?? '');
+          const verified = await verifier.verify({ viewer: header, binding: req.get(BINDING_HEADER), operation: req.get(OPERATION_HEADER), body });
+          res.locals.viewer = verified.viewer;
+          res.locals.operationLabel = verified.operation;
+        }
         next();
       } catch (err) {
         res.status(401).json({ errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -150,7 +161,7 @@ export async function startSubgraph<Ctx extends object>(
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
-        return { ...(await def.context({ viewer })), viewer, requestId: requestIdFrom(req.headers['x-request-id']) };
+        return { ...(await def.context({ viewer })), viewer, requestId: requestIdFrom(req.headers['x-request-id']), operationLabel: res.locals.operationLabel as string | undefined };
       },
     }),
   );
@@ -158,7 +169,19 @@ export async function startSubgraph<Ctx extends object>(
     httpServer.once('error', reject);
     httpServer.listen(listen.port, listen.host, resolve);
   });
+  const metricsServer = await serveMetrics(metrics.registry, listen.metrics ?? { port: 0 }).catch(async (err) => {
+    await apollo.stop();
+    throw err;
+  });
   const { port } = httpServer.address() as AddressInfo;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
-  return { url: `http://${host}:${port}/graphql`, port, stop: () => apollo.stop() };
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    metricsUrl: metricsServer.url,
+    stop: async () => {
+      await metricsServer.close();
+      await apollo.stop();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { RunningServer } from '@maillage/subgraph-server';
 import { startService, type SubgraphService } from '@maillage/service';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, tokenFor, type As } from './roles';
-import { DEV_SIGNING_SECRET, signViewer, VIEWER_HEADER, type Role } from '@maillage/viewer';
+import { DEV_SIGNING_SECRET, gatewayHeaders, type Role } from '@maillage/viewer';
 
 type AnyService = SubgraphService<any, object>;
 
@@ -21,6 +21,8 @@ export interface GraphQLResponse<D = Record<string, any>> {
 export interface Harness {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
+  /** Where each service (`gateway` and every subgraph) serves `/metrics`: a listener apart from its public port. */
+  metricsUrls: Record<string, string>;
   /** Each subgraph's database client, for tests that arrange data beneath the API. */
   clients: Record<string, any>;
   /** Stops one subgraph (its server and database connection), as a crash would. */
@@ -60,12 +62,31 @@ export async function postGraphQL<D>(
   return new GraphQLClient({ url, timeoutMs: 60_000 }).execute<D, Record<string, unknown> | undefined>(query, variables, { operationName, headers });
 }
 
+const subgraphNames = new Map<string, Promise<string>>();
+/** The name a subgraph server answers to (its `/health` says it), which the gateway's signature names. */
+export function subgraphNameAt(url: string): Promise<string> {
+  let name = subgraphNames.get(url);
+  if (!name) {
+    name = fetch(url.replace(/\/graphql$/, '/health')).then(async (r) => ((await r.json()) as { service: string }).service);
+    subgraphNames.set(url, name);
+    name.catch(() => subgraphNames.delete(url));
+  }
+  return name;
+}
+
 /**
  * POSTs an operation straight to a subgraph, signed as the gateway signs what it forwards (with
  * the development secret), as `as`. @default as admin
  */
 export async function postAsGateway<D>(url: string, query: string, variables?: Record<string, unknown>, as: As = 'admin', secret = DEV_SIGNING_SECRET) {
-  return postGraphQL<D>(url, query, variables, undefined, { [VIEWER_HEADER]: await signViewer(testViewer(as), secret, query) });
+  const body = JSON.stringify({ query, variables });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(await gatewayHeaders(testViewer(as), secret, await subgraphNameAt(url), body)) },
+    body,
+  });
+  const answer = (await res.json()) as { data?: D; errors?: GraphQLResponse['errors'] };
+  return { status: res.status, data: answer.data, errors: answer.errors, headers: res.headers } as GraphQLResponse<D>;
 }
 
 /**
@@ -98,8 +119,10 @@ export async function startSupergraph(
       byName.set(service.name, { service, server: started, port: started.port, pgliteDir });
     }
     const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${byName.get(s.name)!.port}/graphql`]));
+    const metricsUrls: Record<string, string> = Object.fromEntries(services.map((s) => [s.name, byName.get(s.name)!.server!.metricsUrl!]));
     const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
     const gateway = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl, subgraphUrls, log, logger: loggerFor('gateway') });
+    if (gateway.metricsUrl) metricsUrls.gateway = gateway.metricsUrl;
     // The synergies subgraph reads the graph back through the gateway, whose port is known only now;
     // it reads GATEWAY_URL at each read of the graph.
     process.env.GATEWAY_URL = gateway.url;
@@ -123,9 +146,11 @@ export async function startSupergraph(
           logger: loggerFor(name),
         });
         clients[name] = (entry.server as RunningServer & { client: unknown }).client;
+        metricsUrls[name] = entry.server.metricsUrl!;
       },
       gatewayUrl: gateway.url,
       subgraphUrls,
+      metricsUrls,
       clients,
       query: (q, v, op) => postGraphQL(gateway.url, q, v, op),
       as: (role, o) => {

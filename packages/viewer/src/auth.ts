@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
@@ -104,26 +104,32 @@ export const mayReadPrivate = (viewer: Viewer) => hasScopes(viewer, [[Scope.anal
 
 // --- what the gateway forwards -------------------------------------------------------------------
 
-/** Header that carries the gateway's signed statement of the viewer to a subgraph. */
+/** Header that carries the gateway's signed statement of the viewer to a subgraph (a JWT). */
 export const VIEWER_HEADER = 'x-maillage-viewer';
+/** Header that binds that statement to one request: this body, this subgraph, this operation label. */
+export const BINDING_HEADER = 'x-maillage-binding';
+/** The bounded metrics label of the client's operation (a persisted operation's name, else `other`), bound too. */
+export const OPERATION_HEADER = 'x-maillage-operation';
 const FORWARD_ISSUER = 'maillage-gateway';
 const FORWARD_AUDIENCE = 'maillage-subgraph';
-/** Long enough for a slow plan's last fetch, short enough that a captured header soon dies. */
-const FORWARD_TTL_SECONDS = 60;
+/**
+ * Long enough for a fetch and its retry to arrive (the gateway hands out a statement for 3 s at
+ * most, so each arrives with 7 s or more to live), short enough that a captured one soon dies.
+ */
+export const FORWARD_TTL_SECONDS = 10;
 
 /** Only for development and tests: every process outside production agrees on it without configuration. */
 export const DEV_SIGNING_SECRET = 'maillage-development-only-gateway-signing-secret';
 
-export const queryHash = (query: string) => createHash('sha256').update(query).digest('base64url');
-
 const secretKey = (secret: string) => new TextEncoder().encode(secret);
 
 /**
- * The gateway's signature over the viewer it verified, bound to the one operation it forwards
- * (`qh`, sha256 of the query text): a captured header cannot carry another query.
+ * The gateway's statement of the viewer it verified, for one subgraph (`sg`), valid 10 s. Alone it
+ * proves nothing: each request also carries `bindRequest` over its own body, so a captured
+ * statement cannot carry another query, other variables, or go to another subgraph.
  */
-export async function signViewer(viewer: Viewer, secret: string, query: string): Promise<string> {
-  return new SignJWT({ role: viewer.role, scopes: viewer.scopes, networks: viewer.networks, pid: viewer.partnerId, qh: queryHash(query) })
+export async function signViewer(viewer: Viewer, secret: string, subgraph: string): Promise<string> {
+  return new SignJWT({ role: viewer.role, scopes: viewer.scopes, networks: viewer.networks, pid: viewer.partnerId, sg: subgraph })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(FORWARD_ISSUER)
     .setAudience(FORWARD_AUDIENCE)
@@ -133,17 +139,50 @@ export async function signViewer(viewer: Viewer, secret: string, query: string):
     .sign(secretKey(secret));
 }
 
+// A key of its own for bindings, derived once per secret: a binding is never a valid JWT signature.
+const bindingKeys = new Map<string, Buffer>();
+function bindingKey(secret: string): Buffer {
+  let key = bindingKeys.get(secret);
+  if (!key) {
+    key = createHmac('sha256', secret).update('maillage request binding v1').digest();
+    if (bindingKeys.size >= 16) bindingKeys.clear();
+    bindingKeys.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * HMAC-SHA256 over the exact request a subgraph receives: its body (query, variables, operation
+ * name, as sent), the subgraph it is for, the operation label, and the viewer statement it goes with.
+ * One synchronous HMAC over bytes already in hand, per fetch: no JSON, no JWT, no promise.
+ */
+export function bindRequest(secret: string, viewerHeader: string, subgraph: string, operation: string, body: string | Uint8Array): string {
+  return createHmac('sha256', bindingKey(secret)).update(subgraph).update('\n').update(operation).update('\n').update(viewerHeader).update('\n').update(body).digest('base64url');
+}
+
+/** The headers the gateway sends with a request to `subgraph`, for callers that sign one request alone (partner key checks, tests). */
+export async function gatewayHeaders(viewer: Viewer, secret: string, subgraph: string, body: string, operation = 'other'): Promise<Record<string, string>> {
+  const header = await signViewer(viewer, secret, subgraph);
+  return { [VIEWER_HEADER]: header, [OPERATION_HEADER]: operation, [BINDING_HEADER]: bindRequest(secret, header, subgraph, operation, body) };
+}
+
 const forwardedClaims = z.object({
   scopes: z.array(z.string()),
   networks: z.array(z.string()),
   sub: z.string().optional(),
   pid: z.string().optional(),
-  qh: z.string(),
+  sg: z.string(),
 });
 
-const notForThisOperation = () => unauthenticated('This service answers the gateway only: the signature is not for this operation');
+const notForThisRequest = () => unauthenticated('This service answers the gateway only: the signature is not for this request');
 
-async function verifySignature(header: string | undefined, secret: string): Promise<{ viewer: Viewer; qh: string; expiresAt: number }> {
+interface Statement {
+  viewer: Viewer;
+  subgraph: string;
+  expiresAt: number;
+}
+
+async function verifyStatement(header: string | undefined, secret: string): Promise<Statement> {
   if (!header) throw unauthenticated('This service answers the gateway only: the request is not signed');
   let payload: { exp?: number };
   try {
@@ -152,40 +191,57 @@ async function verifySignature(header: string | undefined, secret: string): Prom
     throw unauthenticated('This service answers the gateway only: the signature is invalid or expired');
   }
   const claims = forwardedClaims.safeParse(payload);
-  if (!claims.success) throw notForThisOperation();
+  if (!claims.success) throw notForThisRequest();
   // Frozen: a remembered viewer serves many requests.
   const viewer = Object.freeze(viewerOf({ scopes: claims.data.scopes, networks: claims.data.networks, subject: claims.data.sub || undefined, partnerId: claims.data.pid }));
-  return { viewer, qh: claims.data.qh, expiresAt: (payload.exp ?? 0) * 1000 };
+  return { viewer, subgraph: claims.data.sg, expiresAt: (payload.exp ?? 0) * 1000 };
+}
+
+/** What a subgraph checks on each request. */
+export interface SignedRequest {
+  viewer: string | undefined;
+  binding: string | undefined;
+  /** The operation label header; `other` when absent. */
+  operation: string | undefined;
+  /** The body as received (POST), or the URL's query string (GET). */
+  body: string | Uint8Array;
 }
 
 /**
- * Checks the gateway's signature and that it was made for this query (UNAUTHENTICATED otherwise),
- * remembering the headers it has verified until they expire.
- * The gateway reuses one header for the same viewer and query text for 30 s, so most fetches carry
- * a header already checked: the same bytes under the same secret verify the same way, and only the
- * expiry and the query binding need checking again. A header that failed is never remembered.
+ * Checks the gateway's signature: a statement made for this subgraph, unexpired, and a binding
+ * over this very request (UNAUTHENTICATED otherwise). The gateway reuses one statement per viewer
+ * for 3 s, so most requests carry one already checked: the same bytes under the same secret verify
+ * the same way, so a verified statement is remembered until it expires and only its binding (one
+ * HMAC) is computed per request. A statement that failed is never remembered.
  */
 export class ViewerVerifier {
-  private readonly verified = new Map<string, { viewer: Viewer; qh: string; expiresAt: number }>();
+  private readonly verified = new Map<string, Statement>();
 
   constructor(
     private readonly secret: string,
+    /** This subgraph's name, as the supergraph names it. */
+    private readonly subgraph: string,
     private readonly max = 2000,
   ) {}
 
-  async verify(header: string | undefined, query: string): Promise<Viewer> {
+  async verify(request: SignedRequest): Promise<{ viewer: Viewer; operation: string }> {
+    const header = request.viewer;
     let hit = header ? this.verified.get(header) : undefined;
     if (hit && hit.expiresAt <= Date.now()) {
       this.verified.delete(header!);
       hit = undefined;
     }
     if (!hit) {
-      hit = await verifySignature(header, this.secret);
+      hit = await verifyStatement(header, this.secret);
       if (this.verified.size >= this.max) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(header!, hit);
     }
-    if (hit.qh !== queryHash(query)) throw notForThisOperation();
-    return hit.viewer;
+    if (hit.subgraph !== this.subgraph) throw notForThisRequest();
+    const operation = request.operation ?? 'other';
+    const expected = Buffer.from(bindRequest(this.secret, header!, this.subgraph, operation, request.body));
+    const given = Buffer.from(request.binding ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notForThisRequest();
+    return { viewer: hit.viewer, operation };
   }
 }
 

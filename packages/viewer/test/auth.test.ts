@@ -1,9 +1,24 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse } from 'graphql';
-import { ANONYMOUS, DEV_SIGNING_SECRET, enforceAuthDirectives, hasScopes, signViewer, supergraphForGateway, ViewerVerifier, viewerOf } from '../src';
+import { ANONYMOUS, BINDING_HEADER, bindRequest, DEV_SIGNING_SECRET, enforceAuthDirectives, gatewayHeaders, hasScopes, OPERATION_HEADER, signViewer, supergraphForGateway, VIEWER_HEADER, ViewerVerifier, viewerOf } from '../src';
 
-// A verifier that has remembered nothing yet.
-const verifyViewer = (header: string | undefined, secret: string, query: string) => new ViewerVerifier(secret).verify(header, query);
+const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+
+/** What a subgraph named `to` (with `secret`) says of a request signed by the gateway for `signedFor`, then changed by `tamper`. */
+async function verifyAt(
+  verifier: ViewerVerifier,
+  signed: { viewer?: typeof editor; secret?: string; subgraph?: string; body?: string; operation?: string },
+  sent: { body?: string; operation?: string; viewer?: string } = {},
+) {
+  const original = signed.body ?? body('{ a }');
+  const headers = await gatewayHeaders(signed.viewer ?? editor, signed.secret ?? DEV_SIGNING_SECRET, signed.subgraph ?? 'clubs', original, signed.operation);
+  return verifier.verify({
+    viewer: sent.viewer ?? headers[VIEWER_HEADER],
+    binding: headers[BINDING_HEADER],
+    operation: sent.operation ?? headers[OPERATION_HEADER],
+    body: sent.body ?? original,
+  });
+}
 
 const editor = viewerOf({ scopes: ['network:edit', 'made-up'], networks: ['cb-reseau-1234'], subject: 'alice' });
 
@@ -14,33 +29,46 @@ test('a viewer is derived from its scopes; unknown scopes are dropped, networks 
   expect(hasScopes(viewerOf({ scopes: ['admin'] }), [['analyst']])).toBe(true);
 });
 
-test('the forwarded viewer verifies with the same secret and for the same query only', async () => {
-  const header = await signViewer(editor, DEV_SIGNING_SECRET, '{ a }');
-  await expect(verifyViewer(header, DEV_SIGNING_SECRET, '{ a }')).resolves.toEqual(editor);
-  await expect(verifyViewer(header, DEV_SIGNING_SECRET, '{ b }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-  await expect(verifyViewer(header, 'another-secret-of-at-least-32-characters', '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-  await expect(verifyViewer(undefined, DEV_SIGNING_SECRET, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+test('the forwarded viewer verifies with the same secret, for this subgraph and this very request only', async () => {
+  const fresh = () => new ViewerVerifier(DEV_SIGNING_SECRET, 'clubs');
+  const refused = { extensions: { code: 'UNAUTHENTICATED' } };
+  await expect(verifyAt(fresh(), { operation: 'ActorCard' })).resolves.toEqual({ viewer: editor, operation: 'ActorCard' });
+  // Another query, other variables, another subgraph, another operation label: refused.
+  await expect(verifyAt(fresh(), {}, { body: body('{ b }') })).rejects.toMatchObject(refused);
+  await expect(verifyAt(fresh(), { body: body('{ a }', { id: 'x' }) }, { body: body('{ a }', { id: 'y' }) })).rejects.toMatchObject(refused);
+  await expect(verifyAt(fresh(), { subgraph: 'directory' })).rejects.toMatchObject(refused);
+  await expect(verifyAt(fresh(), { operation: 'other' }, { operation: 'ActorCard' })).rejects.toMatchObject(refused);
+  // Another secret, no statement, a statement of another viewer with this binding, a forged payload.
+  await expect(verifyAt(fresh(), { secret: 'another-secret-of-at-least-32-characters' })).rejects.toMatchObject(refused);
+  await expect(fresh().verify({ viewer: undefined, binding: undefined, operation: undefined, body: body('{ a }') })).rejects.toMatchObject(refused);
+  const admin = await signViewer(viewerOf({ scopes: ['admin'] }), DEV_SIGNING_SECRET, 'clubs');
+  await expect(verifyAt(fresh(), {}, { viewer: admin })).rejects.toMatchObject(refused);
+  const header = await signViewer(editor, DEV_SIGNING_SECRET, 'clubs');
   const [h, p, s] = header.split('.');
-  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scopes: ['admin'] })).toString('base64url');
-  await expect(verifyViewer(`${h}.${forged}.${s}`, DEV_SIGNING_SECRET, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scopes: ['admin'] })).toString('base64url')}.${s}`;
+  const b = body('{ a }');
+  await expect(fresh().verify({ viewer: forged, binding: bindRequest(DEV_SIGNING_SECRET, forged, 'clubs', 'other', b), operation: 'other', body: b })).rejects.toMatchObject(refused);
 });
 
-test('a subgraph remembers a verified header until it expires, still bound to its query, and never remembers a bad one', async () => {
+test('a subgraph remembers a verified statement until it expires (10 s), still binding each request, and never remembers a bad one', async () => {
   jest.useFakeTimers({ now: new Date('2026-11-26T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
   try {
-    const verifier = new ViewerVerifier(DEV_SIGNING_SECRET);
-    const header = await signViewer(editor, DEV_SIGNING_SECRET, '{ a }');
-    await expect(verifier.verify(header, '{ a }')).resolves.toEqual(editor);
-    // Remembered, and still refused for another query.
-    await expect(verifier.verify(header, '{ a }')).resolves.toEqual(editor);
-    await expect(verifier.verify(header, '{ b }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    // A header made with another secret fails every time.
-    const other = await signViewer(editor, 'another-secret-of-at-least-32-characters', '{ a }');
-    for (let i = 0; i < 2; i++) await expect(verifier.verify(other, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    // 61 s later the remembered header has expired with its 60 s lifetime.
-    jest.setSystemTime(new Date('2026-11-26T12:01:01Z'));
-    await expect(verifier.verify(header, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    await expect(verifier.verify(undefined, '{ a }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const verifier = new ViewerVerifier(DEV_SIGNING_SECRET, 'clubs');
+    const header = await signViewer(editor, DEV_SIGNING_SECRET, 'clubs');
+    const request = (b: string) => ({ viewer: header, binding: bindRequest(DEV_SIGNING_SECRET, header, 'clubs', 'other', b), operation: 'other', body: b });
+    await expect(verifier.verify(request(body('{ a }')))).resolves.toEqual({ viewer: editor, operation: 'other' });
+    // Remembered: another request with the same statement and its own binding passes...
+    await expect(verifier.verify(request(body('{ b }')))).resolves.toEqual({ viewer: editor, operation: 'other' });
+    // ...and the remembered statement is still refused with the binding of another body.
+    await expect(verifier.verify({ ...request(body('{ a }')), body: body('{ c }') })).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    // A statement made with another secret fails every time.
+    const other = await signViewer(editor, 'another-secret-of-at-least-32-characters', 'clubs');
+    for (let i = 0; i < 2; i++) {
+      await expect(verifier.verify({ ...request(body('{ a }')), viewer: other })).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    }
+    // 11 s later the remembered statement has expired with its 10 s lifetime.
+    jest.setSystemTime(new Date('2026-11-26T12:00:11Z'));
+    await expect(verifier.verify(request(body('{ a }')))).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   } finally {
     jest.useRealTimers();
   }

@@ -1,4 +1,4 @@
-import { readEnv } from '@maillage/env';
+import { assertProductionSecrets, readEnv, secretString } from '@maillage/env';
 import { z } from 'zod';
 
 /**
@@ -17,7 +17,7 @@ const shape = {
    * Or the HS256 key, issuer and audience the gateway verifies tokens with (its AUTH_JWT_SECRET,
    * AUTH_ISSUER, AUTH_AUDIENCE): the service then signs itself a 10-minute analyst token per read.
    */
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWT_SECRET: secretString().optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).default('maillage'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -27,6 +27,8 @@ export type SynergiesEnv = z.infer<z.ZodObject<typeof shape>>;
 
 export function synergiesEnv(source: NodeJS.ProcessEnv = process.env): SynergiesEnv {
   const env = readEnv('synergies', shape, source);
+  // A token key anyone can read would let anyone sign analyst (or admin) tokens the gateway accepts.
+  assertProductionSecrets('synergies', env, { optional: ['AUTH_JWT_SECRET'] });
   if (env.NODE_ENV === 'production' && !env.SYNERGIES_GATEWAY_TOKEN && !(env.AUTH_JWT_SECRET && env.AUTH_ISSUER)) {
     throw new Error('synergies: invalid configuration\n  SYNERGIES_GATEWAY_TOKEN, or AUTH_JWT_SECRET with AUTH_ISSUER: required in production (to read the graph as an analyst)');
   }
