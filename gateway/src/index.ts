@@ -15,7 +15,13 @@ async function main() {
     watchSupergraphPath: env.SUPERGRAPH_WATCH === 'false' ? undefined : env.SUPERGRAPH_PATH,
     subgraphUrls: subgraphUrlOverrides(env),
     production: env.NODE_ENV === 'production',
-    resilience: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, queryRetries: env.SUBGRAPH_QUERY_RETRIES, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
+    resilience: {
+      deadlineMs: env.GATEWAY_REQUEST_DEADLINE_MS,
+      timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      queryRetries: env.SUBGRAPH_QUERY_RETRIES,
+      breakerFailures: env.SUBGRAPH_BREAKER_FAILURES,
+      breakerProbeMs: env.SUBGRAPH_BREAKER_PROBE_MS,
+    },
     auth: {
       signingSecret: signingSecret(env, 'gateway', (m) => logger.warn(m)),
       tokens: tokenConfigFromEnv(env, (m) => logger.warn(m)),
