@@ -30,7 +30,7 @@ export interface BreakerOptions {
   failureThreshold: number;
   /** Wait before the first probe after opening, doubled after each probe that failed fast. @default 500 ms */
   probeIntervalMs: number;
-  /** Longest wait between two probes. @default 4000 ms */
+  /** Longest wait between two probes. */
   probeMaxIntervalMs: number;
 }
 

@@ -29,7 +29,7 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
       /** Consecutive failed fetches (timeouts, connection failures, 5xx) that open a subgraph's circuit. @default 3 */
       SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
-      /** Wait before an open circuit's first recovery probe (doubling to 4 s while refused). @default 500 */
+      /** Wait before an open circuit's first recovery probe (doubling to 2 s while refused). @default 500 */
       SUBGRAPH_BREAKER_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(500),
       /** Reload the supergraph when its file changes. @default true */
       SUPERGRAPH_WATCH: z.enum(['true', 'false']).default('true'),

@@ -22,7 +22,7 @@ export interface ResilienceOptions {
   queryRetries: number;
   /** Consecutive failed fetches (timeouts, connection failures, 5xx) that open the circuit. @default 3 */
   breakerFailures: number;
-  /** Wait before the first recovery probe of an open circuit; doubles, up to 4 s, while probes are refused. @default 500 ms */
+  /** Wait before the first recovery probe of an open circuit; doubles, up to 2 s, while probes are refused. @default 500 ms */
   breakerProbeMs: number;
 }
 
@@ -204,7 +204,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       else breakerLog('info', fields, `circuit to ${name} open again: its probe failed (${t.reason})`);
     };
     this.breaker = new Breaker(
-      { failureThreshold: options.breakerFailures, probeIntervalMs: options.breakerProbeMs, probeMaxIntervalMs: 4_000 },
+      { failureThreshold: options.breakerFailures, probeIntervalMs: options.breakerProbeMs, probeMaxIntervalMs: 2_000 },
       () => this.probe(readyUrl),
       onTransition,
     );

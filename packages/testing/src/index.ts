@@ -3,3 +3,4 @@ export * from './supergraph';
 export * from './subgraph';
 export * from './inprocess';
 export * from './roles';
+export * from './processes';
