@@ -19,15 +19,19 @@ const QUERY = `{ actorBySiren(siren: "552081317") { name region { name }
   chamberMemberships { totalCount } clusterMemberships { totalCount } councilMemberships { totalCount } clubMemberships { totalCount } } }`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Breaker transitions counted so far, from the gateway's metrics: "subgraph from>to" -> count. */
+/**
+ * From the gateway's metrics: breaker transitions counted so far ("subgraph from>to" -> count), and
+ * fetches the open breaker refused, in all and within 5 ms (the histogram's first bucket).
+ */
 async function transitions(gatewayUrl) {
   const text = await (await fetch(gatewayUrl.replace(/graphql$/, 'metrics'))).text();
-  const out = {};
+  const out = { refused: 0, refusedFast: 0 };
   for (const m of text.matchAll(/^maillage_gateway_subgraph_breaker_transitions_total\{subgraph="(\w+)",from="([\w-]+)",to="([\w-]+)"[^}]*\} (\d+)/gm)) out[`${m[1]} ${m[2]}>${m[3]}`] = Number(m[4]);
+  for (const m of text.matchAll(/^maillage_gateway_subgraph_fetch_duration_seconds_bucket\{le="(0\.005|\+Inf)",[^}]*outcome="rejected"\} (\d+)/gm)) out[m[1] === '+Inf' ? 'refused' : 'refusedFast'] += Number(m[2]);
   return out;
 }
 
-async function phase(stack, label, during = async () => undefined) {
+async function phase(stack, label, during = async () => undefined, seconds = PHASE_SECONDS) {
   const errorsByCode = {};
   let partial = 0;
   const before = await transitions(stack.gatewayUrl);
@@ -37,7 +41,7 @@ async function phase(stack, label, during = async () => undefined) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: QUERY }),
     connections: CONNECTIONS,
-    duration: PHASE_SECONDS,
+    duration: seconds,
     requests: [
       {
         onResponse: (_status, body) => {
@@ -58,7 +62,8 @@ async function phase(stack, label, during = async () => undefined) {
   const note = await during();
   const result = await load;
   const after = await transitions(stack.gatewayUrl);
-  const changes = Object.entries(after)
+  const { refused, refusedFast, ...counts } = after;
+  const changes = Object.entries(counts)
     .map(([k, v]) => [k, v - (before[k] ?? 0)])
     .filter(([, v]) => v > 0)
     .map(([k, v]) => `${k}×${v}`);
@@ -71,6 +76,7 @@ async function phase(stack, label, during = async () => undefined) {
     'non-2xx': result.non2xx,
     'with errors': partial,
     errors: Object.entries(errorsByCode).map(([k, v]) => `${k}×${v}`).join(' ') || '-',
+    'refused ≤5 ms': `${refusedFast - before.refusedFast}/${refused - before.refused}`,
     breaker: changes.join(' ') || '-',
     ...(note ? { note } : {}),
   };
@@ -122,11 +128,19 @@ async function main() {
     return res.status === 200 && !res.errors;
   };
   const rows = [await phase(stack, 'all up')];
+  // Frozen for longer than a request's deadline, so that the requests it hung are answered (and
+  // counted) within the phase, and the breaker's fast answers after them.
+  const deadlineSeconds = Number(process.env.GATEWAY_REQUEST_DEADLINE_MS ?? 5000) / 1000;
   rows.push(
-    await phase(stack, `${FROZEN} frozen`, async () => {
-      await sleep(300);
-      stack.signal(FROZEN, 'SIGSTOP');
-    }),
+    await phase(
+      stack,
+      `${FROZEN} frozen`,
+      async () => {
+        await sleep(300);
+        stack.signal(FROZEN, 'SIGSTOP');
+      },
+      Math.ceil(deadlineSeconds + PHASE_SECONDS),
+    ),
   );
   rows.push(
     await phase(stack, `${FROZEN} thawed`, async () => {
