@@ -1,31 +1,53 @@
 #!/usr/bin/env node
-// Starts the whole supergraph on this machine: the five subgraphs, each on its own embedded
+// Starts the whole supergraph on this machine: the six subgraphs, each on its own embedded
 // PostgreSQL (PGlite, under .data/<service>) or on PostgreSQL when <SERVICE>_DATABASE_URL is set,
-// migrated and seeded, then the gateway once every subgraph is ready. Ctrl-C stops them all.
+// migrated and seeded, then the gateway once every subgraph is ready. A service that exits after it
+// was up is restarted, with backoff, while the others keep serving; Ctrl-C (or SIGTERM) stops them
+// all, and so does a service that fails to start the first time.
+//
+//   MAILLAGE_BASE_PORT  gateway port; the subgraphs take the next six. @default 4000 (PORT still sets the gateway's)
+//   MAILLAGE_METRICS_BASE_PORT  the gateway's /metrics port; the subgraphs' take the next six. @default base + 5400 (9400)
+//   MAILLAGE_DATA_DIR   where embedded databases live. @default .data in the repository
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const services = [
-  ['directory', 4001],
-  ['chambers', 4002],
-  ['clusters', 4003],
-  ['councils', 4004],
-  ['clubs', 4005],
+const basePort = Number(process.env.MAILLAGE_BASE_PORT ?? 4000);
+const gatewayPort = Number(process.env.PORT ?? basePort);
+// Each service's /metrics listens apart (loopback): the gateway's on this port, the subgraphs' on the next six.
+const metricsBasePort = Number(process.env.MAILLAGE_METRICS_BASE_PORT ?? basePort + 5400);
+const dataDir = path.resolve(process.env.MAILLAGE_DATA_DIR ?? path.join(root, '.data'));
+const names = [
+  'directory',
+  'chambers',
+  'clusters',
+  'councils',
+  'clubs',
   // Reads the graph back through the gateway (GATEWAY_URL), lazily at its first query.
-  ['synergies', 4006],
+  'synergies',
 ];
-const children = [];
-const started = Date.now();
+const services = names.map((name, i) => [name, basePort + 1 + i]);
+const urlOf = (port, route) => `http://127.0.0.1:${port}/${route}`;
 
-function run(name, cwd, env) {
-  const child = spawn(process.execPath, ['dist/index.js'], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Restart backoff: 0.5 s, doubling to 10 s; back to 0.5 s once a run has lasted a minute. */
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 10_000;
+const STABLE_AFTER_MS = 60_000;
+
+const units = [];
+const started = Date.now();
+let stopping = false;
+
+/**
+ * One supervised service: spawned, its output prefixed, restarted when it exits after having been
+ * ready once. A service that exits before it was ever ready is a configuration or build problem,
+ * not a crash, and restarting it would only repeat the failure: that stops everything.
+ */
+function supervise(name, cwd, env, readyUrl) {
   const prefix = (line) => `${name.padEnd(9)} | ${line}`;
+  const say = (line) => console.error(prefix(line));
+  const unit = { name, child: null, everReady: false, restarts: 0, delay: BACKOFF_FIRST_MS, timer: null, since: 0 };
   const pipe = (stream, out) => {
     let buf = '';
     stream.on('data', (d) => {
@@ -35,42 +57,76 @@ function run(name, cwd, env) {
       for (const l of lines) out.write(prefix(l) + '\n');
     });
   };
-  pipe(child.stdout, process.stdout);
-  pipe(child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(prefix(`exited (${signal ?? code}); stopping everything`));
-      stop(1);
-    }
-  });
-  children.push(child);
-  return child;
+  const launch = () => {
+    unit.timer = null;
+    unit.since = Date.now();
+    const child = spawn(process.execPath, ['dist/index.js'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    unit.child = child;
+    say(`started (pid ${child.pid})`);
+    pipe(child.stdout, process.stdout);
+    pipe(child.stderr, process.stderr);
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      const how = signal ?? `code ${code}`;
+      if (!unit.everReady) {
+        say(`exited (${how}) before it was ever ready; stopping everything`);
+        return stop(1);
+      }
+      const upMs = Date.now() - unit.since;
+      if (upMs >= STABLE_AFTER_MS) unit.delay = BACKOFF_FIRST_MS;
+      unit.restarts++;
+      say(`exited (${how}) after ${(upMs / 1000).toFixed(1)} s up; restart ${unit.restarts} in ${(unit.delay / 1000).toFixed(1)} s`);
+      const downSince = Date.now();
+      unit.timer = setTimeout(() => {
+        launch();
+        waitReady(readyUrl, 120_000).then(
+          () => say(`ready again after restart ${unit.restarts} (down ${((Date.now() - downSince) / 1000).toFixed(1)} s)`),
+          () => say(`not ready 120 s after restart ${unit.restarts}`),
+        );
+      }, unit.delay);
+      unit.delay = Math.min(unit.delay * 2, BACKOFF_MAX_MS);
+    });
+  };
+  launch();
+  units.push(unit);
+  return {
+    firstReady: (timeoutMs) =>
+      waitReady(readyUrl, timeoutMs, () => unit.child.exitCode !== null || unit.child.signalCode !== null).then(() => {
+        unit.everReady = true;
+      }),
+  };
 }
 
-async function waitReady(url, timeoutMs) {
+async function waitReady(url, timeoutMs, gaveUp = () => false) {
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
+  while (Date.now() < until && !stopping && !gaveUp()) {
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} not ready after ${timeoutMs / 1000} s`);
+  throw new Error(`${url} not ready after ${((Date.now() - until + timeoutMs) / 1000).toFixed(0)} s`);
 }
 
-let stopping = false;
 function stop(code = 0) {
+  if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
+  for (const u of units) {
+    clearTimeout(u.timer);
+    // A frozen (SIGSTOPped) child would never see SIGTERM.
+    u.child?.kill('SIGCONT');
+    u.child?.kill('SIGTERM');
+  }
+  const running = units.map((u) => u.child).filter((c) => c && c.exitCode === null && c.signalCode === null);
   // Services finish in-flight requests first; one that has not exited after 12 s is killed.
   setTimeout(() => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const c of running) if (c.exitCode === null) c.kill('SIGKILL');
     process.exit(code);
   }, 12_000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(() => process.exit(code));
+  Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r))))).then(() => process.exit(code));
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -81,9 +137,9 @@ process.on('SIGTERM', () => stop(0));
  * subgraph gets a copy of that empty cluster: the long-running services only ever reopen one.
  */
 function prepareEmbeddedDatabases() {
-  const missing = services.filter(([name]) => !process.env[`${name.toUpperCase()}_DATABASE_URL`] && !fs.existsSync(path.join(root, '.data', name, 'PG_VERSION')));
+  const missing = services.filter(([name]) => !process.env[`${name.toUpperCase()}_DATABASE_URL`] && !fs.existsSync(path.join(dataDir, name, 'PG_VERSION')));
   if (!missing.length) return;
-  const template = path.join(root, '.data', '.template');
+  const template = path.join(dataDir, '.template');
   if (!fs.existsSync(path.join(template, 'PG_VERSION'))) {
     console.log('creating the embedded PostgreSQL cluster (first start only)');
     fs.rmSync(template, { recursive: true, force: true });
@@ -93,33 +149,43 @@ function prepareEmbeddedDatabases() {
     if (r.status !== 0) throw new Error('could not create the embedded database');
   }
   for (const [name] of missing) {
-    fs.rmSync(path.join(root, '.data', name), { recursive: true, force: true });
-    fs.cpSync(template, path.join(root, '.data', name), { recursive: true });
+    fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+    fs.cpSync(template, path.join(dataDir, name), { recursive: true });
   }
 }
 
 async function main() {
   prepareEmbeddedDatabases();
-  for (const [name, port] of services) {
+  const gatewayUrl = urlOf(gatewayPort, 'graphql');
+  const starting = services.map(([name, port]) => {
     const url = process.env[`${name.toUpperCase()}_DATABASE_URL`];
-    run(name, path.join(root, 'services', name), {
-      PORT: String(port),
-      MAILLAGE_SEED: '1',
-      ...(url ? { DATABASE_URL: url } : { PGLITE_DIR: path.join(root, '.data', name) }),
-      // <SERVICE>_DATABASE_POOL_SIZE sizes one service's pool; DATABASE_POOL_SIZE (inherited) all of them.
-      ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] } : {}),
-    });
-  }
-  await Promise.all(services.map(([, port]) => waitReady(`http://127.0.0.1:${port}/ready`, 120_000)));
-  run('gateway', path.join(root, 'gateway'), { PORT: process.env.PORT ?? '4000' });
-  const port = process.env.PORT ?? '4000';
-  await waitReady(`http://127.0.0.1:${port}/health`, 30_000);
+    return supervise(
+      name,
+      path.join(root, 'services', name),
+      {
+        PORT: String(port),
+        METRICS_PORT: String(metricsBasePort + (port - basePort)),
+        MAILLAGE_SEED: '1',
+        // <SERVICE>_DATABASE_POOL_SIZE sizes one service's pool; DATABASE_POOL_SIZE (inherited) all of them.
+        ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] } : {}),
+        ...(name === 'synergies' ? { GATEWAY_URL: gatewayUrl } : {}),
+        ...(url ? { DATABASE_URL: url } : { PGLITE_DIR: path.join(dataDir, name) }),
+      },
+      urlOf(port, 'ready'),
+    );
+  });
+  await Promise.all(starting.map((s) => s.firstReady(120_000)));
+  // The routing URLs in the supergraph are the default ports; these follow MAILLAGE_BASE_PORT.
+  const routes = Object.fromEntries(services.map(([name, port]) => [`${name.toUpperCase()}_URL`, urlOf(port, 'graphql')]));
+  const gateway = supervise('gateway', path.join(root, 'gateway'), { ...routes, PORT: String(gatewayPort), METRICS_PORT: String(metricsBasePort) }, urlOf(gatewayPort, 'health'));
+  await gateway.firstReady(30_000);
   console.log(`\nMaillage is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`  GraphQL endpoint: http://127.0.0.1:${port}/graphql`);
-  console.log(`  Playground:       http://127.0.0.1:${port}/\n`);
+  console.log(`  GraphQL endpoint: ${gatewayUrl}`);
+  console.log(`  Playground:       ${urlOf(gatewayPort, '')}\n`);
 }
 
 main().catch((err) => {
+  if (stopping) return;
   console.error(err.message);
   stop(1);
 });

@@ -32,12 +32,16 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       COUNCILS_URL: url,
       CLUBS_URL: url,
       SYNERGIES_URL: url,
-      /** Time each subgraph fetch may take. @default 5000 */
+      /** Budget of one client request, shared by all its subgraph fetches and their retries. @default 5000 */
+      GATEWAY_REQUEST_DEADLINE_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
+      /** Longest one subgraph fetch may wait, within the request's budget. @default 5000 */
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
-      /** Extra attempts for a failed query fetch (mutations are never retried). @default 1 */
+      /** Extra attempts for a query fetch refused, reset or answered 502/503, within the budget; never after a timeout, never for mutations. @default 1 */
       SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
-      /** How long a subgraph's open circuit answers at once before a trial fetch. @default 5000 */
-      SUBGRAPH_CIRCUIT_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+      /** Consecutive failed fetches (timeouts, connection failures, 5xx) that open a subgraph's circuit. @default 3 */
+      SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+      /** Wait before an open circuit's first recovery probe (doubling to 2 s while refused). @default 500 */
+      SUBGRAPH_BREAKER_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(500),
       /** Reload the supergraph when its file changes. @default true */
       SUPERGRAPH_WATCH: z.enum(['true', 'false']).default('true'),
       /** OTLP/HTTP collector to send traces to. @default none */

@@ -29,7 +29,13 @@ async function main() {
     subgraphUrls: subgraphUrlOverrides(env),
     production: env.NODE_ENV === 'production',
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
-    resilience: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, queryRetries: env.SUBGRAPH_QUERY_RETRIES, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
+    resilience: {
+      deadlineMs: env.GATEWAY_REQUEST_DEADLINE_MS,
+      timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      queryRetries: env.SUBGRAPH_QUERY_RETRIES,
+      breakerFailures: env.SUBGRAPH_BREAKER_FAILURES,
+      breakerProbeMs: env.SUBGRAPH_BREAKER_PROBE_MS,
+    },
     auth: {
       signingSecret: signingSecret(env, 'gateway'),
       tokens: tokenConfigFromEnv(env, (m) => logger.warn(m)),

@@ -36,6 +36,8 @@ import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
 import { cacheHintsPlugin, ResponseCache, serveFromCache } from './response-cache';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
+import { deadlineIn } from './deadline';
+import { readiness } from './readiness';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
 
@@ -63,7 +65,7 @@ export interface GatewayOptions {
   /** Subgraph name -> URL, overriding the routing URLs in the supergraph. */
   subgraphUrls?: Record<string, string>;
   production?: boolean;
-  /** Per-subgraph timeouts, retries and circuit breaker. */
+  /** The request deadline, per-subgraph timeouts, retries and circuit breakers. */
   resilience?: Partial<ResilienceOptions>;
   log?: (msg: string) => void;
   /** Structured logger. @default a pino logger at info level */
@@ -121,14 +123,20 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = createMetrics('gateway', 'gateway');
   const fetchMetrics = subgraphMetrics(metrics.registry);
   const signingSecret = opts.auth?.signingSecret ?? DEV_SIGNING_SECRET;
+  const resilience = { ...DEFAULT_RESILIENCE, ...opts.resilience };
+  const dataSources = new Map<string, ResilientDataSource>();
+  const breakerLog = (level: 'info' | 'warn', fields: Record<string, unknown>, msg: string) => logger[level](fields, msg);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.watchSupergraphPath
       ? watchSupergraph(supergraphForGateway(opts.supergraphSdl), opts.watchSupergraphPath, logger)
       : supergraphForGateway(opts.supergraphSdl),
-    buildService: ({ name, url }) =>
-      name === GATEWAY_SUBGRAPH
-        ? rateLimitSubgraph()
-        : new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
+    buildService: ({ name, url }) => {
+      if (name === GATEWAY_SUBGRAPH) return rateLimitSubgraph();
+      const source = new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, resilience, fetchMetrics, signingSecret, breakerLog);
+      dataSources.get(name)?.close();
+      dataSources.set(name, source);
+      return source;
+    },
   });
   let apiSchema: GraphQLSchema | undefined;
   let costModel: CostModel | undefined;
@@ -188,24 +196,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await apollo.start();
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: 'gateway' }));
-  app.get('/ready', async (_req, res) => {
-    // Ready when every subgraph answers its own readiness check.
-    const urls = subgraphReadyUrls(opts);
-    const results = await Promise.all(
-      urls.map(
-        async ([name, u]) =>
-          [
-            name,
-            await fetch(u).then(
-              (r) => r.ok,
-              () => false,
-            ),
-          ] as const,
-      ),
-    );
-    const down = results.filter(([, ok]) => !ok).map(([name]) => name);
-    res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down });
-  });
+  app.get('/ready', readiness(subgraphReadyUrls(opts), (name) => dataSources.get(name)?.breaker.state ?? 'closed'));
   mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
@@ -218,6 +209,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       context: async ({ req, res }) => {
         const admitted = res.locals.admitted as Admitted | undefined;
         return {
+          // One budget for all the request's subgraph fetches, counted from here.
+          deadline: deadlineIn(resilience.deadlineMs),
           requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
           viewer: admitted?.viewer ?? ANONYMOUS,
           publicCacheable: admitted?.publicCacheable ?? false,
@@ -245,6 +238,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     port,
     metricsUrl: metricsServer.url,
     stop: async () => {
+      for (const source of dataSources.values()) source.close();
       await metricsServer.close();
       await apollo.stop();
       await limiter.close();

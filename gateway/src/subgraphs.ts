@@ -5,31 +5,38 @@ import { ANONYMOUS, BINDING_HEADER, bindRequest, DEV_SIGNING_SECRET, OPERATION_H
 import { injectTraceContext } from '@maillage/observability';
 import type { Context as TraceContext } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
-import CircuitBreaker from 'opossum';
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Agent, request as httpRequest } from 'undici';
+import { Breaker, type BreakerState, type Transition } from './breaker';
+import { DEADLINE_HEADER, FetchFailure, MIN_ATTEMPT_MS, remaining, RETRY_BACKOFF_MS, takeDeadline, withinDeadline } from './deadline';
 import { ViewerSignatures } from './signatures';
 
 export interface ResilienceOptions {
-  /** Time a subgraph has to answer one fetch. @default 5000 ms */
+  /** Budget of one client request, shared by all its subgraph fetches (see deadline.ts). @default 5000 ms */
+  deadlineMs: number;
+  /** Longest one fetch to this subgraph may wait, within the request's budget. @default 5000 ms */
   timeoutMs: number;
-  /** Extra attempts for a query fetch that failed on the network, timed out or got a 5xx; mutations are never retried. @default 1 */
+  /**
+   * Extra attempts for a query fetch whose connection was refused or reset, or that got a 502/503,
+   * when the request's budget allows; never after a timeout; mutations are never retried. @default 1
+   */
   queryRetries: number;
-  /** Open the circuit when this share of recent fetches failed... @default 50 (%) */
-  errorThresholdPercentage: number;
-  /** ...out of at least this many in the rolling window (10 s). @default 5 */
-  volumeThreshold: number;
-  /** How long an open circuit refuses at once before letting one trial fetch through. @default 5000 ms */
-  resetTimeoutMs: number;
+  /** Consecutive failed fetches (timeouts, connection failures, 5xx) that open the circuit. @default 3 */
+  breakerFailures: number;
+  /** Wait before the first recovery probe of an open circuit; doubles, up to 2 s, while probes are refused. @default 500 ms */
+  breakerProbeMs: number;
 }
 
 export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  deadlineMs: 5000,
   timeoutMs: 5000,
   queryRetries: 1,
-  errorThresholdPercentage: 50,
-  volumeThreshold: 5,
-  resetTimeoutMs: 5000,
+  breakerFailures: 3,
+  breakerProbeMs: 500,
 };
+
+/** Where the breakers' transitions are logged. */
+export type BreakerLog = (level: 'info' | 'warn', fields: Record<string, unknown>, msg: string) => void;
 
 /** What a gateway request carries to its subgraph fetches. */
 export interface GatewayContext {
@@ -44,6 +51,8 @@ export interface GatewayContext {
   traceContext?: TraceContext;
   /** The metrics label: the persisted operation's name, else `other` (never a client-chosen name). */
   operationLabel?: string;
+  /** When the request's budget ends, on the `performance.now()` clock (see deadline.ts). */
+  deadline?: number;
 }
 
 /** A subgraph's answer, read whole: what the in-flight sharing hands to every waiting fetch. */
@@ -120,8 +129,6 @@ class AnswerHeaders implements FetcherHeaders {
   }
 }
 
-class SubgraphFailure extends Error {}
-
 /** Per-subgraph fetch latency and circuit state, in the gateway's registry. */
 export function subgraphMetrics(registry: Registry) {
   return {
@@ -134,25 +141,41 @@ export function subgraphMetrics(registry: Registry) {
     }),
     circuitOpen: new Gauge({
       name: 'maillage_gateway_subgraph_circuit_open',
-      help: '1 while the circuit to a subgraph is open (its fetches are refused at once).',
+      help: '1 while the circuit to a subgraph is open or half-open (its fetches are refused at once).',
       labelNames: ['subgraph'] as const,
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: 'maillage_gateway_subgraph_breaker_state',
+      help: 'State of the circuit breaker to a subgraph: 0 closed, 1 half-open (one probe out), 2 open.',
+      labelNames: ['subgraph'] as const,
+      registers: [registry],
+    }),
+    breakerTransitions: new Counter({
+      name: 'maillage_gateway_subgraph_breaker_transitions_total',
+      help: 'Circuit breaker state changes, by subgraph, from and to.',
+      labelNames: ['subgraph', 'from', 'to'] as const,
       registers: [registry],
     }),
   };
 }
+
+const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
 
 // A subgraph fetch body starts with the operation keyword the query planner wrote.
 const isMutation = (body: unknown) => typeof body === 'string' && /^\s*\{?\s*"query"\s*:\s*"\s*mutation\b/.test(body);
 
 /**
- * A subgraph fetch that cannot hang the gateway: each attempt is bounded in time, idempotent query
- * fetches get a bounded retry, and a circuit breaker per subgraph answers at once while the
- * subgraph keeps failing, so a dead subgraph does not slow every request. Failures surface as a
+ * A subgraph fetch that cannot hang the gateway: it waits no longer than what is left of the
+ * client request's budget (capped by the subgraph's timeout), a query fetch is retried only after
+ * a failure a retry can fix and only within that budget, and a circuit breaker per subgraph
+ * (breaker.ts) answers at once after consecutive failures, so a dead or hung subgraph costs the
+ * first requests their deadline and the following ones nothing. Failures surface as a
  * `SUBGRAPH_UNAVAILABLE` error on the fields that subgraph owns; the rest of the answer stands.
  */
 export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  readonly breaker: CircuitBreaker<[string, FetcherRequestInit], Answer>;
+  readonly breaker: Breaker;
   private readonly signatures: ViewerSignatures;
   /**
    * Keep-alive connections to this subgraph, through undici's own client rather than the global
@@ -168,37 +191,62 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     readonly options: ResilienceOptions = DEFAULT_RESILIENCE,
     metrics?: SubgraphMetrics,
     signingSecret: string = DEV_SIGNING_SECRET,
+    breakerLog: BreakerLog = () => undefined,
   ) {
     super({ url });
     this.signatures = new ViewerSignatures(signingSecret, name);
-    this.breaker = new CircuitBreaker((input: string, init: FetcherRequestInit) => this.attempt(input, init), {
-      timeout: false, // each attempt has its own timeout
-      errorThresholdPercentage: options.errorThresholdPercentage,
-      volumeThreshold: options.volumeThreshold,
-      resetTimeout: options.resetTimeoutMs,
-      rollingCountTimeout: 10_000,
-    });
+    const readyUrl = url.replace(/\/graphql$/, '/ready');
+    const onTransition = (t: Transition) => {
+      metrics?.breakerState.set({ subgraph: name }, STATE_VALUE[t.to]);
+      metrics?.circuitOpen.set({ subgraph: name }, t.to === 'closed' ? 0 : 1);
+      metrics?.breakerTransitions.inc({ subgraph: name, from: t.from, to: t.to });
+      const fields = { subgraph: name, breaker: t.to, from: t.from, ...(t.failures ? { failures: t.failures } : {}), ...(t.reason ? { reason: t.reason } : {}) };
+      if (t.to === 'open' && t.from === 'closed') breakerLog('warn', fields, `circuit to ${name} opened after ${t.failures} consecutive failures`);
+      else if (t.to === 'closed') breakerLog('info', fields, `circuit to ${name} closed: its probe was answered`);
+      else if (t.to === 'half-open') breakerLog('info', fields, `circuit to ${name} half-open: one probe sent`);
+      else breakerLog('info', fields, `circuit to ${name} open again: its probe failed (${t.reason})`);
+    };
+    this.breaker = new Breaker(
+      { failureThreshold: options.breakerFailures, probeIntervalMs: options.breakerProbeMs, probeMaxIntervalMs: 2_000 },
+      () => this.probe(readyUrl),
+      onTransition,
+    );
     metrics?.circuitOpen.set({ subgraph: name }, 0);
-    this.breaker.on('open', () => metrics?.circuitOpen.set({ subgraph: name }, 1));
-    this.breaker.on('close', () => metrics?.circuitOpen.set({ subgraph: name }, 0));
-    const fetchOnce = async (input: string, init: FetcherRequestInit): Promise<Answer> => {
-      const started = performance.now();
-      const observe = (outcome: string) => metrics?.fetchDuration.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
-      try {
-        const answer = await this.breaker.fire(input, init);
-        observe('ok');
-        return answer;
-      } catch (err) {
-        observe((err as { code?: string }).code === 'EOPENBREAKER' ? 'rejected' : 'failed');
-        throw this.unavailable(err);
-      }
-    };
+    metrics?.breakerState.set({ subgraph: name }, 0);
     this.fetcher = async (input: string, init: FetcherRequestInit = {}) => {
+      const headers = { ...(init.headers as Record<string, string>) };
+      const deadline = takeDeadline(headers, options.deadlineMs);
       // The body exists only now (Apollo serialises it after willSendRequest): bind the statement to it.
-      const headers = init.headers as Record<string, string>;
       headers[BINDING_HEADER] = bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', String(init.body ?? ''));
-      return new AnswerResponse(await (isMutation(init.body) ? fetchOnce(input, init) : this.shared(input, init, fetchOnce)), input);
+      return new AnswerResponse(await this.fetchWithin(input, { ...init, headers }, deadline, metrics), input);
     };
+  }
+
+  /** Stops the breaker's probes (gateway shutdown). */
+  close() {
+    this.breaker.stop();
+  }
+
+  private async fetchWithin(input: string, init: FetcherRequestInit, deadline: number, metrics?: SubgraphMetrics): Promise<Answer> {
+    const started = performance.now();
+    const observe = (outcome: string) => metrics?.fetchDuration.observe({ subgraph: this.name, outcome }, (performance.now() - started) / 1000);
+    if (!this.breaker.allows) {
+      observe('rejected');
+      throw this.unavailable(new FetchFailure('open', 'circuit open after repeated failures'));
+    }
+    try {
+      const answer = isMutation(init.body) ? await this.exchange(input, init, deadline, false) : await this.shared(input, init, deadline);
+      this.breaker.success();
+      observe('ok');
+      return answer;
+    } catch (err) {
+      const failure = FetchFailure.of(err);
+      // Counted once per request that waited on it: a hung fetch shared by five requests is five
+      // requests the subgraph failed, and opens the breaker as five sequential ones would.
+      if (failure.countsAgainstSubgraph) this.breaker.failure();
+      observe(failure.kind === 'open' ? 'rejected' : 'failed');
+      throw this.unavailable(failure);
+    }
   }
 
   private readonly inFlight = new Map<string, Promise<Answer>>();
@@ -206,24 +254,25 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
   /**
    * Identical query fetches in flight at the same time (same subgraph, same text and variables,
    * same signed viewer) share one request: under load many clients ask the same thing, and the
-   * subgraph need answer once. Only while in flight: nothing is kept once the answer is in.
+   * subgraph need answer once. Only while in flight: nothing is kept once the answer is in. A
+   * request that joins keeps its own deadline.
    */
-  private shared(input: string, init: FetcherRequestInit, fetchOnce: (input: string, init: FetcherRequestInit) => Promise<Answer>): Promise<Answer> {
+  private shared(input: string, init: FetcherRequestInit, deadline: number): Promise<Answer> {
     const viewer = (init.headers as Record<string, string> | undefined)?.[VIEWER_HEADER] ?? '';
     const key = `${input}\n${viewer}\n${String(init.body)}`;
-    let answer = this.inFlight.get(key);
-    if (!answer) {
-      answer = fetchOnce(input, init);
-      this.inFlight.set(key, answer);
-      const forget = () => this.inFlight.delete(key);
-      answer.then(forget, forget);
-    }
+    const running = this.inFlight.get(key);
+    if (running) return withinDeadline(running, deadline);
+    const answer = this.exchange(input, init, deadline, true);
+    this.inFlight.set(key, answer);
+    const forget = () => this.inFlight.delete(key);
+    answer.then(forget, forget);
     return answer;
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
     if (request.http) {
+      if (context?.deadline !== undefined) request.http.headers.set(DEADLINE_HEADER, String(context.deadline));
       injectTraceContext(request.http.headers, context?.traceContext);
       // The subgraph trusts only this: the viewer the door verified, signed for this subgraph, and
       // (in the fetcher) bound to this very body.
@@ -243,46 +292,68 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     });
   }
 
-  private async attempt(input: string, init: FetcherRequestInit): Promise<Answer> {
-    const tries = isMutation(init.body) ? 1 : 1 + this.options.queryRetries;
-    let last: unknown;
-    for (let i = 0; i < tries; i++) {
+  /** Attempts within the request's budget; mutations get one, since a retry could write twice. */
+  private async exchange(input: string, init: FetcherRequestInit, deadline: number, retry: boolean): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      const left = remaining(deadline);
+      if (left <= 0) throw new FetchFailure('deadline', 'the request deadline passed');
       try {
-        // The timeout covers the whole answer, body included.
-        const res = await httpRequest(input, {
-          method: 'POST',
-          headers: init.headers as Record<string, string>,
-          body: init.body,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-          dispatcher: this.agent,
-        });
-        const body = await res.body.text();
-        // A 5xx is the subgraph failing; a 4xx is an answer (a GraphQL error the client should see).
-        if (res.statusCode >= 500) throw new SubgraphFailure(`HTTP ${res.statusCode}`);
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        // Anything but JSON (an HTML error page from a proxy, garbage) is a failing subgraph too.
-        if (!/json/i.test(headers['content-type'] ?? '')) throw new SubgraphFailure('not a GraphQL response');
-        return { status: res.statusCode, headers, body };
+        return await this.attempt(input, init, Math.min(left, this.options.timeoutMs));
       } catch (err) {
-        last = err;
+        const failure = FetchFailure.of(err);
+        const budgetAllows = remaining(deadline) - RETRY_BACKOFF_MS >= MIN_ATTEMPT_MS;
+        if (!retry || attempt >= this.options.queryRetries || !failure.retryable || !budgetAllows || !this.breaker.allows) throw failure;
+        await new Promise((r) => setTimeout(r, RETRY_BACKOFF_MS));
       }
     }
-    throw last;
   }
 
-  private unavailable(err: unknown): GraphQLError {
-    const open = (err as { code?: string }).code === 'EOPENBREAKER';
-    const timedOut = (err as Error).name === 'TimeoutError';
-    const reason = open
-      ? 'circuit open after repeated failures'
-      : timedOut
-        ? `no answer within ${this.options.timeoutMs} ms`
-        : err instanceof SubgraphFailure
-          ? `${err.message}`
-          : 'unreachable';
+  private async attempt(input: string, init: FetcherRequestInit, limitMs: number): Promise<Answer> {
+    // One abort for the three ends of waiting: the time is up, the breaker opened (the subgraph is
+    // known to be down: stop waiting on it), or the answer is in.
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new FetchFailure('timeout', `no answer within ${Math.round(limitMs)} ms`)), limitMs);
+    const opened = this.breaker.openSignal;
+    const onOpen = () => ctl.abort(new FetchFailure('open', 'circuit open after repeated failures'));
+    opened.addEventListener('abort', onOpen);
+    try {
+      // The time limit covers the whole answer, body included.
+      const res = await httpRequest(input, {
+        method: 'POST',
+        headers: init.headers as Record<string, string>,
+        body: init.body,
+        signal: ctl.signal,
+        dispatcher: this.agent,
+      });
+      const body = await res.body.text();
+      // A 5xx is the subgraph failing; a 4xx is an answer (a GraphQL error the client should see).
+      if (res.statusCode >= 500) throw new FetchFailure('http', `HTTP ${res.statusCode}`, res.statusCode);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      // Anything but JSON (an HTML error page from a proxy, garbage) is a failing subgraph too.
+      if (!/json/i.test(headers['content-type'] ?? '')) throw new FetchFailure('garbage', 'not a GraphQL response');
+      return { status: res.statusCode, headers, body };
+    } catch (err) {
+      throw ctl.signal.aborted && ctl.signal.reason instanceof FetchFailure ? ctl.signal.reason : err;
+    } finally {
+      clearTimeout(timer);
+      opened.removeEventListener('abort', onOpen);
+    }
+  }
+
+  /** The breaker's one probe: the subgraph's own readiness check, within the subgraph's timeout. */
+  private async probe(readyUrl: string): Promise<void> {
+    // Undici's global pool, not the fetches' agent: a probe never queues behind fetches still stuck.
+    const res = await httpRequest(readyUrl, { method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs) }).catch((err) => {
+      throw new Error((err as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : 'unreachable');
+    });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+  }
+
+  private unavailable(failure: FetchFailure): GraphQLError {
     // The message names the subgraph, never its address.
-    return new GraphQLError(`The ${this.name} subgraph is unavailable (${reason}); its fields are missing from this answer.`, {
+    return new GraphQLError(`The ${this.name} subgraph is unavailable (${failure.message}); its fields are missing from this answer.`, {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
     });
   }

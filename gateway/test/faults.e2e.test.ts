@@ -7,7 +7,8 @@ import { startGateway, type RunningGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
 
 // A subgraph that is down or hangs costs the answer its own fields only, within a bounded time;
-// the circuit breaker answers at once while it stays down; service comes back by itself.
+// the circuit breaker answers at once while it stays down; service comes back by itself. (The fault
+// test against separate processes, with SIGSTOP and kill -9, is faults-processes.e2e.test.ts.)
 const QUERY = `query($siren: String!) { actorBySiren(siren: $siren) { name region { name } councilMemberships { totalCount } clusterMemberships { totalCount } } }`;
 const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     supergraphSdl,
     subgraphUrls: h.subgraphUrls,
-    resilience: { timeoutMs: 400, queryRetries: 1, volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 800 },
+    resilience: { timeoutMs: 400, queryRetries: 1, breakerFailures: 3, breakerProbeMs: 300 },
     log: () => undefined,
     logger: createLogger('gateway', 'silent'),
   });
@@ -60,16 +61,25 @@ test('a dead subgraph: partial data, an error naming it, a fast circuit, and rec
   expect(down.errors![0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'clusters' });
   expect(down.errors![0].message).not.toMatch(/127\.0\.0\.1|http:/);
 
-  for (let i = 0; i < 3; i++) await ask();
+  // Three consecutive failures, one caller at a time: the circuit opens without any traffic volume.
+  for (let i = 0; i < 2; i++) expect((await ask()).errors![0].message).not.toContain('circuit open');
   const open = await ask();
   expect(open.errors![0].message).toContain('circuit open');
   expect(open.data!.actorBySiren.name).toBe('EDF');
+  const ready = await fetch(gateway.url.replace(/graphql$/, 'ready'));
+  expect(ready.status).toBe(503);
+  expect(((await ready.json()) as any).subgraphs.clusters).toEqual({ ready: false, breaker: expect.stringMatching(/^(open|half-open)$/) });
 
   await h.restartSubgraph('clusters');
-  await new Promise((r) => setTimeout(r, 900)); // past resetTimeout: the next fetch is the trial
-  const back = await ask();
+  // The breaker's own probe finds it back; no client request is spent on a trial.
+  let back = await ask();
+  for (let i = 0; i < 60 && back.errors; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    back = await ask();
+  }
   expect(back.errors).toBeUndefined();
   expect(back.data!.actorBySiren.clusterMemberships).toEqual({ totalCount: 0 });
+  expect(((await (await fetch(gateway.url.replace(/graphql$/, 'ready'))).json()) as any).subgraphs.clusters).toEqual({ ready: true, breaker: 'closed' });
 });
 
 // Each subgraph in turn: the fields it owns go missing with an error naming it, the rest flows,
@@ -125,7 +135,7 @@ test('killing the directory: the root field it owns errors, nothing hangs, and i
   expect(back.data!.actorBySiren.name).toBe('EDF');
 });
 
-test('a hung subgraph costs at most its timeout (and one retry), never a hang', async () => {
+test('a hung subgraph costs at most its timeout, with no retry after a timeout', async () => {
   const hung = await startGateway({
     port: 0,
     host: '127.0.0.1',
@@ -140,9 +150,10 @@ test('a hung subgraph costs at most its timeout (and one retry), never a hang', 
     const res = await ask(hung.url);
     expect(res.data!.actorBySiren).toMatchObject({ name: 'EDF', councilMemberships: null, clusterMemberships: { totalCount: 0 } });
     expect(res.errors![0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' });
-    // The answer came from the timeout, not from the jest timeout: one try and one retry, each cut at 300 ms.
+    // The answer came from the timeout, not from the jest timeout: one try, cut at 300 ms, and no
+    // retry, since a subgraph that did not answer in time would not answer a retry either.
     expect(res.errors![0].message).toContain('no answer within 300 ms');
-    expect(requestsSeen - before).toBe(2);
+    expect(requestsSeen - before).toBe(1);
   } finally {
     await hung.stop();
   }
@@ -188,5 +199,88 @@ test('mutations are not retried', async () => {
     expect(requestsSeen - before).toBe(1);
   } finally {
     await hung.stop();
+  }
+});
+
+/** A gateway whose `councils` subgraph is at `url`, with quick timeouts. */
+const gatewayWithCouncilsAt = (url: string, resilience: Parameters<typeof startGateway>[0]['resilience']) =>
+  startGateway({
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl,
+    subgraphUrls: { ...h.subgraphUrls, councils: url },
+    resilience,
+    log: () => undefined,
+    logger: createLogger('gateway', 'silent'),
+  });
+const hangUrl = () => `http://127.0.0.1:${(hang.address() as net.AddressInfo).port}/graphql`;
+
+test('one deadline for the whole request: a fetch waits for what is left of it, not its own timeout', async () => {
+  const gw = await gatewayWithCouncilsAt(hangUrl(), { deadlineMs: 250, timeoutMs: 60_000, queryRetries: 3 });
+  try {
+    const before = requestsSeen;
+    const res = await ask(gw.url);
+    expect(res.data!.actorBySiren).toMatchObject({ name: 'EDF', councilMemberships: null });
+    // Cut by the request's 250 ms budget (less what the directory fetch before it used), not the 60 s timeout.
+    expect(res.errors![0].message).toMatch(/no answer within (\d+) ms/);
+    expect(Number(res.errors![0].message.match(/within (\d+) ms/)![1])).toBeLessThanOrEqual(250);
+    expect(requestsSeen - before).toBe(1);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('a 503 is retried within the budget; a 500 is not', async () => {
+  // Answers its first request with `status`, then passes requests on to the real councils subgraph.
+  const flaky = async (status: number) => {
+    let seen = 0;
+    const server = (await import('node:http')).createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (seen++ === 0) return void res.writeHead(status, { 'content-type': 'text/plain' }).end('try again');
+      const upstream = await fetch(h.subgraphUrls.councils, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, seen: () => seen, url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql` };
+  };
+  for (const [status, retried] of [
+    [503, true],
+    [500, false],
+  ] as const) {
+    const upstream = await flaky(status);
+    const gw = await gatewayWithCouncilsAt(upstream.url, { queryRetries: 1 });
+    try {
+      const res = await ask(gw.url);
+      expect(upstream.seen()).toBe(retried ? 2 : 1);
+      if (retried) expect(res.errors).toBeUndefined();
+      else expect(res.errors![0]).toMatchObject({ message: expect.stringContaining('HTTP 500'), extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' } });
+      expect(res.data!.actorBySiren.councilMemberships).toEqual(retried ? { totalCount: 1 } : null);
+    } finally {
+      await gw.stop();
+      upstream.server.close();
+    }
+  }
+});
+
+test('a hung subgraph opens the breaker after N timeouts: the next fetches never reach it', async () => {
+  const gw = await gatewayWithCouncilsAt(hangUrl(), { timeoutMs: 200, breakerFailures: 2, breakerProbeMs: 60_000 });
+  try {
+    const before = requestsSeen;
+    for (let i = 0; i < 2; i++) expect((await ask(gw.url)).errors![0].message).toContain('no answer within 200 ms');
+    expect(requestsSeen - before).toBe(2);
+    for (let i = 0; i < 5; i++) {
+      const res = await ask(gw.url);
+      expect(res.data!.actorBySiren).toMatchObject({ name: 'EDF', councilMemberships: null, clusterMemberships: { totalCount: 0 } });
+      expect(res.errors![0]).toMatchObject({ message: expect.stringContaining('circuit open'), extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' } });
+    }
+    // Refused in the gateway: the hung subgraph saw none of those five.
+    expect(requestsSeen - before).toBe(2);
+    const metrics = await (await fetch(gw.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toContain('maillage_gateway_subgraph_breaker_state{subgraph="councils",service="gateway"} 2');
+    expect(metrics).toContain('maillage_gateway_subgraph_breaker_transitions_total{subgraph="councils",from="closed",to="open",service="gateway"} 1');
+    expect(metrics).toContain('maillage_gateway_subgraph_breaker_state{subgraph="clusters",service="gateway"} 0');
+  } finally {
+    await gw.stop();
   }
 });

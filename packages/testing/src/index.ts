@@ -5,3 +5,4 @@ export * from './inprocess';
 export * from './roles';
 export * from './entities';
 export * from './postgres';
+export * from './processes';
