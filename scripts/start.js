@@ -19,8 +19,8 @@ const services = [
 const children = [];
 const started = Date.now();
 
-function run(name, cwd, env) {
-  const child = spawn(process.execPath, ['dist/index.js'], {
+function run(name, cwd, env, script = 'dist/index.js') {
+  const child = spawn(process.execPath, [script], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,7 +98,8 @@ function prepareEmbeddedDatabases() {
   }
 }
 
-async function main() {
+/** Starts the subgraphs and waits until each is ready; `env` is added to each one's environment. */
+async function startSubgraphs(env = {}) {
   prepareEmbeddedDatabases();
   for (const [name, port] of services) {
     const url = process.env[`${name.toUpperCase()}_DATABASE_URL`];
@@ -106,9 +107,14 @@ async function main() {
       PORT: String(port),
       MAILLAGE_SEED: '1',
       ...(url ? { DATABASE_URL: url } : { PGLITE_DIR: path.join(root, '.data', name) }),
+      ...env,
     });
   }
   await Promise.all(services.map(([, port]) => waitReady(`http://127.0.0.1:${port}/ready`, 120_000)));
+}
+
+async function main() {
+  await startSubgraphs();
   run('gateway', path.join(root, 'gateway'), { PORT: process.env.PORT ?? '4000' });
   const port = process.env.PORT ?? '4000';
   await waitReady(`http://127.0.0.1:${port}/health`, 30_000);
@@ -117,7 +123,12 @@ async function main() {
   console.log(`  Playground:       http://127.0.0.1:${port}/\n`);
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  stop(1);
-});
+// scripts/start-hive.js starts the same subgraphs with another gateway in front.
+module.exports = { startSubgraphs, run, waitReady, stop, started };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err.message);
+    stop(1);
+  });
+}
