@@ -32,6 +32,7 @@ import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
 import { cacheHintsPlugin, ResponseCache, serveFromCache } from './response-cache';
+import { requestErrorStatusPlugin } from './statuses';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
@@ -116,7 +117,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     hideSchemaDetailsFromClientErrors: !!opts.production,
     includeStacktraceInErrorResponses: false,
     // GET and simple POSTs must show they are not a cross-site form (a non-simple content type or
-    // header); the door marks reviewed persisted queries as safe.
+    // header); the door marks reviewed persisted queries, and GETs without a cookie, as safe (csrf.ts).
     csrfPrevention: true,
     // Persisted operations come from the repository's manifest (the door), never registered by clients.
     persistedQueries: false,
@@ -130,6 +131,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginLandingPageDisabled(),
       observabilityPlugin(logger, metrics),
       cacheHintsPlugin(responseCache),
+      requestErrorStatusPlugin(),
     ],
   });
   await apollo.start();
