@@ -1,10 +1,14 @@
+import cluster from 'node:cluster';
 import { createLogger, initTracing, signingSecret } from '@maillage/kit';
 import { tokenConfigFromEnv } from './auth';
+import { runPrimary } from './cluster';
 import { gatewayEnv, subgraphUrlOverrides } from './env';
 import { readSupergraph, startGateway } from './server';
 
 async function main() {
   const env = gatewayEnv();
+  // One process per core (GATEWAY_WORKERS): a primary that only supervises, and workers that serve.
+  if (env.GATEWAY_WORKERS > 1 && cluster.isPrimary) return runPrimary(env.GATEWAY_WORKERS, createLogger('gateway', env.LOG_LEVEL));
   await initTracing('gateway', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger('gateway', env.LOG_LEVEL);
   const gateway = await startGateway({
@@ -24,8 +28,12 @@ async function main() {
       bodyLimit: env.BODY_LIMIT,
     },
   });
-  logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
+  logger.info({ url: gateway.url, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid }, `ready at ${gateway.url}`);
+  let stopping = false;
   const stop = async () => {
+    // Ctrl-C reaches the workers twice: from the terminal, and from the primary.
+    if (stopping) return;
+    stopping = true;
     setTimeout(() => process.exit(1), 10_000).unref();
     await gateway.stop().then(
       () => process.exit(0),
