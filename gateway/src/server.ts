@@ -28,6 +28,7 @@ import express from 'express';
 import { DEV_TOKENS, PartnerKeys, tokenVerifier, type TokenConfig } from './auth';
 import { door, type Admitted } from './door';
 import { mountIde } from './ide';
+import { mountQueryPlans, type ServedSupergraph } from './query-plan';
 import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
@@ -94,9 +95,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, { ...DEFAULT_RESILIENCE, ...opts.resilience }, fetchMetrics, signingSecret),
   });
   let apiSchema: GraphQLSchema | undefined;
+  let served: ServedSupergraph | undefined;
   gateway.onSchemaLoadOrUpdate((s) => {
     validateScalarsAtTheDoor(s.apiSchema);
     apiSchema = s.apiSchema;
+    served = { sdl: s.coreSupergraphSdl, apiSchema: s.apiSchema };
   });
   const directoryUrl = subgraphUrls(opts).find(([name]) => name === 'directory')?.[1];
   if (!directoryUrl) throw new Error('the supergraph has no directory subgraph, which holds partner keys');
@@ -157,7 +160,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema);
+  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema, !opts.production);
+  // The playground's query plan panel: development only (query-plan.ts).
+  if (!opts.production) mountQueryPlans(app, () => served);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
     '/graphql',
