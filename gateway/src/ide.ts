@@ -45,8 +45,9 @@ function page(tabs: { query: string }[], persisted: ReturnType<typeof persistedF
 <style>html,body{height:100%;margin:0}body{display:flex;flex-direction:column}#graphiql{flex:1;min-height:0}
 #credentials{display:flex;gap:.5rem;align-items:center;padding:.4rem .75rem;font:14px system-ui,sans-serif;border-bottom:1px solid #ddd}
 #credentials input{flex:1;max-width:40rem;font:inherit;padding:.2rem .4rem}#credential-state{color:#555}
-#workspace{flex:1;min-height:0;display:flex}#graphiql{min-width:0}
-#query-plan{width:34rem;overflow:auto;border-left:1px solid #ddd;padding:.5rem .75rem;font:14px system-ui,sans-serif}
+#workspace{flex:1;min-height:0;display:flex}#graphiql{flex:1;min-width:0;overflow:hidden}
+#graphiql .graphiql-container{width:100%;height:100%}
+#query-plan{width:30rem;flex:none;overflow:auto;border-left:1px solid #ddd;padding:.5rem .75rem;font:14px system-ui,sans-serif}
 #query-plan h2{font-size:1rem;margin:.2rem 0}#query-plan h3{font-size:.9rem;margin:.6rem 0 .2rem}
 #query-plan pre{font:12px/1.4 ui-monospace,monospace;white-space:pre;margin:0}</style>
 </head>
