@@ -115,7 +115,9 @@ async function startSubgraphs(env = {}) {
 
 async function main() {
   await startSubgraphs();
-  run('gateway', path.join(root, 'gateway'), { PORT: process.env.PORT ?? '4000' });
+  // One gateway process: here it shares the cores with six subgraphs, where a second worker buys
+  // nothing and costs a gateway's memory (docs/benchmarks.md). GATEWAY_WORKERS=N to change it.
+  run('gateway', path.join(root, 'gateway'), { PORT: process.env.PORT ?? '4000', GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' });
   const port = process.env.PORT ?? '4000';
   await waitReady(`http://127.0.0.1:${port}/health`, 30_000);
   console.log(`\nMaillage is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
