@@ -44,7 +44,7 @@ let stopping = false;
  * ready once. A service that exits before it was ever ready is a configuration or build problem,
  * not a crash, and restarting it would only repeat the failure: that stops everything.
  */
-function supervise(name, cwd, env, readyUrl) {
+function supervise(name, cwd, env, readyUrl, script = 'dist/index.js') {
   const prefix = (line) => `${name.padEnd(9)} | ${line}`;
   const say = (line) => console.error(prefix(line));
   const unit = { name, child: null, everReady: false, restarts: 0, delay: BACKOFF_FIRST_MS, timer: null, since: 0 };
@@ -60,7 +60,7 @@ function supervise(name, cwd, env, readyUrl) {
   const launch = () => {
     unit.timer = null;
     unit.since = Date.now();
-    const child = spawn(process.execPath, ['dist/index.js'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     unit.child = child;
     say(`started (pid ${child.pid})`);
     pipe(child.stdout, process.stdout);
@@ -154,7 +154,11 @@ function prepareEmbeddedDatabases() {
   }
 }
 
-async function main() {
+/**
+ * The six subgraphs, supervised, each on its database; resolves once all are ready. `extraEnv`
+ * reaches every one of them (scripts/start-hive.js points the synergies reader at Hive Gateway).
+ */
+async function startSubgraphs(extraEnv = {}) {
   prepareEmbeddedDatabases();
   const gatewayUrl = urlOf(gatewayPort, 'graphql');
   const starting = services.map(([name, port]) => {
@@ -170,22 +174,39 @@ async function main() {
         ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] } : {}),
         ...(name === 'synergies' ? { GATEWAY_URL: gatewayUrl } : {}),
         ...(url ? { DATABASE_URL: url } : { PGLITE_DIR: path.join(dataDir, name) }),
+        ...extraEnv,
       },
       urlOf(port, 'ready'),
     );
   });
   await Promise.all(starting.map((s) => s.firstReady(120_000)));
   // The routing URLs in the supergraph are the default ports; these follow MAILLAGE_BASE_PORT.
-  const routes = Object.fromEntries(services.map(([name, port]) => [`${name.toUpperCase()}_URL`, urlOf(port, 'graphql')]));
-  const gateway = supervise('gateway', path.join(root, 'gateway'), { ...routes, PORT: String(gatewayPort), METRICS_PORT: String(metricsBasePort) }, urlOf(gatewayPort, 'health'));
+  return Object.fromEntries(services.map(([name, port]) => [`${name.toUpperCase()}_URL`, urlOf(port, 'graphql')]));
+}
+
+async function main() {
+  const routes = await startSubgraphs();
+  // One gateway process: here it shares the cores with six subgraphs, where a second worker buys
+  // nothing and costs a gateway's memory (docs/benchmarks.md). GATEWAY_WORKERS=N to change it.
+  const gateway = supervise(
+    'gateway',
+    path.join(root, 'gateway'),
+    { ...routes, PORT: String(gatewayPort), METRICS_PORT: String(metricsBasePort), GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' },
+    urlOf(gatewayPort, 'health'),
+  );
   await gateway.firstReady(30_000);
   console.log(`\nMaillage is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`  GraphQL endpoint: ${gatewayUrl}`);
+  console.log(`  GraphQL endpoint: ${urlOf(gatewayPort, 'graphql')}`);
   console.log(`  Playground:       ${urlOf(gatewayPort, '')}\n`);
 }
 
-main().catch((err) => {
-  if (stopping) return;
-  console.error(err.message);
-  stop(1);
-});
+// scripts/start-hive.js starts the same subgraphs with another gateway in front.
+module.exports = { startSubgraphs, supervise, waitReady, stop, started };
+
+if (require.main === module) {
+  main().catch((err) => {
+    if (stopping) return;
+    console.error(err.message);
+    stop(1);
+  });
+}

@@ -8,6 +8,8 @@ import { chargeOperation, type CostAdmission } from './demand-control';
 import { checkLimits, LIMITS } from './limits';
 import type { PersistedOperation } from './operations';
 import type { CostRateLimiter } from './rate-limit';
+import { carriesAmbientCredentials } from './csrf';
+import { mediaTypeOf, statusFor } from './statuses';
 
 export interface DoorOptions {
   verifyToken(token: string): Promise<Viewer>;
@@ -53,9 +55,9 @@ export function sendDoorError(
   res: Response,
   err: DoorError | { status: number; code: string; message: string; headers?: Record<string, string>; extensions?: Record<string, unknown> },
 ) {
-  const type = req.accepts(['application/graphql-response+json', 'application/json']) || 'application/json';
+  const type = mediaTypeOf(req);
   res
-    .status(err.status)
+    .status(statusFor(type, err.status, err.code))
     .set(err.headers ?? {})
     .type(type)
     .send(JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code, ...err.extensions } }] }));
@@ -236,7 +238,8 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
         req.url = `${req.path}?${search}`;
         // A registered query is no cross-site request forgery: it was reviewed, reads only and
         // carries no ambient credentials. Partner pages may then fetch it as a simple request.
-        if (persisted) req.headers['apollo-require-preflight'] = 'true';
+        // Nor is any GET without a cookie (csrf.ts): Apollo's preflight check is for those that have one.
+        if (persisted || !carriesAmbientCredentials(req)) req.headers['apollo-require-preflight'] = 'true';
       } else {
         const { persistedQuery: _, ...extensions } = params.extensions ?? {};
         // Only the keys given: Apollo reads a present-but-undefined key as a malformed one.

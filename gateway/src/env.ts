@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { assertProductionSecrets, metricsEnvShape, readEnv, secretString, signingEnvShape } from '@maillage/env';
@@ -22,6 +23,8 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
     {
       PORT: z.coerce.number().int().min(0).max(65535).default(4000),
       HOST: z.string().min(1).default('127.0.0.1'),
+      /** Processes serving the gateway on its one port (node:cluster); 1 runs it in this process. @default the number of cores */
+      GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
       /** @default schema/supergraph.graphql of the repository */
       SUPERGRAPH_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
       // Routing URLs default to those written in the supergraph (schema/supergraph.yaml); these

@@ -1,11 +1,15 @@
+import cluster from 'node:cluster';
 import { PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
 import { gatewayEnv, rateLimitsOf, subgraphUrlOverrides } from './env';
+import { runPrimary } from './cluster';
 import { readSupergraph, startGateway } from './server';
 
 async function main() {
   const env = gatewayEnv();
+  // One process per core (GATEWAY_WORKERS): a primary that only supervises, and workers that serve.
+  if (env.GATEWAY_WORKERS > 1 && cluster.isPrimary) return runPrimary(env.GATEWAY_WORKERS, createLogger('gateway', env.LOG_LEVEL));
   await initTracing('gateway', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger('gateway', env.LOG_LEVEL);
   const tokenKey = env.AUTH_JWKS_URL || env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWT_SECRET;
@@ -45,8 +49,12 @@ async function main() {
     },
     rateLimits: rateLimitsOf(env),
   });
-  logger.info({ url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/') }, `ready at ${gateway.url}`);
+  logger.info({ url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid }, `ready at ${gateway.url}`);
+  let stopping = false;
   const stop = async () => {
+    // Ctrl-C reaches the workers twice: from the terminal, and from the primary.
+    if (stopping) return;
+    stopping = true;
     setTimeout(() => process.exit(1), 10_000).unref();
     await gateway.stop().then(
       () => process.exit(0),

@@ -31,10 +31,12 @@ import { door, sendDoorError, type Admitted } from './door';
 import { CostRateLimiter, DEFAULT_BUDGETS, type Budgets } from './rate-limit';
 import { GATEWAY_SUBGRAPH, rateLimitSubgraph } from './rate-limit-subgraph';
 import { mountIde } from './ide';
+import { mountQueryPlans, type ServedSupergraph } from './query-plan';
 import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
 import { cacheHintsPlugin, ResponseCache, serveFromCache } from './response-cache';
+import { requestErrorStatusPlugin } from './statuses';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
@@ -140,10 +142,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   let apiSchema: GraphQLSchema | undefined;
   let costModel: CostModel | undefined;
+  let served: ServedSupergraph | undefined;
   gateway.onSchemaLoadOrUpdate((s) => {
     validateScalarsAtTheDoor(s.apiSchema);
     costModel = costModelOf(s.coreSupergraphSdl);
     apiSchema = s.apiSchema;
+    served = { sdl: s.coreSupergraphSdl, apiSchema: s.apiSchema };
   });
   const limiter = new CostRateLimiter({
     budgets: { ...DEFAULT_BUDGETS, ...opts.rateLimits?.budgets },
@@ -176,7 +180,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     hideSchemaDetailsFromClientErrors: !!opts.production,
     includeStacktraceInErrorResponses: false,
     // GET and simple POSTs must show they are not a cross-site form (a non-simple content type or
-    // header); the door marks reviewed persisted queries as safe.
+    // header); the door marks reviewed persisted queries, and GETs without a cookie, as safe (csrf.ts).
     csrfPrevention: true,
     // Persisted operations come from the repository's manifest (the door), never registered by clients.
     persistedQueries: false,
@@ -192,12 +196,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       cacheHintsPlugin(responseCache),
       // After the cache hints: a stored answer is kept without the cost of the request that stored it.
       costPlugin(() => costModel),
+      requestErrorStatusPlugin(),
     ],
   });
   await apollo.start();
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: 'gateway' }));
   app.get('/ready', readiness(subgraphReadyUrls(opts), (name) => dataSources.get(name)?.breaker.state ?? 'closed'));
-  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema);
+  mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema, !opts.production);
+  // The playground's query plan panel: development only (query-plan.ts).
+  if (!opts.production) mountQueryPlans(app, () => served);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
     '/graphql',

@@ -3,7 +3,7 @@
 const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
-const COLOURS = { maillage: '#1b7f5b', apollo: '#7a7a7a', hive: '#e0a526', subgraph: '#4a6fa5' };
+const COLOURS = { maillage: '#1b7f5b', maillage2: '#63c29a', apollo: '#7a7a7a', hive: '#e0a526', subgraph: '#4a6fa5' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Grouped bars: requests/s (left) and p95 latency (right) per operation and gateway. */

@@ -41,7 +41,7 @@ const opts = {
   rounds: Number(arg('rounds', 3)),
   connections: Number(arg('connections', 16)),
   soak: arg('soak') === undefined ? 0 : Number(arg('soak')),
-  gateways: arg('gateways', 'maillage,apollo,hive').split(','),
+  gateways: arg('gateways', 'maillage,maillage2,apollo,hive').split(','),
   queries: arg('queries', 'a,a2,b,c,d').split(','),
   docs: !argv.includes('--no-docs'),
   json: arg('json'),
@@ -157,7 +157,17 @@ const profile = (name) => (opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.
 // demand control's work (estimating, counting, refunding) without being refused by it.
 const UNLIMITED = Object.fromEntries(['ANONYMOUS', 'PARTNER', 'EDITOR', 'ANALYST', 'ADMIN'].map((r) => [`RATE_LIMIT_${r}`, '2147483647']));
 const GATEWAYS = {
-  maillage: { label: 'Maillage gateway', args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')], env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), ...UNLIMITED }) },
+  maillage: {
+    label: 'Maillage gateway',
+    args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')],
+    env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '1', ...UNLIMITED }),
+  },
+  // The same gateway on two cores (node:cluster); its CPU and RSS are those of the primary and its workers.
+  maillage2: {
+    label: 'Maillage gateway, 2 workers',
+    args: () => [path.join(repo, 'gateway/dist/index.js')],
+    env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '2', ...UNLIMITED }),
+  },
   apollo: { label: 'stock @apollo/gateway', args: (file, port) => [...profile('apollo'), path.join(__dirname, 'gateways/apollo-stock.js'), file, String(port)], env: () => ({}) },
   hive: {
     label: 'Hive Gateway',
@@ -261,7 +271,7 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
-const maillageOnly = (name) => (name === 'maillage' ? { byId: true, token: analystToken } : {});
+const maillageOnly = (name) => (name.startsWith('maillage') ? { byId: true, token: analystToken } : {});
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -480,6 +490,7 @@ function printSummary(result) {
       errors: s.errors,
       'x apollo': ratio('apollo'),
       'x hive': ratio('hive'),
+      'x 1 worker': s.gateway === 'maillage2' && peer('maillage') ? (s.rps / peer('maillage').rps).toFixed(2) : '',
       'x subgraph': s.query === 'a' || s.query === 'a2' ? ratio('subgraph') : '',
     };
   });
