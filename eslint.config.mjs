@@ -16,6 +16,8 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      // The network template's files are written into the four network subgraphs, where they are linted.
+      'templates/**',
       '**/src/generated/**',
       '**/.data/**',
       '**/coverage/**',
@@ -43,7 +45,7 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           // Config files outside any workspace's `include`.
-          allowDefaultProject: ['services/*/prisma.config.ts', 'packages/client/codegen.ts'],
+          allowDefaultProject: ['services/*/prisma.config.ts', 'packages/client/codegen.ts', 'services/synergies/codegen.ts'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -48,12 +48,14 @@ beforeAll(async () => {
   relay = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', async () => {
+    const relayOn = async () => {
       await new Promise((r) => setTimeout(r, holdMs));
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
       const answer = await fetch(h.subgraphUrls.directory, { method: 'POST', headers, body: Buffer.concat(chunks) });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(await answer.text());
-    });
+    };
+    // A relay that fails drops the connection: the gateway sees a subgraph failure, as it should.
+    req.on('end', () => void relayOn().catch(() => res.destroy()));
   });
   await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
   gateway = spawn(process.execPath, [path.join(__dirname, '../dist/index.js')], {

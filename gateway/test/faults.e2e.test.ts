@@ -234,13 +234,15 @@ test('a 503 is retried within the budget; a 500 is not', async () => {
   // Answers its first request with `status`, then passes requests on to the real councils subgraph.
   const flaky = async (status: number) => {
     let seen = 0;
-    const server = (await import('node:http')).createServer(async (req, res) => {
+    const answer = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       if (seen++ === 0) return void res.writeHead(status, { 'content-type': 'text/plain' }).end('try again');
       const upstream = await fetch(h.subgraphUrls.councils, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
       res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
-    });
+    };
+    // A relay that fails drops the connection: the gateway sees a subgraph failure, as it should.
+    const server = (await import('node:http')).createServer((req, res) => void answer(req, res).catch(() => res.destroy()));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return { server, seen: () => seen, url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql` };
   };

@@ -84,18 +84,21 @@ const CONSTRAINT_IN_MESSAGE = /constraint "([^"]+)"/;
  * own error (`code` and `constraint`, from `pg` or PGlite), directly or as a `cause`.
  */
 export function constraintViolation(err: unknown): ConstraintViolation | null {
-  for (let e = err as Record<string, any> | undefined, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const adapter = e.meta?.driverAdapterError?.cause as Record<string, any> | undefined;
-    const sqlState: unknown = adapter?.originalCode ?? e.code;
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const adapter = at(at(at(e, 'meta'), 'driverAdapterError'), 'cause');
+    const sqlState = at(adapter, 'originalCode') ?? at(e, 'code');
     if (typeof sqlState === 'string' && sqlState in BY_SQLSTATE) {
-      const message = String(adapter?.originalMessage ?? e.message ?? '');
-      const constraint: unknown = adapter?.constraint?.index ?? e.constraint ?? CONSTRAINT_IN_MESSAGE.exec(message)?.[1];
+      const message = String(at(adapter, 'originalMessage') ?? at(e, 'message') ?? '');
+      const constraint = at(at(adapter, 'constraint'), 'index') ?? at(e, 'constraint') ?? CONSTRAINT_IN_MESSAGE.exec(message)?.[1];
       return { sqlState, constraint: typeof constraint === 'string' ? constraint : null };
     }
-    e = (e.meta?.driverAdapterError ?? e.cause) as Record<string, any> | undefined;
+    e = at(at(e, 'meta'), 'driverAdapterError') ?? at(e, 'cause');
   }
   return null;
 }
+
+/** A property of an error-like value whose shape depends on the driver: read, never trusted. */
+const at = (value: unknown, key: string): unknown => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
 
 /** The user error for a constraint violation, or null when `err` is something else. */
 export function constraintError(err: unknown): GraphQLError | null {
