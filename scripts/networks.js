@@ -3,7 +3,8 @@
 // (packages/kinds), services/<subgraph>/schema.graphql, prisma/schema.prisma,
 // prisma/migrations/*, src/resolvers/*.ts and test/entities.test.ts from templates/network/ plus the kind's own additions
 // (templates/network/kinds/<subgraph>.js; its own migrations, if any, in
-// templates/network/kinds/<subgraph>/migrations/).
+// templates/network/kinds/<subgraph>/migrations/); and, per kind, the files of other workspaces under
+// templates/network/elsewhere/ (the synergies reader's operations, the CLI's import mutation).
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
 //
@@ -59,6 +60,8 @@ function valuesFor(kind, kinds) {
     networkUnion: kinds.map((k) => k.type).join(' | '),
     idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
     // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
+    // Every kind as a fragment on its network type (the synergies reader's co-organisers).
+    coOrganiserRefs: kinds.map((k) => `        ... on ${k.type} {\n          id\n        }`).join('\n'),
     otherKindStubs: others.map((k) => `type ${k.type} @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n}\n`).join('\n'),
     // A kind with fields of its own (additions.ownResolvers) resolves them in
     // services/<subgraph>/src/resolvers/own/<Type>.ts, spread into the generated <Type>.ts.
@@ -106,7 +109,14 @@ function filesFor(kind, kinds) {
     }
   }
   const strays = [...existing.keys()].filter((name) => !known.has(name));
-  return { files, strays: strays.map((name) => `services/${kind.subgraph}/prisma/migrations/${existing.get(name)}`) };
+  // Per-kind files of other workspaces (the synergies reader's and the CLI's operations), written
+  // at their path from the repository root: templates/network/elsewhere/<path>.
+  const elsewhere = new Map();
+  const elsewhereDir = path.join(templateDir, 'elsewhere');
+  for (const rel of walk(elsewhereDir).map((file) => path.relative(elsewhereDir, file))) {
+    elsewhere.set(fill(rel, values, rel), fill(read(path.join('elsewhere', rel)), values, rel));
+  }
+  return { files, elsewhere, strays: strays.map((name) => `services/${kind.subgraph}/prisma/migrations/${existing.get(name)}`) };
 }
 
 function main() {
@@ -116,10 +126,10 @@ function main() {
   const strayFolders = [];
   let count = 0;
   for (const kind of KINDS) {
-    const { files, strays } = filesFor(kind, KINDS);
+    const { files, elsewhere, strays } = filesFor(kind, KINDS);
     strayFolders.push(...strays);
-    for (const [rel, content] of files) {
-      const target = path.join(root, 'services', kind.subgraph, rel);
+    const targets = [...[...files].map(([rel, content]) => [path.join(root, 'services', kind.subgraph, rel), content]), ...[...elsewhere].map(([rel, content]) => [path.join(root, rel), content])];
+    for (const [target, content] of targets) {
       const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
       count++;
       if (committed === content) continue;

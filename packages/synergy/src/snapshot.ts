@@ -3,9 +3,12 @@
  * it. Networks, memberships and initiatives come from the four network subgraphs, actors from the
  * directory; nothing here is a fact of its own.
  */
-export type NetworkKind = 'CHAMBER' | 'CLUSTER' | 'COUNCIL' | 'CLUB';
+import { TYPE_OF_KIND, type NetworkKind } from '@maillage/kinds';
 
-export const networkTypeName = { CHAMBER: 'Chamber', CLUSTER: 'Cluster', COUNCIL: 'Council', CLUB: 'Club' } as const satisfies Record<NetworkKind, string>;
+export type { NetworkKind };
+
+/** The GraphQL type of each kind's networks, from the kinds catalogue. */
+export const networkTypeName = TYPE_OF_KIND;
 
 export interface SnapshotActor {
   id: string;
