@@ -5,6 +5,15 @@ import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
 import { countStatements } from '@maillage/observability';
 import { DEFAULT_POOL_SIZE } from '@maillage/env';
 
+/**
+ * Pass to `new PrismaClient({ adapter, transactionOptions })`. Prisma waits 2 s by default for a
+ * pooled connection to start a transaction, which a burst of writes on a busy machine outlasts
+ * (50 concurrent adds on a pool of 10); waiting up to the gateway's request deadline (5 s) turns
+ * that burst into queued writes instead of DATABASE_UNAVAILABLE answers. Longer would be pointless:
+ * the gateway has given up on the request by then.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
+
 export interface DatabaseOptions {
   /** Service name, used in log lines and statement counters. */
   service: string;

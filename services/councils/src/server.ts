@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { COUNCIL } from '@maillage/kinds';
+import { TRANSACTION_OPTIONS } from '@maillage/db';
 import { networkService, type NetworkDb } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
 import { resolvers } from './resolvers';
@@ -10,7 +11,7 @@ export const service = networkService({
   defaultPort: 4004,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
-  createClient: (adapter) => new PrismaClient({ adapter }) as NetworkDb & PrismaClient,
+  createClient: (adapter) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as NetworkDb & PrismaClient,
   resolvers,
 });
 

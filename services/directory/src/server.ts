@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TRANSACTION_OPTIONS } from '@maillage/db';
 import { DateScalar, DateTimeScalar, loadSchema, resolverMap, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
 import { createContext, type Context } from './context';
@@ -48,7 +49,7 @@ export const service: SubgraphService<PrismaClient, Context> = {
   defaultPort: 4001,
   migrationsDir: path.join(__dirname, '../prisma/migrations'),
   seedDir: path.join(__dirname, '../seed'),
-  createClient: (adapter) => new PrismaClient({ adapter }),
+  createClient: (adapter) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }),
   definition: createServer,
   seed,
 };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TRANSACTION_OPTIONS } from '@maillage/db';
 import { devToken, SCOPES_OF_ROLE, signAccessToken } from '@maillage/viewer';
 import { loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
@@ -51,7 +52,7 @@ export const service: SubgraphService<PrismaClient, Context> = {
   defaultPort: 4006,
   migrationsDir: path.join(__dirname, '../prisma/migrations'),
   seedDir: path.join(__dirname, '../seed'),
-  createClient: (adapter) => new PrismaClient({ adapter }),
+  createClient: (adapter) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }),
   definition: (prisma, logger) => createServer(prisma, (m) => logger.info(m)),
   // Nothing to load: every fact it serves is read from the other subgraphs through the gateway.
   seed: async (_client, log) => log('synergies: no seed data; the snapshot is read through the gateway'),
