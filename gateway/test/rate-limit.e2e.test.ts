@@ -62,7 +62,7 @@ async function gatewayWith(rateLimits: RateLimitSettings, logs?: string[]): Prom
   return g;
 }
 
-const metrics = async (g: RunningGateway) => (await fetch(g.url.replace(/\/graphql$/, '/metrics'))).text();
+const metrics = async (g: RunningGateway) => (await fetch(g.metricsUrl)).text();
 async function untilRedisUp(g: RunningGateway) {
   for (let i = 0; i < 100 && !/maillage_gateway_rate_limit_redis_up\{[^}]*\} 1/.test(await metrics(g)); i++) await new Promise((r) => setTimeout(r, 50));
 }
@@ -100,7 +100,8 @@ test('every answer says what it asked for, what it cost and what is left; rateLi
 test('above the operation limit of its role: 400 QUERY_TOO_COMPLEX with the figures, and nothing charged', async () => {
   const g = await gatewayWith({ budgets: { anonymous: 1_000_000 } });
   const q = 'query($n: Int) { territory(id: "REG-76") { clubs(first: $n) { nodes { members(first: $n) { nodes { actor { name } } } } } } }';
-  const refused = await post(g.url, q, {}, { n: 100 });
+  // The refusal is a 4xx under the GraphQL-over-HTTP media type (200 with the error under application/json).
+  const refused = await post(g.url, q, { accept: 'application/graphql-response+json' }, { n: 100 });
   expect(refused.status).toBe(400);
   expect(refused.body.errors![0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', cost: { requested: 1 + 1 + 100 * (1 + 1 + 100 * 2), limit: 10_000 } });
   expect(JSON.stringify(refused.body)).not.toMatch(/127\.0\.0\.1|node_modules|at \S+ \(/);
