@@ -70,7 +70,7 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       AUTH_AUDIENCE: z.string().min(1).default('maillage'),
       /** The persisted operations manifest. @default schema/operations/manifest.json of the repository */
       PERSISTED_OPERATIONS_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/operations/manifest.json')),
-      /** How long a verified (or refused) partner key is remembered; a revocation takes this long to bite. @default 30000 */
+      /** How long a verified (or refused) partner key is remembered: the delay of a revocation no gateway announced (one through a gateway is forgotten at once, on every replica with REDIS_URL). @default 30000 */
       PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
       /** Largest request body accepted. @default 100kb */
       BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 100kb').default('100kb'),
