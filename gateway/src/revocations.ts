@@ -42,7 +42,7 @@ export class PartnerKeyRevocations {
     this.channel = `${opts.keyPrefix ?? 'maillage'}:partner-keys:revoked`;
     const registers = opts.registry ? [opts.registry] : [];
     this.heard = opts.registry
-      ? new Counter({ name: 'maillage_gateway_partner_key_revocations_total', help: 'Partner-key revocations acted on, by source (local: passed through this process; redis: heard on the channel, this process's own included).', labelNames: ['source'], registers })
+      ? new Counter({ name: 'maillage_gateway_partner_key_revocations_total', help: 'Partner-key revocations acted on, by source (local: passed through this process; redis: heard on the channel, its own announcements included).', labelNames: ['source'], registers })
       : undefined;
     if (!opts.redisUrl) return;
     const up = opts.registry
