@@ -140,6 +140,11 @@ while redis.call('ZCARD', KEYS[2]) > tonumber(ARGV[7]) or bytes > tonumber(ARGV[
   redis.call('DEL', ARGV[6] .. oldest)
 end
 redis.call('SET', KEYS[4], math.max(bytes, 0))
+-- The bookkeeping goes when the last answer does: nothing of an idle cache stays in Redis.
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')[2]
+if last then
+  for i = 2, 4 do redis.call('PEXPIREAT', KEYS[i], math.floor(tonumber(last)) + 1000) end
+end
 return bytes
 `;
 
@@ -202,7 +207,13 @@ export class RedisResponseCache implements ResponseStore {
       this.lookups?.inc({ result: 'miss', store: 'redis' });
       return undefined;
     }
-    const stored = JSON.parse(raw) as { body: string; contentType: string; maxAge: number };
+    let stored: { body: string; contentType: string; maxAge: number };
+    try {
+      stored = JSON.parse(raw) as typeof stored;
+    } catch {
+      // Not written by this code (another version, a hand edit): a miss, computed and stored again.
+      return undefined;
+    }
     const age = Math.max(0, Math.floor((stored.maxAge * 1000 - ttl) / 1000));
     if (age >= stored.maxAge) return undefined;
     this.lookups?.inc({ result: 'hit', store: 'redis' });

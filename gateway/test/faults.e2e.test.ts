@@ -278,7 +278,7 @@ test('a hung subgraph opens the breaker after N timeouts: the next fetches never
     }
     // Refused in the gateway: the hung subgraph saw none of those five.
     expect(requestsSeen - before).toBe(2);
-    const metrics = await (await fetch(gw.url.replace(/graphql$/, 'metrics'))).text();
+    const metrics = await (await fetch(gw.metricsUrl)).text();
     expect(metrics).toContain('maillage_gateway_subgraph_breaker_state{subgraph="councils",service="gateway"} 2');
     expect(metrics).toContain('maillage_gateway_subgraph_breaker_transitions_total{subgraph="councils",from="closed",to="open",service="gateway"} 1');
     expect(metrics).toContain('maillage_gateway_subgraph_breaker_state{subgraph="clusters",service="gateway"} 0');

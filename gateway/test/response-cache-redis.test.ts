@@ -104,3 +104,15 @@ withRedis('an entry past its TTL is gone from Redis and from the bounds', async 
   expect([!!(await c.get('one')), !!(await c.get('two'))]).toEqual([true, true]);
   expect(Number(await redis.get(`${keyPrefix}:response:bytes`))).toBe(2);
 });
+
+withRedis('nothing of an idle cache stays in Redis: the bookkeeping expires with the last answer', async () => {
+  const keyPrefix = `test-15b:${randomUUID()}`;
+  const c = await cache({ keyPrefix });
+  c.set('a', 'x', 'application/json', 30);
+  c.set('b', 'y', 'application/json', 60);
+  await settled(keyPrefix, 2);
+  for (const k of ['index', 'sizes', 'bytes']) {
+    const ttl = await redis.pttl(`${keyPrefix}:response:${k}`);
+    expect([k, ttl > 59_000 && ttl <= 61_000]).toEqual([k, true]);
+  }
+});
