@@ -4,6 +4,7 @@ import { ErrorCode } from '@maillage/errors';
 import { DEV_TOKEN_ISSUER, DEV_TOKEN_SECRET, gatewayHeaders, TOKEN_AUDIENCE, viewerOf, type Viewer } from '@maillage/viewer';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { GatewayEnv } from './env';
+import type { PartnerKeyRevocations } from './revocations';
 
 /** A refusal at the door, before any execution: an HTTP status and a GraphQL error with a stable code. */
 export class DoorError extends Error {
@@ -104,13 +105,22 @@ export interface PartnerAccess {
 const GATEWAY_AS_ADMIN = viewerOf({ scopes: ['admin'], subject: 'maillage-gateway' });
 const ACCESS_QUERY = 'query PartnerKeyAccess($key: String!) { partnerKeyAccess(key: $key) { id name origins rateLimitPerMinute operationIds } }';
 
+// `mk_<id>_<secret>` (services/directory PartnerKey.ts): the id is the key's public part, what a revocation names.
+const KEY_ID = /^mk_(pk-[a-z0-9]{16})_/;
+
 /**
  * Partner keys live in the directory (hashed); the gateway asks it, over the same signed channel
  * as any fetch, and remembers each answer (genuine or not) for `cacheMs`, so a page view costs no
- * lookup and a flood of made-up keys costs one lookup per key per period.
+ * lookup and a flood of made-up keys costs one lookup per key per period. A revocation heard on
+ * `revocations` (revocations.ts: this process, and every gateway on the same Redis) forgets the
+ * key's answers at once; `cacheMs` is then only the bound for revocations nobody announced.
  */
 export class PartnerKeys {
-  private readonly cache = new Map<string, { access: PartnerAccess | null; until: number }>();
+  private readonly cache = new Map<string, { access: PartnerAccess | null; until: number; id?: string }>();
+  /** Cache keys by the key id they were presented with, so that a revocation by id finds them. */
+  private readonly byId = new Map<string, Set<string>>();
+  /** Bumped by every forgetting: a lookup that started before one does not store its answer. */
+  private revision = 0;
 
   private readonly directory: GraphQLClient;
 
@@ -118,18 +128,49 @@ export class PartnerKeys {
     directoryUrl: string,
     private readonly signingSecret: string,
     private readonly cacheMs: number,
+    revocations?: PartnerKeyRevocations,
   ) {
     this.directory = new GraphQLClient({ url: directoryUrl, timeoutMs: 5000 });
+    revocations?.listen({ revoked: (id) => this.forget(id), missed: () => this.forgetAll() });
   }
 
   async check(key: string): Promise<PartnerAccess | null> {
     const cacheKey = createHash('sha256').update(key).digest('base64url');
     const hit = this.cache.get(cacheKey);
     if (hit && hit.until > Date.now()) return hit.access;
+    const revision = this.revision;
     const access = await this.lookup(key);
-    if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, { access, until: Date.now() + this.cacheMs });
+    // A revocation heard while the directory was answering may have come after its answer.
+    if (revision !== this.revision) return access;
+    if (this.cache.size >= 10_000) this.drop(this.cache.keys().next().value!);
+    const id = KEY_ID.exec(key)?.[1];
+    this.drop(cacheKey);
+    this.cache.set(cacheKey, { access, until: Date.now() + this.cacheMs, id });
+    if (id) this.byId.set(id, (this.byId.get(id) ?? new Set()).add(cacheKey));
     return access;
+  }
+
+  /** Forgets what was remembered of a key id (every string presented with it, genuine or not). */
+  forget(id: string): void {
+    this.revision++;
+    for (const cacheKey of this.byId.get(id) ?? []) this.cache.delete(cacheKey);
+    this.byId.delete(id);
+  }
+
+  /** Forgets everything: revocations may have been missed (the channel was down). */
+  forgetAll(): void {
+    this.revision++;
+    this.cache.clear();
+    this.byId.clear();
+  }
+
+  private drop(cacheKey: string) {
+    const old = this.cache.get(cacheKey);
+    if (!old) return;
+    this.cache.delete(cacheKey);
+    const ids = old.id ? this.byId.get(old.id) : undefined;
+    ids?.delete(cacheKey);
+    if (old.id && ids?.size === 0) this.byId.delete(old.id);
   }
 
   private async lookup(key: string): Promise<PartnerAccess | null> {
@@ -143,5 +184,4 @@ export class PartnerKeys {
     if (!data) throw new DoorError(503, 'SUBGRAPH_UNAVAILABLE', 'Partner keys cannot be checked right now (the directory subgraph is unavailable); retry later', { 'retry-after': '5' });
     return data.partnerKeyAccess;
   }
-
 }

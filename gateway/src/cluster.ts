@@ -13,8 +13,8 @@ const DRAIN_MS = 12_000;
  * when one dies, and on SIGTERM or SIGINT passes SIGTERM to each so that each drains its requests
  * (ApolloServerPluginDrainHttpServer) before it exits. The primary serves nothing itself.
  *
- * What a worker keeps in memory is its own: rate-limit windows, the response cache and remembered
- * partner keys are per worker until they are shared (Redis).
+ * What a worker keeps in memory is its own: without REDIS_URL, rate-limit windows, the response
+ * cache and remembered partner keys are per worker; with it the workers share them as replicas do.
  */
 export function runPrimary(workers: number, logger: Logger): void {
   let stopping = false;

@@ -70,16 +70,18 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       AUTH_AUDIENCE: z.string().min(1).default('maillage'),
       /** The persisted operations manifest. @default schema/operations/manifest.json of the repository */
       PERSISTED_OPERATIONS_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/operations/manifest.json')),
-      /** How long a verified (or refused) partner key is remembered; a revocation takes this long to bite. @default 30000 */
+      /** How long a verified (or refused) partner key is remembered: the delay of a revocation no gateway announced (one through a gateway is forgotten at once, on every replica with REDIS_URL). @default 30000 */
       PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
       /** Largest request body accepted. @default 100kb */
       BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 100kb').default('100kb'),
-      /** Redis that counts rate limits for every gateway process and replica (redis://host:6379/0). @default none: each process counts alone */
+      /** Redis shared by every gateway process and replica (redis://host:6379/0): rate limits, the response cache of public persisted queries, partner-key revocations. @default none: each process alone */
       REDIS_URL: z
         .string()
         .regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL')
         .optional(),
-      /** Prefix of the gateway's Redis keys. @default maillage:cost */
+      /** Prefix of the response cache's Redis keys and of the revocation channel. @default maillage */
+      REDIS_KEY_PREFIX: z.string().min(1).max(100).default('maillage'),
+      /** Prefix of the rate limits' Redis keys. @default maillage:cost */
       RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('maillage:cost'),
       /** Cost points per minute of an anonymous client address. @default 50000 */
       RATE_LIMIT_ANONYMOUS: points(DEFAULT_BUDGETS.anonymous),
@@ -114,6 +116,10 @@ export function rateLimitsOf(env: GatewayEnv) {
     exemptSubjects: env.RATE_LIMIT_EXEMPT_SUBJECTS,
     trustedProxies: env.TRUSTED_PROXIES,
   };
+}
+
+export function sharedStateOf(env: GatewayEnv) {
+  return env.REDIS_URL ? { redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined;
 }
 
 export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {

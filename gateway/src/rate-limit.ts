@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import { type Role, type Viewer } from '@maillage/viewer';
-import { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { RedisLink, type RedisLogger } from './redis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Cost points a caller may spend per window, by role. */
@@ -21,7 +21,7 @@ export interface RateLimitOptions {
   /** Window length. @default 60 s */
   windowSeconds?: number;
   registry?: Registry;
-  logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
+  logger?: RedisLogger;
 }
 
 /** What a caller has left in the current window. */
@@ -67,11 +67,10 @@ export type Taken = { ok: true; budget: Budget; charged: number } | { ok: false;
  */
 export class CostRateLimiter {
   private readonly limiter: RateLimiterAbstract;
-  private readonly redis?: Redis;
+  private readonly redis?: RedisLink;
   private readonly windowSeconds: number;
   private readonly exempt: Set<string>;
   private readonly fallbacks?: Counter;
-  private redisUp = false;
 
   constructor(private readonly opts: RateLimitOptions) {
     this.windowSeconds = opts.windowSeconds ?? 60;
@@ -85,48 +84,19 @@ export class CostRateLimiter {
       this.limiter = memory;
       return;
     }
-    // No offline queue and one attempt per command: a request never waits on a Redis that is down,
-    // it is counted in memory instead; ioredis keeps reconnecting in the background.
-    this.redis = new Redis(opts.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      commandTimeout: 500,
-      retryStrategy: (times) => Math.min(times * 200, 5_000),
-      lazyConnect: false,
-    });
     const up = opts.registry
       ? new Gauge({ name: 'maillage_gateway_rate_limit_redis_up', help: '1 while rate limits are counted in Redis, 0 while they fall back to this process.', registers: [opts.registry] })
       : undefined;
     this.fallbacks = opts.registry
       ? new Counter({ name: 'maillage_gateway_rate_limit_fallback_total', help: 'Requests whose cost was counted in this process because Redis could not be reached.', registers: [opts.registry] })
       : undefined;
-    up?.set(0);
-    this.redis.on('ready', () => {
-      if (!this.redisUp) opts.logger?.info({ store: 'redis' }, 'rate limits counted in Redis');
-      this.redisUp = true;
-      up?.set(1);
-    });
-    this.redis.on('error', (err: Error) => {
-      if (this.redisUp || !this.warned) opts.logger?.warn({ store: 'memory', err: err.message }, 'Redis unreachable: rate limits fall back to this process');
-      this.warned = true;
-      this.redisUp = false;
-      up?.set(0);
-    });
-    const lost = () => {
-      if (this.redisUp) opts.logger?.warn({ store: 'memory' }, 'Redis connection lost: rate limits fall back to this process');
-      this.redisUp = false;
-      up?.set(0);
-    };
-    this.redis.on('close', lost);
-    this.redis.on('end', lost);
-    this.limiter = new RateLimiterRedis({ ...common, storeClient: this.redis, insuranceLimiter: memory, rejectIfRedisNotReady: true });
+    this.redis = new RedisLink(opts.redisUrl, { what: 'rate limits', logger: opts.logger, upGauge: up });
+    this.limiter = new RateLimiterRedis({ ...common, storeClient: this.redis.client, insuranceLimiter: memory, rejectIfRedisNotReady: true });
   }
-  private warned = false;
 
   /** Whether the counters are shared in Redis right now (false: this process only). */
   get shared(): boolean {
-    return !!this.redis && this.redisUp;
+    return !!this.redis?.up;
   }
 
   limitOf(viewer: Viewer): number {
@@ -169,6 +139,6 @@ export class CostRateLimiter {
   }
 
   async close(): Promise<void> {
-    this.redis?.disconnect();
+    this.redis?.close();
   }
 }

@@ -35,7 +35,8 @@ import { mountQueryPlans, type ServedSupergraph } from './query-plan';
 import { mountWidgets } from './widgets';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
-import { cacheHintsPlugin, ResponseCache, serveFromCache } from './response-cache';
+import { cacheHintsPlugin, memoryStore, RedisResponseCache, ResponseCache, serveFromCache, type ResponseStore } from './response-cache';
+import { PartnerKeyRevocations, revocationPlugin } from './revocations';
 import { requestErrorStatusPlugin } from './statuses';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
@@ -78,6 +79,15 @@ export interface GatewayOptions {
   metrics?: MetricsListenOptions;
   /** Cost points per caller and minute. @default DEFAULT_BUDGETS, counted in this process */
   rateLimits?: RateLimitSettings;
+  /** Where the response cache and partner-key revocations are shared. @default none: each process alone */
+  shared?: SharedStateSettings;
+}
+
+/** Redis shared by every gateway process and replica, for the response cache and partner-key revocations. */
+export interface SharedStateSettings {
+  redisUrl: string;
+  /** Prefix of the keys and channel names. @default maillage */
+  keyPrefix?: string;
 }
 
 /** How callers' cost budgets are counted. */
@@ -157,11 +167,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     registry: metrics.registry,
     logger,
   });
+  const revocations = new PartnerKeyRevocations({ redisUrl: opts.shared?.redisUrl, keyPrefix: opts.shared?.keyPrefix, registry: metrics.registry, logger });
+  const responseCache: ResponseStore & { close?(): void } = opts.shared
+    ? new RedisResponseCache({ redisUrl: opts.shared.redisUrl, keyPrefix: opts.shared.keyPrefix, registry: metrics.registry, logger })
+    : memoryStore(new ResponseCache());
   const directoryUrl = subgraphUrls(opts).find(([name]) => name === 'directory')?.[1];
   if (!directoryUrl) throw new Error('the supergraph has no directory subgraph, which holds partner keys');
   const admission = door({
     verifyToken: tokenVerifier(opts.auth?.tokens ?? DEV_TOKENS),
-    partnerKeys: new PartnerKeys(directoryUrl, signingSecret, opts.auth?.partnerKeyCacheMs ?? 30_000),
+    partnerKeys: new PartnerKeys(directoryUrl, signingSecret, opts.auth?.partnerKeyCacheMs ?? 30_000, revocations),
     operations: loadPersistedOperations(opts.auth?.operationsPath ?? DEFAULT_OPERATIONS),
     schema: () => apiSchema,
     bodyLimit: opts.auth?.bodyLimit ?? '100kb',
@@ -172,7 +186,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // req.ip: the socket's address, or the client named in X-Forwarded-For by a trusted proxy only.
   app.set('trust proxy', opts.rateLimits?.trustedProxies?.length ? opts.rateLimits.trustedProxies : false);
   const httpServer = http.createServer(app);
-  const responseCache = new ResponseCache();
   const apollo = new ApolloServer<GatewayContext & { cost?: CostAdmission }>({
     gateway,
     introspection: !opts.production,
@@ -197,6 +210,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       // After the cache hints: a stored answer is kept without the cost of the request that stored it.
       costPlugin(() => costModel),
       requestErrorStatusPlugin(),
+      revocationPlugin(revocations),
     ],
   });
   await apollo.start();
@@ -249,6 +263,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await metricsServer.close();
       await apollo.stop();
       await limiter.close();
+      responseCache.close?.();
+      revocations.close();
     },
   };
 }
@@ -326,5 +342,7 @@ function validateScalarsAtTheDoor(schema: GraphQLSchema) {
     };
   }
 }
+
+export { RedisLink, type RedisLinkOptions } from './redis';
 
 export const readSupergraph = (path: string) => readFileSync(path, 'utf8');

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEV_SIGNING_SECRET, VIEWER_HEADER } from '@maillage/viewer';
 import { DoorError, PartnerKeys } from '../src/auth';
+import { PartnerKeyRevocations } from '../src/revocations';
 
 // The partner-key lookup against a stand-in directory on port 0: what the gateway sends, and that
 // a directory that fails or does not answer is a 503 the partner may retry, never a 500.
@@ -55,3 +56,43 @@ test.each([
   expect(err).toBeInstanceOf(DoorError);
   expect(err).toMatchObject({ status: 503, code: 'SUBGRAPH_UNAVAILABLE', headers: { 'retry-after': '5' } });
 }, 15_000);
+
+test('a revocation heard forgets the key id at once, and a lookup in flight then does not store its answer', async () => {
+  const revocations = new PartnerKeyRevocations();
+  const keys = new PartnerKeys(url, DEV_SIGNING_SECRET, 600_000, revocations);
+  const good = 'mk_pk-0123456789abcdef_' + 'a'.repeat(43);
+  const other = 'mk_pk-fedcba9876543210_' + 'b'.repeat(43);
+  answer = () => ({ status: 200, body: JSON.stringify({ data: { partnerKeyAccess: access } }) });
+  seen.length = 0;
+  await keys.check(good);
+  await keys.check(other);
+  await keys.check(good);
+  expect(seen).toHaveLength(2);
+  await revocations.announce('pk-0123456789abcdef');
+  await keys.check(good);
+  await keys.check(other);
+  // The revoked id is asked again; the other key is still remembered.
+  expect(seen.map((s) => s.body.variables.key)).toEqual([good, other, good]);
+
+  // The directory answers "genuine" for a lookup that started before the revocation was heard.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const slow = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => void held.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { partnerKeyAccess: access } }))));
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  const racing = new PartnerKeys(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`, DEV_SIGNING_SECRET, 600_000, revocations);
+  const inFlight = racing.check(good);
+  await new Promise((r) => setTimeout(r, 50));
+  await revocations.announce('pk-0123456789abcdef');
+  release();
+  expect(await inFlight).toEqual(access);
+  // Not remembered: the next check asks again (and is answered at once now).
+  let asked = 0;
+  slow.on('request', () => asked++);
+  await racing.check(good);
+  expect(asked).toBe(1);
+  slow.closeAllConnections();
+  await new Promise((r) => slow.close(r));
+});

@@ -4,6 +4,7 @@ import { tokenConfigFromEnv } from '../auth';
 import { gatewayEnv, subgraphUrlOverrides } from '../env';
 import { loadPersistedOperations } from '../operations';
 import { readSupergraph } from '../server';
+import { PartnerKeyRevocations } from '../revocations';
 import { routingUrls } from '../hive/server';
 import { startCoprocessor } from './server';
 
@@ -23,6 +24,8 @@ async function main() {
     tokens: tokenConfigFromEnv(env, (m) => logger.warn(m)),
     operations: loadPersistedOperations(env.PERSISTED_OPERATIONS_PATH),
     partnerKeyCacheMs: env.PARTNER_KEY_CACHE_MS,
+    // With REDIS_URL, revocations made through Maillage's gateways are heard here at once too.
+    revocations: env.REDIS_URL ? new PartnerKeyRevocations({ redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger }) : undefined,
     log: (m) => logger.error(m),
   });
   logger.info({ url: server.url }, `Apollo Router coprocessor ready at ${server.url}`);

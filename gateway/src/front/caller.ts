@@ -3,6 +3,7 @@ import { ErrorCode } from '@maillage/errors';
 import { ANONYMOUS, viewerOf, type Viewer } from '@maillage/viewer';
 import { DoorError, PartnerKeys, tokenVerifier, type TokenConfig } from '../auth';
 import type { PersistedOperation } from '../operations';
+import type { PartnerKeyRevocations } from '../revocations';
 
 /** What another gateway in front (Hive Gateway, Apollo Router) tells us of a client request. */
 export interface CallerRequest {
@@ -28,6 +29,8 @@ export interface CallerOptions {
   partnerKeyCacheMs?: number;
   /** Where partner keys' requests a minute are counted. @default this process's memory */
   limiter?: CostRateLimiter;
+  /** Revocations announced by Maillage's gateways (on their Redis), forgotten here at once too. @default none: verdicts expire after partnerKeyCacheMs */
+  revocations?: PartnerKeyRevocations;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface CallerOptions {
  */
 export function callerIdentifier(opts: CallerOptions): (req: CallerRequest) => Promise<{ viewer: Viewer; operation?: PersistedOperation }> {
   const verifyToken = tokenVerifier(opts.tokens);
-  const partnerKeys = new PartnerKeys(opts.directoryUrl, opts.signingSecret, opts.partnerKeyCacheMs ?? 30_000);
+  const partnerKeys = new PartnerKeys(opts.directoryUrl, opts.signingSecret, opts.partnerKeyCacheMs ?? 30_000, opts.revocations);
   const limiter = opts.limiter ?? new CostRateLimiter({ budgets: DEFAULT_BUDGETS });
   return async (req) => {
     const authorization = req.header('authorization');

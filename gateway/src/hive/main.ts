@@ -3,6 +3,7 @@ import { createLogger } from '@maillage/observability';
 import { tokenConfigFromEnv } from '../auth';
 import { gatewayEnv, subgraphUrlOverrides } from '../env';
 import { readSupergraph } from '../server';
+import { PartnerKeyRevocations } from '../revocations';
 import { startHiveGateway } from './server';
 
 // Hive Gateway with the Maillage plugin, configured by the same environment as Maillage's gateway
@@ -19,6 +20,8 @@ async function main() {
     tokens: tokenConfigFromEnv(env, (m) => logger.warn(m)),
     operationsPath: env.PERSISTED_OPERATIONS_PATH,
     partnerKeyCacheMs: env.PARTNER_KEY_CACHE_MS,
+    // With REDIS_URL, revocations made through Maillage's gateways are heard here at once too.
+    revocations: env.REDIS_URL ? new PartnerKeyRevocations({ redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger }) : undefined,
     logging: env.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
   });
   logger.info({ url: gateway.url }, `Hive Gateway ready at ${gateway.url}`);

@@ -5,6 +5,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 import { DEV_TOKENS, type TokenConfig } from '../auth';
 import { loadPersistedOperations } from '../operations';
+import type { PartnerKeyRevocations } from '../revocations';
 import { useMaillage } from './plugin';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../../schema/operations/manifest.json');
@@ -24,6 +25,8 @@ export interface HiveGatewayOptions {
   operationsPath?: string;
   /** @default 30000 ms */
   partnerKeyCacheMs?: number;
+  /** Revocations announced by Maillage's gateways, heard here too. @default none */
+  revocations?: PartnerKeyRevocations;
   /** Hive Gateway's own logging. @default false */
   logging?: boolean | 'debug' | 'info' | 'warn' | 'error';
 }
@@ -54,6 +57,7 @@ export async function startHiveGateway(opts: HiveGatewayOptions) {
         subgraphUrls: urls,
         operations: loadPersistedOperations(opts.operationsPath ?? DEFAULT_OPERATIONS),
         partnerKeyCacheMs: opts.partnerKeyCacheMs,
+        revocations: opts.revocations,
       }),
     ],
   });
