@@ -23,6 +23,11 @@ export interface DatabaseOptions {
   log?: (msg: string) => void;
 }
 
+/** What a service's `new PrismaClient({ adapter, ...options })` takes from its configuration. */
+export interface ClientOptions {
+  transactionOptions?: { maxWait?: number };
+}
+
 export interface Database {
   kind: 'postgres' | 'pglite';
   /** Pass to `new PrismaClient({ adapter })`. Every statement it runs is counted. */

@@ -6,6 +6,7 @@
  *   EMBEDDED_PG_PORT     @default 9407
  *   EMBEDDED_PG_HOST     @default 127.0.0.1
  *   EMBEDDED_PG_SCHEMAS  comma-separated schema (and role) names, one per subgraph
+ *   EMBEDDED_PG_SHARED_BUFFERS  PostgreSQL's shared_buffers @default 16MB
  */
 import { readEnv } from '@maillage/env';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ const env = readEnv('embedded-postgres', {
   EMBEDDED_PG_HOST: z.string().min(1).default('127.0.0.1'),
   EMBEDDED_PG_SCHEMAS: z.string().min(1).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   EMBEDDED_PG_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(20),
+  EMBEDDED_PG_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, 'a size such as 16MB').default('16MB'),
 });
 
 async function main() {
@@ -26,6 +28,7 @@ async function main() {
     host: env.EMBEDDED_PG_HOST,
     schemas: env.EMBEDDED_PG_SCHEMAS,
     maxConnections: env.EMBEDDED_PG_MAX_CONNECTIONS,
+    sharedBuffers: env.EMBEDDED_PG_SHARED_BUFFERS,
     log: (msg) => console.log(msg),
   });
   console.log(`embedded PostgreSQL listening on ${server.host}:${server.port}`);

@@ -40,6 +40,13 @@ export interface EmbeddedServerOptions {
   schemas: readonly string[];
   /** @default 20 */
   maxConnections?: number;
+  /**
+   * PostgreSQL's shared_buffers. PGlite reserves them in its WASM memory at open: the 128MB default
+   * costs about 110 MiB more resident than 16MB (300 against 187 MiB, measured on the seeded
+   * cluster), for a development data set of a few MB that the OS caches anyway.
+   * @default '16MB'
+   */
+  sharedBuffers?: string;
   log?: (msg: string) => void;
 }
 
@@ -60,7 +67,10 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
   if (!opts.dataDir.includes('://')) mkdirSync(opts.dataDir, { recursive: true });
-  const db = await PGlite.create(opts.dataDir, { extensions: await pgliteExtensions() });
+  const db = await PGlite.create(opts.dataDir, {
+    extensions: await pgliteExtensions(),
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers ?? '16MB'}`],
+  });
   await provision(db, opts.schemas);
   log(`embedded database: ${opts.dataDir}, schemas ${opts.schemas.join(', ')}`);
 

@@ -48,7 +48,7 @@ export const service: SubgraphService<PrismaClient, Context> = {
   defaultPort: 4001,
   migrationsDir: path.join(__dirname, '../prisma/migrations'),
   seedDir: path.join(__dirname, '../seed'),
-  createClient: (adapter) => new PrismaClient({ adapter }),
+  createClient: (adapter, options) => new PrismaClient({ adapter, ...options }),
   definition: createServer,
   seed,
 };
