@@ -124,3 +124,31 @@ test('concurrent parameterised queries and transactions of two subgraphs never c
   }
   expect((await clubs.query(`SELECT checksum FROM seed_run`)).rows).toEqual([{ checksum: 'x' }]);
 }, 60_000);
+
+const pgServer = process.env.TEST_DATABASE_URL;
+(pgServer ? test : test.skip)('on PostgreSQL, a ?schema= URL migrates into that schema, created when missing', async () => {
+  const admin = new Client({ connectionString: pgServer });
+  await admin.connect();
+  const name = `maillage_schema_${process.pid}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  try {
+    const url = new URL(pgServer!);
+    url.pathname = `/${name}`;
+    url.searchParams.set('schema', 'clubs');
+    const db = await openDatabase({ service: 'clubs', url: url.toString(), migrationsDir: migrations('clubs') });
+    const adapter = await db.adapter.connect();
+    try {
+      expect(await rowsOf(adapter, 'SELECT current_schema()::text')).toEqual([['clubs']]);
+      const check = new Client({ connectionString: url.toString().replace(/\?.*$/, '') });
+      await check.connect();
+      const { rows } = await check.query<{ schema: string }>(`SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = '_prisma_migrations'`);
+      await check.end();
+      expect(rows).toEqual([{ schema: 'clubs' }]);
+    } finally {
+      await adapter.dispose();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}, 60_000);
