@@ -1,7 +1,7 @@
 import { postGraphQL, SERVICE_NAMES, startProcesses, tokenFor, type GraphQLResponse, type ProcessStack } from '@maillage/testing';
 
 // The supergraph as `npm start` runs it (scripts/start.js: seven OS processes, on PostgreSQL when
-// TEST_DATABASE_URL is set, else PGlite in a temporary folder), under a steady load, while one
+// TEST_DATABASE_URL is set, else the one embedded PostgreSQL in a temporary folder), under load, while one
 // subgraph is frozen (SIGSTOP) and then each is killed (kill -9). The bounds are on behaviour, with
 // margins for a loaded two-core machine: a request never costs more than its deadline, once the
 // breaker has opened the frozen subgraph costs nothing (a breaker that never opened would cost every

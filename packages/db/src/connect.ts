@@ -17,7 +17,11 @@ export const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
 export interface DatabaseOptions {
   /** Service name, used in log lines and statement counters. */
   service: string;
-  /** PostgreSQL URL; when absent the embedded database is used. */
+  /**
+   * PostgreSQL URL; when absent the embedded database is used. A `?schema=<name>` parameter (as
+   * Prisma writes it) puts the service's tables in that schema instead of `public`: created when
+   * missing, first on the search_path, and named in every statement Prisma generates.
+   */
   url?: string;
   /** Connections the PostgreSQL pool may open (PGlite has one). @default 10 */
   poolSize?: number;
@@ -26,6 +30,11 @@ export interface DatabaseOptions {
   /** Folder of Prisma migrations (`<timestamp>_<name>/migration.sql`) applied before serving. */
   migrationsDir: string;
   log?: (msg: string) => void;
+}
+
+/** What a service's `new PrismaClient({ adapter, ...options })` takes from its configuration. */
+export interface ClientOptions {
+  transactionOptions?: { maxWait?: number };
 }
 
 export interface Database {
@@ -56,14 +65,18 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pg = await import('pg');
     const { PrismaPg } = await import('@prisma/adapter-pg');
-    const client = new pg.Client({ connectionString: opts.url });
+    const { connectionString, schema } = splitSchema(opts.url);
+    // Raw SQL (and the migrations) name tables unqualified: the search_path finds them.
+    const options = schema ? `-c search_path=${quoteIdent(schema)},public` : undefined;
+    const client = new pg.Client({ connectionString, options });
     await client.connect();
     try {
+      if (schema) await ensureSchema(client, schema);
       await applyMigrations(pgRunner(client), opts.migrationsDir, { log });
     } finally {
       await client.end();
     }
-    const adapter = new PrismaPg({ connectionString: opts.url, max: opts.poolSize ?? DEFAULT_POOL_SIZE });
+    const adapter = new PrismaPg({ connectionString, options, max: opts.poolSize ?? DEFAULT_POOL_SIZE }, schema ? { schema } : undefined);
     return { kind: 'postgres', adapter: countStatements(opts.service, adapter), close: async () => undefined };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -75,4 +88,29 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
   const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;
   return { kind: 'pglite', adapter: countStatements(opts.service, adapter), close: () => db.close() };
+}
+
+/** The URL without its `schema` parameter (which is Prisma's, not libpq's), and that schema. */
+export function splitSchema(url: string): { connectionString: string; schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema === undefined) return { connectionString: url };
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Creates the schema unless it exists. The existence is checked first: on the embedded server the
+ * service's role owns its schema but may not create one, and `CREATE SCHEMA IF NOT EXISTS` checks
+ * that right before it looks.
+ */
+async function ensureSchema(client: import('pg').ClientBase, schema: string): Promise<void> {
+  const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (!rows.length) await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+  // The embedded server ignores startup options; saying it again costs one statement.
+  await client.query(`SET search_path TO ${quoteIdent(schema)}, public`);
 }

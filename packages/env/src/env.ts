@@ -43,6 +43,12 @@ export function subgraphEnvShape(defaultPort: number) {
     DATABASE_URL: postgresUrl,
     /** Connections this service's PostgreSQL pool may open (ignored on PGlite). @default 10 */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(DEFAULT_POOL_SIZE),
+    /**
+     * How long a transaction may wait for the database before Prisma gives up. Raised by `npm start`
+     * on its embedded server, where a transaction holds the one session of every subgraph.
+     * @default 2000 (Prisma's)
+     */
+    DATABASE_TRANSACTION_WAIT_MS: z.coerce.number().int().min(1).max(600_000).optional(),
     /** Data directory of the embedded database; `memory://` keeps it in memory. */
     PGLITE_DIR: z.string().min(1).optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadSchema, resolverMap } from '@maillage/subgraph-server';
-import type { SeedLedger, SubgraphService } from '@maillage/service';
+import type { ClientOptions, SeedLedger, SubgraphService } from '@maillage/service';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
@@ -12,7 +12,7 @@ export interface NetworkServiceOptions<Client extends NetworkDb & SeedLedger & {
   defaultPort: number;
   /** The subgraph package's root folder (schema.graphql, prisma/, seed/). */
   packageDir: string;
-  createClient(adapter: SqlDriverAdapterFactory): Client;
+  createClient(adapter: SqlDriverAdapterFactory, options?: ClientOptions): Client;
   /** The subgraph's resolvers (src/resolvers/index.ts), one object per type. */
   resolvers: R;
 }

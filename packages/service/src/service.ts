@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { openDatabase } from '@maillage/db';
+import { openDatabase, TRANSACTION_OPTIONS, type ClientOptions } from '@maillage/db';
 import { PUBLISHED_SECRETS, serviceEnv, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing, type Logger, type MetricsListenOptions } from '@maillage/observability';
 import { startSubgraph, type RunningServer, type SubgraphDefinition } from '@maillage/subgraph-server';
@@ -48,7 +48,7 @@ export interface SubgraphService<Client extends ServiceClient, Ctx extends objec
   defaultPort: number;
   /** The package's `prisma/migrations` folder. */
   migrationsDir: string;
-  createClient(adapter: SqlDriverAdapterFactory): Client;
+  createClient(adapter: SqlDriverAdapterFactory, options?: ClientOptions): Client;
   /** `logger` is the service's own, for what it logs outside requests (background work). */
   definition(client: Client, logger: Logger): SubgraphDefinition<Ctx>;
   /** The package's `seed/` folder. */
@@ -64,6 +64,8 @@ export interface ServiceOptions {
   /** Connections of the PostgreSQL pool. @default 10 */
   databasePoolSize?: number;
   pgliteDir?: string;
+  /** How long a transaction waits for the database. @default Prisma's 2 s */
+  transactionWaitMs?: number;
   seed?: boolean;
   /** Structured logger for the server's request lines. @default a pino logger at info level */
   logger?: Logger;
@@ -96,7 +98,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
     migrationsDir: service.migrationsDir,
     log,
   });
-  const client = service.createClient(db.adapter);
+  const client = service.createClient(db.adapter, opts.transactionWaitMs ? { transactionOptions: { ...TRANSACTION_OPTIONS, maxWait: opts.transactionWaitMs } } : undefined);
   const t1 = performance.now();
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
@@ -140,6 +142,7 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    transactionWaitMs: env.DATABASE_TRANSACTION_WAIT_MS,
     pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
     seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
     signingSecret: signingSecret(env, service.name),
@@ -164,3 +167,4 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
 }
+export type { ClientOptions } from '@maillage/db';

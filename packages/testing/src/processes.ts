@@ -50,7 +50,7 @@ export async function freePortRange(count = 7): Promise<number> {
 /**
  * Runs `scripts/start.js` (the built services, as `npm start` does, without the build step) on free
  * ports, on fresh databases: one per service on the PostgreSQL server of TEST_DATABASE_URL when
- * set, else embedded PGlite in a temporary folder. Resolves once the gateway is up.
+ * set, else the embedded PostgreSQL (one PGlite, a schema per service) in a temporary folder. Resolves once the gateway is up.
  */
 export async function startProcesses(opts: { env?: Record<string, string>; echo?: boolean; timeoutMs?: number } = {}): Promise<ProcessStack> {
   // Another program may take one of the ports between the check and the start: then try elsewhere.
@@ -64,8 +64,8 @@ export async function startProcesses(opts: { env?: Record<string, string>; echo?
 }
 
 async function startOnce(opts: { env?: Record<string, string>; echo?: boolean; timeoutMs?: number }): Promise<ProcessStack> {
-  // Seven ports for the services, seven more for their metrics listeners.
-  const base = await freePortRange(14);
+  // Seven ports for the services, seven more for their metrics listeners, one for the embedded PostgreSQL.
+  const base = await freePortRange(15);
   const ports = Object.fromEntries([['gateway', base], ...SERVICE_NAMES.map((n, i) => [n, base + 1 + i])]) as Record<ServiceName, number>;
   const server = testServerUrl();
   const dbs = server ? await createDatabases(server, [...SERVICE_NAMES]) : undefined;

@@ -49,7 +49,7 @@ export const service: SubgraphService<PrismaClient, Context> = {
   defaultPort: 4001,
   migrationsDir: path.join(__dirname, '../prisma/migrations'),
   seedDir: path.join(__dirname, '../seed'),
-  createClient: (adapter) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }),
+  createClient: (adapter, options) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }),
   definition: createServer,
   seed,
 };

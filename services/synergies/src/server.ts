@@ -52,7 +52,7 @@ export const service: SubgraphService<PrismaClient, Context> = {
   defaultPort: 4006,
   migrationsDir: path.join(__dirname, '../prisma/migrations'),
   seedDir: path.join(__dirname, '../seed'),
-  createClient: (adapter) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }),
+  createClient: (adapter, options) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }),
   definition: (prisma, logger) => createServer(prisma, (m) => logger.info(m)),
   // Nothing to load: every fact it serves is read from the other subgraphs through the gateway.
   seed: async (_client, log) => log('synergies: no seed data; the snapshot is read through the gateway'),
