@@ -6,6 +6,7 @@ import { AtlasError, lastCost, run, type Failure } from './api';
 import { el, fmtInt, fmtScore, KIND_COLOURS, KIND_LABELS } from './format';
 import { buildGraph, edgeKey, edgePoint, highlightEdge, renderGraph, type NetworkNode, type PairEdge } from './graph';
 import { describe, MEASURES, renderMap, renderMapTable, type DepartementFigures, type Measure } from './map';
+import { frenchReason } from './reasons';
 import { ReportTable, reportCsv, type ReportRow } from './report';
 
 const STORE = 'maillage-atlas-token';
@@ -144,7 +145,7 @@ async function loadSynergies(): Promise<void> {
       jointInitiatives: p.jointInitiatives.map((i) => i.name),
       sectorCouples: p.sectorLinks.map((l) => `${l.a.label} × ${l.b.label}`),
       whiteSpace: p.whiteSpace,
-      reasons: p.reasons,
+      reasons: p.reasons.map(frenchReason),
     };
   });
   state.edges = new Map();

@@ -30,26 +30,30 @@ const KIND_ORDER = ['Chamber', 'Cluster', 'Council', 'Club'];
 export function buildGraph(nodes: NetworkNode[], edges: PairEdge[]): Graph {
   const graph = new Graph({ type: 'undirected', multi: false });
   const maxMembers = Math.max(1, ...nodes.map((n) => n.members));
-  for (const [k, kind] of KIND_ORDER.entries()) {
-    const ofKind = nodes.filter((n) => n.kind === kind).sort((x, y) => y.members - x.members || x.name.localeCompare(y.name, 'fr'));
+  const byKind = KIND_ORDER.map((kind) => nodes.filter((n) => n.kind === kind).sort((x, y) => y.members - x.members || x.name.localeCompare(y.name, 'fr')));
+  // Each kind fills a disc of area proportional to its count; the four discs sit apart, on the
+  // diagonals, far enough for the largest.
+  const radius = byKind.map((ns) => Math.sqrt(Math.max(1, ns.length)));
+  const apart = 1.25 * Math.max(...radius);
+  const [small, large] = nodes.length > 200 ? [2, 8] : [5, 15];
+  byKind.forEach((ofKind, k) => {
     const angle = (k * Math.PI) / 2 + Math.PI / 4;
-    const cx = Math.cos(angle) * 10;
-    const cy = Math.sin(angle) * 10;
-    const spread = 1.8 * Math.sqrt(Math.max(1, ofKind.length) / 4) + 1;
+    const cx = Math.cos(angle) * apart;
+    const cy = Math.sin(angle) * apart;
     ofKind.forEach((n, i) => {
-      // A sunflower spiral: evenly filled disc, deterministic.
-      const r = spread * Math.sqrt((i + 0.5) / Math.max(1, ofKind.length));
+      // A sunflower spiral: an evenly filled disc, largest networks at its centre, deterministic.
+      const r = radius[k] * Math.sqrt((i + 0.5) / ofKind.length);
       const t = i * 2.399963;
       graph.addNode(n.id, {
         label: n.name,
-        x: cx + r * Math.cos(t) * 4,
-        y: cy + r * Math.sin(t) * 4,
-        size: 4 + 14 * Math.sqrt(n.members / maxMembers),
+        x: cx + r * Math.cos(t),
+        y: cy + r * Math.sin(t),
+        size: small + large * Math.sqrt(n.members / maxMembers),
         color: KIND_COLOURS[n.kind] ?? '#555',
         kind: n.kind,
       });
     });
-  }
+  });
   const maxScore = Math.max(0.0001, ...edges.map((e) => e.score));
   for (const e of edges) {
     if (!graph.hasNode(e.a) || !graph.hasNode(e.b) || graph.hasEdge(edgeKey(e.a, e.b))) continue;
@@ -64,7 +68,8 @@ export function buildGraph(nodes: NetworkNode[], edges: PairEdge[]): Graph {
 
 export function renderGraph(container: HTMLElement, graph: Graph, onEdge: (key: string) => void, onNode: (id: string) => void): Sigma {
   const sigma = new Sigma(graph, container, {
-    settings: { itemSizesReference: 'screen', enableEdgeEvents: true, allowInvalidContainer: true, renderEdgeLabels: false, labelRenderedSizeThreshold: 8, edgePickingPadding: 4 },
+    // Every label of a small graph; sigma's label grid thins them out on a large one.
+    settings: { itemSizesReference: 'screen', enableEdgeEvents: true, allowInvalidContainer: true, renderEdgeLabels: false, labelRenderedSizeThreshold: graph.order <= 200 ? 0 : 10, labelDensity: graph.order <= 200 ? 10 : 1, edgePickingPadding: 4 },
   });
   sigma.on('clickEdge', ({ edge }) => onEdge(edge));
   sigma.on('clickNode', ({ node }) => onNode(node));

@@ -4,6 +4,7 @@ import { startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import type { Browser, Page } from 'playwright-core';
 import { startGateway } from '../src/server';
 import { ARTIFACTS, launchChromium, watchProblems } from './browser';
+import { frenchReason } from '../atlas/reasons';
 import { subgraphs } from './subgraphs';
 
 // The regional atlas (/atlas/) in Debian's Chromium, on the seeded graph: the expected figures
@@ -46,7 +47,7 @@ interface Opened {
 
 /** Opens the atlas with a token already in the tab's storage (as after "Se connecter"). */
 async function open(token: string | null): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, locale: 'fr-FR' });
   const problems = watchProblems(page);
   const elsewhere: string[] = [];
   const costs: Opened['costs'] = [];
@@ -182,7 +183,8 @@ test('the graph joins the Conseil Métropolitain and CCI Hérault through Main G
   await page.mouse.click(now.x + at.x, now.y + at.y);
   const detail = page.locator('#edge-detail');
   await detail.filter({ hasText: 'Conseil Métropolitain de l\'Industrie Positive — CCI Hérault' }).or(detail.filter({ hasText: 'CCI Hérault — Conseil Métropolitain de l\'Industrie Positive' })).waitFor();
-  expect(squeeze(await detail.innerText())).toContain(squeeze(reason));
+  expect(squeeze(await detail.innerText())).toContain(squeeze(frenchReason(reason)));
+  expect(frenchReason(reason)).toContain('en commun : Main Gauche');
   expect(await detail.locator('h4:has-text("Membres communs") + ul').innerText()).toContain('Main Gauche');
   await page.screenshot({ path: path.join(ARTIFACTS, 'atlas.png'), fullPage: true });
   await page.locator('#graph-section').screenshot({ path: path.join(ARTIFACTS, 'atlas-graph.png') });
@@ -226,7 +228,7 @@ test('the report table sorts, exports its rows as a French CSV, and prints on A4
   pairs.forEach((p, i) => {
     const cells = lines[i + 1].split(';');
     expect([cells[0], cells[2], cells[4]]).toEqual([p.networkA.name, p.networkB.name, String(Math.round(p.score * 1000) / 1000).replace('.', ',')]);
-    expect(lines[i + 1]).toContain(p.reasons[0].replace(/"/g, '""'));
+    expect(lines[i + 1]).toContain(frenchReason(p.reasons[0]).replace(/"/g, '""'));
   });
 
   // The print stylesheet: A4, no controls, the report table as wide as the page.
