@@ -3,7 +3,7 @@
 // the persisted operations Atlas* (api.ts), and shows a map, a graph and the synergy report.
 import type Sigma from 'sigma';
 import { AtlasError, lastCost, run, type Failure } from './api';
-import { el, fmtInt, fmtScore, KIND_COLOURS, KIND_LABELS } from './format';
+import { el, fmtDecimal, fmtInt, fmtScore, KIND_COLOURS, KIND_LABELS } from './format';
 import { buildGraph, edgeKey, edgePoint, highlightEdge, renderGraph, type NetworkNode, type PairEdge } from './graph';
 import { describe, MEASURES, renderMap, renderMapTable, type DepartementFigures, type Measure } from './map';
 import { frenchReason } from './reasons';
@@ -96,6 +96,8 @@ async function loadMap(): Promise<void> {
   renderMapTable($<HTMLTableElement>('map-table'), state.figures, state.region);
 }
 
+const fmtLegend = (n: number) => (state.measure === 'perThousand' ? fmtDecimal(n) : fmtInt(Math.round(n)));
+
 function drawMap(): void {
   const { high, shades } = renderMap($('map') as unknown as SVGSVGElement, state.figures, state.measure, state.scope?.id ?? null, {
     show: (d) => ($('map-figures').textContent = d ? describe(d) : 'Survolez ou parcourez les départements au clavier pour voir leurs chiffres.'),
@@ -104,7 +106,8 @@ function drawMap(): void {
   const step = high / shades.length;
   $('map-legend').replaceChildren(
     el('span', {}, `${MEASURES[state.measure]} : `),
-    ...shades.map((s, i) => el('span', { class: 'swatch' }, el('i', { style: `background:${s}` }), `${fmtInt(Math.round(i * step))}${i === shades.length - 1 ? ` à ${fmtInt(Math.round(high))}` : ''}`)),
+    // Class i holds values from i × step up to (i + 1) × step, the last one up to the maximum.
+    ...shades.map((s, i) => el('span', { class: 'swatch' }, el('i', { style: `background:${s}` }), `${fmtLegend(i * step)} à ${fmtLegend((i + 1) * step)}`)),
   );
 }
 
@@ -170,6 +173,9 @@ async function loadSynergies(): Promise<void> {
   drawGraph([...nodes.values()], data.bridgingActors.actors.map((b) => ({ name: b.actor.name, score: b.score, networks: b.networkCount })));
   report.set(state.rows);
   const s = data.synergyReport.scope;
+  // The period the API resolved (today by default), shown in the date fields.
+  $<HTMLInputElement>('from').value ||= s.from;
+  $<HTMLInputElement>('to').value ||= s.to;
   $('report-scope').textContent = `${state.scope?.name ?? state.regionName}, du ${s.from} au ${s.to} : ${fmtInt(data.synergyReport.networkCount)} réseaux, ${fmtInt(data.synergyReport.memberCount)} membres, ${fmtInt(state.rows.length)} paires (instantané du ${new Date(s.snapshotTakenAt).toLocaleString('fr-FR')}).`;
 }
 
