@@ -48,7 +48,9 @@ export async function run<N extends keyof PersistedOperations>(
   const url = new URL('/graphql', location.href);
   url.searchParams.set('id', persistedOperationIds[name]);
   url.searchParams.set('variables', JSON.stringify(variables));
-  const res = await fetch(url, { headers: { accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${token}` } });
+  const res = await fetch(url, {
+    headers: { accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${token}` },
+  });
   let body: { data?: PersistedOperations[N]['result'] | null; errors?: ApiError[]; extensions?: { cost?: Cost } };
   try {
     body = (await res.json()) as typeof body;
@@ -57,6 +59,7 @@ export async function run<N extends keyof PersistedOperations>(
   }
   if (body.extensions?.cost) lastCost.value = body.extensions.cost;
   const errors = body.errors ?? [];
-  if (errors.length || !body.data) throw new AtlasError(failureOf(res.status, errors), errors[0]?.message ?? `HTTP ${res.status}`, res.status);
+  if (errors.length || !body.data)
+    throw new AtlasError(failureOf(res.status, errors), errors[0]?.message ?? `HTTP ${res.status}`, res.status);
   return body.data;
 }

@@ -29,10 +29,13 @@ const state = {
 };
 
 const MESSAGES: Record<Failure, string> = {
-  SIGNED_OUT: 'Vous n’êtes pas connecté. Collez un jeton d’analyste dans la case « Jeton d’analyste » ci-dessus (pour un essai : npm run dev-token -- analyst), puis choisissez « Se connecter ».',
+  SIGNED_OUT:
+    'Vous n’êtes pas connecté. Collez un jeton d’analyste dans la case « Jeton d’analyste » ci-dessus (pour un essai : npm run dev-token -- analyst), puis choisissez « Se connecter ».',
   UNAUTHENTICATED: 'Ce jeton est refusé : il est invalide ou a expiré. Demandez un nouveau jeton d’analyste et collez-le ci-dessus.',
-  FORBIDDEN: 'Accès refusé : ce jeton ne donne pas le droit de lire les synergies. L’atlas demande un jeton d’analyste (portée « analyst ») ou d’administrateur.',
-  SNAPSHOT_UNAVAILABLE: 'Le service des synergies n’est pas encore prêt : il n’a pas pu lire le graphe régional. Réessayez dans quelques instants.',
+  FORBIDDEN:
+    'Accès refusé : ce jeton ne donne pas le droit de lire les synergies. L’atlas demande un jeton d’analyste (portée « analyst ») ou d’administrateur.',
+  SNAPSHOT_UNAVAILABLE:
+    'Le service des synergies n’est pas encore prêt : il n’a pas pu lire le graphe régional. Réessayez dans quelques instants.',
   RATE_LIMITED: 'Trop de demandes en une minute pour ce jeton : réessayez dans une minute.',
   OTHER: 'L’atlas n’a pas pu charger les données.',
 };
@@ -48,7 +51,11 @@ function showMessage(failure: Failure | null, detail?: string): void {
   }
   const retry = el('button', { type: 'button', id: 'retry' }, 'Réessayer');
   retry.addEventListener('click', () => void loadAll());
-  box.replaceChildren(el('p', {}, MESSAGES[failure]), ...(failure === 'OTHER' && detail ? [el('p', {}, `Détail : ${detail}`)] : []), ...(failure === 'SIGNED_OUT' ? [] : [retry]));
+  box.replaceChildren(
+    el('p', {}, MESSAGES[failure]),
+    ...(failure === 'OTHER' && detail ? [el('p', {}, `Détail : ${detail}`)] : []),
+    ...(failure === 'SIGNED_OUT' ? [] : [retry]),
+  );
   box.dataset.failure = failure;
   box.hidden = false;
   content.hidden = true;
@@ -56,7 +63,9 @@ function showMessage(failure: Failure | null, detail?: string): void {
 
 function showCost(): void {
   const c = lastCost.value;
-  $('cost').textContent = c ? `Dernière requête : coût ${fmtInt(c.actual)} points (estimé ${fmtInt(c.requested)})${c.budget?.remaining != null ? `, reste ${fmtInt(c.budget.remaining)} points cette minute` : ''}.` : '';
+  $('cost').textContent = c
+    ? `Dernière requête : coût ${fmtInt(c.actual)} points (estimé ${fmtInt(c.requested)})${c.budget?.remaining != null ? `, reste ${fmtInt(c.budget.remaining)} points cette minute` : ''}.`
+    : '';
 }
 
 const period = () => ({ from: state.from || null, to: state.to || null });
@@ -88,7 +97,15 @@ async function loadMap(): Promise<void> {
   });
   const figures = territories.map((t, i) => {
     const m = t.id === state.regionId ? [...memberships.values()].reduce((s, n) => s + n, 0) : (memberships.get(t.id) ?? 0);
-    return { id: t.id, code: t.code, name: t.name, population: t.population, memberships: m, perThousand: t.population ? (m * 1000) / t.population : null, ...counts[i] };
+    return {
+      id: t.id,
+      code: t.code,
+      name: t.name,
+      population: t.population,
+      memberships: m,
+      perThousand: t.population ? (m * 1000) / t.population : null,
+      ...counts[i],
+    };
   });
   state.region = map.region ? figures.pop()! : null;
   state.figures = figures.sort((a, b) => a.code.localeCompare(b.code));
@@ -100,14 +117,17 @@ const fmtLegend = (n: number) => (state.measure === 'perThousand' ? fmtDecimal(n
 
 function drawMap(): void {
   const { high, shades } = renderMap($('map') as unknown as SVGSVGElement, state.figures, state.measure, state.scope?.id ?? null, {
-    show: (d) => ($('map-figures').textContent = d ? describe(d) : 'Survolez ou parcourez les départements au clavier pour voir leurs chiffres.'),
+    show: (d) =>
+      ($('map-figures').textContent = d ? describe(d) : 'Survolez ou parcourez les départements au clavier pour voir leurs chiffres.'),
     pick: (d) => void setScope(state.scope?.id === d.id ? null : d),
   });
   const step = high / shades.length;
   $('map-legend').replaceChildren(
     el('span', {}, `${MEASURES[state.measure]} : `),
     // Class i holds values from i × step up to (i + 1) × step, the last one up to the maximum.
-    ...shades.map((s, i) => el('span', { class: 'swatch' }, el('i', { style: `background:${s}` }), `${fmtLegend(i * step)} à ${fmtLegend((i + 1) * step)}`)),
+    ...shades.map((s, i) =>
+      el('span', { class: 'swatch' }, el('i', { style: `background:${s}` }), `${fmtLegend(i * step)} à ${fmtLegend((i + 1) * step)}`),
+    ),
   );
 }
 
@@ -156,7 +176,19 @@ async function loadSynergies(): Promise<void> {
     if (r.sharedCount === 0 && r.jointInitiatives.length === 0) continue;
     const key = edgeKey(r.a.id, r.b.id);
     const bridges = bridgesByPair.get(key) ?? [];
-    state.edges.set(key, { edge: { a: r.a.id, b: r.b.id, score: r.score, sharedCount: r.sharedCount, jointInitiatives: r.jointInitiatives.length, bridged: bridges.length > 0 }, row: r, initiatives: r.jointInitiatives, bridges });
+    state.edges.set(key, {
+      edge: {
+        a: r.a.id,
+        b: r.b.id,
+        score: r.score,
+        sharedCount: r.sharedCount,
+        jointInitiatives: r.jointInitiatives.length,
+        bridged: bridges.length > 0,
+      },
+      row: r,
+      initiatives: r.jointInitiatives,
+      bridges,
+    });
   }
   const minScore = Math.min(...state.rows.map((r) => r.score), 0.01);
   for (const c of data.coParticipation) {
@@ -168,15 +200,23 @@ async function loadSynergies(): Promise<void> {
     if (state.edges.has(key)) continue;
     const bridges = bridgesByPair.get(key) ?? [];
     // A joint initiative outside the report's top pairs: drawn at the weakest score shown.
-    state.edges.set(key, { edge: { a: a.id, b: b.id, score: minScore, sharedCount: 0, jointInitiatives: c.count, bridged: bridges.length > 0 }, initiatives: c.initiatives.map((i) => i.name), bridges });
+    state.edges.set(key, {
+      edge: { a: a.id, b: b.id, score: minScore, sharedCount: 0, jointInitiatives: c.count, bridged: bridges.length > 0 },
+      initiatives: c.initiatives.map((i) => i.name),
+      bridges,
+    });
   }
-  drawGraph([...nodes.values()], data.bridgingActors.actors.map((b) => ({ name: b.actor.name, score: b.score, networks: b.networkCount })));
+  drawGraph(
+    [...nodes.values()],
+    data.bridgingActors.actors.map((b) => ({ name: b.actor.name, score: b.score, networks: b.networkCount })),
+  );
   report.set(state.rows);
   const s = data.synergyReport.scope;
   // The period the API resolved (today by default), shown in the date fields.
   $<HTMLInputElement>('from').value ||= s.from;
   $<HTMLInputElement>('to').value ||= s.to;
-  $('report-scope').textContent = `${state.scope?.name ?? state.regionName}, du ${s.from} au ${s.to} : ${fmtInt(data.synergyReport.networkCount)} réseaux, ${fmtInt(data.synergyReport.memberCount)} membres, ${fmtInt(state.rows.length)} paires (instantané du ${new Date(s.snapshotTakenAt).toLocaleString('fr-FR')}).`;
+  $('report-scope').textContent =
+    `${state.scope?.name ?? state.regionName}, du ${s.from} au ${s.to} : ${fmtInt(data.synergyReport.networkCount)} réseaux, ${fmtInt(data.synergyReport.memberCount)} membres, ${fmtInt(state.rows.length)} paires (instantané du ${new Date(s.snapshotTakenAt).toLocaleString('fr-FR')}).`;
 }
 
 function nameOf(id: string): string {
@@ -185,30 +225,80 @@ function nameOf(id: string): string {
 
 function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number; networks: number }[]): void {
   state.sigma?.kill();
-  const graph = buildGraph(nodes, [...state.edges.values()].map((e) => e.edge));
-  state.sigma = renderGraph($('graph'), graph, (key) => showEdge(key), (id) => showNode(id));
-  (window as unknown as { maillageAtlas: unknown }).maillageAtlas = { sigma: state.sigma, edgePoint: (a: string, b: string) => edgePoint(state.sigma!, edgeKey(a, b)) };
+  const graph = buildGraph(
+    nodes,
+    [...state.edges.values()].map((e) => e.edge),
+  );
+  state.sigma = renderGraph(
+    $('graph'),
+    graph,
+    (key) => showEdge(key),
+    (id) => showNode(id),
+  );
+  (window as unknown as { maillageAtlas: unknown }).maillageAtlas = {
+    sigma: state.sigma,
+    edgePoint: (a: string, b: string) => edgePoint(state.sigma!, edgeKey(a, b)),
+  };
   $('graph-legend').replaceChildren(
-    ...Object.entries(KIND_LABELS).map(([k, label]) => el('span', { class: 'swatch' }, el('i', { style: `background:${KIND_COLOURS[k]}`, class: 'round' }), label)),
+    ...Object.entries(KIND_LABELS).map(([k, label]) =>
+      el('span', { class: 'swatch' }, el('i', { style: `background:${KIND_COLOURS[k]}`, class: 'round' }), label),
+    ),
     el('span', { class: 'swatch' }, el('i', { style: 'background:#b35806', class: 'line' }), 'lien porté par un acteur pont'),
   );
-  $('bridging').replaceChildren(...bridging.slice(0, 10).map((b) => el('li', {}, `${b.name} : score ${fmtScore(b.score)}, ${fmtInt(b.networks)} réseaux`)));
+  $('bridging').replaceChildren(
+    ...bridging.slice(0, 10).map((b) => el('li', {}, `${b.name} : score ${fmtScore(b.score)}, ${fmtInt(b.networks)} réseaux`)),
+  );
   const edgeRows = [...state.edges.entries()].sort((x, y) => y[1].edge.score - x[1].edge.score);
   $<HTMLTableElement>('graph-table').replaceChildren(
-    el('thead', {}, el('tr', {}, ...['Réseau A', 'Réseau B', 'Score', 'Membres communs', 'Initiatives communes', 'Acteurs ponts', ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...['Réseau A', 'Réseau B', 'Score', 'Membres communs', 'Initiatives communes', 'Acteurs ponts', ''].map((h) =>
+          el('th', { scope: 'col' }, h),
+        ),
+      ),
+    ),
     el(
       'tbody',
       {},
       ...edgeRows.map(([key, e]) => {
         const button = el('button', { type: 'button', class: 'link' }, 'Détails');
         button.addEventListener('click', () => showEdge(key));
-        return el('tr', { 'data-edge': key }, el('th', { scope: 'row' }, nameOf(e.edge.a)), el('td', {}, nameOf(e.edge.b)), el('td', { class: 'num' }, fmtScore(e.edge.score)), el('td', { class: 'num' }, fmtInt(e.edge.sharedCount)), el('td', { class: 'num' }, fmtInt(e.edge.jointInitiatives)), el('td', {}, e.bridges.join(', ') || '—'), el('td', {}, button));
+        return el(
+          'tr',
+          { 'data-edge': key },
+          el('th', { scope: 'row' }, nameOf(e.edge.a)),
+          el('td', {}, nameOf(e.edge.b)),
+          el('td', { class: 'num' }, fmtScore(e.edge.score)),
+          el('td', { class: 'num' }, fmtInt(e.edge.sharedCount)),
+          el('td', { class: 'num' }, fmtInt(e.edge.jointInitiatives)),
+          el('td', {}, e.bridges.join(', ') || '—'),
+          el('td', {}, button),
+        );
       }),
     ),
   );
   $<HTMLTableElement>('nodes-table').replaceChildren(
     el('thead', {}, el('tr', {}, ...['Réseau', 'Type', 'Membres', 'Liens'].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, ...[...nodes].sort((a, b) => b.members - a.members).map((n) => el('tr', {}, el('th', { scope: 'row' }, n.name), el('td', {}, KIND_LABELS[n.kind] ?? n.kind), el('td', { class: 'num' }, fmtInt(n.members)), el('td', { class: 'num' }, fmtInt(graph.hasNode(n.id) ? graph.degree(n.id) : 0))))),
+    el(
+      'tbody',
+      {},
+      ...[...nodes]
+        .sort((a, b) => b.members - a.members)
+        .map((n) =>
+          el(
+            'tr',
+            {},
+            el('th', { scope: 'row' }, n.name),
+            el('td', {}, KIND_LABELS[n.kind] ?? n.kind),
+            el('td', { class: 'num' }, fmtInt(n.members)),
+            el('td', { class: 'num' }, fmtInt(graph.hasNode(n.id) ? graph.degree(n.id) : 0)),
+          ),
+        ),
+    ),
   );
   $('graph-summary').textContent = `${fmtInt(graph.order)} réseaux, ${fmtInt(graph.size)} liens.`;
   showEdge(null);
@@ -219,14 +309,27 @@ function showEdge(key: string | null): void {
   if (state.sigma) highlightEdge(state.sigma, key);
   const e = key ? state.edges.get(key) : undefined;
   if (!e) {
-    panel.replaceChildren(el('p', {}, 'Choisissez un lien dans le graphe (ou « Détails » dans le tableau des liens) pour voir pourquoi ces deux réseaux se rapprochent.'));
+    panel.replaceChildren(
+      el(
+        'p',
+        {},
+        'Choisissez un lien dans le graphe (ou « Détails » dans le tableau des liens) pour voir pourquoi ces deux réseaux se rapprochent.',
+      ),
+    );
     return;
   }
   const r = e.row;
-  const list = (title: string, items: string[]) => (items.length ? [el('h4', {}, title), el('ul', {}, ...items.map((i) => el('li', {}, i)))] : []);
+  const list = (title: string, items: string[]) =>
+    items.length ? [el('h4', {}, title), el('ul', {}, ...items.map((i) => el('li', {}, i)))] : [];
   panel.replaceChildren(
     el('h3', {}, `${nameOf(e.edge.a)} — ${nameOf(e.edge.b)}`),
-    el('p', {}, r ? `Score de synergie ${fmtScore(r.score)} ; ${fmtInt(r.sharedCount)} membre(s) en commun.` : `${fmtInt(e.edge.jointInitiatives)} initiative(s) commune(s), hors des paires les mieux classées du rapport.`),
+    el(
+      'p',
+      {},
+      r
+        ? `Score de synergie ${fmtScore(r.score)} ; ${fmtInt(r.sharedCount)} membre(s) en commun.`
+        : `${fmtInt(e.edge.jointInitiatives)} initiative(s) commune(s), hors des paires les mieux classées du rapport.`,
+    ),
     ...list('Membres communs', r?.sharedMembers ?? []),
     ...list('Couples de secteurs', r?.sectorCouples ?? []),
     ...list('Initiatives communes', e.initiatives),
@@ -238,7 +341,10 @@ function showEdge(key: string | null): void {
 function showNode(id: string): void {
   const graph = state.sigma!.getGraph();
   const a = graph.getNodeAttributes(id);
-  $('edge-detail').replaceChildren(el('h3', {}, a.label as string), el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${graph.degree(id)} lien(s) dans le graphe.`));
+  $('edge-detail').replaceChildren(
+    el('h3', {}, a.label as string),
+    el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${graph.degree(id)} lien(s) dans le graphe.`),
+  );
 }
 
 async function setScope(d: DepartementFigures | null): Promise<void> {
@@ -275,7 +381,13 @@ async function loadAll(): Promise<void> {
 
 const report = new ReportTable($<HTMLTableElement>('report-table'), (row) => {
   const key = edgeKey(row.a.id, row.b.id);
-  if (!state.edges.has(key)) state.edges.set(key, { edge: { a: row.a.id, b: row.b.id, score: row.score, sharedCount: 0, jointInitiatives: 0, bridged: false }, row, initiatives: [], bridges: [] });
+  if (!state.edges.has(key))
+    state.edges.set(key, {
+      edge: { a: row.a.id, b: row.b.id, score: row.score, sharedCount: 0, jointInitiatives: 0, bridged: false },
+      row,
+      initiatives: [],
+      bridges: [],
+    });
   showEdge(key);
   $('graph-section').scrollIntoView();
   $('edge-detail').focus();

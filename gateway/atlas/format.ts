@@ -9,7 +9,11 @@ const small = new Intl.NumberFormat('fr-FR', { maximumSignificantDigits: 2 });
 export const fmtDecimal = (n: number) => (n > 0 && n < 1 ? small.format(n) : decimal.format(n));
 export const fmtScore = (n: number) => score.format(n);
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   node.append(...children);

@@ -30,7 +30,9 @@ const KIND_ORDER = ['Chamber', 'Cluster', 'Council', 'Club'];
 export function buildGraph(nodes: NetworkNode[], edges: PairEdge[]): Graph {
   const graph = new Graph({ type: 'undirected', multi: false });
   const maxMembers = Math.max(1, ...nodes.map((n) => n.members));
-  const byKind = KIND_ORDER.map((kind) => nodes.filter((n) => n.kind === kind).sort((x, y) => y.members - x.members || x.name.localeCompare(y.name, 'fr')));
+  const byKind = KIND_ORDER.map((kind) =>
+    nodes.filter((n) => n.kind === kind).sort((x, y) => y.members - x.members || x.name.localeCompare(y.name, 'fr')),
+  );
   // Each kind fills a disc of area proportional to its count; the four discs sit apart, on the
   // diagonals, far enough for the largest.
   const radius = byKind.map((ns) => Math.sqrt(Math.max(1, ns.length)));
@@ -69,7 +71,15 @@ export function buildGraph(nodes: NetworkNode[], edges: PairEdge[]): Graph {
 export function renderGraph(container: HTMLElement, graph: Graph, onEdge: (key: string) => void, onNode: (id: string) => void): Sigma {
   const sigma = new Sigma(graph, container, {
     // Every label of a small graph; sigma's label grid thins them out on a large one.
-    settings: { itemSizesReference: 'screen', enableEdgeEvents: true, allowInvalidContainer: true, renderEdgeLabels: false, labelRenderedSizeThreshold: graph.order <= 200 ? 0 : 10, labelDensity: graph.order <= 200 ? 10 : 1, edgePickingPadding: 4 },
+    settings: {
+      itemSizesReference: 'screen',
+      enableEdgeEvents: true,
+      allowInvalidContainer: true,
+      renderEdgeLabels: false,
+      labelRenderedSizeThreshold: graph.order <= 200 ? 0 : 10,
+      labelDensity: graph.order <= 200 ? 10 : 1,
+      edgePickingPadding: 4,
+    },
   });
   sigma.on('clickEdge', ({ edge }) => onEdge(edge));
   sigma.on('clickNode', ({ node }) => onNode(node));
@@ -104,7 +114,10 @@ export function highlightEdge(sigma: Sigma, key: string | null): void {
   graph.forEachEdge((edge, attrs) => {
     if (attrs.baseColor === undefined) graph.mergeEdgeAttributes(edge, { baseColor: attrs.color, baseSize: attrs.size });
     const on = edge === key;
-    graph.mergeEdgeAttributes(edge, { color: on ? '#000000' : (graph.getEdgeAttribute(edge, 'baseColor') as string), size: (graph.getEdgeAttribute(edge, 'baseSize') as number) + (on ? 3 : 0) });
+    graph.mergeEdgeAttributes(edge, {
+      color: on ? '#000000' : (graph.getEdgeAttribute(edge, 'baseColor') as string),
+      size: (graph.getEdgeAttribute(edge, 'baseSize') as number) + (on ? 3 : 0),
+    });
   });
   const ends: string[] = key && graph.hasEdge(key) ? graph.extremities(key) : [];
   graph.forEachNode((node) => graph.setNodeAttribute(node, 'forceLabel', ends.includes(node)));

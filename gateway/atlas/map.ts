@@ -28,7 +28,8 @@ export const MEASURES: Record<Measure, string> = {
 const SHADES = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'];
 
 const value = (d: DepartementFigures, m: Measure) => (m === 'perThousand' ? (d.perThousand ?? 0) : d[m]);
-export const formatMeasure = (d: DepartementFigures, m: Measure) => (m === 'perThousand' ? (d.perThousand === null ? 'n.c.' : fmtDecimal(d.perThousand)) : fmtInt(d[m]));
+export const formatMeasure = (d: DepartementFigures, m: Measure) =>
+  m === 'perThousand' ? (d.perThousand === null ? 'n.c.' : fmtDecimal(d.perThousand)) : fmtInt(d[m]);
 
 export function describe(d: DepartementFigures): string {
   return `${d.name} (${d.code}) : ${fmtInt(d.networks)} réseaux actifs, ${fmtInt(d.members)} membres, ${fmtInt(d.memberships)} adhésions, ${
@@ -87,7 +88,23 @@ export function renderMap(
 }
 
 export function renderMapTable(table: HTMLTableElement, figures: DepartementFigures[], region: DepartementFigures | null): void {
-  const head = el('thead', {}, el('tr', {}, ...['Département', 'Population', 'Réseaux actifs', 'Membres', 'Adhésions', 'Adhésions pour 1 000 habitants', 'Initiatives communes'].map((h) => el('th', { scope: 'col' }, h))));
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      ...[
+        'Département',
+        'Population',
+        'Réseaux actifs',
+        'Membres',
+        'Adhésions',
+        'Adhésions pour 1 000 habitants',
+        'Initiatives communes',
+      ].map((h) => el('th', { scope: 'col' }, h)),
+    ),
+  );
   const row = (d: DepartementFigures, th = 'row') =>
     el(
       'tr',

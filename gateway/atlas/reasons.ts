@@ -7,9 +7,15 @@ const RULES: [RegExp, (...m: string[]) => string][] = [
   [/^(\d+) shared members?: (.*)$/, (n, names) => `${n} ${plural(n, 'membre', 'membres')} en commun : ${names}`],
   [/^complementary sectors: (.*)$/, (list) => `secteurs complémentaires : ${list}`],
   [/^similar sector profiles \(cosine ([\d.]+)\)$/, (c) => `profils sectoriels proches (cosinus ${c.replace('.', ',')})`],
-  [/^(\d+) joint initiatives? already: (.*)$/, (n, names) => `${n} ${plural(n, 'initiative commune', 'initiatives communes')} déjà : ${names}`],
+  [
+    /^(\d+) joint initiatives? already: (.*)$/,
+    (n, names) => `${n} ${plural(n, 'initiative commune', 'initiatives communes')} déjà : ${names}`,
+  ],
   [/^no joint initiative yet$/, () => 'aucune initiative commune pour l’instant'],
-  [/^could be introduced by (.*), who share a network with members of both$/, (names) => `pourraient être mis en relation par ${names}, qui partagent un réseau avec des membres des deux`],
+  [
+    /^could be introduced by (.*), who share a network with members of both$/,
+    (names) => `pourraient être mis en relation par ${names}, qui partagent un réseau avec des membres des deux`,
+  ],
 ];
 
 export function frenchReason(reason: string): string {

@@ -27,7 +27,8 @@ const COLUMNS: { key: Key; label: string; numeric: boolean }[] = [
   { key: 'jointInitiatives', label: 'Initiatives communes', numeric: true },
 ];
 
-const sortValue = (r: ReportRow, k: Key): string | number => (k === 'a' || k === 'b' ? r[k].name : k === 'jointInitiatives' ? r.jointInitiatives.length : r[k]);
+const sortValue = (r: ReportRow, k: Key): string | number =>
+  k === 'a' || k === 'b' ? r[k].name : k === 'jointInitiatives' ? r.jointInitiatives.length : r[k];
 
 export class ReportTable {
   private rows: ReportRow[] = [];
@@ -59,13 +60,22 @@ export class ReportTable {
       {},
       ...COLUMNS.map((c) => {
         const active = this.sort.key === c.key;
-        const button = el('button', { type: 'button', class: 'sort' }, c.label, el('span', { 'aria-hidden': 'true' }, active ? (this.sort.descending ? ' ▼' : ' ▲') : ''));
+        const button = el(
+          'button',
+          { type: 'button', class: 'sort' },
+          c.label,
+          el('span', { 'aria-hidden': 'true' }, active ? (this.sort.descending ? ' ▼' : ' ▲') : ''),
+        );
         button.addEventListener('click', () => {
           this.sort = { key: c.key, descending: active ? !this.sort.descending : c.numeric };
           this.render();
           (this.table.querySelector(`th[data-key="${c.key}"] button`) as HTMLButtonElement | null)?.focus();
         });
-        return el('th', { scope: 'col', 'data-key': c.key, 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' }, button);
+        return el(
+          'th',
+          { scope: 'col', 'data-key': c.key, 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
+          button,
+        );
       }),
       el('th', { scope: 'col' }, 'Raisons'),
     );
@@ -98,7 +108,21 @@ const decimal = (n: number) => String(Math.round(n * 1000) / 1000).replace('.', 
 
 /** The rows in the table's order, as a French spreadsheet opens them. */
 export function reportCsv(rows: ReportRow[]): string {
-  const header = ['Réseau A', 'Type A', 'Réseau B', 'Type B', 'Score', 'Similarité', 'Complémentarité', 'Membres communs', 'Noms des membres communs', 'Initiatives communes', 'Couples de secteurs', 'Espace blanc', 'Raisons'];
+  const header = [
+    'Réseau A',
+    'Type A',
+    'Réseau B',
+    'Type B',
+    'Score',
+    'Similarité',
+    'Complémentarité',
+    'Membres communs',
+    'Noms des membres communs',
+    'Initiatives communes',
+    'Couples de secteurs',
+    'Espace blanc',
+    'Raisons',
+  ];
   const lines = rows.map((r) =>
     [
       r.a.name,

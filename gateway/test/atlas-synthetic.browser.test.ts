@@ -40,9 +40,16 @@ function syntheticGraph() {
   const shared = new Map<string, number>();
   for (const nets of byActor.values()) {
     const distinct = [...new Set(nets)].sort();
-    for (let i = 0; i < distinct.length; i++) for (let j = i + 1; j < distinct.length; j++) shared.set(`${distinct[i]}|${distinct[j]}`, (shared.get(`${distinct[i]}|${distinct[j]}`) ?? 0) + 1);
+    for (let i = 0; i < distinct.length; i++)
+      for (let j = i + 1; j < distinct.length; j++)
+        shared.set(`${distinct[i]}|${distinct[j]}`, (shared.get(`${distinct[i]}|${distinct[j]}`) ?? 0) + 1);
   }
-  const nodes = region.networks.map((n) => ({ id: n.id, name: n.name, kind: networkTypeName[n.kind], members: members.get(n.id)?.size ?? 0 }));
+  const nodes = region.networks.map((n) => ({
+    id: n.id,
+    name: n.name,
+    kind: networkTypeName[n.kind],
+    members: members.get(n.id)?.size ?? 0,
+  }));
   const edges = [...shared.entries()]
     .map(([key, count]) => {
       const [a, b] = key.split('|');
@@ -57,7 +64,9 @@ function syntheticGraph() {
 beforeAll(async () => {
   const started = Date.now();
   const graph = syntheticGraph();
-  console.log(`synthetic région: ${graph.nodes.length} networks, ${graph.pairs} pairs sharing members, the ${graph.edges.length} strongest drawn (computed in ${Date.now() - started} ms)`);
+  console.log(
+    `synthetic région: ${graph.nodes.length} networks, ${graph.pairs} pairs sharing members, the ${graph.edges.length} strongest drawn (computed in ${Date.now() - started} ms)`,
+  );
   const built = await esbuild.build({
     stdin: {
       contents: `import { buildGraph, renderGraph } from './graph';
@@ -83,7 +92,8 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/data.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(json);
     if (req.url === '/graph.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Graphe synthétique</title><link rel="icon" href="data:,"></head>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Graphe synthétique</title><link rel="icon" href="data:,"></head>
 <body style="margin:0"><div id="graph" style="width:1200px;height:800px"></div><script type="module" src="/graph.js"></script></body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -100,10 +110,14 @@ test('a synthetic région of 2,000 networks renders in the atlas graph; its firs
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   const problems = watchProblems(page);
   await page.goto(origin);
-  await page.waitForFunction(() => (window as unknown as { frame?: unknown }).frame, undefined, { timeout: 120_000 }).catch((err: Error) => {
-    throw new Error(`${err.message}; ${problems.join('; ')}`);
-  });
-  const frame = await page.evaluate(() => (window as unknown as { frame: { build: number; firstFrame: number; order: number; size: number; canvas: number } }).frame);
+  await page
+    .waitForFunction(() => (window as unknown as { frame?: unknown }).frame, undefined, { timeout: 120_000 })
+    .catch((err: Error) => {
+      throw new Error(`${err.message}; ${problems.join('; ')}`);
+    });
+  const frame = await page.evaluate(
+    () => (window as unknown as { frame: { build: number; firstFrame: number; order: number; size: number; canvas: number } }).frame,
+  );
   console.log(
     `atlas graph, synthetic région: ${frame.order} networks, ${frame.size} edges; graph built in ${frame.build.toFixed(0)} ms, first frame ${frame.firstFrame.toFixed(0)} ms after the data arrived (Chromium, SwiftShader WebGL, ${REGION_SIZE.actors} actors)`,
   );

@@ -34,7 +34,8 @@ async function analyst<D = any>(query: string, variables?: Record<string, unknow
   return res.data as D;
 }
 
-const fr = (n: number, digits = 0) => new Intl.NumberFormat('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+const fr = (n: number, digits = 0) =>
+  new Intl.NumberFormat('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 const perThousand = (n: number) => (n > 0 && n < 1 ? new Intl.NumberFormat('fr-FR', { maximumSignificantDigits: 2 }).format(n) : fr(n, 1));
 const squeeze = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 
@@ -112,14 +113,23 @@ test('the map shows Hérault and Aveyron with their figures; hover, focus and cl
         coParticipation(scope: $s, first: 100) { initiatives(first: 20) { id } } }`,
       { s: { territoryId: id }, id },
     );
-    const ties = await analyst(`{ crossTerritoryTies(level: DEPARTEMENT, scope: { territoryId: "REG-76" }) { territories { territory { id } memberships } } }`);
+    const ties = await analyst(
+      `{ crossTerritoryTies(level: DEPARTEMENT, scope: { territoryId: "REG-76" }) { territories { territory { id } memberships } } }`,
+    );
     const memberships = ties.crossTerritoryTies.territories.find((t: any) => t.territory.id === id).memberships as number;
     const joint = new Set(d.coParticipation.flatMap((p: any) => p.initiatives.map((i: any) => i.id))).size;
     return {
       networks: d.synergyReport.networkCount as number,
       name: d.territory.name as string,
       code: d.territory.code as string,
-      cells: [fr(d.territory.population), fr(d.synergyReport.networkCount), fr(d.synergyReport.memberCount), fr(memberships), perThousand((memberships * 1000) / d.territory.population), fr(joint)],
+      cells: [
+        fr(d.territory.population),
+        fr(d.synergyReport.networkCount),
+        fr(d.synergyReport.memberCount),
+        fr(memberships),
+        perThousand((memberships * 1000) / d.territory.population),
+        fr(joint),
+      ],
       members: d.synergyReport.memberCount as number,
     };
   };
@@ -151,7 +161,9 @@ test('the map shows Hérault and Aveyron with their figures; hover, focus and cl
   // Every request passed the door and demand control, and said what it cost.
   expect(costs.length).toBeGreaterThanOrEqual(16);
   for (const c of costs) expect(c.actual).toBeLessThanOrEqual(c.requested);
-  console.log(`atlas requests: ${costs.length}, cost requested max ${Math.max(...costs.map((c) => c.requested))}, sum ${costs.reduce((s, c) => s + c.requested, 0)}`);
+  console.log(
+    `atlas requests: ${costs.length}, cost requested max ${Math.max(...costs.map((c) => c.requested))}, sum ${costs.reduce((s, c) => s + c.requested, 0)}`,
+  );
   expect(problems).toEqual([]);
   expect(elsewhere).toEqual([]);
   await page.close();
@@ -182,7 +194,10 @@ test('the graph joins the Conseil Métropolitain and CCI Hérault through Main G
   await page.mouse.move(now.x + at.x, now.y + at.y);
   await page.mouse.click(now.x + at.x, now.y + at.y);
   const detail = page.locator('#edge-detail');
-  await detail.filter({ hasText: 'Conseil Métropolitain de l\'Industrie Positive — CCI Hérault' }).or(detail.filter({ hasText: 'CCI Hérault — Conseil Métropolitain de l\'Industrie Positive' })).waitFor();
+  await detail
+    .filter({ hasText: "Conseil Métropolitain de l'Industrie Positive — CCI Hérault" })
+    .or(detail.filter({ hasText: "CCI Hérault — Conseil Métropolitain de l'Industrie Positive" }))
+    .waitFor();
   expect(squeeze(await detail.innerText())).toContain(squeeze(frenchReason(reason)));
   expect(frenchReason(reason)).toContain('en commun : Main Gauche');
   expect(await detail.locator('h4:has-text("Membres communs") + ul').innerText()).toContain('Main Gauche');
@@ -203,7 +218,13 @@ test('the report table sorts, exports its rows as a French CSV, and prints on A4
       networkA { ... on Council { name } ... on Chamber { name } ... on Cluster { name } ... on Club { name } }
       networkB { ... on Council { name } ... on Chamber { name } ... on Cluster { name } ... on Club { name } }
       score sharedCount reasons } } }`);
-  const pairs = report.synergyReport.pairs as { networkA: { name: string }; networkB: { name: string }; score: number; sharedCount: number; reasons: string[] }[];
+  const pairs = report.synergyReport.pairs as {
+    networkA: { name: string };
+    networkB: { name: string };
+    score: number;
+    sharedCount: number;
+    reasons: string[];
+  }[];
   expect(pairs.length).toBeGreaterThan(1);
   const rows = page.locator('#report-table tbody tr');
   expect(await rows.count()).toBe(pairs.length);
@@ -227,7 +248,11 @@ test('the report table sorts, exports its rows as a French CSV, and prints on A4
   expect(lines).toHaveLength(pairs.length + 1);
   pairs.forEach((p, i) => {
     const cells = lines[i + 1].split(';');
-    expect([cells[0], cells[2], cells[4]]).toEqual([p.networkA.name, p.networkB.name, String(Math.round(p.score * 1000) / 1000).replace('.', ',')]);
+    expect([cells[0], cells[2], cells[4]]).toEqual([
+      p.networkA.name,
+      p.networkB.name,
+      String(Math.round(p.score * 1000) / 1000).replace('.', ','),
+    ]);
     expect(lines[i + 1]).toContain(frenchReason(p.reasons[0]).replace(/"/g, '""'));
   });
 
