@@ -33,6 +33,7 @@ import { GATEWAY_SUBGRAPH, rateLimitSubgraph } from './rate-limit-subgraph';
 import { mountIde } from './ide';
 import { mountQueryPlans, type ServedSupergraph } from './query-plan';
 import { mountWidgets } from './widgets';
+import { mountAtlas } from './atlas';
 import { MAX_TOKENS } from './limits';
 import { loadPersistedOperations } from './operations';
 import { cacheHintsPlugin, memoryStore, RedisResponseCache, ResponseCache, serveFromCache, type ResponseStore } from './response-cache';
@@ -219,6 +220,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema, !opts.production);
   // The playground's query plan panel: development only (query-plan.ts).
   if (!opts.production) mountQueryPlans(app, () => served);
+  mountAtlas(app);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
   app.use(
     '/graphql',

@@ -683,6 +683,79 @@ export type ActorCardQueryVariables = Exact<{
 
 export type ActorCardQuery = { __typename?: 'Query', actorBySiren: { __typename?: 'Actor', id: string, name: string, kind: ActorKind, siren: string | null, verified: boolean, website: string | null, sector: { __typename?: 'NafSector', code: string, division: { __typename?: 'NafDivision', label: string } } | null, commune: { __typename?: 'Territory', id: string, name: string } | null, region: { __typename?: 'Territory', id: string, name: string } | null, chamberMemberships: { __typename?: 'ChamberMembershipConnection', totalCount: number, nodes: Array<{ __typename?: 'ChamberMembership', category: ChamberMemberCategory, chamber: { __typename?: 'Chamber', id: string, name: string } }> } | null, clusterMemberships: { __typename?: 'ClusterMembershipConnection', totalCount: number, nodes: Array<{ __typename?: 'ClusterMembership', category: ClusterMemberCategory, cluster: { __typename?: 'Cluster', id: string, name: string } }> } | null, councilMemberships: { __typename?: 'CouncilMembershipConnection', totalCount: number, nodes: Array<{ __typename?: 'CouncilMembership', category: CouncilMemberCategory, council: { __typename?: 'Council', id: string, name: string } }> } | null, clubMemberships: { __typename?: 'ClubMembershipConnection', totalCount: number, nodes: Array<{ __typename?: 'ClubMembership', category: ClubMemberCategory, club: { __typename?: 'Club', id: string, name: string } }> } | null } | null };
 
+export type AtlasDepartementQueryVariables = Exact<{
+  territoryId: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+}>;
+
+
+export type AtlasDepartementQuery = { __typename?: 'Query', synergyReport: { __typename?: 'SynergyReport', networkCount: number, memberCount: number }, coParticipation: Array<{ __typename?: 'CoParticipation', initiatives: Array<{ __typename?: 'InitiativeSummary', id: string }> }> };
+
+export type AtlasMapQueryVariables = Exact<{
+  regionId: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+}>;
+
+
+export type AtlasMapQuery = { __typename?: 'Query', region: { __typename?: 'Territory', id: string, code: string, name: string, population: number | null } | null, departements: { __typename?: 'TerritoryConnection', nodes: Array<{ __typename?: 'Territory', id: string, code: string, name: string, population: number | null }> }, crossTerritoryTies: { __typename?: 'CrossTerritoryTies', territories: Array<{ __typename?: 'TerritoryTies', memberships: number, crossing: number, territory: { __typename?: 'Territory', id: string } }>, scope: { __typename?: 'Scope', from: string, to: string, snapshotTakenAt: string } } };
+
+export type AtlasSynergiesQueryVariables = Exact<{
+  territoryId: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+  pairs?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AtlasSynergiesQuery = { __typename?: 'Query', territory: { __typename?: 'Territory', id: string, name: string, chambers: { __typename?: 'ChamberConnection', totalCount: number, nodes: Array<{ __typename?: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, clusters: { __typename?: 'ClusterConnection', totalCount: number, nodes: Array<{ __typename?: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, councils: { __typename?: 'CouncilConnection', totalCount: number, nodes: Array<{ __typename?: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, clubs: { __typename?: 'ClubConnection', totalCount: number, nodes: Array<{ __typename?: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null } | null, synergyReport: { __typename?: 'SynergyReport', networkCount: number, memberCount: number, scope: { __typename?: 'Scope', from: string, to: string, snapshotTakenAt: string }, pairs: Array<{ __typename?: 'SynergyPair', score: number, similarity: number, complementarity: number, sharedCount: number, whiteSpace: boolean, reasons: Array<string>, networkA:
+        | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
+        | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
+        | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
+        | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
+      , networkB:
+        | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
+        | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
+        | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
+        | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
+      , sharedMembers: Array<{ __typename?: 'Actor', id: string, name: string }>, sectorLinks: Array<{ __typename?: 'SectorLink', weight: number, a: { __typename?: 'SectorDivision', code: string, label: string }, b: { __typename?: 'SectorDivision', code: string, label: string } }>, jointInitiatives: Array<{ __typename?: 'InitiativeSummary', id: string, name: string, startDate: string | null }> }> }, coParticipation: Array<{ __typename?: 'CoParticipation', count: number, weight: number, networkA:
+      | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
+      | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
+      | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
+      | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
+    , networkB:
+      | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
+      | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
+      | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
+      | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
+    , initiatives: Array<{ __typename?: 'InitiativeSummary', id: string, name: string, startDate: string | null }> }>, bridgingActors: { __typename?: 'BridgingResult', method: BridgingMethod, actors: Array<{ __typename?: 'BridgingActor', score: number, networkCount: number, actor: { __typename?: 'Actor', id: string, name: string }, bridges: Array<{ __typename?: 'BridgedPair', sharedCount: number, networkA:
+          | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
+          | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
+          | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
+          | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
+        , networkB:
+          | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
+          | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
+          | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
+          | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
+         }> }> } };
+
+type AtlasNetwork_Chamber_Fragment = { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number };
+
+type AtlasNetwork_Club_Fragment = { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number };
+
+type AtlasNetwork_Cluster_Fragment = { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number };
+
+type AtlasNetwork_Council_Fragment = { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number };
+
+export type AtlasNetworkFragment =
+  | AtlasNetwork_Chamber_Fragment
+  | AtlasNetwork_Club_Fragment
+  | AtlasNetwork_Cluster_Fragment
+  | AtlasNetwork_Council_Fragment
+;
+
 export type ClubMembersByTerritoryQueryVariables = Exact<{
   clubId: Scalars['ID']['input'];
 }>;
@@ -745,6 +818,9 @@ export type NetworksInTerritoryQuery = { __typename?: 'Query', territory: { __ty
 /** Each persisted operation (schema/operations/<Name>.graphql): its id, variables and result. */
 export interface PersistedOperations {
   ActorCard: { id: 'd98d04719333816f802f7884e1372ac3a3a04ab573bac9a3548c5c5bb42d38d7'; variables: ActorCardQueryVariables; result: ActorCardQuery };
+  AtlasDepartement: { id: '656d254456c689fcd903385348565bb11999deb71002a9f961c0ef04fbe15609'; variables: AtlasDepartementQueryVariables; result: AtlasDepartementQuery };
+  AtlasMap: { id: 'e6e45855590155766678b5af81aa5b228703950e8f96dead5f4b33ca8e4ae33a'; variables: AtlasMapQueryVariables; result: AtlasMapQuery };
+  AtlasSynergies: { id: 'f04bb95faa084e7a6fd60162c3aa22b3a08f5c3a672a9633b98c4239c3a7ea4c'; variables: AtlasSynergiesQueryVariables; result: AtlasSynergiesQuery };
   ClubMembersByTerritory: { id: 'e9971bee06be48a9df50970769e1e1e044ed0d20b7f7911d1f9749feb4bc86a6'; variables: ClubMembersByTerritoryQueryVariables; result: ClubMembersByTerritoryQuery };
   NetworkAgenda: { id: '225295069acc9e15decc25fa8a78fe99ee7aafbdc841a14470506e40647bbf23'; variables: NetworkAgendaQueryVariables; result: NetworkAgendaQuery };
   NetworkMembers: { id: 'd24475221a50e6febdd1165531563cf4c58941c16c05364dfb952247f6c4cd96'; variables: NetworkMembersQueryVariables; result: NetworkMembersQuery };
@@ -754,6 +830,9 @@ export interface PersistedOperations {
 /** The ids the gateway knows them by (sha256 of each file). */
 export const persistedOperationIds = {
   ActorCard: 'd98d04719333816f802f7884e1372ac3a3a04ab573bac9a3548c5c5bb42d38d7',
+  AtlasDepartement: '656d254456c689fcd903385348565bb11999deb71002a9f961c0ef04fbe15609',
+  AtlasMap: 'e6e45855590155766678b5af81aa5b228703950e8f96dead5f4b33ca8e4ae33a',
+  AtlasSynergies: 'f04bb95faa084e7a6fd60162c3aa22b3a08f5c3a672a9633b98c4239c3a7ea4c',
   ClubMembersByTerritory: 'e9971bee06be48a9df50970769e1e1e044ed0d20b7f7911d1f9749feb4bc86a6',
   NetworkAgenda: '225295069acc9e15decc25fa8a78fe99ee7aafbdc841a14470506e40647bbf23',
   NetworkMembers: 'd24475221a50e6febdd1165531563cf4c58941c16c05364dfb952247f6c4cd96',
