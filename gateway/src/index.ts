@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
-import { gatewayEnv, rateLimitsOf, subgraphUrlOverrides } from './env';
+import { entityCacheOf, gatewayEnv, rateLimitsOf, subgraphUrlOverrides } from './env';
 import { runPrimary } from './cluster';
 import { readSupergraph, startGateway } from './server';
 
@@ -48,6 +48,7 @@ async function main() {
       bodyLimit: env.BODY_LIMIT,
     },
     rateLimits: rateLimitsOf(env),
+    entityCache: entityCacheOf(env),
   });
   logger.info({ url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid }, `ready at ${gateway.url}`);
   let stopping = false;

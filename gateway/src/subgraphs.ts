@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Agent, request as httpRequest } from 'undici';
 import { Breaker, type BreakerState, type Transition } from './breaker';
 import { DEADLINE_HEADER, FetchFailure, MIN_ATTEMPT_MS, remaining, RETRY_BACKOFF_MS, takeDeadline, withinDeadline } from './deadline';
+import { visibilityOf, type EntityCache } from './entity-cache';
 import { ViewerSignatures } from './signatures';
 
 export interface ResilienceOptions {
@@ -166,6 +167,9 @@ export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
 // A subgraph fetch body starts with the operation keyword the query planner wrote.
 const isMutation = (body: unknown) => typeof body === 'string' && /^\s*\{?\s*"query"\s*:\s*"\s*mutation\b/.test(body);
 
+// Carries the viewer's visibility from willSendRequest to the fetcher; never sent to the subgraph.
+const VISIBILITY_HEADER = 'x-maillage-entity-visibility';
+
 /**
  * A subgraph fetch that cannot hang the gateway: it waits no longer than what is left of the
  * client request's budget (capped by the subgraph's timeout), a query fetch is retried only after
@@ -192,6 +196,8 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     metrics?: SubgraphMetrics,
     signingSecret: string = DEV_SIGNING_SECRET,
     breakerLog: BreakerLog = () => undefined,
+    /** Entities of `_entities` fetches kept across requests (entity-cache.ts). @default none */
+    readonly entityCache?: EntityCache,
   ) {
     super({ url });
     this.signatures = new ViewerSignatures(signingSecret, name);
@@ -216,9 +222,23 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     this.fetcher = async (input: string, init: FetcherRequestInit = {}) => {
       const headers = { ...(init.headers as Record<string, string>) };
       const deadline = takeDeadline(headers, options.deadlineMs);
+      const visibility = headers[VISIBILITY_HEADER];
+      delete headers[VISIBILITY_HEADER];
       // The body exists only now (Apollo serialises it after willSendRequest): bind the statement to it.
-      headers[BINDING_HEADER] = bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', String(init.body ?? ''));
-      return new AnswerResponse(await this.fetchWithin(input, { ...init, headers }, deadline, metrics), input);
+      const send = (body: string) => {
+        const bound = { ...headers, [BINDING_HEADER]: bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', body) };
+        return this.fetchWithin(input, { ...init, body, headers: bound }, deadline, metrics);
+      };
+      const body = String(init.body ?? '');
+      const cache = this.entityCache;
+      if (!cache || visibility === undefined) return new AnswerResponse(await send(body), input);
+      if (isMutation(body)) {
+        const answer = await send(body);
+        // What the mutation answered with is what changed: dropped before the client reads the answer.
+        await cache.invalidateMany(changedBy(cache, body, answer), 'mutation');
+        return new AnswerResponse(answer, input);
+      }
+      return new AnswerResponse(await cache.fetch(name, visibility, body, send), input);
     };
   }
 
@@ -278,6 +298,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       // (in the fetcher) bound to this very body.
       request.http.headers.set(VIEWER_HEADER, await this.signatures.sign(context?.viewer ?? ANONYMOUS));
       request.http.headers.set(OPERATION_HEADER, context?.operationLabel ?? 'other');
+      if (this.entityCache) request.http.headers.set(VISIBILITY_HEADER, visibilityOf(context?.viewer ?? ANONYMOUS));
     }
   }
 
@@ -356,5 +377,16 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     return new GraphQLError(`The ${this.name} subgraph is unavailable (${failure.message}); its fields are missing from this answer.`, {
       extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.name },
     });
+  }
+}
+
+/** The entities a mutation fetch's answer names, for the entity cache to drop. */
+function changedBy(cache: EntityCache, body: string, answer: Answer) {
+  try {
+    const { query } = JSON.parse(body) as { query: string };
+    const { data } = JSON.parse(answer.body) as { data?: unknown };
+    return cache.namedIn(query, data);
+  } catch {
+    return [];
   }
 }
