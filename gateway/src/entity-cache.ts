@@ -3,9 +3,12 @@ import {
   buildSchema,
   getNamedType,
   isCompositeType,
+  isAbstractType,
   isObjectType,
   Kind,
   parse,
+  print,
+  type FieldNode,
   type DocumentNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -21,8 +24,8 @@ export interface StoredEntity {
   key: string;
   value: string;
   ttlMs: number;
-  /** `Type:id`: what `invalidate` names. */
-  tag: string;
+  /** `Type:id` of the entity and of every entity inside it: what `invalidate` names. */
+  tags: string[];
 }
 
 /**
@@ -39,7 +42,7 @@ export interface EntityStore {
 
 /** In this process, bounded: least recently used entries go first. */
 export class MemoryEntityStore implements EntityStore {
-  private readonly entries = new Map<string, { value: string; expires: number; tag: string }>();
+  private readonly entries = new Map<string, { value: string; expires: number; tags: string[] }>();
   private readonly byTag = new Map<string, Set<string>>();
   constructor(readonly maxEntries = 50_000) {}
 
@@ -65,12 +68,14 @@ export class MemoryEntityStore implements EntityStore {
 
   async set(entries: StoredEntity[]) {
     const now = Date.now();
-    for (const { key, value, ttlMs, tag } of entries) {
+    for (const { key, value, ttlMs, tags } of entries) {
       this.drop(key);
-      this.entries.set(key, { value, expires: now + ttlMs, tag });
-      let keys = this.byTag.get(tag);
-      if (!keys) this.byTag.set(tag, (keys = new Set()));
-      keys.add(key);
+      this.entries.set(key, { value, expires: now + ttlMs, tags });
+      for (const tag of tags) {
+        let keys = this.byTag.get(tag);
+        if (!keys) this.byTag.set(tag, (keys = new Set()));
+        keys.add(key);
+      }
     }
     while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
   }
@@ -88,9 +93,11 @@ export class MemoryEntityStore implements EntityStore {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
-    const keys = this.byTag.get(e.tag);
-    keys?.delete(key);
-    if (keys?.size === 0) this.byTag.delete(e.tag);
+    for (const tag of e.tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(tag);
+    }
   }
 }
 
@@ -130,8 +137,10 @@ export class RedisEntityStore implements EntityStore {
     const p = this.redis.pipeline();
     for (const e of entries) {
       p.set(this.prefix + e.key, e.value, 'PX', e.ttlMs);
-      p.sadd(this.prefix + 'tag:' + e.tag, this.prefix + e.key);
-      p.pexpire(this.prefix + 'tag:' + e.tag, this.maxTtlMs);
+      for (const tag of e.tags) {
+        p.sadd(this.prefix + 'tag:' + tag, this.prefix + e.key);
+        p.pexpire(this.prefix + 'tag:' + tag, this.maxTtlMs);
+      }
     }
     await p.exec().catch(() => undefined);
   }
@@ -258,6 +267,7 @@ export class EntityCache {
     this.schema = buildSchema(coreSupergraphSdl, { assumeValid: true, assumeValidSDL: true });
     this.ttls.clear();
     this.documents.clear();
+    this.shapes.clear();
   }
 
   /** Drops one entity everywhere it is cached. `source` labels the metric. */
@@ -289,7 +299,7 @@ export class EntityCache {
    * body). Anything but an entity fetch of a cacheable selection goes straight through.
    */
   async fetch(subgraph: string, visibility: string, body: string, send: (body: string) => Promise<CachedAnswer>): Promise<CachedAnswer> {
-    if (!this.schema || !body.includes('"_entities') || !body.includes('representations')) return send(body);
+    if (!this.schema || !body.includes('_entities(') || !body.includes('representations')) return send(body);
     let request: EntitiesRequest;
     try {
       request = JSON.parse(body) as EntitiesRequest;
@@ -304,29 +314,32 @@ export class EntityCache {
     }
     const { representations: _, ...others } = request.variables;
     const selection = createHash('sha1').update(`${subgraph}\n${visibility}\n${request.query}\n${stableJson(others)}`).digest('base64url');
-    const tags = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
+    const roots = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
     const keys = reps.map((r) => `${selection}:${stableJson(r)}`);
-    const cachedIdx = tags.flatMap((t, i) => (t ? [i] : []));
+    const cachedIdx = roots.flatMap((t, i) => (t ? [i] : []));
     const found = await this.store.get(cachedIdx.map((i) => keys[i]));
     const hits: (string | null)[] = reps.map(() => null);
     cachedIdx.forEach((i, j) => (hits[i] = found[j]));
     const missing = reps.flatMap((_r, i) => (hits[i] === null ? [i] : []));
-    for (let i = 0; i < reps.length; i++) this.lookups?.inc({ subgraph, type: String(reps[i].__typename), outcome: hits[i] !== null ? 'hit' : tags[i] ? 'miss' : 'uncacheable' });
+    for (let i = 0; i < reps.length; i++) this.lookups?.inc({ subgraph, type: String(reps[i].__typename), outcome: hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable' });
     if (!missing.length) return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"data":{"_entities":[${hits.join(',')}]}}` };
 
     const started = this.seq;
-    const partial = missing.length < reps.length;
-    const answer = await send(partial ? JSON.stringify({ ...request, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }) : body);
+    // The selection with the ids of every object inside it, so that an entry is dropped when any entity it holds changes.
+    const shaped = this.withIds(request.query);
+    const answer = await send(JSON.stringify({ ...request, query: shaped.text, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }));
     let result: { data?: { _entities?: unknown[] } | null; errors?: GraphQLError[] };
     try {
       result = JSON.parse(answer.body);
     } catch {
-      return partial ? send(body) : answer;
+      result = {};
     }
     const fetched = result.data?._entities;
-    // An answer the cache cannot split (an error for the whole fetch, a short list): the subgraph answers the whole fetch as asked.
+    // An answer the cache cannot split (an error for the whole fetch, a short list): the subgraph
+    // answers the fetch as the planner wrote it, and the selection is not cached any more.
     if (answer.status !== 200 || !Array.isArray(fetched) || fetched.length !== missing.length || result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number')) {
-      return partial ? send(body) : answer;
+      if (!Array.isArray(fetched)) this.ttls.set(request.query, 0);
+      return send(body);
     }
     const errored = new Set((result.errors ?? []).map((e) => e.path![1] as number));
     const store: StoredEntity[] = [];
@@ -334,9 +347,11 @@ export class EntityCache {
       const entity = fetched[j];
       const json = JSON.stringify(entity ?? null);
       hits[i] = json;
-      const tag = tags[i];
-      const since = tag ? this.invalidatedAt.get(tag) : undefined;
-      if (tag && entity != null && !errored.has(j) && !(since && since.seq > started)) store.push({ key: keys[i], value: json, ttlMs, tag });
+      if (!roots[i] || entity == null || errored.has(j)) return;
+      const tags = [...new Set([roots[i]!, ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities).map((e) => `${e.typename}:${e.id}`)])];
+      // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
+      if (tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > started)) return;
+      store.push({ key: keys[i], value: json, ttlMs, tags });
     });
     await this.store.set(store);
     const errors = result.errors?.map((e) => ({ ...e, path: ['_entities', missing[e.path![1] as number], ...e.path!.slice(2)] }));
@@ -348,16 +363,48 @@ export class EntityCache {
   }
 
   /**
+   * A mutation fetch, with the ids of every object it answers with added to its selection, and
+   * the entities it named dropped before its answer is handed on. A subgraph that refuses the
+   * added ids (validation: nothing ran) is asked the mutation as the planner wrote it.
+   */
+  async mutate(body: string, send: (body: string) => Promise<CachedAnswer>): Promise<CachedAnswer> {
+    let request: { query: string } & Record<string, unknown>;
+    try {
+      request = JSON.parse(body);
+    } catch {
+      return send(body);
+    }
+    const shaped = this.schema ? this.withIds(request.query) : undefined;
+    let answer = await send(shaped && shaped.text !== request.query ? JSON.stringify({ ...request, query: shaped.text }) : body);
+    let data: unknown;
+    try {
+      const parsed = JSON.parse(answer.body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      data = parsed.data;
+      if (shaped && shaped.text !== request.query && parsed.data == null && parsed.errors?.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
+        answer = await send(body);
+        data = (JSON.parse(answer.body) as { data?: unknown }).data;
+      }
+    } catch {
+      data = undefined;
+    }
+    await this.invalidateMany(this.namedIn(shaped?.text ?? request.query, data), 'mutation');
+    return answer;
+  }
+
+  /**
    * The entities a mutation fetch answered with (every object of its data with an `id`, typed by
    * its `__typename` or the schema): what the mutation changed, or points at what it changed.
    */
   namedIn(query: string, data: unknown): { typename: string; id: string }[] {
-    const schema = this.schema;
-    const mutation = schema?.getMutationType();
-    if (!schema || !mutation || !data || typeof data !== 'object') return [];
-    const doc = this.documentOf(query);
-    const op = doc?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-    if (!op || op.kind !== Kind.OPERATION_DEFINITION) return [];
+    const mutation = this.schema?.getMutationType();
+    const op = this.documentOf(query)?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    if (!mutation || !op || op.kind !== Kind.OPERATION_DEFINITION) return [];
+    return this.entitiesIn(data, mutation, op.selectionSet);
+  }
+
+  /** Every object with an `id` in a value, typed by its `__typename` or by the schema along the selection. */
+  private entitiesIn(value: unknown, type: unknown, set: SelectionSetNode | undefined): { typename: string; id: string }[] {
+    const schema = this.schema!;
     const found: { typename: string; id: string }[] = [];
     const walk = (value: unknown, type: GraphQLCompositeType | undefined, set: SelectionSetNode | undefined) => {
       if (Array.isArray(value)) return value.forEach((v) => walk(v, type, set));
@@ -369,16 +416,63 @@ export class EntityCache {
       for (const sel of set.selections) {
         if (sel.kind === Kind.INLINE_FRAGMENT) {
           const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : here;
+          // A fragment on another type than the object's: its fields are not there.
+          if (here && cond && cond !== here && isObjectType(cond)) continue;
           walk(value, cond && isCompositeType(cond) ? cond : here, sel.selectionSet);
         } else if (sel.kind === Kind.FIELD && sel.selectionSet) {
-          const field = here && !('getTypes' in here) ? here.getFields()[sel.name.value] : undefined;
+          const field = here && 'getFields' in here ? here.getFields()[sel.name.value] : undefined;
           const t = field ? getNamedType(field.type) : undefined;
           walk(obj[sel.alias?.value ?? sel.name.value], t && isCompositeType(t) ? t : undefined, sel.selectionSet);
         }
       }
     };
-    walk(data, mutation, op.selectionSet);
+    walk(value, type && isCompositeType(type) ? type : undefined, set);
     return found;
+  }
+
+  private readonly shapes = new Map<string, { text: string; entities?: SelectionSetNode }>();
+
+  /**
+   * The query with `id` added to every selection on a type that has one (and `__typename` on
+   * abstract types): the gateway shapes its answer after the client's operation, so the added
+   * fields go no further than this cache. Memoised per query text.
+   */
+  private withIds(query: string): { text: string; entities?: SelectionSetNode } {
+    const known = this.shapes.get(query);
+    if (known) return known;
+    const schema = this.schema!;
+    const doc = this.documentOf(query);
+    const op = doc?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    let shape: { text: string; entities?: SelectionSetNode } = { text: query };
+    if (doc && op?.kind === Kind.OPERATION_DEFINITION) {
+      const field = (name: string): FieldNode => ({ kind: Kind.FIELD, name: { kind: Kind.NAME, value: name } });
+      const add = (type: GraphQLCompositeType | undefined, set: SelectionSetNode): SelectionSetNode => {
+        const selections = set.selections.map((sel) => {
+          if (sel.kind === Kind.FIELD && sel.selectionSet) {
+            const f = type && 'getFields' in type ? type.getFields()[sel.name.value] : undefined;
+            const t = f ? getNamedType(f.type) : undefined;
+            return { ...sel, selectionSet: add(t && isCompositeType(t) ? t : undefined, sel.selectionSet) };
+          }
+          if (sel.kind === Kind.INLINE_FRAGMENT) {
+            const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
+            return { ...sel, selectionSet: add(cond && isCompositeType(cond) ? cond : undefined, sel.selectionSet) };
+          }
+          return sel;
+        });
+        const names = new Set(selections.flatMap((s) => (s.kind === Kind.FIELD ? [(s.alias ?? s.name).value] : [])));
+        const extra: FieldNode[] = [];
+        if (type && 'getFields' in type && type.getFields().id && !names.has('id')) extra.push(field('id'));
+        if (type && isAbstractType(type) && !names.has('__typename')) extra.push(field('__typename'));
+        return extra.length || selections.some((s, i) => s !== set.selections[i]) ? { ...set, selections: [...selections, ...extra] } : set;
+      };
+      const root = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+      const selectionSet = add(root ?? undefined, op.selectionSet);
+      const entities = selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities')?.selectionSet;
+      shape = { text: print({ ...doc, definitions: doc.definitions.map((d) => (d === op ? { ...op, selectionSet } : d)) }), entities };
+    }
+    if (this.shapes.size >= 1000) this.shapes.delete(this.shapes.keys().next().value as string);
+    this.shapes.set(query, shape);
+    return shape;
   }
 
   private documentOf(query: string): DocumentNode | undefined {

@@ -232,12 +232,8 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       const body = String(init.body ?? '');
       const cache = this.entityCache;
       if (!cache || visibility === undefined) return new AnswerResponse(await send(body), input);
-      if (isMutation(body)) {
-        const answer = await send(body);
-        // What the mutation answered with is what changed: dropped before the client reads the answer.
-        await cache.invalidateMany(changedBy(cache, body, answer), 'mutation');
-        return new AnswerResponse(answer, input);
-      }
+      // What a mutation answered with is what changed: dropped before the client reads the answer.
+      if (isMutation(body)) return new AnswerResponse(await cache.mutate(body, send), input);
       return new AnswerResponse(await cache.fetch(name, visibility, body, send), input);
     };
   }
@@ -380,13 +376,3 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
   }
 }
 
-/** The entities a mutation fetch's answer names, for the entity cache to drop. */
-function changedBy(cache: EntityCache, body: string, answer: Answer) {
-  try {
-    const { query } = JSON.parse(body) as { query: string };
-    const { data } = JSON.parse(answer.body) as { data?: unknown };
-    return cache.namedIn(query, data);
-  } catch {
-    return [];
-  }
-}
