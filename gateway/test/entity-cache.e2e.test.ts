@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { service as clubs } from '@maillage/clubs';
 import { service as directory } from '@maillage/directory';
 import { totalStatements } from '@maillage/observability';
-import { postGraphQL, startSupergraph, type Harness } from '@maillage/testing';
+import { postGraphQL, repoRoot, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import type { EntityCache } from '../src/entity-cache';
 import { startGateway, type RunningGateway } from '../src/server';
 
@@ -16,6 +19,17 @@ let reference: RunningGateway;
 let cache: EntityCache;
 
 const CLUB = 'cb-reseau-1234';
+const supergraph = () => readFileSync(`${repoRoot}/schema/supergraph.graphql`, 'utf8');
+
+// The shared-store test needs a Redis (TEST_REDIS_URL, else 127.0.0.1:6379): skipped loudly without one, never in CI.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisReachable = (() => {
+  const { hostname, port } = new URL(REDIS_URL);
+  const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
+  return spawnSync(process.execPath, ['-e', probe]).status === 0;
+})();
+if (!redisReachable && process.env.CI !== 'true') console.warn(`\n  Redis entity cache test SKIPPED: nothing answers at ${REDIS_URL}. CI never skips it.\n`);
+const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
 
 /** Entity-cache lookups so far, by outcome, from the gateway's own /metrics. */
 async function lookups(): Promise<Record<string, number>> {
@@ -40,7 +54,7 @@ beforeAll(async () => {
   h = await startSupergraph([directory, clubs] as never[], async (o) => (cached = await startGateway({ ...o, entityCache: {} })));
   cache = cached.entityCache!;
   // The same gateway without the cache, on the same subgraphs: what a request must answer.
-  reference = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: (await import('node:fs')).readFileSync(require.resolve('../../schema/supergraph.graphql'), 'utf8'), subgraphUrls: h.subgraphUrls, log: () => undefined });
+  reference = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined });
 }, 180_000);
 afterAll(async () => {
   await reference?.stop();
@@ -148,4 +162,26 @@ test('a member list made private is not served from what anonymous callers read 
   expect(after.hit).toBe(0);
   expect(JSON.stringify(after.result.data)).not.toContain('"members":{');
   await editor.query(`mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PUBLIC) { id } }`);
+});
+
+withRedis('two gateways sharing Redis: what one fetched the other serves, and a mutation through one is not served stale by the other', async () => {
+  const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:` };
+  const [a, b] = [await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined, entityCache }), await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined, entityCache })];
+  try {
+    const first = await postGraphQL(a.url, MEMBERS, { id: CLUB });
+    const actor = first.data!.club.members.nodes[0].actor as { id: string; name: string };
+    const hitsOf = async (g: RunningGateway) => Number(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="hit"[^}]*\} (\S+)$/m.exec(await fetch(g.metricsUrl).then((r) => r.text()))?.[1] ?? 0);
+    const fromB = await postGraphQL(b.url, MEMBERS, { id: CLUB });
+    expect(fromB.data).toEqual(first.data);
+    expect(await hitsOf(b)).toBeGreaterThan(0);
+    const renamed = `${actor.name} (via A)`;
+    const write = await postGraphQL(a.url, `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`, { id: actor.id, name: renamed }, undefined, { authorization: `Bearer ${await tokenFor('admin')}` });
+    expect(write.errors).toBeUndefined();
+    const after = await postGraphQL(b.url, MEMBERS, { id: CLUB });
+    expect(after.data!.club.members.nodes[0].actor.name).toBe(renamed);
+    await postGraphQL(a.url, `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`, { id: actor.id, name: actor.name }, undefined, { authorization: `Bearer ${await tokenFor('admin')}` });
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
 });
