@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Agent, request as httpRequest } from 'undici';
 import { Breaker, type BreakerState, type Transition } from './breaker';
 import { DEADLINE_HEADER, FetchFailure, MIN_ATTEMPT_MS, remaining, RETRY_BACKOFF_MS, takeDeadline, withinDeadline } from './deadline';
+import { EntityBatcher } from './entity-batch';
 import { visibilityOf, type EntityCache } from './entity-cache';
 import { ViewerSignatures } from './signatures';
 
@@ -230,11 +231,15 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
         return this.fetchWithin(input, { ...init, body, headers: bound }, deadline, metrics);
       };
       const body = String(init.body ?? '');
+      const requestId = headers['x-request-id'];
+      // Entity fetches of one request with one selection (aliases of a list) go as one.
+      const joined =
+        requestId && body.includes('_entities(') && !isMutation(body) ? (b: string) => this.batcher.fetch(`${requestId}\n${headers[VIEWER_HEADER] ?? ''}`, b, send) : send;
       const cache = this.entityCache;
-      if (!cache || visibility === undefined) return new AnswerResponse(await send(body), input);
+      if (!cache || visibility === undefined) return new AnswerResponse(await joined(body), input);
       // What a mutation answered with is what changed: dropped before the client reads the answer.
       if (isMutation(body)) return new AnswerResponse(await cache.mutate(body, send), input);
-      return new AnswerResponse(await cache.fetch(name, visibility, body, send), input);
+      return new AnswerResponse(await cache.fetch(name, visibility, body, joined), input);
     };
   }
 
@@ -266,6 +271,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
   }
 
   private readonly inFlight = new Map<string, Promise<Answer>>();
+  private readonly batcher = new EntityBatcher();
 
   /**
    * Identical query fetches in flight at the same time (same subgraph, same text and variables,

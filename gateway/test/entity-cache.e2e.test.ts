@@ -168,16 +168,16 @@ withRedis('two gateways sharing Redis: what one fetched the other serves, and a 
   const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:` };
   const [a, b] = [await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined, entityCache }), await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined, entityCache })];
   try {
-    const first = await postGraphQL(a.url, MEMBERS, { id: CLUB });
+    const first = await postGraphQL<any>(a.url, MEMBERS, { id: CLUB });
     const actor = first.data!.club.members.nodes[0].actor as { id: string; name: string };
     const hitsOf = async (g: RunningGateway) => Number(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="hit"[^}]*\} (\S+)$/m.exec(await fetch(g.metricsUrl).then((r) => r.text()))?.[1] ?? 0);
-    const fromB = await postGraphQL(b.url, MEMBERS, { id: CLUB });
+    const fromB = await postGraphQL<any>(b.url, MEMBERS, { id: CLUB });
     expect(fromB.data).toEqual(first.data);
     expect(await hitsOf(b)).toBeGreaterThan(0);
     const renamed = `${actor.name} (via A)`;
     const write = await postGraphQL(a.url, `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`, { id: actor.id, name: renamed }, undefined, { authorization: `Bearer ${await tokenFor('admin')}` });
     expect(write.errors).toBeUndefined();
-    const after = await postGraphQL(b.url, MEMBERS, { id: CLUB });
+    const after = await postGraphQL<any>(b.url, MEMBERS, { id: CLUB });
     expect(after.data!.club.members.nodes[0].actor.name).toBe(renamed);
     await postGraphQL(a.url, `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`, { id: actor.id, name: actor.name }, undefined, { authorization: `Bearer ${await tokenFor('admin')}` });
   } finally {
