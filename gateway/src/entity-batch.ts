@@ -1,4 +1,4 @@
-import type { CachedAnswer } from './entity-cache';
+import { selectionOf, type CachedAnswer } from './entity-cache';
 
 interface Waiter {
   from: number;
@@ -35,7 +35,7 @@ export class EntityBatcher {
     const reps = request.variables?.representations;
     if (!Array.isArray(reps)) return send(body);
     const { representations: _, ...others } = request.variables;
-    const key = `${scope}\n${request.query}\n${JSON.stringify(others)}`;
+    const key = `${scope}\n${selectionOf(request.query)}\n${JSON.stringify(others)}`;
     let batch = this.pending.get(key);
     if (!batch) {
       batch = { request, representations: [], waiters: [] };

@@ -185,6 +185,13 @@ export function visibilityOf(viewer: Viewer): string {
   return `${viewer.role}|${[...viewer.scopes].sort().join(' ')}|${[...viewer.networks].sort().join(' ')}`;
 }
 
+/**
+ * The selection of a fetch without its operation name: the planner names each fetch after the
+ * client's operation and its place in the plan (`FanOut__clubs__3`), and the same selection asked by
+ * two operations, or by two aliases of one, is the same entities.
+ */
+export const selectionOf = (query: string) => query.replace(/^\s*query\s+[_A-Za-z][_0-9A-Za-z]*/, 'query');
+
 /** Object keys sorted, so that one representation has one key whatever the planner's field order. */
 function stableJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
@@ -313,7 +320,7 @@ export class EntityCache {
       return send(body);
     }
     const { representations: _, ...others } = request.variables;
-    const selection = createHash('sha1').update(`${subgraph}\n${visibility}\n${request.query}\n${stableJson(others)}`).digest('base64url');
+    const selection = createHash('sha1').update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`).digest('base64url');
     const roots = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
     const keys = reps.map((r) => `${selection}:${stableJson(r)}`);
     const cachedIdx = roots.flatMap((t, i) => (t ? [i] : []));
