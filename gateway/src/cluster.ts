@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { type Logger } from '@maillage/observability';
+import { isInvalidationMessage } from './entity-cache';
 
 /** A worker that dies sooner than this after its start is crashing at start: wait before the next. */
 const EARLY_DEATH_MS = 5_000;
@@ -35,6 +36,11 @@ export function runPrimary(workers: number, logger: Logger): void {
     logger.error({ pid: worker.process.pid, code, signal, livedMs: lived }, `gateway worker exited (${signal ?? code}); starting another${early ? ` in ${RESTART_DELAY_MS} ms` : ''}`);
     if (early) setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref();
     else fork();
+  });
+  // An entity one worker dropped from its cache (a mutation it served) is dropped by the others too.
+  cluster.on('message', (from: Worker, m: unknown) => {
+    if (!isInvalidationMessage(m)) return;
+    for (const w of Object.values(cluster.workers ?? {})) if (w && w.id !== from.id && w.isConnected()) w.send(m);
   });
   for (let i = 0; i < workers; i++) fork();
   logger.info({ workers, pid: process.pid }, `gateway primary: ${workers} workers on one port`);

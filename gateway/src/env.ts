@@ -79,6 +79,14 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
         .string()
         .regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL')
         .optional(),
+      /** Keep the entities of subgraph entity fetches across requests (entity-cache.ts), in Redis when REDIS_URL is set. @default true */
+      ENTITY_CACHE: z.enum(['true', 'false']).default('true'),
+      /** Entities kept in each gateway process without Redis (least recently used dropped first). @default 50000 */
+      ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+      /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
+      ENTITY_CACHE_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+      /** Prefix of the entity cache's Redis keys. @default maillage:entity: */
+      ENTITY_CACHE_KEY_PREFIX: z.string().min(1).max(100).default('maillage:entity:'),
       /** Prefix of the response cache's Redis keys and of the revocation channel. @default maillage */
       REDIS_KEY_PREFIX: z.string().min(1).max(100).default('maillage'),
       /** Prefix of the rate limits' Redis keys. @default maillage:cost */
@@ -132,4 +140,10 @@ export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
     synergies: env.SYNERGIES_URL,
   }).filter((e): e is [string, string] => !!e[1]);
   return Object.fromEntries(entries);
+}
+
+/** The entity cache's settings, or undefined when it is off. */
+export function entityCacheOf(env: GatewayEnv) {
+  if (env.ENTITY_CACHE === 'false') return undefined;
+  return { maxEntries: env.ENTITY_CACHE_MAX_ENTRIES, maxTtlMs: env.ENTITY_CACHE_MAX_TTL_MS, redisUrl: env.REDIS_URL, keyPrefix: env.ENTITY_CACHE_KEY_PREFIX };
 }

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
-import { gatewayEnv, rateLimitsOf, sharedStateOf, subgraphUrlOverrides } from './env';
+import { entityCacheOf, gatewayEnv, rateLimitsOf, sharedStateOf, subgraphUrlOverrides } from './env';
 import { runPrimary } from './cluster';
 import { readSupergraph, startGateway } from './server';
 
@@ -49,6 +49,7 @@ async function main() {
     },
     rateLimits: rateLimitsOf(env),
     shared: sharedStateOf(env),
+    entityCache: entityCacheOf(env),
   });
   logger.info({ url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid }, `ready at ${gateway.url}`);
   let stopping = false;

@@ -1,5 +1,6 @@
 import { readFileSync, watch } from 'node:fs';
 import path from 'node:path';
+import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -39,6 +40,7 @@ import { loadPersistedOperations } from './operations';
 import { cacheHintsPlugin, memoryStore, RedisResponseCache, ResponseCache, serveFromCache, type ResponseStore } from './response-cache';
 import { PartnerKeyRevocations, revocationPlugin } from './revocations';
 import { requestErrorStatusPlugin } from './statuses';
+import { EntityCache, MemoryEntityStore, RedisEntityStore } from './entity-cache';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
@@ -80,8 +82,22 @@ export interface GatewayOptions {
   metrics?: MetricsListenOptions;
   /** Cost points per caller and minute. @default DEFAULT_BUDGETS, counted in this process */
   rateLimits?: RateLimitSettings;
+  /** The entity cache of `_entities` fetches (entity-cache.ts). @default off */
+  entityCache?: EntityCacheSettings;
   /** Where the response cache and partner-key revocations are shared. @default none: each process alone */
   shared?: SharedStateSettings;
+}
+
+/** Where and how long entities are kept. */
+export interface EntityCacheSettings {
+  /** Entities kept in this process when there is no Redis. @default 50000 */
+  maxEntries?: number;
+  /** Longest an entity is kept, whatever its cache hint. @default 60000 ms */
+  maxTtlMs?: number;
+  /** Redis shared by every gateway process and replica. @default none: each process keeps its own */
+  redisUrl?: string;
+  /** @default maillage:entity: */
+  keyPrefix?: string;
 }
 
 /** Redis shared by every gateway process and replica, for the response cache and partner-key revocations. */
@@ -110,6 +126,11 @@ export interface RunningGateway {
   port: number;
   /** Where `/metrics` is served; the public port answers 404 there. */
   metricsUrl: string;
+  /**
+   * The entity cache, when on: `entityCache.invalidate(typename, id)` is the hook for the subgraphs'
+   * change feeds (what changed without a mutation through this gateway).
+   */
+  entityCache?: EntityCache;
   stop(): Promise<void>;
 }
 
@@ -138,6 +159,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const signingSecret = opts.auth?.signingSecret ?? DEV_SIGNING_SECRET;
   const resilience = { ...DEFAULT_RESILIENCE, ...opts.resilience };
   const dataSources = new Map<string, ResilientDataSource>();
+  const ec = opts.entityCache;
+  const entityCache = ec
+    ? new EntityCache({
+        store: ec.redisUrl ? new RedisEntityStore(ec.redisUrl, ec.keyPrefix, ec.maxTtlMs) : new MemoryEntityStore(ec.maxEntries),
+        maxTtlMs: ec.maxTtlMs,
+        registry: metrics.registry,
+        // Workers of one gateway (GATEWAY_WORKERS) keep their own memory: each tells the others.
+        peers: !ec.redisUrl && cluster.isWorker,
+      })
+    : undefined;
   const breakerLog = (level: 'info' | 'warn', fields: Record<string, unknown>, msg: string) => logger[level](fields, msg);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.watchSupergraphPath
@@ -145,7 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       : supergraphForGateway(opts.supergraphSdl),
     buildService: ({ name, url }) => {
       if (name === GATEWAY_SUBGRAPH) return rateLimitSubgraph();
-      const source = new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, resilience, fetchMetrics, signingSecret, breakerLog);
+      const source = new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, resilience, fetchMetrics, signingSecret, breakerLog, entityCache);
       dataSources.get(name)?.close();
       dataSources.set(name, source);
       return source;
@@ -158,6 +189,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     validateScalarsAtTheDoor(s.apiSchema);
     costModel = costModelOf(s.coreSupergraphSdl);
     apiSchema = s.apiSchema;
+    entityCache?.setSupergraph(s.coreSupergraphSdl);
     served = { sdl: s.coreSupergraphSdl, apiSchema: s.apiSchema };
   });
   const limiter = new CostRateLimiter({
@@ -260,6 +292,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     url: `http://${opts.host}:${port}/graphql`,
     port,
     metricsUrl: metricsServer.url,
+    entityCache,
     stop: async () => {
       for (const source of dataSources.values()) source.close();
       await metricsServer.close();
@@ -267,6 +300,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await limiter.close();
       responseCache.close?.();
       revocations.close();
+      await entityCache?.close();
     },
   };
 }

@@ -9,6 +9,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { Agent, request as httpRequest } from 'undici';
 import { Breaker, type BreakerState, type Transition } from './breaker';
 import { DEADLINE_HEADER, FetchFailure, MIN_ATTEMPT_MS, remaining, RETRY_BACKOFF_MS, takeDeadline, withinDeadline } from './deadline';
+import { EntityBatcher } from './entity-batch';
+import { visibilityOf, type EntityCache } from './entity-cache';
 import { ViewerSignatures } from './signatures';
 
 export interface ResilienceOptions {
@@ -166,6 +168,9 @@ export type SubgraphMetrics = ReturnType<typeof subgraphMetrics>;
 // A subgraph fetch body starts with the operation keyword the query planner wrote.
 const isMutation = (body: unknown) => typeof body === 'string' && /^\s*\{?\s*"query"\s*:\s*"\s*mutation\b/.test(body);
 
+// Carries the viewer's visibility from willSendRequest to the fetcher; never sent to the subgraph.
+const VISIBILITY_HEADER = 'x-maillage-entity-visibility';
+
 /**
  * A subgraph fetch that cannot hang the gateway: it waits no longer than what is left of the
  * client request's budget (capped by the subgraph's timeout), a query fetch is retried only after
@@ -192,6 +197,8 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     metrics?: SubgraphMetrics,
     signingSecret: string = DEV_SIGNING_SECRET,
     breakerLog: BreakerLog = () => undefined,
+    /** Entities of `_entities` fetches kept across requests (entity-cache.ts). @default none */
+    readonly entityCache?: EntityCache,
   ) {
     super({ url });
     this.signatures = new ViewerSignatures(signingSecret, name);
@@ -216,9 +223,23 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     this.fetcher = async (input: string, init: FetcherRequestInit = {}) => {
       const headers = { ...(init.headers as Record<string, string>) };
       const deadline = takeDeadline(headers, options.deadlineMs);
+      const visibility = headers[VISIBILITY_HEADER];
+      delete headers[VISIBILITY_HEADER];
       // The body exists only now (Apollo serialises it after willSendRequest): bind the statement to it.
-      headers[BINDING_HEADER] = bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', String(init.body ?? ''));
-      return new AnswerResponse(await this.fetchWithin(input, { ...init, headers }, deadline, metrics), input);
+      const send = (body: string) => {
+        const bound = { ...headers, [BINDING_HEADER]: bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', body) };
+        return this.fetchWithin(input, { ...init, body, headers: bound }, deadline, metrics);
+      };
+      const body = String(init.body ?? '');
+      const requestId = headers['x-request-id'];
+      // Entity fetches of one request with one selection (aliases of a list) go as one.
+      const joined =
+        requestId && body.includes('_entities(') && !isMutation(body) ? (b: string) => this.batcher.fetch(`${requestId}\n${headers[VIEWER_HEADER] ?? ''}`, b, send) : send;
+      const cache = this.entityCache;
+      if (!cache || visibility === undefined) return new AnswerResponse(await joined(body), input);
+      // What a mutation answered with is what changed: dropped before the client reads the answer.
+      if (isMutation(body)) return new AnswerResponse(await cache.mutate(body, send), input);
+      return new AnswerResponse(await cache.fetch(name, visibility, body, joined), input);
     };
   }
 
@@ -250,6 +271,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
   }
 
   private readonly inFlight = new Map<string, Promise<Answer>>();
+  private readonly batcher = new EntityBatcher();
 
   /**
    * Identical query fetches in flight at the same time (same subgraph, same text and variables,
@@ -278,6 +300,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       // (in the fetcher) bound to this very body.
       request.http.headers.set(VIEWER_HEADER, await this.signatures.sign(context?.viewer ?? ANONYMOUS));
       request.http.headers.set(OPERATION_HEADER, context?.operationLabel ?? 'other');
+      if (this.entityCache) request.http.headers.set(VISIBILITY_HEADER, visibilityOf(context?.viewer ?? ANONYMOUS));
     }
   }
 
@@ -358,3 +381,4 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     });
   }
 }
+

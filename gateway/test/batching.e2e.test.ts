@@ -1,4 +1,5 @@
 import { totalStatements } from '@maillage/observability';
+import { encodeCursor } from '@maillage/subgraph-server';
 import { startSupergraph, type Harness } from '@maillage/testing';
 import { startGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
@@ -73,4 +74,23 @@ test('statements per request stay the same for 5 and for 500 entities', async ()
   expect(small.statements).toBeGreaterThan(0);
   expect(large.statements).toBe(small.statements);
   console.log(`statements per request: ${small.statements} for 5 entities, ${large.statements} for 500`);
+});
+
+test('pages of actors asked side by side (aliases) cost the statements of one page', async () => {
+  const pages = (n: number) =>
+    // A named operation, as clients send: the planner names each of its fetches after it.
+    `query Pages { ${Array.from({ length: n }, (_, i) => `p${i}: actors(territoryId: "COM-35238", first: 100${i ? `, after: "${encodeCursor(i * 100 - 1)}"` : ''}) { nodes { id clubMemberships { totalCount } } }`).join(' ')} }`;
+  const count = async (n: number) => {
+    const before = totalStatements();
+    const res = await h.as('admin').query(pages(n));
+    expect(res.errors).toBeUndefined();
+    const ids = Object.values(res.data!).flatMap((p: any) => p.nodes.map((a: { id: string }) => a.id));
+    return { statements: totalStatements() - before, actors: ids.length, distinct: new Set(ids).size };
+  };
+  await count(1);
+  const one = await count(1);
+  const five = await count(5);
+  expect([one.actors, five.actors, five.distinct]).toEqual([100, 500, 500]);
+  expect(five.statements).toBe(one.statements);
+  console.log(`statements per request: ${one.statements} for one page of 100 actors, ${five.statements} for five pages`);
 });

@@ -55,6 +55,59 @@ function fanOut(actors = 50) {
   };
 }
 
+/**
+ * Ranks drawn from a Zipf law, P(rank k) ∝ 1 / k^s over 1..n, from a seeded generator (mulberry32):
+ * a few hot items come back often, most are rare, and two runs with one seed draw the same sequence.
+ */
+function zipf(n, s = 1.1, seed = 2026) {
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let k = 1; k <= n; k++) cdf[k - 1] = total += 1 / k ** s;
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => {
+    const u = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/** The whole région: every actor is on one of its pages. */
+const REGION = 'REG-76';
+// Which page a rank is: a fixed shuffle (7919 is prime), so that the hot pages are spread over the région, not its first actors.
+const pageOfRank = (rank, pages) => (rank * 7919) % pages;
+const afterPage = (page, size) => (page ? encodeCursor(page * size - 1) : null);
+
+/**
+ * (b2) the fan-out of (b), 50 actors with their memberships, over a different page of the région's
+ * actors at each request: page ranks drawn Zipf s=1.1 over every page (seeded), so some pages (and
+ * their actors, and the networks they belong to) are hot and most are not.
+ */
+function fanOutEach(actors, { seed = 2026, s = 1.1 } = {}) {
+  const size = 50;
+  const pages = Math.max(1, Math.floor(actors / size));
+  const draw = zipf(pages, s, seed);
+  return {
+    name: 'b2',
+    label: `(b2) ${size} actors, fan-out to 5 subgraphs, a page drawn Zipf s=${s} over ${pages} pages each request`,
+    query: `query FanOutPage($territoryId: ID!, $after: String) {\n  p0: actors(territoryId: $territoryId, first: ${size}, after: $after) { nodes { id name${membershipsOf} } }\n}`,
+    variables: { territoryId: REGION, after: null },
+    vary: () => ({ territoryId: REGION, after: afterPage(pageOfRank(draw(), pages), size) }),
+  };
+}
+
 /** (c) deep, as in the public benchmark: actors -> memberships -> network -> members -> actor -> territory. */
 const deep = {
   name: 'c',
@@ -73,6 +126,25 @@ const deep = {
   // earlier runs); its cost (2,432 points, tools/bench/demand-control.js) would pass anonymously too.
   signedIn: true,
 };
+
+/**
+ * (c2) the deep query of (c) from a different starting set at each request: its 17 actors are a page
+ * of the région's, page ranks drawn Zipf s=1.1 over every page (seeded). The networks and members
+ * it reaches are as hot as they are in the data: big networks come back from many starting sets.
+ */
+function deepEach(actors, { seed = 2027, s = 1.1 } = {}) {
+  const size = 17;
+  const pages = Math.max(1, Math.floor(actors / size));
+  const draw = zipf(pages, s, seed);
+  return {
+    ...deep,
+    name: 'c2',
+    label: `(c2) deep, a starting page of ${size} actors drawn Zipf s=${s} over ${pages} pages each request`,
+    query: deep.query.replace('query Deep($territoryId: ID!)', 'query DeepPage($territoryId: ID!, $after: String)').replace('first: 17)', 'first: 17, after: $after)'),
+    variables: { territoryId: REGION, after: null },
+    vary: () => ({ territoryId: REGION, after: afterPage(pageOfRank(draw(), pages), size) }),
+  };
+}
 
 /** (d) the public persisted query a partner page sends: GET, by id (schema/operations). */
 function persisted() {
@@ -94,4 +166,4 @@ function request(op, { byId = false, token } = {}) {
   return { method: 'POST', path: '', headers, body: body(op.variables), ...(op.vary ? { nextBody: () => body(op.vary()) } : {}) };
 }
 
-module.exports = { lookup, lookupEach, fanOut, deep, persisted, request, TERRITORY };
+module.exports = { lookup, lookupEach, fanOut, fanOutEach, deep, deepEach, persisted, request, zipf, TERRITORY };

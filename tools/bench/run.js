@@ -8,6 +8,7 @@
 //   npm run bench -- --duration 10 --rounds 1       shorter
 //   npm run bench -- --soak 600                     Maillage's gateway under load for 600 s, memory sampled
 //   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
+//   npm run bench -- --gateways maillage,nocache,apollo,hive --queries a2,b2,c2    varied operations only, with the entity cache off as a peer
 //   npm run bench -- --help                         this text
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -42,7 +43,7 @@ const opts = {
   connections: Number(arg('connections', 16)),
   soak: arg('soak') === undefined ? 0 : Number(arg('soak')),
   gateways: arg('gateways', 'maillage,maillage2,apollo,hive').split(','),
-  queries: arg('queries', 'a,a2,b,c,d').split(','),
+  queries: arg('queries', 'a,a2,b,b2,c,c2,d').split(','),
   docs: !argv.includes('--no-docs'),
   json: arg('json'),
   cpuProf: arg('cpu-prof'),
@@ -162,6 +163,12 @@ const GATEWAYS = {
     args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')],
     env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '1', ...UNLIMITED }),
   },
+  // The same gateway without its entity cache: what the cache buys, in the same run.
+  nocache: {
+    label: 'Maillage gateway, entity cache off',
+    args: () => [path.join(repo, 'gateway/dist/index.js')],
+    env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '1', ENTITY_CACHE: 'false', ...UNLIMITED }),
+  },
   // The same gateway on two cores (node:cluster); its CPU and RSS are those of the primary and its workers.
   maillage2: {
     label: 'Maillage gateway, 2 workers',
@@ -271,12 +278,20 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
-const maillageOnly = (name) => (name.startsWith('maillage') ? { byId: true, token: analystToken } : {});
+const maillageOnly = (name) => (name.startsWith('maillage') || name === 'nocache' ? { byId: true, token: analystToken } : {});
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** The entity cache's lookups so far, by outcome, from a Maillage gateway's /metrics. */
+async function entityLookups(metricsUrl) {
+  const text = await fetch(metricsUrl).then((r) => r.text(), () => '');
+  const out = { hit: 0, miss: 0, uncacheable: 0 };
+  for (const m of text.matchAll(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm)) out[m[1]] += Number(m[2]);
+  return out;
+}
 
 async function measure(gateways, subgraphs, ops) {
   const runs = [];
@@ -288,12 +303,18 @@ async function measure(gateways, subgraphs, ops) {
       if (op.name === 'a' || op.name === 'a2') targets.push({ name: 'subgraph', url: directory.url, pid: directory.child.pid, req: Q.request(op) });
       for (const t of targets) {
         await load(t.url, t.req, opts.warmup);
+        const metricsUrl = gateways[t.name]?.metricsUrl;
+        const cacheBefore = t.name === 'maillage' ? await entityLookups(metricsUrl) : undefined;
         const s = sampler(t.pid);
         const subgraphCpu = Object.values(subgraphs).map(({ child }) => sampler(child.pid));
         const r = await load(t.url, t.req, opts.duration);
         const proc = s.stop();
         const sub = subgraphCpu.map((x) => x.stop()).reduce((a, b) => a + b.cpuCores, 0);
-        runs.push({ round, query: op.name, gateway: t.name, ...r, cpu: proc.cpuCores, peakRss: proc.peakRssMiB, subgraphCpu: sub });
+        const cacheAfter = cacheBefore ? await entityLookups(metricsUrl) : undefined;
+        const looked = cacheAfter ? Object.keys(cacheAfter).reduce((a, k) => a + cacheAfter[k] - cacheBefore[k], 0) : 0;
+        const hitRate = looked ? (cacheAfter.hit - cacheBefore.hit) / looked : undefined;
+        runs.push({ round, query: op.name, gateway: t.name, ...r, cpu: proc.cpuCores, peakRss: proc.peakRssMiB, subgraphCpu: sub, hitRate });
+        if (hitRate !== undefined) log(`  entity cache: ${(hitRate * 100).toFixed(1)} % of ${looked} entity lookups were hits`);
         if (r.firstError) log(`  first error: ${r.firstError}`);
         log(
           `round ${round} ${op.name} ${t.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  cpu ${proc.cpuCores.toFixed(2)} (${((proc.cpuCores / r.rps) * 1000).toFixed(2)} ms a request)  rss ${proc.peakRssMiB.toFixed(0)} MiB  subgraphs cpu ${sub.toFixed(2)} (${((sub / r.rps) * 1000).toFixed(2)} ms)  errors ${r.errors}`,
@@ -315,6 +336,7 @@ async function measure(gateways, subgraphs, ops) {
         cpu: median(rs.map((r) => r.cpu)),
         peakRss: Math.max(...rs.map((r) => r.peakRss)),
         subgraphCpu: median(rs.map((r) => r.subgraphCpu)),
+        hitRate: rs.some((r) => r.hitRate !== undefined) ? median(rs.filter((r) => r.hitRate !== undefined).map((r) => r.hitRate)) : undefined,
         errors: rs.reduce((a, r) => a + r.errors, 0),
         requests: rs.reduce((a, r) => a + r.requests, 0),
         bytes: rs[0].bytes,
@@ -355,7 +377,7 @@ async function scaling(gateway, subgraphs) {
   const rows = [];
   for (const actors of [10, 100, 1000]) {
     const op = Q.fanOut(actors);
-    const req = Q.request(op, maillageOnly('maillage'));
+    const req = Q.request(op, maillageOnly(gateway.name));
     for (let i = 0; i < 3; i++) await fetchJson(gateway.url, req);
     const n = 20;
     const before = await statements(subgraphs);
@@ -440,7 +462,9 @@ async function main() {
   const file = supergraphFile(subgraphs);
   const gateways = await startGateways(file);
   analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
-  const ops = [Q.lookup, Q.lookupEach(region.sizes.actors), Q.fanOut(50), Q.deep, Q.persisted()].filter((o) => opts.queries.includes(o.name));
+  const ops = [Q.lookup, Q.lookupEach(region.sizes.actors), Q.fanOut(50), Q.fanOutEach(region.sizes.actors), Q.deep, Q.deepEach(region.sizes.actors), Q.persisted()].filter((o) =>
+    opts.queries.includes(o.name),
+  );
   await checkSameAnswers(gateways, ops, subgraphs);
   if (opts.probe) {
     await probe(gateways, subgraphs, ops, opts.probe);
@@ -455,7 +479,9 @@ async function main() {
   const cache = gateways.maillage ? await cacheCheck(gateways.maillage) : undefined;
   if (cache) log(`(d) Cache-Control ${cache.cacheControl}, Age ${cache.age}; the same operation over POST: ${cache.postCacheControl}`);
   const { runs, summary } = await measure(gateways, subgraphs, ops);
-  const scale = gateways.maillage ? await scaling(gateways.maillage, subgraphs) : [];
+  // With the entity cache off when that peer runs: the statements counted are the subgraphs' work, not what the cache spared them.
+  const scaleOn = gateways.nocache ?? gateways.maillage;
+  const scale = scaleOn ? await scaling(scaleOn, subgraphs) : [];
   const after = os.loadavg();
   const result = {
     opts,
@@ -492,6 +518,9 @@ function printSummary(result) {
       'x hive': ratio('hive'),
       'x 1 worker': s.gateway === 'maillage2' && peer('maillage') ? (s.rps / peer('maillage').rps).toFixed(2) : '',
       'x subgraph': s.query === 'a' || s.query === 'a2' ? ratio('subgraph') : '',
+      'x no cache': ratio('nocache'),
+      'subgraph cpu ms': +((s.subgraphCpu / s.rps) * 1000).toFixed(2),
+      'entity hits': s.hitRate === undefined ? '' : `${(s.hitRate * 100).toFixed(0)} %`,
     };
   });
   console.table(rows);

@@ -1,13 +1,20 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '@maillage/viewer';
 import { groupByKey } from '@maillage/subgraph-server';
-import type { Actor, PrismaClient, Role } from './generated/prisma/client';
+import type { Actor, Prisma, PrismaClient, Role } from './generated/prisma/client';
 import type { ActorKind } from './generated/prisma/enums';
 
 /** One page of the actors located in a territory. */
 export interface ActorsInTerritoryKey {
   territoryId: string;
   kind: ActorKind | null;
+  offset: number;
+  limit: number;
+}
+
+/** One page of `Query.actors`: its filter (the where clause, as JSON) and its rows. */
+export interface ActorPageKey {
+  where: Prisma.ActorWhereInput;
   offset: number;
   limit: number;
 }
@@ -27,6 +34,46 @@ function createLoaders(prisma: PrismaClient) {
       const byId = new Map(rows.map((a) => [a.id, a]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    /**
+     * Pages of `Query.actors` asked in one request (a client paging ahead with aliases): one
+     * statement per filter, over the rows from the first page's start to the last page's end.
+     */
+    actorPages: new DataLoader<ActorPageKey, Actor[], string>(
+      async (keys) => {
+        const byFilter = new Map<string, ActorPageKey[]>();
+        for (const k of keys) {
+          const f = JSON.stringify(k.where);
+          byFilter.set(f, [...(byFilter.get(f) ?? []), k]);
+        }
+        const pages = new Map<ActorPageKey, Actor[]>();
+        // Pages that follow one another (or overlap) share a statement; a page far from the others
+        // gets its own, so that two aliases never make the subgraph read the rows between them.
+        const runs: ActorPageKey[][] = [];
+        for (const group of byFilter.values()) {
+          let run: ActorPageKey[] = [];
+          let end = -1;
+          for (const k of [...group].sort((a, b) => a.offset - b.offset)) {
+            if (run.length && k.offset > end) {
+              runs.push(run);
+              run = [];
+            }
+            run.push(k);
+            end = Math.max(end, k.offset + k.limit);
+          }
+          runs.push(run);
+        }
+        await Promise.all(
+          runs.map(async (run) => {
+            const from = run[0].offset;
+            const to = Math.max(...run.map((k) => k.offset + k.limit));
+            const rows = await prisma.actor.findMany({ where: run[0].where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: from, take: to - from });
+            for (const k of run) pages.set(k, rows.slice(k.offset - from, k.offset - from + k.limit));
+          }),
+        );
+        return keys.map((k) => pages.get(k)!);
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
     rolesByOrganisation: new DataLoader<string, Role[]>(async (ids) => {
       const rows = await prisma.role.findMany({
         where: { organisationId: { in: [...ids] } },

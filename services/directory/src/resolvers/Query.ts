@@ -19,14 +19,15 @@ export const Query: QueryResolvers = {
     // An invalid SIREN cannot belong to anyone: answer null rather than run a query.
     return check.valid ? prisma.actor.findUnique({ where: { siren: check.value } }) : null;
   },
-  actors: async (_: unknown, args: ActorsArgs, { prisma }: Context, info: GraphQLResolveInfo) => {
+  actors: async (_: unknown, args: ActorsArgs, { prisma, loaders }: Context, info: GraphQLResolveInfo) => {
     const page = toPage(args);
     const where: Prisma.ActorWhereInput = {};
     if (args.search?.trim()) where.searchName = { contains: normaliseText(args.search) };
     if (args.kind) where.kind = args.kind;
     if (args.territoryId) where.reach = { has: args.territoryId };
     const [items, total] = await Promise.all([
-      prisma.actor.findMany({ where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+      // Through a loader: pages asked side by side (aliases) are read in one statement.
+      loaders.actorPages.load({ where, offset: page.offset, limit: page.limit }),
       // Counted only when asked for: nobody reads the total of a page listed for its nodes.
       asksForCount(info) ? prisma.actor.count({ where }) : undefined,
     ]);

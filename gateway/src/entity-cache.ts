@@ -1,0 +1,567 @@
+import { createHash } from 'node:crypto';
+import {
+  buildSchema,
+  getNamedType,
+  isCompositeType,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  parse,
+  print,
+  type FieldNode,
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
+import type { Viewer } from '@maillage/viewer';
+import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS } from './cache-hints';
+
+/** One cached entity: its JSON, how long it may live, and the entities whose change drops it. */
+export interface StoredEntity {
+  key: string;
+  value: string;
+  ttlMs: number;
+  /** `Type:id` of the entity and of every entity inside it: what `invalidate` names. */
+  tags: string[];
+}
+
+/**
+ * Where entities are kept. Small on purpose: the Redis one can share a connection with the response
+ * cache and the rate limiter (pass your own client to RedisEntityStore).
+ */
+export interface EntityStore {
+  get(keys: string[]): Promise<(string | null)[]>;
+  set(entries: StoredEntity[]): Promise<void>;
+  /** Drops every entry tagged with one of these. */
+  invalidate(tags: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** In this process, bounded: least recently used entries go first. */
+export class MemoryEntityStore implements EntityStore {
+  private readonly entries = new Map<string, { value: string; expires: number; tags: string[] }>();
+  private readonly byTag = new Map<string, Set<string>>();
+  constructor(readonly maxEntries = 50_000) {}
+
+  get size() {
+    return this.entries.size;
+  }
+
+  async get(keys: string[]) {
+    const now = Date.now();
+    return keys.map((key) => {
+      const e = this.entries.get(key);
+      if (!e) return null;
+      if (e.expires <= now) {
+        this.drop(key);
+        return null;
+      }
+      // Map order is the LRU order: a hit moves to the young end.
+      this.entries.delete(key);
+      this.entries.set(key, e);
+      return e.value;
+    });
+  }
+
+  async set(entries: StoredEntity[]) {
+    const now = Date.now();
+    for (const { key, value, ttlMs, tags } of entries) {
+      this.drop(key);
+      this.entries.set(key, { value, expires: now + ttlMs, tags });
+      for (const tag of tags) {
+        let keys = this.byTag.get(tag);
+        if (!keys) this.byTag.set(tag, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+  }
+
+  async invalidate(tags: string[]) {
+    for (const tag of tags) for (const key of [...(this.byTag.get(tag) ?? [])]) this.drop(key);
+  }
+
+  async close() {
+    this.entries.clear();
+    this.byTag.clear();
+  }
+
+  private drop(key: string) {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    for (const tag of e.tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(tag);
+    }
+  }
+}
+
+// Deletes a tag's set and every key it lists, in one round trip, atomically.
+const INVALIDATE = `for _, tag in ipairs(KEYS) do
+  local keys = redis.call('SMEMBERS', tag)
+  for i = 1, #keys, 500 do redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys))) end
+  redis.call('DEL', tag)
+end
+return 1`;
+
+/**
+ * In Redis, shared by every gateway process: an entry is a string with its TTL, a tag a set of the
+ * keys it names (kept as long as the longest entry it may name). Reads that fail are misses; an
+ * invalidation that fails is thrown to the caller, since an entry left behind would be served stale.
+ */
+export class RedisEntityStore implements EntityStore {
+  private readonly redis: Redis;
+  private readonly owned: boolean;
+  constructor(
+    redis: string | Redis,
+    private readonly prefix = 'maillage:entity:',
+    private readonly maxTtlMs = 300_000,
+  ) {
+    this.owned = typeof redis === 'string';
+    this.redis = typeof redis === 'string' ? new Redis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500, lazyConnect: false }) : redis;
+    if (this.owned) this.redis.on('error', () => undefined);
+  }
+
+  async get(keys: string[]) {
+    if (!keys.length) return [];
+    return this.redis.mget(keys.map((k) => this.prefix + k)).catch(() => keys.map(() => null));
+  }
+
+  async set(entries: StoredEntity[]) {
+    if (!entries.length) return;
+    const p = this.redis.pipeline();
+    for (const e of entries) {
+      p.set(this.prefix + e.key, e.value, 'PX', e.ttlMs);
+      for (const tag of e.tags) {
+        p.sadd(this.prefix + 'tag:' + tag, this.prefix + e.key);
+        p.pexpire(this.prefix + 'tag:' + tag, this.maxTtlMs);
+      }
+    }
+    await p.exec().catch(() => undefined);
+  }
+
+  async invalidate(tags: string[]) {
+    if (!tags.length) return;
+    await this.redis.eval(INVALIDATE, tags.length, ...tags.map((t) => this.prefix + 'tag:' + t));
+  }
+
+  async close() {
+    if (this.owned) this.redis.disconnect();
+  }
+}
+
+/** The body Apollo's query planner sends for an entity fetch (`variables.representations`). */
+interface EntitiesRequest {
+  query: string;
+  variables: { representations: Record<string, unknown>[] } & Record<string, unknown>;
+  operationName?: string;
+}
+
+/** What the cache needs of a subgraph answer. */
+export interface CachedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface GraphQLError {
+  path?: (string | number)[];
+  [k: string]: unknown;
+}
+
+/**
+ * Who sees the same entities: anonymous callers and partner sites read only what is public (a
+ * partner key grants no field), so they share one visibility; any other viewer reads what its
+ * scopes and networks allow, and shares entries only with viewers of the same scopes and networks.
+ * The subject is left out: no read depends on who the person is, only on what they may see.
+ */
+export function visibilityOf(viewer: Viewer): string {
+  if (viewer.role === 'anonymous' || viewer.role === 'partner') return 'public';
+  return `${viewer.role}|${[...viewer.scopes].sort().join(' ')}|${[...viewer.networks].sort().join(' ')}`;
+}
+
+/**
+ * The selection of a fetch without its operation name: the planner names each fetch after the
+ * client's operation and its place in the plan (`FanOut__clubs__3`), and the same selection asked by
+ * two operations, or by two aliases of one, is the same entities.
+ */
+export const selectionOf = (query: string) => query.replace(/^\s*query\s+[_A-Za-z][_0-9A-Za-z]*/, 'query');
+
+/** Object keys sorted, so that one representation has one key whatever the planner's field order. */
+function stableJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
+}
+
+export interface EntityCacheOptions {
+  store: EntityStore;
+  /** Longest any entity is kept, whatever its cache hint says: the safety net behind invalidation. @default 60000 ms */
+  maxTtlMs?: number;
+  registry?: Registry;
+  /**
+   * This process is a worker of a gateway on several cores (node:cluster) with a memory store:
+   * invalidations go to the primary, which passes them to the other workers (cluster.ts). @default false
+   */
+  peers?: boolean;
+}
+
+/** The IPC message of an invalidation between a gateway's workers. */
+export interface InvalidationMessage {
+  entityInvalidate: { typename: string; id: string }[];
+}
+export const isInvalidationMessage = (m: unknown): m is InvalidationMessage => !!m && typeof m === 'object' && Array.isArray((m as InvalidationMessage).entityInvalidate);
+
+/**
+ * The results of `_entities` fetches, kept per subgraph, visibility, selection (the fetch's query
+ * text and its other variables) and representation: a later fetch for another mix of keys takes the
+ * hits from here and asks the subgraph for the misses only. How long an entity is kept comes from
+ * the cache hints of the types and fields its selection meets (cache-hints.ts), capped by
+ * `maxTtlMs`; a selection meeting a private field or an uncacheable type is never kept.
+ *
+ * `invalidate(typename, id)` drops an entity from every subgraph and visibility at once. It is
+ * called when a mutation through this gateway answers with entities (what it changed), and is the
+ * hook for the subgraphs' change feeds (outbox logs of `type name + id`), whatever wrote the change.
+ */
+export class EntityCache {
+  readonly store: EntityStore;
+  readonly maxTtlMs: number;
+  private schema?: GraphQLSchema;
+  private readonly ttls = new Map<string, number>();
+  private readonly documents = new Map<string, DocumentNode>();
+  // Invalidations recently seen here, by tag: an entity fetched before one and answered after it is
+  // not stored (it may hold what the change replaced).
+  private seq = 0;
+  private readonly invalidatedAt = new Map<string, { seq: number; at: number }>();
+  private readonly lookups?: Counter<'subgraph' | 'type' | 'outcome'>;
+  private readonly invalidations?: Counter<'source'>;
+  private readonly peers: boolean;
+  private readonly fromPeer = (m: unknown) => {
+    if (isInvalidationMessage(m)) void this.invalidateMany(m.entityInvalidate, 'peer').catch(() => undefined);
+  };
+
+  constructor(opts: EntityCacheOptions) {
+    this.store = opts.store;
+    this.maxTtlMs = opts.maxTtlMs ?? 60_000;
+    this.peers = !!opts.peers && typeof process.send === 'function';
+    if (this.peers) process.on('message', this.fromPeer);
+    if (opts.registry) {
+      this.lookups = new Counter({
+        name: 'maillage_gateway_entity_cache_lookups_total',
+        help: 'Entities asked of a subgraph through the entity cache, by subgraph, type and outcome (hit, miss, uncacheable).',
+        labelNames: ['subgraph', 'type', 'outcome'] as const,
+        registers: [opts.registry],
+      });
+      this.invalidations = new Counter({
+        name: 'maillage_gateway_entity_cache_invalidations_total',
+        help: 'Entities invalidated, by source (mutation through this gateway, change feed).',
+        labelNames: ['source'] as const,
+        registers: [opts.registry],
+      });
+    }
+  }
+
+  /** The supergraph whose types and fields give the cache hints (its core SDL, all subgraphs' fields included). */
+  setSupergraph(coreSupergraphSdl: string) {
+    this.schema = buildSchema(coreSupergraphSdl, { assumeValid: true, assumeValidSDL: true });
+    this.ttls.clear();
+    this.documents.clear();
+    this.shapes.clear();
+  }
+
+  /** Drops one entity everywhere it is cached. `source` labels the metric. */
+  async invalidate(typename: string, id: string, source = 'feed') {
+    await this.invalidateMany([{ typename, id }], source);
+  }
+
+  async invalidateMany(entities: { typename: string; id: string }[], source = 'feed') {
+    if (!entities.length) return;
+    const tags = [...new Set(entities.map((e) => `${e.typename}:${e.id}`))];
+    const seq = ++this.seq;
+    const at = Date.now();
+    for (const tag of tags) {
+      this.invalidatedAt.delete(tag);
+      this.invalidatedAt.set(tag, { seq, at });
+    }
+    // Older than any fetch still running (the request deadline is far below the TTL cap): forgotten.
+    for (const [tag, v] of this.invalidatedAt) {
+      if (at - v.at < this.maxTtlMs) break;
+      this.invalidatedAt.delete(tag);
+    }
+    this.invalidations?.inc({ source }, tags.length);
+    if (this.peers && source !== 'peer') process.send!({ entityInvalidate: entities } satisfies InvalidationMessage);
+    await this.store.invalidate(tags);
+  }
+
+  /**
+   * A subgraph query fetch through the cache: `send` posts a body to the subgraph (signed for that
+   * body). Anything but an entity fetch of a cacheable selection goes straight through.
+   */
+  async fetch(subgraph: string, visibility: string, body: string, send: (body: string) => Promise<CachedAnswer>): Promise<CachedAnswer> {
+    if (!this.schema || !body.includes('_entities(') || !body.includes('representations')) return send(body);
+    let request: EntitiesRequest;
+    try {
+      request = JSON.parse(body) as EntitiesRequest;
+    } catch {
+      return send(body);
+    }
+    const reps = request.variables?.representations;
+    const ttlMs = Array.isArray(reps) ? this.ttlOf(request.query) : 0;
+    if (!ttlMs) {
+      if (Array.isArray(reps)) this.count(subgraph, reps, 'uncacheable');
+      return send(body);
+    }
+    const { representations: _, ...others } = request.variables;
+    const selection = createHash('sha1').update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`).digest('base64url');
+    const roots = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
+    const keys = reps.map((r) => `${selection}:${stableJson(r)}`);
+    const cachedIdx = roots.flatMap((t, i) => (t ? [i] : []));
+    const found = await this.store.get(cachedIdx.map((i) => keys[i]));
+    const hits: (string | null)[] = reps.map(() => null);
+    cachedIdx.forEach((i, j) => (hits[i] = found[j]));
+    const missing = reps.flatMap((_r, i) => (hits[i] === null ? [i] : []));
+    for (let i = 0; i < reps.length; i++) this.lookups?.inc({ subgraph, type: String(reps[i].__typename), outcome: hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable' });
+    if (!missing.length) return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"data":{"_entities":[${hits.join(',')}]}}` };
+
+    const started = this.seq;
+    // The selection with the ids of every object inside it, so that an entry is dropped when any entity it holds changes.
+    const shaped = this.withIds(request.query);
+    const answer = await send(JSON.stringify({ ...request, query: shaped.text, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }));
+    let result: { data?: { _entities?: unknown[] } | null; errors?: GraphQLError[] };
+    try {
+      result = JSON.parse(answer.body);
+    } catch {
+      result = {};
+    }
+    const fetched = result.data?._entities;
+    // An answer the cache cannot split (an error for the whole fetch, a short list): the subgraph
+    // answers the fetch as the planner wrote it, and the selection is not cached any more.
+    if (answer.status !== 200 || !Array.isArray(fetched) || fetched.length !== missing.length || result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number')) {
+      if (!Array.isArray(fetched)) this.ttls.set(request.query, 0);
+      return send(body);
+    }
+    const errored = new Set((result.errors ?? []).map((e) => e.path![1] as number));
+    const store: StoredEntity[] = [];
+    missing.forEach((i, j) => {
+      const entity = fetched[j];
+      const json = JSON.stringify(entity ?? null);
+      hits[i] = json;
+      if (!roots[i] || entity == null || errored.has(j)) return;
+      const tags = [...new Set([roots[i]!, ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities).map((e) => `${e.typename}:${e.id}`)])];
+      // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
+      if (tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > started)) return;
+      store.push({ key: keys[i], value: json, ttlMs, tags });
+    });
+    await this.store.set(store);
+    const errors = result.errors?.map((e) => ({ ...e, path: ['_entities', missing[e.path![1] as number], ...e.path!.slice(2)] }));
+    return {
+      status: 200,
+      headers: answer.headers,
+      body: `{"data":{"_entities":[${hits.join(',')}]}${errors?.length ? `,"errors":${JSON.stringify(errors)}` : ''}}`,
+    };
+  }
+
+  /**
+   * A mutation fetch, with the ids of every object it answers with added to its selection, and
+   * the entities it named dropped before its answer is handed on. A subgraph that refuses the
+   * added ids (validation: nothing ran) is asked the mutation as the planner wrote it.
+   */
+  async mutate(body: string, send: (body: string) => Promise<CachedAnswer>): Promise<CachedAnswer> {
+    let request: { query: string } & Record<string, unknown>;
+    try {
+      request = JSON.parse(body);
+    } catch {
+      return send(body);
+    }
+    const shaped = this.schema ? this.withIds(request.query) : undefined;
+    let answer = await send(shaped && shaped.text !== request.query ? JSON.stringify({ ...request, query: shaped.text }) : body);
+    let data: unknown;
+    try {
+      const parsed = JSON.parse(answer.body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      data = parsed.data;
+      if (shaped && shaped.text !== request.query && parsed.data == null && parsed.errors?.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
+        answer = await send(body);
+        data = (JSON.parse(answer.body) as { data?: unknown }).data;
+      }
+    } catch {
+      data = undefined;
+    }
+    await this.invalidateMany(this.namedIn(shaped?.text ?? request.query, data), 'mutation');
+    return answer;
+  }
+
+  /**
+   * The entities a mutation fetch answered with (every object of its data with an `id`, typed by
+   * its `__typename` or the schema): what the mutation changed, or points at what it changed.
+   */
+  namedIn(query: string, data: unknown): { typename: string; id: string }[] {
+    const mutation = this.schema?.getMutationType();
+    const op = this.documentOf(query)?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    if (!mutation || !op || op.kind !== Kind.OPERATION_DEFINITION) return [];
+    return this.entitiesIn(data, mutation, op.selectionSet);
+  }
+
+  /** Every object with an `id` in a value, typed by its `__typename` or by the schema along the selection. */
+  private entitiesIn(value: unknown, type: unknown, set: SelectionSetNode | undefined): { typename: string; id: string }[] {
+    const schema = this.schema!;
+    const found: { typename: string; id: string }[] = [];
+    const walk = (value: unknown, type: GraphQLCompositeType | undefined, set: SelectionSetNode | undefined) => {
+      if (Array.isArray(value)) return value.forEach((v) => walk(v, type, set));
+      if (!value || typeof value !== 'object' || !set) return;
+      const obj = value as Record<string, unknown>;
+      const named = typeof obj.__typename === 'string' ? schema.getType(obj.__typename) : type;
+      const here = named && isCompositeType(named) ? named : undefined;
+      if (here && isObjectType(here) && typeof obj.id === 'string') found.push({ typename: here.name, id: obj.id });
+      for (const sel of set.selections) {
+        if (sel.kind === Kind.INLINE_FRAGMENT) {
+          const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : here;
+          // A fragment on another type than the object's: its fields are not there.
+          if (here && cond && cond !== here && isObjectType(cond)) continue;
+          walk(value, cond && isCompositeType(cond) ? cond : here, sel.selectionSet);
+        } else if (sel.kind === Kind.FIELD && sel.selectionSet) {
+          const field = here && 'getFields' in here ? here.getFields()[sel.name.value] : undefined;
+          const t = field ? getNamedType(field.type) : undefined;
+          walk(obj[sel.alias?.value ?? sel.name.value], t && isCompositeType(t) ? t : undefined, sel.selectionSet);
+        }
+      }
+    };
+    walk(value, type && isCompositeType(type) ? type : undefined, set);
+    return found;
+  }
+
+  private readonly shapes = new Map<string, { text: string; entities?: SelectionSetNode }>();
+
+  /**
+   * The query with `id` added to every selection on a type that has one (and `__typename` on
+   * abstract types): the gateway shapes its answer after the client's operation, so the added
+   * fields go no further than this cache. Memoised per query text.
+   */
+  private withIds(query: string): { text: string; entities?: SelectionSetNode } {
+    const known = this.shapes.get(query);
+    if (known) return known;
+    const schema = this.schema!;
+    const doc = this.documentOf(query);
+    const op = doc?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    let shape: { text: string; entities?: SelectionSetNode } = { text: query };
+    if (doc && op?.kind === Kind.OPERATION_DEFINITION) {
+      const field = (name: string): FieldNode => ({ kind: Kind.FIELD, name: { kind: Kind.NAME, value: name } });
+      const add = (type: GraphQLCompositeType | undefined, set: SelectionSetNode): SelectionSetNode => {
+        const selections = set.selections.map((sel) => {
+          if (sel.kind === Kind.FIELD && sel.selectionSet) {
+            const f = type && 'getFields' in type ? type.getFields()[sel.name.value] : undefined;
+            const t = f ? getNamedType(f.type) : undefined;
+            return { ...sel, selectionSet: add(t && isCompositeType(t) ? t : undefined, sel.selectionSet) };
+          }
+          if (sel.kind === Kind.INLINE_FRAGMENT) {
+            const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
+            return { ...sel, selectionSet: add(cond && isCompositeType(cond) ? cond : undefined, sel.selectionSet) };
+          }
+          return sel;
+        });
+        const names = new Set(selections.flatMap((s) => (s.kind === Kind.FIELD ? [(s.alias ?? s.name).value] : [])));
+        const extra: FieldNode[] = [];
+        if (type && 'getFields' in type && type.getFields().id && !names.has('id')) extra.push(field('id'));
+        if (type && isAbstractType(type) && !names.has('__typename')) extra.push(field('__typename'));
+        return extra.length || selections.some((s, i) => s !== set.selections[i]) ? { ...set, selections: [...selections, ...extra] } : set;
+      };
+      const root = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+      const selectionSet = add(root ?? undefined, op.selectionSet);
+      const entities = selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities')?.selectionSet;
+      shape = { text: print({ ...doc, definitions: doc.definitions.map((d) => (d === op ? { ...op, selectionSet } : d)) }), entities };
+    }
+    if (this.shapes.size >= 1000) this.shapes.delete(this.shapes.keys().next().value as string);
+    this.shapes.set(query, shape);
+    return shape;
+  }
+
+  private documentOf(query: string): DocumentNode | undefined {
+    let doc = this.documents.get(query);
+    if (!doc) {
+      try {
+        doc = parse(query);
+      } catch {
+        return undefined;
+      }
+      if (this.documents.size >= 1000) this.documents.delete(this.documents.keys().next().value as string);
+      this.documents.set(query, doc);
+    }
+    return doc;
+  }
+
+  /**
+   * How long the entities a selection returns may be kept: the smallest max-age of the hints its
+   * types and fields meet (cache-hints.ts), 0 if one is private or unknown. Memoised per query text.
+   */
+  private ttlOf(query: string): number {
+    const known = this.ttls.get(query);
+    if (known !== undefined) return known;
+    const schema = this.schema!;
+    let maxAge = Infinity;
+    const visit = (type: GraphQLCompositeType, set: SelectionSetNode) => {
+      for (const sel of set.selections) {
+        if (maxAge === 0) return;
+        if (sel.kind === Kind.INLINE_FRAGMENT) {
+          const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
+          if (!cond || !isCompositeType(cond)) maxAge = 0;
+          else visit(cond, sel.selectionSet);
+          continue;
+        }
+        if (sel.kind !== Kind.FIELD) {
+          maxAge = 0; // named fragments: the planner writes none; not worth a second walk
+          continue;
+        }
+        const name = sel.name.value;
+        if (name.startsWith('__')) continue;
+        const field = 'getFields' in type ? type.getFields()[name] : undefined;
+        if (!field) {
+          maxAge = 0;
+          continue;
+        }
+        const fieldType = getNamedType(field.type);
+        const hint = FIELD_HINTS[`${type.name}.${name}`] ?? (isCompositeType(fieldType) ? (TYPE_HINTS[fieldType.name] ?? (INHERITING_TYPES.has(fieldType.name) ? undefined : { maxAge: 0 })) : undefined);
+        if (hint) maxAge = hint.scope === 'PRIVATE' ? 0 : Math.min(maxAge, hint.maxAge);
+        if (sel.selectionSet && isCompositeType(fieldType)) visit(fieldType, sel.selectionSet);
+      }
+    };
+    const doc = this.documentOf(query);
+    const op = doc?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    const entities = op?.kind === Kind.OPERATION_DEFINITION ? op.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities') : undefined;
+    if (!entities || entities.kind !== Kind.FIELD || !entities.selectionSet || op!.kind !== Kind.OPERATION_DEFINITION || op!.operation !== 'query') maxAge = 0;
+    else {
+      // The entity's own type gives its hint too: `... on Actor { name }` is kept as long as Actor may be.
+      for (const sel of entities.selectionSet.selections) {
+        if (sel.kind === Kind.FIELD && sel.name.value === '__typename') continue;
+        if (sel.kind !== Kind.INLINE_FRAGMENT || !sel.typeCondition) {
+          maxAge = 0;
+          break;
+        }
+        const hint = TYPE_HINTS[sel.typeCondition.name.value];
+        maxAge = Math.min(maxAge, hint?.scope === 'PRIVATE' ? 0 : (hint?.maxAge ?? 0));
+        const t = schema.getType(sel.typeCondition.name.value);
+        if (t && isCompositeType(t)) visit(t, sel.selectionSet);
+        else maxAge = 0;
+      }
+    }
+    const ttl = maxAge === Infinity ? 0 : Math.min(maxAge * 1000, this.maxTtlMs);
+    if (this.ttls.size >= 1000) this.ttls.delete(this.ttls.keys().next().value as string);
+    this.ttls.set(query, ttl);
+    return ttl;
+  }
+
+  private count(subgraph: string, reps: Record<string, unknown>[], outcome: string) {
+    for (const r of reps) this.lookups?.inc({ subgraph, type: String(r.__typename), outcome });
+  }
+
+  close() {
+    if (this.peers) process.off('message', this.fromPeer);
+    return this.store.close();
+  }
+}
