@@ -77,6 +77,7 @@ export class GraphIndex {
   readonly iStart: Float64Array;
   readonly iEnd: Float64Array;
   readonly iPlace: (string | null)[];
+  readonly iStatus: (string | null)[];
   readonly reach = new ReachCache();
   readonly takenAt: string;
   /** Memberships that name an actor or network absent from the snapshot (skipped). */
@@ -117,6 +118,7 @@ export class GraphIndex {
     this.iStart = Float64Array.from(s.initiatives, (i) => dayOf(i.startDate) ?? dayOf(i.endDate) ?? NaN);
     this.iEnd = Float64Array.from(s.initiatives, (i) => dayOf(i.endDate) ?? dayOf(i.startDate) ?? NaN);
     this.iPlace = s.initiatives.map((i) => i.placeId ?? null);
+    this.iStatus = s.initiatives.map((i) => i.status ?? null);
   }
 
   actorIndex(id: string): number | undefined {

@@ -30,6 +30,9 @@ export interface SnapshotNetwork {
   actorId?: string | null;
   /** False when the network keeps its member list private (analysts and admins only). */
   publicMembers?: boolean;
+  /** ISO dates of the network's life; a network is active between them, as its subgraph says. */
+  startDate?: string | null;
+  endDate?: string | null;
 }
 
 export interface SnapshotMembership {
@@ -52,6 +55,8 @@ export interface SnapshotInitiative {
   startDate?: string | null;
   endDate?: string | null;
   placeId?: string | null;
+  /** Where it stands (IDEA, PLANNED, HELD...), as its organiser's subgraph says. */
+  status?: string | null;
 }
 
 export interface RegionSnapshot {
