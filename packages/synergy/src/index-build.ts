@@ -67,6 +67,8 @@ export class GraphIndex {
   readonly mActor: Int32Array;
   readonly mStart: Float64Array;
   readonly mEnd: Float64Array;
+  /** Membership ids in their subgraph, '' when the snapshot gave none. */
+  readonly mId: string[];
   readonly byNetwork: number[][];
   readonly byActor: number[][];
   // Initiatives: organising networks (lead first), parties, dates.
@@ -103,6 +105,7 @@ export class GraphIndex {
     this.mActor = Int32Array.from(rows, (m) => this.actorIx.get(m.actorId)!);
     this.mStart = Float64Array.from(rows, (m) => dayOf(m.startDate) ?? -Infinity);
     this.mEnd = Float64Array.from(rows, (m) => dayOf(m.endDate) ?? Infinity);
+    this.mId = rows.map((m) => m.id ?? '');
     this.byNetwork = s.networks.map(() => []);
     this.byActor = s.actors.map(() => []);
     for (let m = 0; m < rows.length; m++) {

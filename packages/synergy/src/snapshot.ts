@@ -36,6 +36,8 @@ export interface SnapshotNetwork {
 }
 
 export interface SnapshotMembership {
+  /** The membership's id in its network's subgraph (`ch-m-…`), which the cross-kind lists hand out. */
+  id?: string;
   networkId: string;
   actorId: string;
   /** ISO dates; null start means "since before we know", null end "still a member". */
