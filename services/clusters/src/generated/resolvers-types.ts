@@ -642,7 +642,7 @@ export type MutationSetClusterMemberListVisibilityArgs = {
 
 /**
  * A network of any kind: a chamber, a cluster, a council or a club. What every kind has is here; each kind's own fields (subtype,
- * members, initiatives, parent...) are on its type: select them with `... on Cluster`.
+ * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
  */
 export type Network = {
   /** True while the network has not ended. */
