@@ -21,8 +21,25 @@ const graph: RegionSnapshot = {
     { networkId: 'co-1', actorId: 'act-3', startDate: '2021-01-01' },
   ],
   initiatives: [
-    { id: 'ch-i-1', name: 'Rencontres industrie', organiserId: 'ch-1', coOrganiserIds: ['co-1'], partyActorIds: ['act-3'], startDate: '2024-05-01', placeId: 'COM-34172', status: 'HELD' },
-    { id: 'cb-i-1', name: 'Apéro du réseau', organiserId: 'cb-1', coOrganiserIds: [], partyActorIds: [], startDate: '2023-01-01', status: 'HELD' },
+    {
+      id: 'ch-i-1',
+      name: 'Rencontres industrie',
+      organiserId: 'ch-1',
+      coOrganiserIds: ['co-1'],
+      partyActorIds: ['act-3'],
+      startDate: '2024-05-01',
+      placeId: 'COM-34172',
+      status: 'HELD',
+    },
+    {
+      id: 'cb-i-1',
+      name: 'Apéro du réseau',
+      organiserId: 'cb-1',
+      coOrganiserIds: [],
+      partyActorIds: [],
+      startDate: '2023-01-01',
+      status: 'HELD',
+    },
   ],
 };
 const ix = new GraphIndex(graph);

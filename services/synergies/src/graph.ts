@@ -19,7 +19,10 @@ export const engineFor = (ctx: Context): Promise<SynergyEngine> => ctx.store.eng
 
 const KIND_OF_PREFIX: Record<string, NetworkKind> = { ch: 'CHAMBER', cl: 'CLUSTER', co: 'COUNCIL', cb: 'CLUB' };
 
-export const membershipRef = ({ ix }: SynergyEngine, m: number): MembershipRef => ({ __typename: `${networkTypeName[ix.kinds[ix.mNetwork[m]]]}Membership`, id: ix.mId[m] });
+export const membershipRef = ({ ix }: SynergyEngine, m: number): MembershipRef => ({
+  __typename: `${networkTypeName[ix.kinds[ix.mNetwork[m]]]}Membership`,
+  id: ix.mId[m],
+});
 
 export function initiativeRef({ ix }: SynergyEngine, i: number): InitiativeRef {
   const lead = ix.iOrganisers[i][0];
@@ -52,7 +55,14 @@ export interface InitiativeArgs {
 /** The initiative filter of the arguments, checked: a known territory, from ≤ to. */
 export function initiativeFilter(args: InitiativeArgs): InitiativeFilter {
   checkTerritory(args.territoryId);
-  const f = { jointOnly: args.jointOnly, kind: args.kind, territoryId: args.territoryId, from: iso(args.from), to: iso(args.to), status: args.status };
+  const f = {
+    jointOnly: args.jointOnly,
+    kind: args.kind,
+    territoryId: args.territoryId,
+    from: iso(args.from),
+    to: iso(args.to),
+    status: args.status,
+  };
   if (f.from && f.to && f.from > f.to) throw userError(ErrorCode.INVALID_DATE_RANGE, 'from is after to', 'from');
   return f;
 }

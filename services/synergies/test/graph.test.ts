@@ -24,7 +24,16 @@ const region: RegionSnapshot = {
     { id: 'cb-m-1', networkId: 'cb-2', actorId: 'act-b', startDate: '2020-01-01' },
   ],
   initiatives: [
-    { id: 'ch-i-1', name: 'Rencontre', organiserId: 'ch-1', coOrganiserIds: ['cb-2'], partyActorIds: ['act-b'], startDate: '2026-11-01', placeId: 'COM-12145', status: 'PLANNED' },
+    {
+      id: 'ch-i-1',
+      name: 'Rencontre',
+      organiserId: 'ch-1',
+      coOrganiserIds: ['cb-2'],
+      partyActorIds: ['act-b'],
+      startDate: '2026-11-01',
+      placeId: 'COM-12145',
+      status: 'PLANNED',
+    },
   ],
 };
 
@@ -54,12 +63,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => cleanup?.());
 
-
 const memberships = (id: string, args = 'includeEnded: true') =>
   `{ _entities(representations: [{ __typename: "Actor", id: "${id}" }]) { ... on Actor { memberships(${args}) { totalCount nodes { __typename id } } } } }`;
 
 test('Actor and Territory are entities here: _entities resolves them, and an unknown actor has no list', async () => {
-  const { data, errors } = await run(`{ _entities(representations: [{ __typename: "Actor", id: "act-a" }, { __typename: "Actor", id: "act-none" }, { __typename: "Territory", id: "DEP-12" }]) {
+  const { data, errors } =
+    await run(`{ _entities(representations: [{ __typename: "Actor", id: "act-a" }, { __typename: "Actor", id: "act-none" }, { __typename: "Territory", id: "DEP-12" }]) {
     ... on Actor { id memberships { totalCount } } ... on Territory { id networks { totalCount nodes { __typename id } } } } }`);
   expect(errors).toBeUndefined();
   expect(data!._entities).toEqual([
@@ -71,7 +80,13 @@ test('Actor and Territory are entities here: _entities resolves them, and an unk
 
 test('memberships of every kind, as references, ended ones when asked; a private list only for analysts', async () => {
   const analyst = await run(memberships('act-b'));
-  expect(analyst.data!._entities[0].memberships).toEqual({ totalCount: 2, nodes: [{ __typename: 'ChamberMembership', id: 'ch-m-2' }, { __typename: 'ClubMembership', id: 'cb-m-1' }] });
+  expect(analyst.data!._entities[0].memberships).toEqual({
+    totalCount: 2,
+    nodes: [
+      { __typename: 'ChamberMembership', id: 'ch-m-2' },
+      { __typename: 'ClubMembership', id: 'cb-m-1' },
+    ],
+  });
   expect((await run(memberships('act-b', 'includeEnded: false'))).data!._entities[0].memberships.totalCount).toBe(1);
   for (const as of ['anonymous', 'editor'] as const) {
     const other = await run(memberships('act-b'), as);
@@ -89,7 +104,9 @@ test('initiatives across kinds: the ref names the lead kind; filters by territor
   expect((await q('kind: CLUB')).data!.initiatives.totalCount).toBe(0);
   expect((await q('status: HELD')).data!.initiatives.totalCount).toBe(0);
   expect((await q('from: "2026-12-01"')).data!.initiatives.totalCount).toBe(0);
-  const actor = await run(`{ _entities(representations: [{ __typename: "Actor", id: "act-b" }]) { ... on Actor { initiatives { totalCount } } } }`);
+  const actor = await run(
+    `{ _entities(representations: [{ __typename: "Actor", id: "act-b" }]) { ... on Actor { initiatives { totalCount } } } }`,
+  );
   expect(actor.data!._entities[0].initiatives.totalCount).toBe(1);
 });
 

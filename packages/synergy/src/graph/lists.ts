@@ -109,11 +109,13 @@ export interface InitiativeFilter {
 
 /** Initiatives by start date (undated last), then id. */
 const initiativeOrder = memoOn((ix: GraphIndex): number[] =>
-  ix.iId.map((_, i) => i).sort((a, b) => {
-    const sa = Number.isNaN(ix.iStart[a]) ? Infinity : ix.iStart[a];
-    const sb = Number.isNaN(ix.iStart[b]) ? Infinity : ix.iStart[b];
-    return sa - sb || cmp(ix.iId[a], ix.iId[b]);
-  }),
+  ix.iId
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const sa = Number.isNaN(ix.iStart[a]) ? Infinity : ix.iStart[a];
+      const sb = Number.isNaN(ix.iStart[b]) ? Infinity : ix.iStart[b];
+      return sa - sb || cmp(ix.iId[a], ix.iId[b]);
+    }),
 );
 
 /** Whether organisers come from at least two kinds of network. */
