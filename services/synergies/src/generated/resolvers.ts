@@ -125,134 +125,56 @@ export type BridgingResult = {
 
 export type Chamber = Network & Node & {
   __typename?: 'Chamber';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type ChamberInitiative = Initiative & Node & {
   __typename?: 'ChamberInitiative';
-  coOrganisers: Array<Maybe<Network>>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`ch-i-…`). */
   id: Scalars['ID']['output'];
-  joint: Scalars['Boolean']['output'];
-  kind: InitiativeKind;
-  name: Scalars['String']['output'];
-  organiser: Chamber;
-  organiserKinds: Array<NetworkKind>;
-  place?: Maybe<Territory>;
-  startDate?: Maybe<Scalars['Date']['output']>;
-  status: InitiativeStatus;
 };
 
 export type ChamberMembership = Membership & Node & {
   __typename?: 'ChamberMembership';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`ch-m-…`). */
   id: Scalars['ID']['output'];
-  network: Chamber;
-  role?: Maybe<Scalars['String']['output']>;
-  sources: Array<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type Club = Network & Node & {
   __typename?: 'Club';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cb-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type ClubInitiative = Initiative & Node & {
   __typename?: 'ClubInitiative';
-  coOrganisers: Array<Maybe<Network>>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`cb-i-…`). */
   id: Scalars['ID']['output'];
-  joint: Scalars['Boolean']['output'];
-  kind: InitiativeKind;
-  name: Scalars['String']['output'];
-  organiser: Club;
-  organiserKinds: Array<NetworkKind>;
-  place?: Maybe<Territory>;
-  startDate?: Maybe<Scalars['Date']['output']>;
-  status: InitiativeStatus;
 };
 
 export type ClubMembership = Membership & Node & {
   __typename?: 'ClubMembership';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`cb-m-…`). */
   id: Scalars['ID']['output'];
-  network: Club;
-  role?: Maybe<Scalars['String']['output']>;
-  sources: Array<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type Cluster = Network & Node & {
   __typename?: 'Cluster';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cl-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type ClusterInitiative = Initiative & Node & {
   __typename?: 'ClusterInitiative';
-  coOrganisers: Array<Maybe<Network>>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`cl-i-…`). */
   id: Scalars['ID']['output'];
-  joint: Scalars['Boolean']['output'];
-  kind: InitiativeKind;
-  name: Scalars['String']['output'];
-  organiser: Cluster;
-  organiserKinds: Array<NetworkKind>;
-  place?: Maybe<Territory>;
-  startDate?: Maybe<Scalars['Date']['output']>;
-  status: InitiativeStatus;
 };
 
 export type ClusterMembership = Membership & Node & {
   __typename?: 'ClusterMembership';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`cl-m-…`). */
   id: Scalars['ID']['output'];
-  network: Cluster;
-  role?: Maybe<Scalars['String']['output']>;
-  sources: Array<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** Initiatives two networks organised together. */
@@ -278,46 +200,20 @@ export type CoParticipationInitiativesArgs = {
 
 export type Council = Network & Node & {
   __typename?: 'Council';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`co-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type CouncilInitiative = Initiative & Node & {
   __typename?: 'CouncilInitiative';
-  coOrganisers: Array<Maybe<Network>>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`co-i-…`). */
   id: Scalars['ID']['output'];
-  joint: Scalars['Boolean']['output'];
-  kind: InitiativeKind;
-  name: Scalars['String']['output'];
-  organiser: Council;
-  organiserKinds: Array<NetworkKind>;
-  place?: Maybe<Territory>;
-  startDate?: Maybe<Scalars['Date']['output']>;
-  status: InitiativeStatus;
 };
 
 export type CouncilMembership = Membership & Node & {
   __typename?: 'CouncilMembership';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`co-m-…`). */
   id: Scalars['ID']['output'];
-  network: Council;
-  role?: Maybe<Scalars['String']['output']>;
-  sources: Array<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** Memberships and initiatives that cross département or région lines. */
@@ -354,28 +250,8 @@ export type FirstClient = {
 
 /** An initiative of a network of any kind: a meeting, a programme, a project. */
 export type Initiative = {
-  /** Networks of any kind that organise it with the lead. */
-  coOrganisers: Array<Maybe<Network>>;
-  /** When it ends (or ended). */
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
-  joint: Scalars['Boolean']['output'];
-  /** What the initiative is. */
-  kind: InitiativeKind;
-  /** Its name. */
-  name: Scalars['String']['output'];
-  /** The network that leads it. */
-  organiser: Network;
-  /** Kinds of network among the organisers, the lead's first. */
-  organiserKinds: Array<NetworkKind>;
-  /** Commune (or wider territory) where it takes place. */
-  place?: Maybe<Territory>;
-  /** When it starts (or started). */
-  startDate?: Maybe<Scalars['Date']['output']>;
-  /** Where it stands. */
-  status: InitiativeStatus;
 };
 
 /** A page of initiatives of every kind of network. */
@@ -436,22 +312,8 @@ export type InitiativeSummary = {
 
 /** An actor's dated membership of a network of any kind. */
 export type Membership = {
-  /** True while the membership has not ended. */
-  active: Scalars['Boolean']['output'];
-  /** The member, from the directory; null (with an error) when the directory cannot answer. */
-  actor?: Maybe<Actor>;
-  /** When it ended; null while active. */
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `m-…`). */
   id: Scalars['ID']['output'];
-  /** The network. */
-  network: Network;
-  /** Role in the network's words, e.g. « président ». */
-  role?: Maybe<Scalars['String']['output']>;
-  /** Where the membership is stated. */
-  sources: Array<Scalars['String']['output']>;
-  /** When the membership started; null when no source says. */
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A page of memberships in networks of every kind. */
@@ -504,26 +366,8 @@ export type NeedInput = {
  * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
  */
 export type Network = {
-  /** True while the network has not ended. */
-  active: Scalars['Boolean']['output'];
-  /** The organisation behind the network (the operating actor), in the directory. */
-  actor?: Maybe<Actor>;
-  /** When it ended (dissolution, merger); null while active. */
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
   id: Scalars['ID']['output'];
-  /** The kind of network: its subgraph. */
-  kind: NetworkKind;
-  /** Active members recorded in Maillage. */
-  memberCount: Scalars['Int']['output'];
-  /** Official name. */
-  name: Scalars['String']['output'];
-  /** Territories the network declares it covers. */
-  scope: Array<Maybe<Territory>>;
-  /** Short name or acronym, as the network uses it. */
-  shortName?: Maybe<Scalars['String']['output']>;
-  /** When it was created. */
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A page of networks of every kind. */
