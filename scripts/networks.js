@@ -41,6 +41,21 @@ function lookup(values, name, where) {
   return String(values[name]);
 }
 
+// The Network interface's fields other than id, as a stub of another kind declares them.
+const NETWORK_STUB_FIELDS = [
+  'kind: NetworkKind!',
+  'name: String!',
+  'shortName: String',
+  'actor: Actor',
+  'scope: [Territory]!',
+  'startDate: Date',
+  'endDate: Date',
+  'active: Boolean!',
+  'memberCount: Int!',
+]
+  .map((f) => `  ${f} @external\n`)
+  .join('');
+
 const sentence = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
 const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.description)}\n  ${v.value}`).join('\n');
 
@@ -62,7 +77,11 @@ function valuesFor(kind, kinds) {
     // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
     // Every kind as a fragment on its network type (the synergies reader's co-organisers).
     coOrganiserRefs: kinds.map((k) => `        ... on ${k.type} {\n          id\n        }`).join('\n'),
-    otherKindStubs: others.map((k) => `type ${k.type} @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n}\n`).join('\n'),
+    // Each implements the Network interface: its fields are @external here (their owner resolves them),
+    // with the owner's exact types, as Federation requires of an @external field.
+    otherKindStubs: others
+      .map((k) => `type ${k.type} implements Network & Node @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n${NETWORK_STUB_FIELDS}}\n`)
+      .join('\n'),
     // A kind with fields of its own (additions.ownResolvers) resolves them in
     // services/<subgraph>/src/resolvers/own/<Type>.ts, spread into the generated <Type>.ts.
     ownImport: additions.ownResolvers ? `import { own } from './own/${kind.type}';` : '',

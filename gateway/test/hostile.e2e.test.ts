@@ -4,7 +4,7 @@ import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, devToken, gatewayHeaders, signAcc
 import { createLogger } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { Supergraph } from '@apollo/federation-internals';
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isCompositeType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { startGateway, type RunningGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
 
@@ -280,7 +280,8 @@ describe('injection strings in every text argument', () => {
     const fields = Object.values(api.getQueryType()!.getFields()).filter((f) => f.args.some((a) => isText(a.type)));
     expect(fields.length).toBeGreaterThan(10);
     for (const f of fields) {
-      const selection = isObjectType(getNamedType(f.type)) ? '{ __typename }' : '';
+      // Objects, interfaces (node, network) and unions need a selection; scalars none.
+      const selection = isCompositeType(getNamedType(f.type)) ? '{ __typename }' : '';
       for (const arg of f.args.filter((a) => isText(a.type))) {
         const others = f.args.filter((a) => a !== arg && isNonNullType(a.type));
         const decl = [`$v: ${arg.type}`, ...others.map((a) => `$${a.name}: ${a.type}`)].join(', ');

@@ -655,6 +655,17 @@ export type ScopeInput = {
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** What a search looks for. */
+export const SearchType = {
+  /** Organisations and people of the directory. */
+  Actor: 'ACTOR',
+  /** Initiatives of every kind of network. */
+  Initiative: 'INITIATIVE',
+  /** Networks of every kind. */
+  Network: 'NETWORK'
+} as const;
+
+export type SearchType = typeof SearchType[keyof typeof SearchType];
 /** How two networks relate through their members' sectors. */
 export const SectorRelation = {
   /** Sectors that work together elsewhere in the region. */

@@ -616,6 +616,15 @@ export type ScopeInput = {
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** What a search looks for. */
+export type SearchType =
+  /** Organisations and people of the directory. */
+  | 'ACTOR'
+  /** Initiatives of every kind of network. */
+  | 'INITIATIVE'
+  /** Networks of every kind. */
+  | 'NETWORK';
+
 /** How two networks relate through their members' sectors. */
 export type SectorRelation =
   /** Sectors that work together elsewhere in the region. */

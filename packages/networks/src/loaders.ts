@@ -20,6 +20,11 @@ export function createLoaders(db: NetworkDb, ownType: string) {
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
+    membership: new DataLoader<string, MembershipRow | null>(async (ids) => {
+      const rows: MembershipRow[] = await db.membership.findMany({ where: { id: { in: [...ids] } } });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
     initiative: new DataLoader<string, InitiativeRow | null>(async (ids) => {
       const rows: InitiativeRow[] = await db.initiative.findMany({ where: { id: { in: [...ids] } } });
       const map = new Map(rows.map((r) => [r.id, r]));

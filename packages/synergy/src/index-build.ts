@@ -67,6 +67,8 @@ export class GraphIndex {
   readonly mActor: Int32Array;
   readonly mStart: Float64Array;
   readonly mEnd: Float64Array;
+  /** Membership ids in their subgraph, '' when the snapshot gave none. */
+  readonly mId: string[];
   readonly byNetwork: number[][];
   readonly byActor: number[][];
   // Initiatives: organising networks (lead first), parties, dates.
@@ -77,6 +79,7 @@ export class GraphIndex {
   readonly iStart: Float64Array;
   readonly iEnd: Float64Array;
   readonly iPlace: (string | null)[];
+  readonly iStatus: (string | null)[];
   readonly reach = new ReachCache();
   readonly takenAt: string;
   /** Memberships that name an actor or network absent from the snapshot (skipped). */
@@ -102,6 +105,7 @@ export class GraphIndex {
     this.mActor = Int32Array.from(rows, (m) => this.actorIx.get(m.actorId)!);
     this.mStart = Float64Array.from(rows, (m) => dayOf(m.startDate) ?? -Infinity);
     this.mEnd = Float64Array.from(rows, (m) => dayOf(m.endDate) ?? Infinity);
+    this.mId = rows.map((m) => m.id ?? '');
     this.byNetwork = s.networks.map(() => []);
     this.byActor = s.actors.map(() => []);
     for (let m = 0; m < rows.length; m++) {
@@ -117,6 +121,7 @@ export class GraphIndex {
     this.iStart = Float64Array.from(s.initiatives, (i) => dayOf(i.startDate) ?? dayOf(i.endDate) ?? NaN);
     this.iEnd = Float64Array.from(s.initiatives, (i) => dayOf(i.endDate) ?? dayOf(i.startDate) ?? NaN);
     this.iPlace = s.initiatives.map((i) => i.placeId ?? null);
+    this.iStatus = s.initiatives.map((i) => i.status ?? null);
   }
 
   actorIndex(id: string): number | undefined {

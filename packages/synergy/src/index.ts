@@ -12,3 +12,5 @@ export * from './measures/ties';
 export { round } from './measures/memo';
 export { resolveScope, View, intersect, presentIn, type Scope, type ResolvedScope } from './scope';
 export { GraphIndex, isLargeBuyer, dayOf, isoOfDay, divisionOf } from './index-build';
+export * from './graph/lists';
+export * from './graph/search';

@@ -33,9 +33,14 @@ export interface SnapshotNetwork {
   actorId?: string | null;
   /** False when the network keeps its member list private (analysts and admins only). */
   publicMembers?: boolean;
+  /** ISO dates of the network's life; a network is active between them, as its subgraph says. */
+  startDate?: string | null;
+  endDate?: string | null;
 }
 
 export interface SnapshotMembership {
+  /** The membership's id in its network's subgraph (`ch-m-…`), which the cross-kind lists hand out. */
+  id?: string;
   networkId: string;
   actorId: string;
   /** ISO dates; null start means "since before we know", null end "still a member". */
@@ -55,6 +60,8 @@ export interface SnapshotInitiative {
   startDate?: string | null;
   endDate?: string | null;
   placeId?: string | null;
+  /** Where it stands (IDEA, PLANNED, HELD...), as its organiser's subgraph says. */
+  status?: string | null;
 }
 
 export interface RegionSnapshot {

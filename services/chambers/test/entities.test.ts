@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describeEntities(() => s, typeDefs, {
-  owned: { Chamber: 'ch-cci-herault', ChamberInitiative: 'ch-i-metropolitan-business-act' },
+  owned: { Chamber: 'ch-cci-herault', ChamberInitiative: 'ch-i-metropolitan-business-act', ChamberMembership: 'ch-m-cma-herault-occitanie' },
   // The directory's entities, which this subgraph adds its chambers to.
   extended: { Actor: 'act-cma-herault', Territory: 'DEP-34' },
 });

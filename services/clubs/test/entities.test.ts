@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describeEntities(() => s, typeDefs, {
-  owned: { Club: 'cb-club-entrepreneurs-millavois', ClubInitiative: 'cb-i-presentation-reseau-1234' },
+  owned: { Club: 'cb-club-entrepreneurs-millavois', ClubInitiative: 'cb-i-presentation-reseau-1234', ClubMembership: 'cb-m-brengues-club' },
   // The directory's entities, which this subgraph adds its clubs to.
   extended: { Actor: 'act-cyrille-brengues', Territory: 'COM-12145' },
 });

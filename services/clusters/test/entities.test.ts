@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describeEntities(() => s, typeDefs, {
-  owned: { Cluster: 'cl-aerospace-valley', ClusterInitiative: 'cl-i-dynamique-multi-partenariale' },
+  owned: { Cluster: 'cl-aerospace-valley', ClusterInitiative: 'cl-i-dynamique-multi-partenariale', ClusterMembership: 'cl-m-cci-grand-nancy-alexis' },
   // The directory's entities, which this subgraph adds its clusters to.
   extended: { Actor: 'act-cci-grand-nancy', Territory: 'REG-76' },
 });

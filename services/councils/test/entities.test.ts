@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describeEntities(() => s, typeDefs, {
-  owned: { Council: 'co-think-tank-industrie', CouncilInitiative: 'co-i-cmip-premiere-session' },
+  owned: { Council: 'co-think-tank-industrie', CouncilInitiative: 'co-i-cmip-premiere-session', CouncilMembership: 'co-m-cmip-orange' },
   // The directory's entities, which this subgraph adds its councils to.
   extended: { Actor: 'act-orange', Territory: 'EPCI-243400017' },
 });

@@ -7,7 +7,7 @@
 //   npm run bench -w @maillage/synergies -- [--sizes 10000,25000,50000,100000] [--seed 2026]
 const { performance } = require('node:perf_hooks');
 const { generateRegion, REGION_SIZE } = require('@maillage/synthetic');
-const { SynergyEngine } = require('@maillage/synergy');
+const { SynergyEngine, searchGraph, listNetworks, listInitiatives, actorMemberships } = require('@maillage/synergy');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,6 +57,16 @@ for (const actors of sizes) {
   const ties = time(() => engine.crossTerritoryTies('DEPARTEMENT', scope));
   const searchCold = time(() => engine.search({ text: 'usinage martin' }));
   const search = time(() => engine.search({ text: 'mecanique durand' }));
+  // The cross-kind lists and the one search (the first call of each builds what it derives from the index).
+  const ix = engine.ix;
+  const networksCold = time(() => listNetworks(ix, { territoryId: 'REG-76' }));
+  const networksDep = time(() => listNetworks(ix, { territoryId: 'DEP-34', includeEnded: true }));
+  const busiest = ix.byActor.reduce((best, ms, a) => (ms.length > ix.byActor[best].length ? a : best), 0);
+  const memberships = time(() => actorMemberships(ix, busiest, { includeEnded: true }));
+  const joint = time(() => listInitiatives(ix, { jointOnly: true, territoryId: 'DEP-34' }));
+  const graphCold = time(() => searchGraph(ix, { text: 'usinage martin' }));
+  const graphTexts = ['mecanik durnad', 'reseau 12', 'club entreprises', 'industrie positive', 'cci herault'];
+  const graphWarm = graphTexts.map((text) => time(() => searchGraph(ix, { text })).ms);
   rows.push({
     actors,
     networks: size.networks,
@@ -83,6 +93,11 @@ for (const actors of sizes) {
       `index ${r.indexMs.toFixed(0)} ms, ${r.heapMB.toFixed(0)} MB | overlap median ${r.overlapMs.toFixed(2)} ms (max ${r.overlapMaxMs.toFixed(1)}) | ` +
       `région report ${r.reportMs.toFixed(0)} ms (cached view ${r.reportWarmMs.toFixed(0)}) | DEP-34 report ${r.depReportMs.toFixed(0)} ms | ` +
       `bridging ${r.bridgingMs.toFixed(0)} ms (${r.bridgingMethod}) | ties ${r.tiesMs.toFixed(0)} ms | search ${r.searchMs.toFixed(1)} ms (first ${r.searchColdMs.toFixed(0)}, builds the name keys)`,
+  );
+  console.log(
+    `        cross-kind: networks of REG-76 ${networksCold.ms.toFixed(0)} ms (first, ${networksCold.value.length} networks) | DEP-34 ${networksDep.ms.toFixed(1)} ms | ` +
+      `memberships of the busiest actor ${memberships.ms.toFixed(2)} ms (${memberships.value.length}) | joint initiatives of DEP-34 ${joint.ms.toFixed(0)} ms (${joint.value.length}) | ` +
+      `one search: first ${graphCold.ms.toFixed(0)} ms (builds MiniSearch over ${actors + size.networks + size.initiatives} names), then median ${median(graphWarm).toFixed(1)} ms, worst ${Math.max(...graphWarm).toFixed(1)} ms of ${graphWarm.length}`,
   );
 }
 

@@ -37,6 +37,39 @@ export interface NetworkRef {
   id: string;
 }
 
+/** A reference to a membership entity of a network subgraph (`ChamberMembership`...). */
+export interface MembershipRef {
+  __typename: 'ChamberMembership' | 'ClusterMembership' | 'CouncilMembership' | 'ClubMembership';
+  id: string;
+}
+
+/** A reference to an initiative entity of a network subgraph (`ChamberInitiative`...). */
+export interface InitiativeRef {
+  __typename: 'ChamberInitiative' | 'ClusterInitiative' | 'CouncilInitiative' | 'ClubInitiative';
+  id: string;
+}
+
+/** References to the directory's entities, which this subgraph adds cross-kind lists to. */
+export interface ActorRef {
+  __typename: 'Actor';
+  id: string;
+}
+export interface TerritoryRef {
+  __typename: 'Territory';
+  id: string;
+}
+
+/** Anything with a global id, as a reference its own subgraph resolves. */
+export type NodeRef = NetworkRef | MembershipRef | InitiativeRef | ActorRef | TerritoryRef;
+
+/** A search hit: what it found, as a reference, with its name and score. */
+export interface SearchHitModel {
+  node: NodeRef;
+  type: 'ACTOR' | 'NETWORK' | 'INITIATIVE';
+  name: string;
+  score: number;
+}
+
 export type ScopeModel = Bound<ResolvedScope>;
 export type NetworkOverlapModel = Bound<{ networkA: number; networkB: number; membersA: number; membersB: number; jaccard: number; shared: number[]; scope: ResolvedScope }>;
 /** A NAF division as a number (62). */

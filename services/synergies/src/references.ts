@@ -1,13 +1,12 @@
 import { ErrorCode, userError } from '@maillage/errors';
 import { networkTypeName, type SynergyEngine } from '@maillage/synergy';
-import type { Actor, Territory } from './generated/resolvers';
-import type { NetworkRef } from './models';
+import type { ActorRef, NetworkRef, TerritoryRef } from './models';
 
 // Entity references the gateway resolves in their own subgraphs, from the engine's indices.
 
 export const networkRef = ({ ix }: SynergyEngine, n: number): NetworkRef => ({ __typename: networkTypeName[ix.networks[n].kind], id: ix.networks[n].id });
-export const actorRef = ({ ix }: SynergyEngine, a: number): Actor => ({ __typename: 'Actor', id: ix.actors[a].id });
-export const territoryRef = (id: string): Territory => ({ __typename: 'Territory', id });
+export const actorRef = ({ ix }: SynergyEngine, a: number): ActorRef => ({ __typename: 'Actor', id: ix.actors[a].id });
+export const territoryRef = (id: string): TerritoryRef => ({ __typename: 'Territory', id });
 
 /** The index of a network named by an argument, or UNKNOWN_NETWORK on that argument. */
 export function networkIndex({ ix }: SynergyEngine, id: string, field: string): number {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { TRANSACTION_OPTIONS } from '@maillage/db';
 import { devToken, SCOPES_OF_ROLE, signAccessToken } from '@maillage/viewer';
-import { loadSchema, type SubgraphDefinition } from '@maillage/subgraph-server';
+import { loadSchema, resolverMap, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
 import { synergiesEnv } from './env';
 import { PrismaClient } from './generated/prisma/client';
@@ -39,7 +39,7 @@ export function createServer(
   return {
     name: 'synergies',
     typeDefs,
-    resolvers,
+    resolvers: resolverMap<Context>(resolvers),
     context: createContext(store),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;

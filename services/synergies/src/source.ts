@@ -84,12 +84,12 @@ export class GatewayReader implements SnapshotReader {
 
   private async networks(post: CountingClient, k: KindOperations, networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
     const add = (networkId: string, page: MemberPage) => {
-      for (const m of page.nodes) if (m.actor) memberships.push({ networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
+      for (const m of page.nodes) if (m.actor) memberships.push({ id: m.id, networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
     };
     for (let after: string | null = null; ; ) {
       const { networks: page }: ops.SynergyChambersQuery = await post.request(k.networks, { after, membersAfter: null });
       for (const n of page.nodes) {
-        networks.push({ id: n.id, kind: k.kind, name: n.name, scope: n.scope.flatMap((t) => (t ? [t.id] : [])), actorId: n.actor?.id ?? null, publicMembers: n.memberListVisibility !== 'PRIVATE' });
+        networks.push({ id: n.id, kind: k.kind, name: n.name, scope: n.scope.flatMap((t) => (t ? [t.id] : [])), actorId: n.actor?.id ?? null, publicMembers: n.memberListVisibility !== 'PRIVATE', startDate: n.startDate, endDate: n.endDate });
         if (!n.members) continue;
         add(n.id, n.members);
         for (let cursor = n.members.pageInfo; cursor.hasNextPage; ) {
@@ -125,6 +125,7 @@ export class GatewayReader implements SnapshotReader {
           startDate: i.startDate,
           endDate: i.endDate,
           placeId: i.place?.id ?? null,
+          status: i.status,
         });
       }
       if (!page.pageInfo.hasNextPage) return;

@@ -16,6 +16,7 @@ and attached chambers.
   roleExample: "« président », « élu en charge de l'emploi »",
   // Seeded entities test/entities.test.ts resolves through _entities.
   seededNetwork: 'ch-cci-herault',
+  seededMembership: 'ch-m-cma-herault-occitanie',
   seededInitiative: 'ch-i-metropolitan-business-act',
   seededActor: 'act-cma-herault',
   seededTerritory: 'DEP-34',

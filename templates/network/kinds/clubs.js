@@ -14,6 +14,7 @@ Aveyron and Hérault).
   roleExample: "« président », « responsable du réseau »",
   // Seeded entities test/entities.test.ts resolves through _entities.
   seededNetwork: 'cb-club-entrepreneurs-millavois',
+  seededMembership: 'cb-m-brengues-club',
   seededInitiative: 'cb-i-presentation-reseau-1234',
   seededActor: 'act-cyrille-brengues',
   seededTerritory: 'COM-12145',

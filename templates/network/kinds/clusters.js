@@ -31,6 +31,7 @@ type LabelPeriod {
   ownResolvers: true,
   // Seeded entities test/entities.test.ts resolves through _entities.
   seededNetwork: 'cl-aerospace-valley',
+  seededMembership: 'cl-m-cci-grand-nancy-alexis',
   seededInitiative: 'cl-i-dynamique-multi-partenariale',
   seededActor: 'act-cci-grand-nancy',
   seededTerritory: 'REG-76',

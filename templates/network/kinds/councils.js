@@ -34,6 +34,7 @@ type Roadmap {
   ownResolvers: true,
   // Seeded entities test/entities.test.ts resolves through _entities.
   seededNetwork: 'co-think-tank-industrie',
+  seededMembership: 'co-m-cmip-orange',
   seededInitiative: 'co-i-cmip-premiere-session',
   seededActor: 'act-orange',
   seededTerritory: 'EPCI-243400017',

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 describeEntities(() => s, typeDefs, {
-  owned: { {{Type}}: '{{seededNetwork}}', {{Type}}Initiative: '{{seededInitiative}}' },
+  owned: { {{Type}}: '{{seededNetwork}}', {{Type}}Initiative: '{{seededInitiative}}', {{Type}}Membership: '{{seededMembership}}' },
   // The directory's entities, which this subgraph adds its {{plural}} to.
   extended: { Actor: '{{seededActor}}', Territory: '{{seededTerritory}}' },
 });

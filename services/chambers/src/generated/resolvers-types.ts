@@ -25,9 +25,15 @@ export type Scalars = {
 
 export type Actor = {
   __typename?: 'Actor';
-  /** Chambers initiatives this actor takes part in as partner or participant. */
+  /**
+   * Chambers initiatives this actor takes part in as partner or participant.
+   * @deprecated Use `initiatives(kind: CHAMBER)`: every kind of network in one list.
+   */
   chamberInitiatives?: Maybe<ChamberInitiativeConnection>;
-  /** Memberships of this actor in chambers. */
+  /**
+   * Memberships of this actor in chambers.
+   * @deprecated Use `memberships(kind: CHAMBER)`: every kind of network in one list.
+   */
   chamberMemberships?: Maybe<ChamberMembershipConnection>;
   id: Scalars['ID']['output'];
   /** Chambers this actor is the organisation behind. */
@@ -76,7 +82,7 @@ export type AddChamberMembershipInput = {
  * départemental establishments). Its members are elected members, ressortissants, partner structures
  * and attached chambers.
  */
-export type Chamber = {
+export type Chamber = Network & Node & {
   __typename?: 'Chamber';
   /** True while the network has not ended. */
   active: Scalars['Boolean']['output'];
@@ -92,7 +98,7 @@ export type Chamber = {
   id: Scalars['ID']['output'];
   /** Initiatives this network organises. */
   initiatives: ChamberInitiativeConnection;
-  /** Always CHAMBER: the kind of network, as in the `Network` union. */
+  /** Always CHAMBER: the kind of network. */
   kind: NetworkKind;
   /** Ids of the active members' actors, handed to the directory for membersByTerritory (@requires); not part of the public API. */
   memberActorIds: Array<Scalars['ID']['output']>;
@@ -199,7 +205,7 @@ export type ChamberEdge = {
  * An initiative a chamber organises: a meeting, a programme, a project. Co-organisers may be networks of
  * any kind, from any subgraph.
  */
-export type ChamberInitiative = {
+export type ChamberInitiative = Initiative & Node & {
   __typename?: 'ChamberInitiative';
   /** Networks of any kind that organise it with the lead chamber. */
   coOrganisers: Array<Maybe<Network>>;
@@ -282,7 +288,7 @@ export type ChamberMemberCategory =
   | 'RESSORTISSANT';
 
 /** An actor's membership of a chamber, dated. */
-export type ChamberMembership = {
+export type ChamberMembership = Membership & Node & {
   __typename?: 'ChamberMembership';
   /** True while the membership has not ended. */
   active: Scalars['Boolean']['output'];
@@ -296,6 +302,8 @@ export type ChamberMembership = {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`ch-m-…`). */
   id: Scalars['ID']['output'];
+  /** The chamber, as the `Membership` interface names it. */
+  network: Chamber;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -395,22 +403,49 @@ export type ChamberSubtype =
   /** Chambre de métiers et de l'artisanat de région. */
   | 'CMA_REGIONALE';
 
-export type Club = {
+export type Club = Network & Node & {
   __typename?: 'Club';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cb-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
-export type Cluster = {
+export type Cluster = Network & Node & {
   __typename?: 'Cluster';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cl-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
-export type Council = {
+export type Council = Network & Node & {
   __typename?: 'Council';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`co-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A new initiative led by a chamber. */
@@ -482,6 +517,32 @@ export type ImportedChamberMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** An initiative of a network of any kind: a meeting, a programme, a project. */
+export type Initiative = {
+  /** Networks of any kind that organise it with the lead. */
+  coOrganisers: Array<Maybe<Network>>;
+  /** When it ends (or ended). */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
+  id: Scalars['ID']['output'];
+  /** True when organisers come from at least two kinds of network. */
+  joint: Scalars['Boolean']['output'];
+  /** What the initiative is. */
+  kind: InitiativeKind;
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** The network that leads it. */
+  organiser: Network;
+  /** Kinds of network among the organisers, the lead's first. */
+  organiserKinds: Array<NetworkKind>;
+  /** Commune (or wider territory) where it takes place. */
+  place?: Maybe<Territory>;
+  /** When it starts (or started). */
+  startDate?: Maybe<Scalars['Date']['output']>;
+  /** Where it stands. */
+  status: InitiativeStatus;
+};
+
 /** What an initiative is. */
 export type InitiativeKind =
   | 'CONFERENCE'
@@ -509,6 +570,26 @@ export type MemberListVisibility =
   | 'PRIVATE'
   /** Anyone. */
   | 'PUBLIC';
+
+/** An actor's dated membership of a network of any kind. */
+export type Membership = {
+  /** True while the membership has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The member, from the directory; null (with an error) when the directory cannot answer. */
+  actor?: Maybe<Actor>;
+  /** When it ended; null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `m-…`). */
+  id: Scalars['ID']['output'];
+  /** The network. */
+  network: Network;
+  /** Role in the network's words, e.g. « président ». */
+  role?: Maybe<Scalars['String']['output']>;
+  /** Where the membership is stated. */
+  sources: Array<Scalars['String']['output']>;
+  /** When the membership started; null when no source says. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -553,8 +634,32 @@ export type MutationSetChamberMemberListVisibilityArgs = {
   visibility: MemberListVisibility;
 };
 
-/** A network of any kind: a chamber, a cluster, a council or a club. */
-export type Network = Chamber | Club | Cluster | Council;
+/**
+ * A network of any kind: a chamber, a cluster, a council or a club. What every kind has is here; each kind's own fields (subtype,
+ * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
+ */
+export type Network = {
+  /** True while the network has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The organisation behind the network (the operating actor), in the directory. */
+  actor?: Maybe<Actor>;
+  /** When it ended (dissolution, merger); null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
+  id: Scalars['ID']['output'];
+  /** The kind of network: its subgraph. */
+  kind: NetworkKind;
+  /** Active members recorded in Maillage. */
+  memberCount: Scalars['Int']['output'];
+  /** Official name. */
+  name: Scalars['String']['output'];
+  /** Territories the network declares it covers. */
+  scope: Array<Maybe<Territory>>;
+  /** Short name or acronym, as the network uses it. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 /** The four kinds of network Maillage federates, one subgraph each. */
 export type NetworkKind =
@@ -569,6 +674,16 @@ export type NetworkRefInput = {
   id: Scalars['ID']['input'];
   /** The network's kind, which names its subgraph. */
   kind: NetworkKind;
+};
+
+/**
+ * Anything of the graph that has a global id: the id says what it is (`act-…` an actor, `ch-…`,
+ * `cl-…`, `co-…`, `cb-…` a network and its memberships and initiatives, `REG-76`, `DEP-34`… a
+ * territory). Root `node(id)` finds any of them.
+ */
+export type Node = {
+  /** Global identifier. */
+  id: Scalars['ID']['output'];
 };
 
 /** Where a page stands in its list. */
@@ -603,7 +718,10 @@ export type Query = {
   chamber?: Maybe<Chamber>;
   /** An initiative of a chamber by id. */
   chamberInitiative?: Maybe<ChamberInitiative>;
-  /** Initiatives of chambers; jointOnly keeps those co-organised with another kind of network. */
+  /**
+   * Initiatives of chambers; jointOnly keeps those co-organised with another kind of network.
+   * @deprecated Use `initiatives(kind: CHAMBER)`: every kind of network in one list, with territory and period filters.
+   */
   chamberInitiatives: ChamberInitiativeConnection;
   /** Chambers, by name; filtered by subtype, by territory, active only unless includeEnded. */
   chambers: ChamberConnection;
@@ -650,7 +768,10 @@ export type ReportedCount = {
 
 export type Territory = {
   __typename?: 'Territory';
-  /** Chambers active in this territory (declared in it, in a territory inside it, or covering it). */
+  /**
+   * Chambers active in this territory (declared in it, in a territory inside it, or covering it).
+   * @deprecated Use `networks(kind: CHAMBER)`: every kind of network in one list.
+   */
   chambers?: Maybe<ChamberConnection>;
   id: Scalars['ID']['output'];
 };
@@ -745,6 +866,7 @@ export type FederationTypes = {
   Actor: Actor;
   Chamber: Chamber;
   ChamberInitiative: ChamberInitiative;
+  ChamberMembership: ChamberMembership;
   Territory: Territory;
 };
 
@@ -759,21 +881,34 @@ export type FederationReferenceTypes = {
   ChamberInitiative:
     ( { __typename: 'ChamberInitiative' }
     & GraphQLRecursivePick<FederationTypes['ChamberInitiative'], {"id":true}> );
+  ChamberMembership:
+    ( { __typename: 'ChamberMembership' }
+    & GraphQLRecursivePick<FederationTypes['ChamberMembership'], {"id":true}> );
   Territory:
     ( { __typename: 'Territory' }
     & GraphQLRecursivePick<FederationTypes['Territory'], {"id":true}> );
 };
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Initiative: ( InitiativeRow );
+  Membership: ( MembershipRow );
   Network:
     | ( NetworkRow )
     | ( EntityRef )
     | ( EntityRef )
     | ( EntityRef )
   ;
+  Node:
+    | ( NetworkRow )
+    | ( InitiativeRow )
+    | ( MembershipRow )
+    | ( EntityRef )
+    | ( EntityRef )
+    | ( EntityRef )
+  ;
 };
-
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -806,13 +941,16 @@ export type ResolversTypes = {
   ImportChamberMembershipsInput: ImportChamberMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedChamberMembershipInput: ImportedChamberMembershipInput;
+  Initiative: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Initiative']>;
   InitiativeKind: InitiativeKind;
   InitiativeStatus: InitiativeStatus;
   MemberListVisibility: MemberListVisibility;
+  Membership: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Membership']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Network: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Network']>;
+  Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
   NetworkKind: NetworkKind;
   NetworkRefInput: NetworkRefInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyInput: PartyInput;
   PartyRole: PartyRole;
@@ -849,9 +987,12 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   ImportChamberMembershipsInput: ImportChamberMembershipsInput;
   ImportedChamberMembershipInput: ImportedChamberMembershipInput;
+  Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
+  Membership: ResolversInterfaceTypes<ResolversParentTypes>['Membership'];
   Mutation: Record<PropertyKey, never>;
-  Network: ResolversUnionTypes<ResolversParentTypes>['Network'];
+  Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
   NetworkRefInput: NetworkRefInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PartyInput: PartyInput;
   Query: Record<PropertyKey, never>;
@@ -926,6 +1067,7 @@ export type ChamberInitiativeResolvers<ContextType = NetworkContext, ParentType 
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InitiativeStatus'], ParentType, ContextType>;
   venue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ChamberInitiativeConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ChamberInitiativeConnection'] = ResolversParentTypes['ChamberInitiativeConnection']> = {
@@ -940,16 +1082,19 @@ export type ChamberInitiativeEdgeResolvers<ContextType = NetworkContext, ParentT
   node?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType>;
 };
 
-export type ChamberMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ChamberMembership'] = ResolversParentTypes['ChamberMembership']> = {
+export type ChamberMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ChamberMembership'] = ResolversParentTypes['ChamberMembership'], FederationReferenceType extends FederationReferenceTypes['ChamberMembership'] = FederationReferenceTypes['ChamberMembership']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ChamberMembership']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['ChamberMemberCategory'], ParentType, ContextType>;
   chamber?: Resolver<ResolversTypes['Chamber'], ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Chamber'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ChamberMembershipConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ChamberMembershipConnection'] = ResolversParentTypes['ChamberMembershipConnection']> = {
@@ -1012,6 +1157,14 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
+export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
+  __resolveType: TypeResolveFn<'ChamberInitiative', ParentType, ContextType>;
+};
+
+export type MembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  __resolveType: TypeResolveFn<'ChamberMembership', ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addChamberMembership?: Resolver<ResolversTypes['ChamberMembership'], ParentType, ContextType, RequireFields<MutationAddChamberMembershipArgs, 'input'>>;
   createChamberInitiative?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType, RequireFields<MutationCreateChamberInitiativeArgs, 'input'>>;
@@ -1022,6 +1175,10 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
+};
+
+export type NodeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Chamber' | 'ChamberInitiative' | 'ChamberMembership' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1069,8 +1226,11 @@ export type Resolvers<ContextType = NetworkContext> = {
   Cluster?: ClusterResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  Initiative?: InitiativeResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportedCount?: ReportedCountResolvers<ContextType>;

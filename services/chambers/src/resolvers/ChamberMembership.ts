@@ -4,7 +4,9 @@ import type { ChamberMembershipResolvers } from '../generated/resolvers-types';
 
 /** `ChamberMembership`: an actor's dated membership of a chamber. */
 export const ChamberMembership: ChamberMembershipResolvers = {
+  __resolveReference: membership.resolveMembership,
   chamber: membership.membershipNetwork,
+  network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
 };

@@ -25,9 +25,15 @@ export type Scalars = {
 
 export type Actor = {
   __typename?: 'Actor';
-  /** Clubs initiatives this actor takes part in as partner or participant. */
+  /**
+   * Clubs initiatives this actor takes part in as partner or participant.
+   * @deprecated Use `initiatives(kind: CLUB)`: every kind of network in one list.
+   */
   clubInitiatives?: Maybe<ClubInitiativeConnection>;
-  /** Memberships of this actor in clubs. */
+  /**
+   * Memberships of this actor in clubs.
+   * @deprecated Use `memberships(kind: CLUB)`: every kind of network in one list.
+   */
   clubMemberships?: Maybe<ClubMembershipConnection>;
   id: Scalars['ID']['output'];
   /** Clubs this actor is the organisation behind. */
@@ -71,17 +77,26 @@ export type AddClubMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
-export type Chamber = {
+export type Chamber = Network & Node & {
   __typename?: 'Chamber';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /**
  * A business club (Club des Entrepreneurs Millavois) or one of its sub-networks (Réseau 1234, between
  * Aveyron and Hérault).
  */
-export type Club = {
+export type Club = Network & Node & {
   __typename?: 'Club';
   /** True while the network has not ended. */
   active: Scalars['Boolean']['output'];
@@ -97,7 +112,7 @@ export type Club = {
   id: Scalars['ID']['output'];
   /** Initiatives this network organises. */
   initiatives: ClubInitiativeConnection;
-  /** Always CLUB: the kind of network, as in the `Network` union. */
+  /** Always CLUB: the kind of network. */
   kind: NetworkKind;
   /** Ids of the active members' actors, handed to the directory for membersByTerritory (@requires); not part of the public API. */
   memberActorIds: Array<Scalars['ID']['output']>;
@@ -200,7 +215,7 @@ export type ClubEdge = {
  * An initiative a club organises: a meeting, a programme, a project. Co-organisers may be networks of
  * any kind, from any subgraph.
  */
-export type ClubInitiative = {
+export type ClubInitiative = Initiative & Node & {
   __typename?: 'ClubInitiative';
   /** Networks of any kind that organise it with the lead club. */
   coOrganisers: Array<Maybe<Network>>;
@@ -281,7 +296,7 @@ export type ClubMemberCategory =
   | 'MEMBER';
 
 /** An actor's membership of a club, dated. */
-export type ClubMembership = {
+export type ClubMembership = Membership & Node & {
   __typename?: 'ClubMembership';
   /** True while the membership has not ended. */
   active: Scalars['Boolean']['output'];
@@ -295,6 +310,8 @@ export type ClubMembership = {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`cb-m-…`). */
   id: Scalars['ID']['output'];
+  /** The club, as the `Membership` interface names it. */
+  network: Club;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -386,16 +403,34 @@ export type ClubSubtype =
   /** A network attached to a club. */
   | 'SUB_NETWORK';
 
-export type Cluster = {
+export type Cluster = Network & Node & {
   __typename?: 'Cluster';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cl-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
-export type Council = {
+export type Council = Network & Node & {
   __typename?: 'Council';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`co-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A new initiative led by a club. */
@@ -467,6 +502,32 @@ export type ImportedClubMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** An initiative of a network of any kind: a meeting, a programme, a project. */
+export type Initiative = {
+  /** Networks of any kind that organise it with the lead. */
+  coOrganisers: Array<Maybe<Network>>;
+  /** When it ends (or ended). */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
+  id: Scalars['ID']['output'];
+  /** True when organisers come from at least two kinds of network. */
+  joint: Scalars['Boolean']['output'];
+  /** What the initiative is. */
+  kind: InitiativeKind;
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** The network that leads it. */
+  organiser: Network;
+  /** Kinds of network among the organisers, the lead's first. */
+  organiserKinds: Array<NetworkKind>;
+  /** Commune (or wider territory) where it takes place. */
+  place?: Maybe<Territory>;
+  /** When it starts (or started). */
+  startDate?: Maybe<Scalars['Date']['output']>;
+  /** Where it stands. */
+  status: InitiativeStatus;
+};
+
 /** What an initiative is. */
 export type InitiativeKind =
   | 'CONFERENCE'
@@ -494,6 +555,26 @@ export type MemberListVisibility =
   | 'PRIVATE'
   /** Anyone. */
   | 'PUBLIC';
+
+/** An actor's dated membership of a network of any kind. */
+export type Membership = {
+  /** True while the membership has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The member, from the directory; null (with an error) when the directory cannot answer. */
+  actor?: Maybe<Actor>;
+  /** When it ended; null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `m-…`). */
+  id: Scalars['ID']['output'];
+  /** The network. */
+  network: Network;
+  /** Role in the network's words, e.g. « président ». */
+  role?: Maybe<Scalars['String']['output']>;
+  /** Where the membership is stated. */
+  sources: Array<Scalars['String']['output']>;
+  /** When the membership started; null when no source says. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -538,8 +619,32 @@ export type MutationSetClubMemberListVisibilityArgs = {
   visibility: MemberListVisibility;
 };
 
-/** A network of any kind: a chamber, a cluster, a council or a club. */
-export type Network = Chamber | Club | Cluster | Council;
+/**
+ * A network of any kind: a chamber, a cluster, a council or a club. What every kind has is here; each kind's own fields (subtype,
+ * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
+ */
+export type Network = {
+  /** True while the network has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The organisation behind the network (the operating actor), in the directory. */
+  actor?: Maybe<Actor>;
+  /** When it ended (dissolution, merger); null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
+  id: Scalars['ID']['output'];
+  /** The kind of network: its subgraph. */
+  kind: NetworkKind;
+  /** Active members recorded in Maillage. */
+  memberCount: Scalars['Int']['output'];
+  /** Official name. */
+  name: Scalars['String']['output'];
+  /** Territories the network declares it covers. */
+  scope: Array<Maybe<Territory>>;
+  /** Short name or acronym, as the network uses it. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 /** The four kinds of network Maillage federates, one subgraph each. */
 export type NetworkKind =
@@ -554,6 +659,16 @@ export type NetworkRefInput = {
   id: Scalars['ID']['input'];
   /** The network's kind, which names its subgraph. */
   kind: NetworkKind;
+};
+
+/**
+ * Anything of the graph that has a global id: the id says what it is (`act-…` an actor, `ch-…`,
+ * `cl-…`, `co-…`, `cb-…` a network and its memberships and initiatives, `REG-76`, `DEP-34`… a
+ * territory). Root `node(id)` finds any of them.
+ */
+export type Node = {
+  /** Global identifier. */
+  id: Scalars['ID']['output'];
 };
 
 /** Where a page stands in its list. */
@@ -588,7 +703,10 @@ export type Query = {
   club?: Maybe<Club>;
   /** An initiative of a club by id. */
   clubInitiative?: Maybe<ClubInitiative>;
-  /** Initiatives of clubs; jointOnly keeps those co-organised with another kind of network. */
+  /**
+   * Initiatives of clubs; jointOnly keeps those co-organised with another kind of network.
+   * @deprecated Use `initiatives(kind: CLUB)`: every kind of network in one list, with territory and period filters.
+   */
   clubInitiatives: ClubInitiativeConnection;
   /** Clubs, by name; filtered by subtype, by territory, active only unless includeEnded. */
   clubs: ClubConnection;
@@ -635,7 +753,10 @@ export type ReportedCount = {
 
 export type Territory = {
   __typename?: 'Territory';
-  /** Clubs active in this territory (declared in it, in a territory inside it, or covering it). */
+  /**
+   * Clubs active in this territory (declared in it, in a territory inside it, or covering it).
+   * @deprecated Use `networks(kind: CLUB)`: every kind of network in one list.
+   */
   clubs?: Maybe<ClubConnection>;
   id: Scalars['ID']['output'];
 };
@@ -730,6 +851,7 @@ export type FederationTypes = {
   Actor: Actor;
   Club: Club;
   ClubInitiative: ClubInitiative;
+  ClubMembership: ClubMembership;
   Territory: Territory;
 };
 
@@ -744,21 +866,34 @@ export type FederationReferenceTypes = {
   ClubInitiative:
     ( { __typename: 'ClubInitiative' }
     & GraphQLRecursivePick<FederationTypes['ClubInitiative'], {"id":true}> );
+  ClubMembership:
+    ( { __typename: 'ClubMembership' }
+    & GraphQLRecursivePick<FederationTypes['ClubMembership'], {"id":true}> );
   Territory:
     ( { __typename: 'Territory' }
     & GraphQLRecursivePick<FederationTypes['Territory'], {"id":true}> );
 };
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Initiative: ( InitiativeRow );
+  Membership: ( MembershipRow );
   Network:
     | ( EntityRef )
     | ( NetworkRow )
     | ( EntityRef )
     | ( EntityRef )
   ;
+  Node:
+    | ( EntityRef )
+    | ( NetworkRow )
+    | ( InitiativeRow )
+    | ( MembershipRow )
+    | ( EntityRef )
+    | ( EntityRef )
+  ;
 };
-
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -791,13 +926,16 @@ export type ResolversTypes = {
   ImportClubMembershipsInput: ImportClubMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedClubMembershipInput: ImportedClubMembershipInput;
+  Initiative: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Initiative']>;
   InitiativeKind: InitiativeKind;
   InitiativeStatus: InitiativeStatus;
   MemberListVisibility: MemberListVisibility;
+  Membership: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Membership']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Network: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Network']>;
+  Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
   NetworkKind: NetworkKind;
   NetworkRefInput: NetworkRefInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyInput: PartyInput;
   PartyRole: PartyRole;
@@ -834,9 +972,12 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   ImportClubMembershipsInput: ImportClubMembershipsInput;
   ImportedClubMembershipInput: ImportedClubMembershipInput;
+  Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
+  Membership: ResolversInterfaceTypes<ResolversParentTypes>['Membership'];
   Mutation: Record<PropertyKey, never>;
-  Network: ResolversUnionTypes<ResolversParentTypes>['Network'];
+  Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
   NetworkRefInput: NetworkRefInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PartyInput: PartyInput;
   Query: Record<PropertyKey, never>;
@@ -916,6 +1057,7 @@ export type ClubInitiativeResolvers<ContextType = NetworkContext, ParentType ext
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InitiativeStatus'], ParentType, ContextType>;
   venue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ClubInitiativeConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClubInitiativeConnection'] = ResolversParentTypes['ClubInitiativeConnection']> = {
@@ -930,16 +1072,19 @@ export type ClubInitiativeEdgeResolvers<ContextType = NetworkContext, ParentType
   node?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType>;
 };
 
-export type ClubMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClubMembership'] = ResolversParentTypes['ClubMembership']> = {
+export type ClubMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClubMembership'] = ResolversParentTypes['ClubMembership'], FederationReferenceType extends FederationReferenceTypes['ClubMembership'] = FederationReferenceTypes['ClubMembership']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ClubMembership']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['ClubMemberCategory'], ParentType, ContextType>;
   club?: Resolver<ResolversTypes['Club'], ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Club'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ClubMembershipConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClubMembershipConnection'] = ResolversParentTypes['ClubMembershipConnection']> = {
@@ -997,6 +1142,14 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
+export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
+  __resolveType: TypeResolveFn<'ClubInitiative', ParentType, ContextType>;
+};
+
+export type MembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  __resolveType: TypeResolveFn<'ClubMembership', ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addClubMembership?: Resolver<ResolversTypes['ClubMembership'], ParentType, ContextType, RequireFields<MutationAddClubMembershipArgs, 'input'>>;
   createClubInitiative?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationCreateClubInitiativeArgs, 'input'>>;
@@ -1007,6 +1160,10 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
+};
+
+export type NodeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'ClubInitiative' | 'ClubMembership' | 'Cluster' | 'Council', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1054,8 +1211,11 @@ export type Resolvers<ContextType = NetworkContext> = {
   Cluster?: ClusterResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  Initiative?: InitiativeResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportedCount?: ReportedCountResolvers<ContextType>;

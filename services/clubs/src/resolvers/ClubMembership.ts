@@ -4,7 +4,9 @@ import type { ClubMembershipResolvers } from '../generated/resolvers-types';
 
 /** `ClubMembership`: an actor's dated membership of a club. */
 export const ClubMembership: ClubMembershipResolvers = {
+  __resolveReference: membership.resolveMembership,
   club: membership.membershipNetwork,
+  network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
 };

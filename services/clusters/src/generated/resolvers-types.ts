@@ -25,9 +25,15 @@ export type Scalars = {
 
 export type Actor = {
   __typename?: 'Actor';
-  /** Clusters initiatives this actor takes part in as partner or participant. */
+  /**
+   * Clusters initiatives this actor takes part in as partner or participant.
+   * @deprecated Use `initiatives(kind: CLUSTER)`: every kind of network in one list.
+   */
   clusterInitiatives?: Maybe<ClusterInitiativeConnection>;
-  /** Memberships of this actor in clusters. */
+  /**
+   * Memberships of this actor in clusters.
+   * @deprecated Use `memberships(kind: CLUSTER)`: every kind of network in one list.
+   */
   clusterMemberships?: Maybe<ClusterMembershipConnection>;
   id: Scalars['ID']['output'];
   /** Clusters this actor is the organisation behind. */
@@ -71,23 +77,41 @@ export type AddClusterMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
-export type Chamber = {
+export type Chamber = Network & Node & {
   __typename?: 'Chamber';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
-export type Club = {
+export type Club = Network & Node & {
   __typename?: 'Club';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cb-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /**
  * A pôle de compétitivité, a cluster or a pôle entrepreneurial, usually run by an association; pôles
  * hold a state label for periods (phases).
  */
-export type Cluster = {
+export type Cluster = Network & Node & {
   __typename?: 'Cluster';
   /** True while the network has not ended. */
   active: Scalars['Boolean']['output'];
@@ -103,7 +127,7 @@ export type Cluster = {
   id: Scalars['ID']['output'];
   /** Initiatives this network organises. */
   initiatives: ClusterInitiativeConnection;
-  /** Always CLUSTER: the kind of network, as in the `Network` union. */
+  /** Always CLUSTER: the kind of network. */
   kind: NetworkKind;
   /** State label periods (pôles de compétitivité are labelled by phases). */
   labels: Array<LabelPeriod>;
@@ -208,7 +232,7 @@ export type ClusterEdge = {
  * An initiative a cluster organises: a meeting, a programme, a project. Co-organisers may be networks of
  * any kind, from any subgraph.
  */
-export type ClusterInitiative = {
+export type ClusterInitiative = Initiative & Node & {
   __typename?: 'ClusterInitiative';
   /** Networks of any kind that organise it with the lead cluster. */
   coOrganisers: Array<Maybe<Network>>;
@@ -293,7 +317,7 @@ export type ClusterMemberCategory =
   | 'TRAINING';
 
 /** An actor's membership of a cluster, dated. */
-export type ClusterMembership = {
+export type ClusterMembership = Membership & Node & {
   __typename?: 'ClusterMembership';
   /** True while the membership has not ended. */
   active: Scalars['Boolean']['output'];
@@ -307,6 +331,8 @@ export type ClusterMembership = {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`cl-m-…`). */
   id: Scalars['ID']['output'];
+  /** The cluster, as the `Membership` interface names it. */
+  network: Cluster;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -400,10 +426,19 @@ export type ClusterSubtype =
   /** A local pôle entrepreneurial supporting project holders. */
   | 'POLE_ENTREPRENEURIAL';
 
-export type Council = {
+export type Council = Network & Node & {
   __typename?: 'Council';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`co-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A new initiative led by a cluster. */
@@ -475,6 +510,32 @@ export type ImportedClusterMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** An initiative of a network of any kind: a meeting, a programme, a project. */
+export type Initiative = {
+  /** Networks of any kind that organise it with the lead. */
+  coOrganisers: Array<Maybe<Network>>;
+  /** When it ends (or ended). */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
+  id: Scalars['ID']['output'];
+  /** True when organisers come from at least two kinds of network. */
+  joint: Scalars['Boolean']['output'];
+  /** What the initiative is. */
+  kind: InitiativeKind;
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** The network that leads it. */
+  organiser: Network;
+  /** Kinds of network among the organisers, the lead's first. */
+  organiserKinds: Array<NetworkKind>;
+  /** Commune (or wider territory) where it takes place. */
+  place?: Maybe<Territory>;
+  /** When it starts (or started). */
+  startDate?: Maybe<Scalars['Date']['output']>;
+  /** Where it stands. */
+  status: InitiativeStatus;
+};
+
 /** What an initiative is. */
 export type InitiativeKind =
   | 'CONFERENCE'
@@ -515,6 +576,26 @@ export type MemberListVisibility =
   | 'PRIVATE'
   /** Anyone. */
   | 'PUBLIC';
+
+/** An actor's dated membership of a network of any kind. */
+export type Membership = {
+  /** True while the membership has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The member, from the directory; null (with an error) when the directory cannot answer. */
+  actor?: Maybe<Actor>;
+  /** When it ended; null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `m-…`). */
+  id: Scalars['ID']['output'];
+  /** The network. */
+  network: Network;
+  /** Role in the network's words, e.g. « président ». */
+  role?: Maybe<Scalars['String']['output']>;
+  /** Where the membership is stated. */
+  sources: Array<Scalars['String']['output']>;
+  /** When the membership started; null when no source says. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -559,8 +640,32 @@ export type MutationSetClusterMemberListVisibilityArgs = {
   visibility: MemberListVisibility;
 };
 
-/** A network of any kind: a chamber, a cluster, a council or a club. */
-export type Network = Chamber | Club | Cluster | Council;
+/**
+ * A network of any kind: a chamber, a cluster, a council or a club. What every kind has is here; each kind's own fields (subtype,
+ * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
+ */
+export type Network = {
+  /** True while the network has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The organisation behind the network (the operating actor), in the directory. */
+  actor?: Maybe<Actor>;
+  /** When it ended (dissolution, merger); null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
+  id: Scalars['ID']['output'];
+  /** The kind of network: its subgraph. */
+  kind: NetworkKind;
+  /** Active members recorded in Maillage. */
+  memberCount: Scalars['Int']['output'];
+  /** Official name. */
+  name: Scalars['String']['output'];
+  /** Territories the network declares it covers. */
+  scope: Array<Maybe<Territory>>;
+  /** Short name or acronym, as the network uses it. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 /** The four kinds of network Maillage federates, one subgraph each. */
 export type NetworkKind =
@@ -575,6 +680,16 @@ export type NetworkRefInput = {
   id: Scalars['ID']['input'];
   /** The network's kind, which names its subgraph. */
   kind: NetworkKind;
+};
+
+/**
+ * Anything of the graph that has a global id: the id says what it is (`act-…` an actor, `ch-…`,
+ * `cl-…`, `co-…`, `cb-…` a network and its memberships and initiatives, `REG-76`, `DEP-34`… a
+ * territory). Root `node(id)` finds any of them.
+ */
+export type Node = {
+  /** Global identifier. */
+  id: Scalars['ID']['output'];
 };
 
 /** Where a page stands in its list. */
@@ -609,7 +724,10 @@ export type Query = {
   cluster?: Maybe<Cluster>;
   /** An initiative of a cluster by id. */
   clusterInitiative?: Maybe<ClusterInitiative>;
-  /** Initiatives of clusters; jointOnly keeps those co-organised with another kind of network. */
+  /**
+   * Initiatives of clusters; jointOnly keeps those co-organised with another kind of network.
+   * @deprecated Use `initiatives(kind: CLUSTER)`: every kind of network in one list, with territory and period filters.
+   */
   clusterInitiatives: ClusterInitiativeConnection;
   /** Clusters, by name; filtered by subtype, by territory, active only unless includeEnded. */
   clusters: ClusterConnection;
@@ -656,7 +774,10 @@ export type ReportedCount = {
 
 export type Territory = {
   __typename?: 'Territory';
-  /** Clusters active in this territory (declared in it, in a territory inside it, or covering it). */
+  /**
+   * Clusters active in this territory (declared in it, in a territory inside it, or covering it).
+   * @deprecated Use `networks(kind: CLUSTER)`: every kind of network in one list.
+   */
   clusters?: Maybe<ClusterConnection>;
   id: Scalars['ID']['output'];
 };
@@ -751,6 +872,7 @@ export type FederationTypes = {
   Actor: Actor;
   Cluster: Cluster;
   ClusterInitiative: ClusterInitiative;
+  ClusterMembership: ClusterMembership;
   Territory: Territory;
 };
 
@@ -765,21 +887,34 @@ export type FederationReferenceTypes = {
   ClusterInitiative:
     ( { __typename: 'ClusterInitiative' }
     & GraphQLRecursivePick<FederationTypes['ClusterInitiative'], {"id":true}> );
+  ClusterMembership:
+    ( { __typename: 'ClusterMembership' }
+    & GraphQLRecursivePick<FederationTypes['ClusterMembership'], {"id":true}> );
   Territory:
     ( { __typename: 'Territory' }
     & GraphQLRecursivePick<FederationTypes['Territory'], {"id":true}> );
 };
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Initiative: ( InitiativeRow );
+  Membership: ( MembershipRow );
   Network:
     | ( EntityRef )
     | ( EntityRef )
     | ( NetworkRow )
     | ( EntityRef )
   ;
+  Node:
+    | ( EntityRef )
+    | ( EntityRef )
+    | ( NetworkRow )
+    | ( InitiativeRow )
+    | ( MembershipRow )
+    | ( EntityRef )
+  ;
 };
-
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -812,14 +947,17 @@ export type ResolversTypes = {
   ImportClusterMembershipsInput: ImportClusterMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedClusterMembershipInput: ImportedClusterMembershipInput;
+  Initiative: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Initiative']>;
   InitiativeKind: InitiativeKind;
   InitiativeStatus: InitiativeStatus;
   LabelPeriod: ResolverTypeWrapper<LabelPeriod>;
   MemberListVisibility: MemberListVisibility;
+  Membership: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Membership']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Network: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Network']>;
+  Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
   NetworkKind: NetworkKind;
   NetworkRefInput: NetworkRefInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyInput: PartyInput;
   PartyRole: PartyRole;
@@ -856,10 +994,13 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   ImportClusterMembershipsInput: ImportClusterMembershipsInput;
   ImportedClusterMembershipInput: ImportedClusterMembershipInput;
+  Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
   LabelPeriod: LabelPeriod;
+  Membership: ResolversInterfaceTypes<ResolversParentTypes>['Membership'];
   Mutation: Record<PropertyKey, never>;
-  Network: ResolversUnionTypes<ResolversParentTypes>['Network'];
+  Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
   NetworkRefInput: NetworkRefInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PartyInput: PartyInput;
   Query: Record<PropertyKey, never>;
@@ -945,6 +1086,7 @@ export type ClusterInitiativeResolvers<ContextType = NetworkContext, ParentType 
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InitiativeStatus'], ParentType, ContextType>;
   venue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ClusterInitiativeConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClusterInitiativeConnection'] = ResolversParentTypes['ClusterInitiativeConnection']> = {
@@ -959,16 +1101,19 @@ export type ClusterInitiativeEdgeResolvers<ContextType = NetworkContext, ParentT
   node?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType>;
 };
 
-export type ClusterMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClusterMembership'] = ResolversParentTypes['ClusterMembership']> = {
+export type ClusterMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClusterMembership'] = ResolversParentTypes['ClusterMembership'], FederationReferenceType extends FederationReferenceTypes['ClusterMembership'] = FederationReferenceTypes['ClusterMembership']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ClusterMembership']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['ClusterMemberCategory'], ParentType, ContextType>;
   cluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ClusterMembershipConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClusterMembershipConnection'] = ResolversParentTypes['ClusterMembershipConnection']> = {
@@ -1021,11 +1166,19 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
+export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
+  __resolveType: TypeResolveFn<'ClusterInitiative', ParentType, ContextType>;
+};
+
 export type LabelPeriodResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['LabelPeriod'] = ResolversParentTypes['LabelPeriod']> = {
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type MembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  __resolveType: TypeResolveFn<'ClusterMembership', ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1038,6 +1191,10 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
+};
+
+export type NodeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'ClusterInitiative' | 'ClusterMembership' | 'Council', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1085,9 +1242,12 @@ export type Resolvers<ContextType = NetworkContext> = {
   ClusterPartyEdge?: ClusterPartyEdgeResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  Initiative?: InitiativeResolvers<ContextType>;
   LabelPeriod?: LabelPeriodResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportedCount?: ReportedCountResolvers<ContextType>;

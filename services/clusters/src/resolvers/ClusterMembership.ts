@@ -4,7 +4,9 @@ import type { ClusterMembershipResolvers } from '../generated/resolvers-types';
 
 /** `ClusterMembership`: an actor's dated membership of a cluster. */
 export const ClusterMembership: ClusterMembershipResolvers = {
+  __resolveReference: membership.resolveMembership,
   cluster: membership.membershipNetwork,
+  network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
 };

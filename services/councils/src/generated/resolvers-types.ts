@@ -25,9 +25,15 @@ export type Scalars = {
 
 export type Actor = {
   __typename?: 'Actor';
-  /** Councils initiatives this actor takes part in as partner or participant. */
+  /**
+   * Councils initiatives this actor takes part in as partner or participant.
+   * @deprecated Use `initiatives(kind: COUNCIL)`: every kind of network in one list.
+   */
   councilInitiatives?: Maybe<CouncilInitiativeConnection>;
-  /** Memberships of this actor in councils. */
+  /**
+   * Memberships of this actor in councils.
+   * @deprecated Use `memberships(kind: COUNCIL)`: every kind of network in one list.
+   */
   councilMemberships?: Maybe<CouncilMembershipConnection>;
   id: Scalars['ID']['output'];
   /** Councils this actor is the organisation behind. */
@@ -71,22 +77,49 @@ export type AddCouncilMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
-export type Chamber = {
+export type Chamber = Network & Node & {
   __typename?: 'Chamber';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
-export type Club = {
+export type Club = Network & Node & {
   __typename?: 'Club';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cb-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
-export type Cluster = {
+export type Cluster = Network & Node & {
   __typename?: 'Cluster';
+  active: Scalars['Boolean']['output'];
+  actor?: Maybe<Actor>;
+  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cl-…`). */
   id: Scalars['ID']['output'];
+  kind: NetworkKind;
+  memberCount: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  scope: Array<Maybe<Territory>>;
+  shortName?: Maybe<Scalars['String']['output']>;
+  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /**
@@ -94,7 +127,7 @@ export type Cluster = {
  * prepared it, or a regional body that convenes networks (Région Midi-Pyrénées convening its pôles and
  * clusters with the CCIs).
  */
-export type Council = {
+export type Council = Network & Node & {
   __typename?: 'Council';
   /** True while the network has not ended. */
   active: Scalars['Boolean']['output'];
@@ -110,7 +143,7 @@ export type Council = {
   id: Scalars['ID']['output'];
   /** Initiatives this network organises. */
   initiatives: CouncilInitiativeConnection;
-  /** Always COUNCIL: the kind of network, as in the `Network` union. */
+  /** Always COUNCIL: the kind of network. */
   kind: NetworkKind;
   /** Ids of the active members' actors, handed to the directory for membersByTerritory (@requires); not part of the public API. */
   memberActorIds: Array<Scalars['ID']['output']>;
@@ -223,7 +256,7 @@ export type CouncilEdge = {
  * An initiative a council organises: a meeting, a programme, a project. Co-organisers may be networks of
  * any kind, from any subgraph.
  */
-export type CouncilInitiative = {
+export type CouncilInitiative = Initiative & Node & {
   __typename?: 'CouncilInitiative';
   /** Networks of any kind that organise it with the lead council. */
   coOrganisers: Array<Maybe<Network>>;
@@ -304,7 +337,7 @@ export type CouncilMemberCategory =
   | 'MEMBER';
 
 /** An actor's membership of a council, dated. */
-export type CouncilMembership = {
+export type CouncilMembership = Membership & Node & {
   __typename?: 'CouncilMembership';
   /** True while the membership has not ended. */
   active: Scalars['Boolean']['output'];
@@ -318,6 +351,8 @@ export type CouncilMembership = {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the membership (`co-m-…`). */
   id: Scalars['ID']['output'];
+  /** The council, as the `Membership` interface names it. */
+  network: Council;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -480,6 +515,32 @@ export type ImportedCouncilMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** An initiative of a network of any kind: a meeting, a programme, a project. */
+export type Initiative = {
+  /** Networks of any kind that organise it with the lead. */
+  coOrganisers: Array<Maybe<Network>>;
+  /** When it ends (or ended). */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
+  id: Scalars['ID']['output'];
+  /** True when organisers come from at least two kinds of network. */
+  joint: Scalars['Boolean']['output'];
+  /** What the initiative is. */
+  kind: InitiativeKind;
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** The network that leads it. */
+  organiser: Network;
+  /** Kinds of network among the organisers, the lead's first. */
+  organiserKinds: Array<NetworkKind>;
+  /** Commune (or wider territory) where it takes place. */
+  place?: Maybe<Territory>;
+  /** When it starts (or started). */
+  startDate?: Maybe<Scalars['Date']['output']>;
+  /** Where it stands. */
+  status: InitiativeStatus;
+};
+
 /** What an initiative is. */
 export type InitiativeKind =
   | 'CONFERENCE'
@@ -507,6 +568,26 @@ export type MemberListVisibility =
   | 'PRIVATE'
   /** Anyone. */
   | 'PUBLIC';
+
+/** An actor's dated membership of a network of any kind. */
+export type Membership = {
+  /** True while the membership has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The member, from the directory; null (with an error) when the directory cannot answer. */
+  actor?: Maybe<Actor>;
+  /** When it ended; null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `m-…`). */
+  id: Scalars['ID']['output'];
+  /** The network. */
+  network: Network;
+  /** Role in the network's words, e.g. « président ». */
+  role?: Maybe<Scalars['String']['output']>;
+  /** Where the membership is stated. */
+  sources: Array<Scalars['String']['output']>;
+  /** When the membership started; null when no source says. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -551,8 +632,32 @@ export type MutationSetCouncilMemberListVisibilityArgs = {
   visibility: MemberListVisibility;
 };
 
-/** A network of any kind: a chamber, a cluster, a council or a club. */
-export type Network = Chamber | Club | Cluster | Council;
+/**
+ * A network of any kind: a chamber, a cluster, a council or a club. What every kind has is here; each kind's own fields (subtype,
+ * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
+ */
+export type Network = {
+  /** True while the network has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The organisation behind the network (the operating actor), in the directory. */
+  actor?: Maybe<Actor>;
+  /** When it ended (dissolution, merger); null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
+  id: Scalars['ID']['output'];
+  /** The kind of network: its subgraph. */
+  kind: NetworkKind;
+  /** Active members recorded in Maillage. */
+  memberCount: Scalars['Int']['output'];
+  /** Official name. */
+  name: Scalars['String']['output'];
+  /** Territories the network declares it covers. */
+  scope: Array<Maybe<Territory>>;
+  /** Short name or acronym, as the network uses it. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
 
 /** The four kinds of network Maillage federates, one subgraph each. */
 export type NetworkKind =
@@ -567,6 +672,16 @@ export type NetworkRefInput = {
   id: Scalars['ID']['input'];
   /** The network's kind, which names its subgraph. */
   kind: NetworkKind;
+};
+
+/**
+ * Anything of the graph that has a global id: the id says what it is (`act-…` an actor, `ch-…`,
+ * `cl-…`, `co-…`, `cb-…` a network and its memberships and initiatives, `REG-76`, `DEP-34`… a
+ * territory). Root `node(id)` finds any of them.
+ */
+export type Node = {
+  /** Global identifier. */
+  id: Scalars['ID']['output'];
 };
 
 /** Where a page stands in its list. */
@@ -601,7 +716,10 @@ export type Query = {
   council?: Maybe<Council>;
   /** An initiative of a council by id. */
   councilInitiative?: Maybe<CouncilInitiative>;
-  /** Initiatives of councils; jointOnly keeps those co-organised with another kind of network. */
+  /**
+   * Initiatives of councils; jointOnly keeps those co-organised with another kind of network.
+   * @deprecated Use `initiatives(kind: COUNCIL)`: every kind of network in one list, with territory and period filters.
+   */
   councilInitiatives: CouncilInitiativeConnection;
   /** Councils, by name; filtered by subtype, by territory, active only unless includeEnded. */
   councils: CouncilConnection;
@@ -659,7 +777,10 @@ export type Roadmap = {
 
 export type Territory = {
   __typename?: 'Territory';
-  /** Councils active in this territory (declared in it, in a territory inside it, or covering it). */
+  /**
+   * Councils active in this territory (declared in it, in a territory inside it, or covering it).
+   * @deprecated Use `networks(kind: COUNCIL)`: every kind of network in one list.
+   */
   councils?: Maybe<CouncilConnection>;
   id: Scalars['ID']['output'];
 };
@@ -754,6 +875,7 @@ export type FederationTypes = {
   Actor: Actor;
   Council: Council;
   CouncilInitiative: CouncilInitiative;
+  CouncilMembership: CouncilMembership;
   Territory: Territory;
 };
 
@@ -768,21 +890,34 @@ export type FederationReferenceTypes = {
   CouncilInitiative:
     ( { __typename: 'CouncilInitiative' }
     & GraphQLRecursivePick<FederationTypes['CouncilInitiative'], {"id":true}> );
+  CouncilMembership:
+    ( { __typename: 'CouncilMembership' }
+    & GraphQLRecursivePick<FederationTypes['CouncilMembership'], {"id":true}> );
   Territory:
     ( { __typename: 'Territory' }
     & GraphQLRecursivePick<FederationTypes['Territory'], {"id":true}> );
 };
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Initiative: ( InitiativeRow );
+  Membership: ( MembershipRow );
   Network:
     | ( EntityRef )
     | ( EntityRef )
     | ( EntityRef )
     | ( NetworkRow )
   ;
+  Node:
+    | ( EntityRef )
+    | ( EntityRef )
+    | ( EntityRef )
+    | ( NetworkRow )
+    | ( InitiativeRow )
+    | ( MembershipRow )
+  ;
 };
-
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -815,13 +950,16 @@ export type ResolversTypes = {
   ImportCouncilMembershipsInput: ImportCouncilMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedCouncilMembershipInput: ImportedCouncilMembershipInput;
+  Initiative: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Initiative']>;
   InitiativeKind: InitiativeKind;
   InitiativeStatus: InitiativeStatus;
   MemberListVisibility: MemberListVisibility;
+  Membership: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Membership']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Network: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Network']>;
+  Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
   NetworkKind: NetworkKind;
   NetworkRefInput: NetworkRefInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyInput: PartyInput;
   PartyRole: PartyRole;
@@ -859,9 +997,12 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   ImportCouncilMembershipsInput: ImportCouncilMembershipsInput;
   ImportedCouncilMembershipInput: ImportedCouncilMembershipInput;
+  Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
+  Membership: ResolversInterfaceTypes<ResolversParentTypes>['Membership'];
   Mutation: Record<PropertyKey, never>;
-  Network: ResolversUnionTypes<ResolversParentTypes>['Network'];
+  Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
   NetworkRefInput: NetworkRefInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PartyInput: PartyInput;
   Query: Record<PropertyKey, never>;
@@ -955,6 +1096,7 @@ export type CouncilInitiativeResolvers<ContextType = NetworkContext, ParentType 
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InitiativeStatus'], ParentType, ContextType>;
   venue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CouncilInitiativeConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CouncilInitiativeConnection'] = ResolversParentTypes['CouncilInitiativeConnection']> = {
@@ -969,16 +1111,19 @@ export type CouncilInitiativeEdgeResolvers<ContextType = NetworkContext, ParentT
   node?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType>;
 };
 
-export type CouncilMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CouncilMembership'] = ResolversParentTypes['CouncilMembership']> = {
+export type CouncilMembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CouncilMembership'] = ResolversParentTypes['CouncilMembership'], FederationReferenceType extends FederationReferenceTypes['CouncilMembership'] = FederationReferenceTypes['CouncilMembership']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CouncilMembership']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['CouncilMemberCategory'], ParentType, ContextType>;
   council?: Resolver<ResolversTypes['Council'], ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Council'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CouncilMembershipConnectionResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CouncilMembershipConnection'] = ResolversParentTypes['CouncilMembershipConnection']> = {
@@ -1026,6 +1171,14 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
+export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
+  __resolveType: TypeResolveFn<'CouncilInitiative', ParentType, ContextType>;
+};
+
+export type MembershipResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  __resolveType: TypeResolveFn<'CouncilMembership', ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addCouncilMembership?: Resolver<ResolversTypes['CouncilMembership'], ParentType, ContextType, RequireFields<MutationAddCouncilMembershipArgs, 'input'>>;
   createCouncilInitiative?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationCreateCouncilInitiativeArgs, 'input'>>;
@@ -1036,6 +1189,10 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
+};
+
+export type NodeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council' | 'CouncilInitiative' | 'CouncilMembership', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1089,8 +1246,11 @@ export type Resolvers<ContextType = NetworkContext> = {
   CouncilPartyConnection?: CouncilPartyConnectionResolvers<ContextType>;
   CouncilPartyEdge?: CouncilPartyEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  Initiative?: InitiativeResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportedCount?: ReportedCountResolvers<ContextType>;

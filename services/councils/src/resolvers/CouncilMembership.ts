@@ -4,7 +4,9 @@ import type { CouncilMembershipResolvers } from '../generated/resolvers-types';
 
 /** `CouncilMembership`: an actor's dated membership of a council. */
 export const CouncilMembership: CouncilMembershipResolvers = {
+  __resolveReference: membership.resolveMembership,
   council: membership.membershipNetwork,
+  network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
 };

@@ -2,16 +2,59 @@ import { userError, ErrorCode } from '@maillage/errors';
 import { mayReadPrivate } from '@maillage/viewer';
 import { sliceConnection, toPage } from '@maillage/subgraph-server';
 import { getTerritory } from '@maillage/reference';
-import { isLargeBuyer } from '@maillage/synergy';
+import { isLargeBuyer, listInitiatives, listNetworks, searchGraph } from '@maillage/synergy';
 import { limit, scopeOf } from '../arguments';
 import { analystEngine } from '../context';
 import type { QueryResolvers } from '../generated/resolvers';
-import { actorIndex, networkIndex } from '../references';
+import { checkTerritory, engineFor, initiativeFilter, initiativeRef, nodeOf, page } from '../graph';
+import type { SearchHitModel } from '../models';
+import { actorIndex, actorRef, networkIndex, networkRef } from '../references';
 
 // Root fields: validate the arguments, run the measure, hand its figures (with the engine) to the
 // type resolvers, which shape them. Lists are cut here when `first` is an argument of the root field.
 
 export const Query: QueryResolvers = {
+  async node(_, { id }, ctx) {
+    return nodeOf(await engineFor(ctx), id);
+  },
+
+  async network(_, { id }, ctx) {
+    const engine = await engineFor(ctx);
+    const n = engine.ix.networkIndex(id);
+    return n === undefined ? null : networkRef(engine, n);
+  },
+
+  async networks(_, args, ctx) {
+    checkTerritory(args.territoryId);
+    if (args.search && args.search.length > 200) throw userError(ErrorCode.BAD_USER_INPUT, 'search: 200 characters at most', 'search');
+    const engine = await engineFor(ctx);
+    return page(listNetworks(engine.ix, args), args, (n) => networkRef(engine, n));
+  },
+
+  async initiatives(_, args, ctx) {
+    const filter = initiativeFilter(args);
+    const engine = await engineFor(ctx);
+    return page(listInitiatives(engine.ix, filter), args, (i) => initiativeRef(engine, i));
+  },
+
+  async search(_, args, ctx) {
+    checkTerritory(args.territoryId);
+    if (!args.text.trim()) throw userError(ErrorCode.BAD_USER_INPUT, 'text: say what to look for', 'text');
+    if (args.text.length > 200) throw userError(ErrorCode.BAD_USER_INPUT, 'text: 200 characters at most', 'text');
+    toPage(args);
+    // Names are public: every viewer searches the same actors, networks and initiatives.
+    const engine = await engineFor(ctx);
+    const { ix } = engine;
+    const hits = searchGraph(ix, args);
+    const toHit = (k: number): SearchHitModel => {
+      const h = hits[k];
+      if (h.type === 'ACTOR') return { type: h.type, score: h.score, name: ix.actors[h.index].name, node: actorRef(engine, h.index) };
+      if (h.type === 'NETWORK') return { type: h.type, score: h.score, name: ix.networks[h.index].name, node: networkRef(engine, h.index) };
+      return { type: h.type, score: h.score, name: ix.iName[h.index], node: initiativeRef(engine, h.index) };
+    };
+    return page(hits.map((_, k) => k), args, toHit);
+  },
+
   async networkOverlap(_, args, ctx) {
     const scope = scopeOf(args.scope);
     const engine = await analystEngine(ctx);

@@ -1,5 +1,6 @@
 import { DateScalar, DateTimeScalar } from '@maillage/subgraph-server';
 import type { Resolvers } from '../generated/resolvers';
+import { Actor } from './Actor';
 import { ActorHit } from './ActorHit';
 import { BridgedPair } from './BridgedPair';
 import { BridgingActor } from './BridgingActor';
@@ -23,11 +24,12 @@ import { SolutionNetwork } from './SolutionNetwork';
 import { SynergyPair } from './SynergyPair';
 import { SynergyReport } from './SynergyReport';
 import { TerritoryCount } from './TerritoryCount';
+import { Territory } from './Territory';
 import { TerritoryTies } from './TerritoryTies';
 
 /**
  * One resolver object per GraphQL type that needs more than its parent's fields; the others resolve
- * by default. The union `Network` needs none: its members are references that carry their
+ * by default. The interfaces (`Network`, `Membership`, `Initiative`, `Node`) need none: their nodes are references that carry their
  * `__typename` (`NetworkRef`, models.ts), which graphql-js's default type resolver reads. (A
  * `__resolveType` here would not fit @apollo/subgraph's map type, apollographql/federation#1076.)
  * `satisfies` checks the map against the generated types and keeps it assignable to that map type.
@@ -37,6 +39,8 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation,
+  Actor,
+  Territory,
   Scope,
   NetworkOverlap,
   SectorDivision,

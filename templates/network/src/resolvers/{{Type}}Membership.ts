@@ -4,7 +4,9 @@ import type { {{Type}}MembershipResolvers } from '../generated/resolvers-types';
 
 /** `{{Type}}Membership`: an actor's dated membership of a {{field}}. */
 export const {{Type}}Membership: {{Type}}MembershipResolvers = {
+  __resolveReference: membership.resolveMembership,
   {{field}}: membership.membershipNetwork,
+  network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
 };
