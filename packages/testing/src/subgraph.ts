@@ -21,12 +21,18 @@ export interface SubgraphHarness<Client> {
  */
 export async function startSubgraphAlone<Client extends { $disconnect(): Promise<void> } & SeedLedger, Ctx extends object>(
   service: SubgraphService<Client, Ctx>,
-  opts: { seed?: boolean; /** Connections of the PostgreSQL pool. @default the service's default */ poolSize?: number } = {},
+  opts: {
+    seed?: boolean;
+    /** Connections of the PostgreSQL pool. @default the service's default */
+    poolSize?: number;
+    /** How long a transaction may wait for a connection. @default the service's default */
+    transactionWaitMs?: number;
+  } = {},
 ): Promise<SubgraphHarness<Client>> {
   const server = testServerUrl();
   const dbs = server ? await createDatabases(server, [service.name]) : undefined;
   const db = await openDatabase({ service: service.name, url: dbs?.urls[service.name], migrationsDir: service.migrationsDir, poolSize: opts.poolSize });
-  const client = service.createClient(db.adapter);
+  const client = service.createClient(db.adapter, opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs } } : undefined);
   if (opts.seed ?? true) await service.seed(client, () => undefined);
   const definition = service.definition(client, createLogger(service.name, 'silent'));
   const apollo = createSubgraphApollo(definition);

@@ -15,8 +15,9 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
   let dbName: string;
   beforeAll(async () => {
     // The invariants are under test, not the pool's queue (pool.test.ts): with 25 connections half
-    // of the 50 writes race at the database at once, and none waits out the pool on a loaded machine.
-    s = await startSubgraphAlone(service, { poolSize: 25 });
+    // of the 50 writes race at the database at once, and on a loaded machine (a whole test run on
+    // two cores) none gives up waiting for a connection before the race is decided.
+    s = await startSubgraphAlone(service, { poolSize: 25, transactionWaitMs: 30_000 });
     [{ db: dbName }] = (await (s.client as any).$queryRaw`SELECT current_database() AS db`) as { db: string }[];
     admin = new pg.Client({ connectionString: server });
     await admin.connect();

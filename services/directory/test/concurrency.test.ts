@@ -13,8 +13,9 @@ describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
   let s: SubgraphHarness<PrismaClient>;
   beforeAll(async () => {
     // The invariants are under test, not the pool's queue (pool.test.ts): with 25 connections half
-    // of the 50 writes race at the database at once, and none waits out the pool on a loaded machine.
-    s = await startSubgraphAlone(service, { poolSize: 25 });
+    // of the 50 writes race at the database at once, and on a loaded machine (a whole test run on
+    // two cores) none gives up waiting for a connection before the race is decided.
+    s = await startSubgraphAlone(service, { poolSize: 25, transactionWaitMs: 30_000 });
   }, 120_000);
   afterAll(async () => s?.stop());
 
