@@ -1,3 +1,4 @@
 export * from './connect';
 export * from './migrate';
 export * from './idempotency';
+export * from './changes';

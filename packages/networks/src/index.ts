@@ -11,3 +11,4 @@ export * as actor from './fields/actor';
 export { queries } from './fields/query';
 export { mutations } from './mutations';
 export { importMutations, MAX_IMPORT_ROWS, type ImportResult } from './imports';
+export * from './changes';

@@ -33,6 +33,8 @@ export interface SnapshotNetwork {
 }
 
 export interface SnapshotMembership {
+  /** The membership's id in its network subgraph, so a change to it can be applied. */
+  id?: string;
   networkId: string;
   actorId: string;
   /** ISO dates; null start means "since before we know", null end "still a member". */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DateScalar, DateTimeScalar, loadSchema, resolverMap, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
+import { readChanges } from '@maillage/db';
 import { createContext, type Context } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { Actor } from './resolvers/Actor';
@@ -40,6 +41,7 @@ export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> 
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
+    changes: (after, first) => readChanges(prisma, after, first),
   };
 }
 

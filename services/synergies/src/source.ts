@@ -84,7 +84,7 @@ export class GatewayReader implements SnapshotReader {
 
   private async networks(post: CountingClient, k: KindOperations, networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
     const add = (networkId: string, page: MemberPage) => {
-      for (const m of page.nodes) if (m.actor) memberships.push({ networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
+      for (const m of page.nodes) if (m.actor) memberships.push({ id: m.id, networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
     };
     for (let after: string | null = null; ; ) {
       const { networks: page }: ops.SynergyChambersQuery = await post.request(k.networks, { after, membersAfter: null });
