@@ -49,11 +49,13 @@ export const MAX_CHANGES_PAGE = 1000;
  */
 export async function recordChanges(tx: ChangeStore, changes: Change[]): Promise<void> {
   if (!changes.length) return;
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('change_log'))::text`;
   const payloads = changes.map((c) => (c.payload === undefined || c.payload === null ? null : JSON.stringify(c.payload)));
+  // One statement: the rows to insert join the lock's one row, so the lock is held before the
+  // first row draws its seq (the insert's defaults are computed per row the join yields).
   await tx.$queryRaw`
+    WITH turn AS (SELECT pg_advisory_xact_lock(hashtext('change_log')))
     INSERT INTO "change_log" ("entity_type", "entity_id", "op", "payload")
-    SELECT t, i, o, p::jsonb FROM unnest(${changes.map((c) => c.entityType)}::text[], ${changes.map((c) => c.entityId)}::text[], ${changes.map((c) => c.op)}::text[], ${payloads}::text[]) AS c(t, i, o, p)`;
+    SELECT t, i, o, p::jsonb FROM turn, unnest(${changes.map((c) => c.entityType)}::text[], ${changes.map((c) => c.entityId)}::text[], ${changes.map((c) => c.op)}::text[], ${payloads}::text[]) AS c(t, i, o, p)`;
 }
 
 const POSITION = /^(0|[1-9][0-9]{0,18})$/;
