@@ -71,19 +71,30 @@ async function main() {
       reading = false;
       return Promise.all(readers);
     };
+    // A write the gateway could not carry (a subgraph starved of CPU past the deadline) is sent
+    // again: an add with its idempotency key, an end whose retry may find it ended already.
+    let retried = 0;
+    const write = async (query, variables) => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await admin(query, variables);
+        if (!res.errors) return res;
+        if (res.errors[0].extensions?.code === 'ALREADY_ENDED' && attempt > 0) return res;
+        if (res.errors[0].extensions?.code !== 'SUBGRAPH_UNAVAILABLE' || attempt >= 5) throw new Error(JSON.stringify(res.errors));
+        retried++;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
     const delays = [];
     let open = null;
     const t0 = performance.now();
     for (let i = 0; i < WRITES; i++) {
       let expected;
       if (!open) {
-        const res = await admin(`mutation($input: AddChamberMembershipInput!) { addChamberMembership(input: $input) { id } }`, { input: { chamberId: 'ch-cci-herault', actorId: 'act-orange', category: 'PARTNER', startDate: today } });
-        if (res.errors) throw new Error(JSON.stringify(res.errors));
+        const res = await write(`mutation($input: AddChamberMembershipInput!, $k: String) { addChamberMembership(input: $input, idempotencyKey: $k) { id } }`, { input: { chamberId: 'ch-cci-herault', actorId: 'act-orange', category: 'PARTNER', startDate: today }, k: `freshness-${process.pid}-${i}` });
         open = res.data.addChamberMembership.id;
         expected = base + 1;
       } else {
-        const res = await admin(`mutation($id: ID!, $end: Date!) { endChamberMembership(id: $id, endDate: $end) { id } }`, { id: open, end: today });
-        if (res.errors) throw new Error(JSON.stringify(res.errors));
+        await write(`mutation($id: ID!, $end: Date!) { endChamberMembership(id: $id, endDate: $end) { id } }`, { id: open, end: today });
         open = null;
         expected = base;
       }
@@ -100,7 +111,7 @@ async function main() {
     const f = (ms) => `${ms.toFixed(0)} ms`;
     console.log(`freshness over ${WRITES} writes (add/end a membership) with ${READERS} clients reading the région's synergy report:`);
     console.log(`  delay from the write's answer to the measure: p50 ${f(pct(delays, 50))}, p90 ${f(pct(delays, 90))}, p99 ${f(pct(delays, 99))}, max ${f(delays[delays.length - 1])}`);
-    console.log(`  ${(WRITES / seconds).toFixed(1)} writes/s, ${(reads / seconds).toFixed(1)} report reads/s meanwhile (${readFailures} failed); feed: ${store.status().applied} changes applied, last rebuild ${store.status().lastRebuildMs.toFixed(2)} ms`);
+    console.log(`  ${(WRITES / seconds).toFixed(1)} writes/s, ${(reads / seconds).toFixed(1)} report reads/s meanwhile (${readFailures} failed), ${retried} writes retried; feed: ${store.status().applied} changes applied, last rebuild ${store.status().lastRebuildMs.toFixed(2)} ms`);
   } finally {
     await stopReaders();
     await h.stop();
