@@ -232,7 +232,8 @@ async function startSubgraphs(extraEnv = {}) {
         MAILLAGE_SEED: '1',
         // <SERVICE>_DATABASE_POOL_SIZE sizes one service's pool; DATABASE_POOL_SIZE (inherited) all of them.
         ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] } : {}),
-        ...(name === 'synergies' ? { GATEWAY_URL: gatewayUrl } : {}),
+        // It follows the others' change logs directly (signed as the gateway signs).
+        ...(name === 'synergies' ? { GATEWAY_URL: gatewayUrl, SYNERGIES_FEEDS: services.filter(([n]) => n !== 'synergies').map(([n, p]) => `${n}=${urlOf(p, 'graphql')}`).join(',') } : {}),
         DATABASE_URL: url,
         // One session serves every subgraph on the embedded server: a transaction (a seed, an
         // import) makes the others' wait longer than Prisma's 2 s.

@@ -71,6 +71,9 @@ async function markLoaded(client, mark) {
     `INSERT INTO seed_run (id, checksum, seeded_at) VALUES ('synthetic', $1, now()) ON CONFLICT (id) DO UPDATE SET checksum = EXCLUDED.checksum, seeded_at = now()`,
     [mark],
   );
+  // Rows were replaced wholesale, beneath the API: whoever follows the change log reads everything again.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('change_log'))::text`);
+  await client.query(`INSERT INTO change_log (entity_type, entity_id, op) VALUES ('*', '*', 'RESEED')`);
 }
 
 async function loadDirectory(client, region) {

@@ -2,3 +2,4 @@ export * from './connect';
 export * from './migrate';
 export * from './idempotency';
 export * from './embedded';
+export * from './changes';

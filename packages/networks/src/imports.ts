@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { retryOnKeyRace } from '@maillage/db';
+import { recordChanges, retryOnKeyRace } from '@maillage/db';
 import { ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
 import type { GraphQLError } from 'graphql';
+import { membershipChange } from './changes';
 import type { NetworkContext } from './loaders';
 import { ID, type MembershipInput } from './mutations';
 import type { NetworkNames } from './names';
@@ -124,7 +125,10 @@ export function importMutations(names: NetworkNames) {
           }
           const refused = results.filter((r) => r.status === 'REFUSED').length;
           const write = !input.dryRun && !(input.allOrNothing && refused > 0) && toCreate.length > 0;
-          if (write) await tx.membership.createMany({ data: toCreate });
+          if (write) {
+            await tx.membership.createMany({ data: toCreate });
+            await recordChanges(tx, toCreate.map((m) => membershipChange(names, m)));
+          }
           return {
             network,
             created: write ? toCreate.length : 0,

@@ -11,3 +11,5 @@ export * as actor from './fields/actor';
 export { queries } from './fields/query';
 export { mutations } from './mutations';
 export { importMutations, MAX_IMPORT_ROWS, type ImportResult } from './imports';
+export * from './changes';
+export { readChanges, type ChangePage, type LoggedChange } from '@maillage/db';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
-import { onceForKey, retryOnKeyRace } from '@maillage/db';
+import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
+import { initiativeChange, membershipChange, networkChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
@@ -92,7 +93,7 @@ export function mutations(names: NetworkNames) {
                   'actorId',
                 );
               }
-              return tx.membership.create({
+              const created = await tx.membership.create({
                 data: {
                   id: `${names.idPrefix}-m-${randomUUID()}`,
                   networkId,
@@ -104,6 +105,8 @@ export function mutations(names: NetworkNames) {
                   sources: input.sources ?? [],
                 },
               });
+              await recordChanges(tx, [membershipChange(names, created)]);
+              return created;
             },
             (id) => tx.membership.findUnique({ where: { id } }),
           ),
@@ -121,7 +124,9 @@ export function mutations(names: NetworkNames) {
         // it ended (read committed re-checks the condition on the row it waited for).
         const { count } = await tx.membership.updateMany({ where: { id, endDate: null }, data: { endDate } });
         if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
-        return required(tx.membership.findUnique({ where: { id } }), `membership ${id}`);
+        const ended = await required(tx.membership.findUnique({ where: { id } }), `membership ${id}`);
+        await recordChanges(tx, [membershipChange(names, ended)]);
+        return ended;
       }),
     createInitiative: async (
       _: unknown,
@@ -187,7 +192,9 @@ export function mutations(names: NetworkNames) {
                   data: [...links.values()].map((l) => ({ id: `${id}-${randomUUID().slice(0, 8)}`, initiativeId: id, ...l })),
                 });
               }
-              return required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
+              const created = await required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
+              await recordChanges(tx, [initiativeChange(names, created, [...links.values()])]);
+              return created;
             },
             (id) => tx.initiative.findUnique({ where: { id } }),
           ),
@@ -198,7 +205,9 @@ export function mutations(names: NetworkNames) {
       requireNetworkEditor(viewer, id);
       return db.$transaction(async (tx) => {
         await requireNetwork(tx, id, names, 'id');
-        return tx.network.update({ where: { id }, data: { membersPublic: visibility === 'PUBLIC' } });
+        const updated = await tx.network.update({ where: { id }, data: { membersPublic: visibility === 'PUBLIC' } });
+        await recordChanges(tx, [networkChange(names, updated)]);
+        return updated;
       });
     },
   };

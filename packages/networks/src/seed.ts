@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getTerritory, normaliseText, reachOf } from '@maillage/reference';
+import { recordChanges } from '@maillage/db';
+import { reseedChange } from './changes';
 import { TYPE_OF_KIND } from './names';
 import type { NetworkDb } from './rows';
 
@@ -142,6 +144,7 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           await tx.initiativeLink.createMany({ data: links.map((l, k) => ({ id: `${i.id}-${k}`, initiativeId: i.id, ...l })) });
         }
       }
+      await recordChanges(tx, [reseedChange]);
     },
     { timeout: 60_000 },
   );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadSchema, resolverMap } from '@maillage/subgraph-server';
 import type { ClientOptions, SeedLedger, SubgraphService } from '@maillage/service';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { readChanges } from '@maillage/db';
 import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
 import type { NetworkDb } from './rows';
@@ -39,6 +40,7 @@ export function networkService<Client extends NetworkDb & SeedLedger & { $discon
       ready: async () => {
         await client.$queryRaw`SELECT 1`;
       },
+      changes: (after, first) => readChanges(client, after, first),
     }),
     seed: (client, log) => seedNetworks(client, path.join(opts.packageDir, 'seed'), log),
   };

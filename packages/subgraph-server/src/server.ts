@@ -10,7 +10,7 @@ import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { constraintError } from '@maillage/errors';
 import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, serveMetrics, traceRequests, type Logger, type MetricsListenOptions } from '@maillage/observability';
-import { ANONYMOUS, BINDING_HEADER, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, OPERATION_HEADER, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
+import { ANONYMOUS, BINDING_HEADER, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, hasScopes, OPERATION_HEADER, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
 import { useCursorSecret } from './pagination';
 
 export interface SubgraphDefinition<Ctx extends object> {
@@ -28,7 +28,18 @@ export interface SubgraphDefinition<Ctx extends object> {
   log?: (msg: string) => void;
   /** Structured logger; the server makes one when absent. */
   logger?: Logger;
+  /**
+   * This subgraph's change log (its outbox, packages/db `readChanges`): the changes after a
+   * position, in order. When given, the server answers `POST /changes` with it (see `serveChanges`).
+   */
+  changes?: (after: string, first: number) => Promise<unknown>;
+  /** Stops the service's background work (a feed it follows), after the server stopped taking requests. */
+  stop?: () => Promise<void>;
 }
+
+/** Largest page `POST /changes` hands out. */
+export const MAX_CHANGES_FIRST = 1000;
+const CHANGE_POSITION = /^(0|[1-9][0-9]{0,18})$/;
 
 // Prisma's codes and driver adapters' error kinds for a database that cannot be reached or dropped
 // the connection: the request was not carried out, and the caller may retry later. P2024 and P2028
@@ -165,6 +176,7 @@ export async function startSubgraph<Ctx extends object>(
       },
     }),
   );
+  if (def.changes) serveChanges(app, def.changes, verifier, logger);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(listen.port, listen.host, resolve);
@@ -182,6 +194,45 @@ export async function startSubgraph<Ctx extends object>(
     stop: async () => {
       await metricsServer.close();
       await apollo.stop();
+      await def.stop?.();
     },
   };
+}
+
+/**
+ * `POST /changes` with a JSON body `{ "after": "<seq>", "first": n }`: this subgraph's change log
+ * from a position, for the services that follow it (the region's index, the gateway's caches).
+ * Not GraphQL: it is no part of the graph, so it stays out of composition and of the public API by
+ * construction (the gateway routes only `/graphql`). Signed like every request the gateway makes
+ * (a viewer statement for this subgraph bound to this very body, `gatewayHeaders`), and for a
+ * viewer with the admin scope only: 401 unsigned or badly signed, 403 without the scope, 400 for a
+ * bad position, 503 when the database is unreachable.
+ */
+function serveChanges(app: express.Express, changes: NonNullable<SubgraphDefinition<object>['changes']>, verifier: ViewerVerifier, logger: Logger) {
+  const refuse = (res: express.Response, status: number, code: string, message: string) => void res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  app.post(
+    '/changes',
+    express.json({ limit: '4kb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }),
+    async (req: express.Request, res: express.Response) => {
+      let viewer: Viewer;
+      try {
+        ({ viewer } = await verifier.verify({ viewer: req.get(VIEWER_HEADER), binding: req.get(BINDING_HEADER), operation: req.get(OPERATION_HEADER), body: (req as RawBodyRequest).rawBody ?? '' }));
+      } catch (err) {
+        return refuse(res, 401, 'UNAUTHENTICATED', (err as Error).message);
+      }
+      if (!hasScopes(viewer, [['admin']])) return refuse(res, 403, 'FORBIDDEN', 'The change log is for the services that index the graph (admin scope)');
+      const { after = '0', first = 500 } = (req.body ?? {}) as { after?: unknown; first?: unknown };
+      if (typeof after !== 'string' || !CHANGE_POSITION.test(after)) return refuse(res, 400, 'BAD_USER_INPUT', 'after must be a position of the change log (a non-negative integer, as a string)');
+      if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST) return refuse(res, 400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
+      try {
+        res.json(await changes(after, first));
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) return refuse(res, 503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
+        logger.error({ err }, 'reading the change log failed');
+        return refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      }
+    },
+    // A body that is not JSON (or too large) is the caller's fault, said as JSON like the rest.
+    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => refuse(res, err.status && err.status < 500 ? err.status : 400, 'BAD_REQUEST', 'The body must be a JSON object { after, first }'),
+  );
 }

@@ -39,7 +39,7 @@ export interface SnapshotNetwork {
 }
 
 export interface SnapshotMembership {
-  /** The membership's id in its network's subgraph (`ch-m-…`), which the cross-kind lists hand out. */
+  /** The membership's id in its network's subgraph (`ch-m-…`): the cross-kind lists hand it out, and a change to it is applied by it. */
   id?: string;
   networkId: string;
   actorId: string;

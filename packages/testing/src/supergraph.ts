@@ -113,6 +113,9 @@ export async function startSupergraph(
   try {
     // One at a time: on PGlite each start is CPU-bound, and this machine has two cores.
     for (const service of services) {
+      // The synergies subgraph follows the change logs of the subgraphs started before it (directly,
+      // not through the gateway); it reads SYNERGIES_FEEDS when it is created.
+      process.env.SYNERGIES_FEEDS = [...byName.entries()].map(([name, e]) => `${name}=http://127.0.0.1:${e.port}/graphql`).join(',');
       const pgliteDir = pgliteDirFor(service.name);
       const started = await startService(service, { port: 0, host: '127.0.0.1', databaseUrl: dbs?.urls[service.name], pgliteDir, seed: true, log, logger: loggerFor(service.name) });
       clients[service.name] = started.client;

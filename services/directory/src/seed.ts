@@ -1,3 +1,4 @@
+import { recordChanges } from '@maillage/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Prisma, PrismaClient } from './generated/prisma/client';
@@ -52,6 +53,8 @@ export async function seed(prisma: PrismaClient, log: (msg: string) => void = co
       };
       await tx.role.upsert({ where: { id: r.id }, create: { id: r.id, ...data }, update: data });
     }
+    // Rows change wholesale here: followers of the log read everything again.
+    await recordChanges(tx, [{ entityType: '*', entityId: '*', op: 'RESEED' }]);
   }, { timeout: 60_000 });
   log(`seeded ${actors.length} actors, ${roles.length} roles`);
 }

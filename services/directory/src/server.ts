@@ -2,6 +2,7 @@ import path from 'node:path';
 import { TRANSACTION_OPTIONS } from '@maillage/db';
 import { DateScalar, DateTimeScalar, loadSchema, resolverMap, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
+import { readChanges } from '@maillage/db';
 import { createContext, type Context } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { Actor } from './resolvers/Actor';
@@ -41,6 +42,7 @@ export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> 
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
+    changes: (after, first) => readChanges(prisma, after, first),
   };
 }
 

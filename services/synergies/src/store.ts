@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { publicPart, SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
+import { RegionState, type ChangeSource, type FeedChange } from './feed';
 import type { SnapshotReader } from './source';
 
 /** The measures could not read the regional graph (gateway or a subgraph down at the first read). */
@@ -11,6 +12,25 @@ export interface SyncLog {
     create(args: { data: { id: string; reason: string } }): Promise<unknown>;
     update(args: { where: { id: string }; data: Record<string, unknown> }): Promise<unknown>;
   };
+}
+
+/** Where the feed saves its checkpoint: the snapshot and, in the same transaction, each log's position. */
+export interface CheckpointStore {
+  saveCheckpoint(snapshot: RegionSnapshot, positions: Record<string, string>): Promise<void>;
+  loadCheckpoint(): Promise<{ snapshot: RegionSnapshot; positions: Record<string, string> } | null>;
+}
+
+export interface FeedOptions {
+  sources: ChangeSource[];
+  /** Milliseconds between polls of the logs. */
+  pollMs: number;
+  /** Milliseconds between saved checkpoints while changes come in. */
+  checkpointMs: number;
+  checkpoints: CheckpointStore;
+  /** Changes asked for per request. @default 500 */
+  pageSize?: number;
+  /** Called for each change applied, in order (tests count them). */
+  onApply?: (source: string, change: FeedChange) => void;
 }
 
 export interface SnapshotFigures {
@@ -26,23 +46,57 @@ interface Loaded {
   snapshot: RegionSnapshot;
   engine: SynergyEngine;
   publicEngine?: SynergyEngine;
+  /** When the last full read (or the checkpoint it continues) was taken: the safety net counts from it. */
   loadedAt: number;
 }
 
+/** What the feed has done, for operators and tests. */
+export interface FeedStatus {
+  positions: Record<string, string>;
+  applied: number;
+  /** Sources that failed their last poll. */
+  down: string[];
+  /** Milliseconds the last rebuild of the engine took. */
+  lastRebuildMs: number;
+}
+
 /**
- * The snapshot the measures read, and when to read it again. The first query waits for the first
- * read; after `refreshMs` a query is answered from the snapshot it has while a new one is read
- * (stale while revalidating); one read at a time. A failed read keeps the previous snapshot and is
- * logged in the sync_run table with its error.
+ * The snapshot the measures read, and how it stays fresh.
+ *
+ * With a feed (the default), the first query waits for one full read through the gateway, taken
+ * after noting each subgraph's log head; from then on every subgraph's change log is polled from its
+ * position and each change applied to the region's maps (`RegionState`), in order per subgraph,
+ * and the engine rebuilt from them once per poll that changed anything. Positions and the snapshot
+ * are saved together every `checkpointMs`, so a restart loads them and follows the logs from there.
+ * A log that cannot be read keeps its position and is asked again at the next poll. A `RESEED` entry
+ * (a seed rewrote rows wholesale) or a log that went backwards (a database recreated) makes it read
+ * everything again. A full read every `refreshMs` stays as a slow safety net.
+ *
+ * Without a feed: after `refreshMs` a query is answered from the snapshot it has while a new one is
+ * read (stale while revalidating). Either way one read at a time, and a failed read keeps the
+ * previous snapshot and is logged in sync_run with its error.
  */
 export class SnapshotStore {
   private loaded?: Loaded;
   private reading?: Promise<Loaded>;
+  private starting?: Promise<void>;
+  private state?: RegionState;
+  private positions: Record<string, string> = {};
+  private readonly down = new Set<string>();
+  private applied = 0;
+  private lastRebuildMs = 0;
+  private lastCheckpoint = 0;
+  private unsaved = false;
+  private timer?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  private stopped = false;
+  /** Bumped by each full read: a poll that started before one drops what it read. */
+  private generation = 0;
 
   constructor(
     private readonly reader: SnapshotReader,
     private readonly db: SyncLog,
-    private readonly opts: { refreshMs: number; log: (msg: string) => void },
+    private readonly opts: { refreshMs: number; log: (msg: string) => void; feed?: FeedOptions },
   ) {}
 
   /** The engine over everything (analysts, admins) or over public member lists only. */
@@ -57,7 +111,48 @@ export class SnapshotStore {
     return { takenAt: ix.takenAt, actors: ix.actors.length, networks: ix.networks.length, memberships: ix.mNetwork.length, initiatives: ix.iId.length, dangling: ix.dangling };
   }
 
+  status(): FeedStatus {
+    return { positions: { ...this.positions }, applied: this.applied, down: [...this.down], lastRebuildMs: this.lastRebuildMs };
+  }
+
+  /** The snapshot the engine was last built from (tests compare it with a fresh full read). */
+  get snapshot(): RegionSnapshot | undefined {
+    return this.loaded?.snapshot;
+  }
+
+  /**
+   * At service start: with a feed and a saved checkpoint, load it and follow the logs at once
+   * (no full read through the gateway). Without one, nothing happens until the first query.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.resume().catch((err: Error) => this.opts.log(`checkpoint not loaded (${err.message}): the first query reads the graph`));
+    return this.starting;
+  }
+
+  /** Stops polling and saves what was applied since the last checkpoint. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.polling?.catch(() => undefined);
+    await this.reading?.catch(() => undefined);
+    if (this.unsaved) await this.checkpoint().catch((err: Error) => this.opts.log(`checkpoint at stop failed: ${err.message}`));
+  }
+
+  private async resume() {
+    const feed = this.opts.feed;
+    if (!feed) return;
+    const saved = await feed.checkpoints.loadCheckpoint();
+    if (!saved || !feed.sources.every((s) => saved.positions[s.name] !== undefined)) return;
+    this.state = new RegionState(saved.snapshot);
+    this.positions = { ...saved.positions };
+    this.loaded = { snapshot: saved.snapshot, engine: new SynergyEngine(saved.snapshot), loadedAt: Date.parse(saved.snapshot.takenAt) || Date.now() };
+    this.lastCheckpoint = Date.now();
+    this.opts.log(`checkpoint loaded: following the logs from ${JSON.stringify(this.positions)}`);
+    this.schedule();
+  }
+
   private async current(): Promise<Loaded> {
+    await this.starting;
     if (!this.loaded) {
       try {
         return await this.refresh('first query');
@@ -80,20 +175,118 @@ export class SnapshotStore {
   private async read(reason: string): Promise<Loaded> {
     const id = randomUUID();
     const started = Date.now();
+    const feed = this.opts.feed;
     await this.db.syncRun.create({ data: { id, reason } });
     try {
+      // Heads first: a change made during the read is then applied after it (again, harmlessly:
+      // an entry carries the entity's whole state), never lost between the read and the log.
+      const heads = feed ? Object.fromEntries(await Promise.all(feed.sources.map(async (s) => [s.name, (await s.read('0', 1)).head] as const))) : {};
       const { requests, ...snapshot } = await this.reader.read();
       const engine = new SynergyEngine(snapshot);
       this.loaded = { snapshot, engine, loadedAt: Date.now() };
       const f = this.figures(engine);
       await this.db.syncRun.update({ where: { id }, data: { finishedAt: new Date(), actors: f.actors, networks: f.networks, memberships: f.memberships, initiatives: f.initiatives, requests } });
       this.opts.log(`snapshot read (${reason}): ${f.actors} actors, ${f.networks} networks, ${f.memberships} memberships, ${f.initiatives} initiatives, ${requests} requests, ${Date.now() - started} ms`);
+      if (feed) {
+        this.generation++;
+        this.state = new RegionState(snapshot);
+        this.positions = heads;
+        await this.checkpoint();
+        this.schedule();
+      }
       return this.loaded;
     } catch (err) {
       const message = (err as Error).message;
       await this.db.syncRun.update({ where: { id }, data: { finishedAt: new Date(), error: message.slice(0, 2000) } }).catch(() => undefined);
       this.opts.log(`snapshot read (${reason}) failed: ${message}`);
       throw err;
+    }
+  }
+
+  private schedule() {
+    const feed = this.opts.feed;
+    if (!feed || this.stopped || this.timer) return;
+    const tick = () => {
+      this.timer = undefined;
+      if (this.stopped) return;
+      this.polling = this.poll()
+        .catch((err: Error) => this.opts.log(`change feed: ${err.message}`))
+        .finally(() => {
+          this.polling = undefined;
+          if (!this.stopped && !this.timer) this.timer = setTimeout(tick, feed.pollMs);
+        });
+    };
+    this.timer = setTimeout(tick, feed.pollMs);
+  }
+
+  /** One pass over every log: applies what is new, rebuilds the engine once if anything changed. */
+  async poll(): Promise<void> {
+    const feed = this.opts.feed;
+    const state = this.state;
+    if (!feed || !state || this.reading) return;
+    const pageSize = feed.pageSize ?? 500;
+    const generation = this.generation;
+    let changed = false;
+    let readAgain: string | undefined;
+    await Promise.all(
+      feed.sources.map(async (source) => {
+        try {
+          for (;;) {
+            const after = this.positions[source.name] ?? '0';
+            const page = await source.read(after, pageSize);
+            if (generation !== this.generation || this.stopped) return;
+            if (BigInt(page.head) < BigInt(after)) {
+              readAgain = `${source.name} change log restarted (head ${page.head} behind position ${after})`;
+              return;
+            }
+            for (const c of page.changes) {
+              // Ordered and at most once: the log answers after the position, the check makes sure.
+              if (BigInt(c.seq) <= BigInt(this.positions[source.name] ?? '0')) continue;
+              if (c.op === 'RESEED') {
+                readAgain = `reseed in ${source.name}`;
+                return;
+              }
+              if (state.apply(c)) changed = true;
+              this.positions[source.name] = c.seq;
+              this.applied++;
+              this.unsaved = true;
+              feed.onApply?.(source.name, c);
+            }
+            if (this.down.delete(source.name)) this.opts.log(`change feed: ${source.name} back, caught up to ${this.positions[source.name]}`);
+            if (page.changes.length < pageSize) return;
+          }
+        } catch (err) {
+          if (!this.down.has(source.name)) this.opts.log(`change feed: ${source.name} unavailable (${(err as Error).message}); retrying from ${this.positions[source.name]}`);
+          this.down.add(source.name);
+        }
+      }),
+    );
+    if (this.stopped || generation !== this.generation) return;
+    if (changed) {
+      const t0 = performance.now();
+      const snapshot = state.snapshot(new Date().toISOString());
+      this.loaded = { snapshot, engine: new SynergyEngine(snapshot), loadedAt: this.loaded?.loadedAt ?? Date.now() };
+      this.lastRebuildMs = performance.now() - t0;
+    }
+    if (readAgain) {
+      this.opts.log(`change feed: ${readAgain}; reading the graph again`);
+      await this.refresh(readAgain).catch(() => undefined);
+      return;
+    }
+    if (this.unsaved && Date.now() - this.lastCheckpoint >= feed.checkpointMs) await this.checkpoint();
+  }
+
+  private async checkpoint() {
+    const feed = this.opts.feed;
+    if (!feed || !this.state) return;
+    const positions = { ...this.positions };
+    this.unsaved = false;
+    this.lastCheckpoint = Date.now();
+    try {
+      await feed.checkpoints.saveCheckpoint(this.state.snapshot(this.loaded?.snapshot.takenAt ?? new Date().toISOString()), positions);
+    } catch (err) {
+      this.unsaved = true;
+      this.opts.log(`checkpoint failed: ${(err as Error).message}`);
     }
   }
 }

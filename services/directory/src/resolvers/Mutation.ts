@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { forbidden, type Viewer } from '@maillage/viewer';
-import { onceForKey, retryOnKeyRace } from '@maillage/db';
+import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
+import { actorChange, roleChange } from '../changes';
 import type { Context } from '../context';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ActorKind } from '../generated/prisma/enums';
@@ -43,7 +44,9 @@ export const Mutation: MutationResolvers = {
           { key: idempotencyKey, operation: 'createActor', input },
           async () => {
             await assertIdentifiersFree(tx, data);
-            return tx.actor.create({ data: { id: `act-${randomUUID()}`, ...data } as Prisma.ActorCreateInput });
+            const created = await tx.actor.create({ data: { id: `act-${randomUUID()}`, ...data } as Prisma.ActorCreateInput });
+            await recordChanges(tx, [actorChange(created)]);
+            return created;
           },
           (id) => tx.actor.findUnique({ where: { id } }),
         ),
@@ -57,7 +60,9 @@ export const Mutation: MutationResolvers = {
       requireActorEditor(viewer, current);
       const data = actorColumns(input, current);
       await assertIdentifiersFree(tx, data, id);
-      return tx.actor.update({ where: { id }, data });
+      const updated = await tx.actor.update({ where: { id }, data });
+      await recordChanges(tx, [actorChange(updated)]);
+      return updated;
     }),
   addRole: async (
     _: unknown,
@@ -95,7 +100,7 @@ export const Mutation: MutationResolvers = {
               throw userError(ErrorCode.UNKNOWN_ACTOR, `No organisation ${input.organisationId}`, 'organisationId');
             // Roles are recorded by whoever may change the organisation.
             requireActorEditor(viewer, organisation);
-            return tx.role.create({
+            const created = await tx.role.create({
               data: {
                 id: `role-${randomUUID()}`,
                 personId: person.id,
@@ -106,6 +111,8 @@ export const Mutation: MutationResolvers = {
                 sources: input.sources ?? [],
               },
             });
+            await recordChanges(tx, [roleChange(created)]);
+            return created;
           },
           (id) => tx.role.findUnique({ where: { id } }),
         ),
@@ -122,6 +129,8 @@ export const Mutation: MutationResolvers = {
       // Conditional, so that of two ends at once the second finds the role ended (see endMembership).
       const { count } = await tx.role.updateMany({ where: { id, endDate: null }, data: { endDate } });
       if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
-      return tx.role.findUniqueOrThrow({ where: { id } });
+      const ended = await tx.role.findUniqueOrThrow({ where: { id } });
+      await recordChanges(tx, [roleChange(ended)]);
+      return ended;
     }),
 };

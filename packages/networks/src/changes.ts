@@ -1,0 +1,33 @@
+import type { Change } from '@maillage/db';
+import type { NetworkNames } from './names';
+import type { InitiativeRow, MembershipRow, NetworkRow } from './rows';
+
+/**
+ * The outbox entries of a network subgraph (packages/db `recordChanges`): each names the entity by
+ * its GraphQL type and id, enough for a cache to drop it, and carries the row after the change, so
+ * the region's index applies it without reading the graph again. The payload is the row as this
+ * subgraph stores it (dates as ISO instants); an initiative's carries its links.
+ */
+export const membershipChange = (names: NetworkNames, row: MembershipRow): Change => ({
+  entityType: names.types.membership,
+  entityId: row.id,
+  op: 'UPSERT',
+  payload: { id: row.id, networkId: row.networkId, actorId: row.actorId, category: row.category, role: row.role, startDate: row.startDate, endDate: row.endDate, sources: row.sources },
+});
+
+export const initiativeChange = (names: NetworkNames, row: InitiativeRow, links: { role: string; targetType: string; targetId: string }[]): Change => ({
+  entityType: names.types.initiative,
+  entityId: row.id,
+  op: 'UPSERT',
+  payload: { ...row, links: links.map((l) => ({ role: l.role, targetType: l.targetType, targetId: l.targetId })) },
+});
+
+export const networkChange = (names: NetworkNames, row: NetworkRow): Change => ({
+  entityType: names.types.network,
+  entityId: row.id,
+  op: 'UPSERT',
+  payload: { id: row.id, subtype: row.subtype, name: row.name, shortName: row.shortName, actorId: row.actorId, parentId: row.parentId, scope: row.scope, startDate: row.startDate, endDate: row.endDate, membersPublic: row.membersPublic },
+});
+
+/** Written by a seed, which changes rows wholesale: followers read everything again rather than one entry per row. */
+export const reseedChange: Change = { entityType: '*', entityId: '*', op: 'RESEED' };
