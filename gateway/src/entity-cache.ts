@@ -111,12 +111,16 @@ return 1`;
 
 /**
  * In Redis, shared by every gateway process: an entry is a string with its TTL, a tag a set of the
- * keys it names (kept as long as the longest entry it may name). Reads that fail are misses; an
- * invalidation that fails is thrown to the caller, since an entry left behind would be served stale.
+ * keys it names (kept as long as the longest entry it may name). Reads that fail are misses. An
+ * invalidation that fails (Redis down) may leave a stale entry behind, so this process reads
+ * nothing from Redis until every entry written before it has expired (the longest TTL); the
+ * write that asked for it has happened, and its answer is not failed for it.
  */
 export class RedisEntityStore implements EntityStore {
   private readonly redis: Redis;
   private readonly owned: boolean;
+  /** Until when reads skip Redis after an invalidation failed (epoch ms). */
+  private distrustUntil = 0;
   constructor(
     redis: string | Redis,
     private readonly prefix = 'maillage:entity:',
@@ -129,6 +133,7 @@ export class RedisEntityStore implements EntityStore {
 
   async get(keys: string[]) {
     if (!keys.length) return [];
+    if (Date.now() < this.distrustUntil) return keys.map(() => null);
     return this.redis.mget(keys.map((k) => this.prefix + k)).catch(() => keys.map(() => null));
   }
 
@@ -147,7 +152,11 @@ export class RedisEntityStore implements EntityStore {
 
   async invalidate(tags: string[]) {
     if (!tags.length) return;
-    await this.redis.eval(INVALIDATE, tags.length, ...tags.map((t) => this.prefix + 'tag:' + t));
+    try {
+      await this.redis.eval(INVALIDATE, tags.length, ...tags.map((t) => this.prefix + 'tag:' + t));
+    } catch {
+      this.distrustUntil = Date.now() + this.maxTtlMs;
+    }
   }
 
   async close() {
