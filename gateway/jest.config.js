@@ -6,7 +6,9 @@ const { existsSync } = require('node:fs');
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const skipBrowser = !existsSync(chromium) && process.env.CI !== 'true';
 if (skipBrowser) {
-  console.warn(`\n  Browser tests SKIPPED: no Chromium at ${chromium} (apt-get install -y chromium, or set CHROMIUM_PATH). CI never skips them.\n`);
+  console.warn(
+    `\n  Browser tests SKIPPED: no Chromium at ${chromium} (apt-get install -y chromium, or set CHROMIUM_PATH). CI never skips them.\n`,
+  );
 }
 
 module.exports = {

@@ -16,7 +16,9 @@ const options = {
 };
 
 function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 fs.rmSync(out, { recursive: true, force: true });
@@ -28,7 +30,11 @@ for (const file of walk(src)) {
   if (file.endsWith('.d.ts')) continue;
   if (file.endsWith('.ts')) {
     const js = target.replace(/\.ts$/, '.js');
-    const { code, map } = swc.transformFileSync(file, { ...options, filename: file, sourceFileName: path.relative(path.dirname(js), file) });
+    const { code, map } = swc.transformFileSync(file, {
+      ...options,
+      filename: file,
+      sourceFileName: path.relative(path.dirname(js), file),
+    });
     fs.writeFileSync(js, `${code}\n//# sourceMappingURL=${path.basename(js)}.map\n`);
     if (map) fs.writeFileSync(`${js}.map`, map);
     count++;

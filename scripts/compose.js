@@ -46,10 +46,16 @@ function undescribed(sdl) {
   const missing = [];
   for (const type of Object.values(api.getTypeMap())) {
     // Federation's own types (the authorization specs' scalars) are not ours to describe.
-    if (type.name.startsWith('__') || isSpecifiedScalarType(type) || /^(join__|link__|requiresScopes__|authenticated__|policy__|_)/.test(type.name)) continue;
+    if (
+      type.name.startsWith('__') ||
+      isSpecifiedScalarType(type) ||
+      /^(join__|link__|requiresScopes__|authenticated__|policy__|_)/.test(type.name)
+    )
+      continue;
     if (!roots.has(type.name) && !type.description) missing.push(type.name);
     if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) if (!field.description && !field.name.startsWith('_')) missing.push(`${type.name}.${field.name}`);
+      for (const field of Object.values(type.getFields()))
+        if (!field.description && !field.name.startsWith('_')) missing.push(`${type.name}.${field.name}`);
     }
   }
   return missing;

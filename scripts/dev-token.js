@@ -20,6 +20,9 @@ const opt = (name) => {
   const i = rest.indexOf(`--${name}`);
   return i >= 0 ? rest[i + 1] : undefined;
 };
-const networks = (opt('networks') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const networks = (opt('networks') ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 if (role === 'editor' && !networks.length) console.error('dev-token: an editor without --networks may create actors but edit no network');
 devToken(role, { networks, subject: opt('sub'), expiresIn: opt('ttl') ?? '1h' }).then((t) => console.log(t));

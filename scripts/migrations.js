@@ -22,13 +22,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const {
-  NO_FILTER,
-  lockfileContent,
-  openSchemaEngine,
-  readMigrationsList,
-  slugifyMigrationName,
-} = require('./lib/schema-engine');
+const { NO_FILTER, lockfileContent, openSchemaEngine, readMigrationsList, slugifyMigrationName } = require('./lib/schema-engine');
 
 const USAGE = `usage:
   node scripts/migrations.js <service> <name> [--empty]   create a migration from prisma/schema.prisma
@@ -70,7 +64,10 @@ function listServices(root) {
   const servicesDir = path.join(root, 'services');
   let names = [];
   try {
-    names = fs.readdirSync(servicesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    names = fs
+      .readdirSync(servicesDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     /* no services yet */
   }
@@ -215,9 +212,7 @@ async function main() {
   }
   const started = Date.now();
   if (opts.check) {
-    const services = opts.positional.length
-      ? opts.positional.map((s) => resolveService(opts.root, s))
-      : listServices(opts.root);
+    const services = opts.positional.length ? opts.positional.map((s) => resolveService(opts.root, s)) : listServices(opts.root);
     if (services.length === 0) {
       console.log(`migrations check: no service with prisma/schema.prisma under ${rel(path.join(opts.root, 'services'))}`);
       return 0;
@@ -233,7 +228,9 @@ async function main() {
           failed++;
           console.error(`✗ ${service.name} (${seconds(Date.now() - t)}): ${problem}`);
         } else {
-          console.log(`✓ ${service.name}: migrations match prisma/schema.prisma (${count} migration${count === 1 ? '' : 's'}, ${seconds(Date.now() - t)})`);
+          console.log(
+            `✓ ${service.name}: migrations match prisma/schema.prisma (${count} migration${count === 1 ? '' : 's'}, ${seconds(Date.now() - t)})`,
+          );
         }
       }
     } finally {

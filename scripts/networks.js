@@ -80,7 +80,10 @@ function valuesFor(kind, kinds) {
     // Each implements the Network interface: its fields are @external here (their owner resolves them),
     // with the owner's exact types, as Federation requires of an @external field.
     otherKindStubs: others
-      .map((k) => `type ${k.type} implements Network & Node @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n${NETWORK_STUB_FIELDS}}\n`)
+      .map(
+        (k) =>
+          `type ${k.type} implements Network & Node @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n${NETWORK_STUB_FIELDS}}\n`,
+      )
       .join('\n'),
     // A kind with fields of its own (additions.ownResolvers) resolves them in
     // services/<subgraph>/src/resolvers/own/<Type>.ts, spread into the generated <Type>.ts.
@@ -96,11 +99,20 @@ function valuesFor(kind, kinds) {
 }
 
 function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 const migrationName = (folder) => folder.replace(/^\d+_/, '');
-const folders = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : []);
+const folders = (dir) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
 
 /** Every file the template gives one kind: path relative to the service folder → content. */
 function filesFor(kind, kinds) {
@@ -147,7 +159,10 @@ function main() {
   for (const kind of KINDS) {
     const { files, elsewhere, strays } = filesFor(kind, KINDS);
     strayFolders.push(...strays);
-    const targets = [...[...files].map(([rel, content]) => [path.join(root, 'services', kind.subgraph, rel), content]), ...[...elsewhere].map(([rel, content]) => [path.join(root, rel), content])];
+    const targets = [
+      ...[...files].map(([rel, content]) => [path.join(root, 'services', kind.subgraph, rel), content]),
+      ...[...elsewhere].map(([rel, content]) => [path.join(root, rel), content]),
+    ];
     for (const [target, content] of targets) {
       const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
       count++;
@@ -161,7 +176,9 @@ function main() {
     }
   }
   if (strayFolders.length) {
-    console.error(`migrations not from templates/network (move them into the template, or the kind's additions):\n  ${strayFolders.join('\n  ')}`);
+    console.error(
+      `migrations not from templates/network (move them into the template, or the kind's additions):\n  ${strayFolders.join('\n  ')}`,
+    );
     process.exit(1);
   }
   if (stale.length) {

@@ -22,7 +22,10 @@ function build() {
   const problems = [];
   const operations = [];
   const names = new Set();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()) {
     const body = fs.readFileSync(path.join(dir, file), 'utf8');
     let doc;
     try {

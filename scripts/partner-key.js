@@ -41,7 +41,12 @@ function operationIds(refs) {
 
 async function main() {
   if (command === 'create') {
-    const input = { name: one('name'), origins: all('origin'), rateLimitPerMinute: Number(one('rate') ?? 60), operationIds: operationIds(all('operation')) };
+    const input = {
+      name: one('name'),
+      origins: all('origin'),
+      rateLimitPerMinute: Number(one('rate') ?? 60),
+      operationIds: operationIds(all('operation')),
+    };
     const data = await call(
       'mutation($input: CreatePartnerKeyInput!) { createPartnerKey(input: $input) { key partnerKey { id name origins rateLimitPerMinute operationIds } } }',
       { input },

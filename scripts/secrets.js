@@ -35,7 +35,12 @@ const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 const lines = text.split('\n');
 const valueOf = (name) => {
   const line = [...lines].reverse().find((l) => new RegExp(`^\\s*(export\\s+)?${name}\\s*=`).test(l));
-  return line === undefined ? undefined : line.slice(line.indexOf('=') + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
+  return line === undefined
+    ? undefined
+    : line
+        .slice(line.indexOf('=') + 1)
+        .trim()
+        .replace(/^(["'])(.*)\1$/, '$2');
 };
 
 const written = [];
@@ -66,6 +71,8 @@ const shown = path.relative(process.cwd(), file) || file;
 if (written.length) console.log(`secrets: wrote ${written.join(', ')} to ${shown}`);
 if (kept.length) console.log(`secrets: kept ${kept.join(', ')} (already set in ${shown}; never overwritten)`);
 if (unsafe.length) {
-  console.error(`secrets: unsafe values in ${shown}, which production refuses; delete these lines and run again:\n  ${unsafe.join('\n  ')}`);
+  console.error(
+    `secrets: unsafe values in ${shown}, which production refuses; delete these lines and run again:\n  ${unsafe.join('\n  ')}`,
+  );
   process.exit(1);
 }

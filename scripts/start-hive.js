@@ -9,7 +9,13 @@ const port = process.env.PORT ?? '4100';
 
 async function main() {
   const routes = await startSubgraphs({ GATEWAY_URL: `http://127.0.0.1:${port}/graphql` });
-  const hive = supervise('hive', path.resolve(__dirname, '../gateway'), { ...routes, PORT: port }, `http://127.0.0.1:${port}/healthcheck`, 'dist/hive/main.js');
+  const hive = supervise(
+    'hive',
+    path.resolve(__dirname, '../gateway'),
+    { ...routes, PORT: port },
+    `http://127.0.0.1:${port}/healthcheck`,
+    'dist/hive/main.js',
+  );
   await hive.firstReady(30_000);
   console.log(`\nMaillage subgraphs behind Hive Gateway, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  GraphQL endpoint: http://127.0.0.1:${port}/graphql\n`);

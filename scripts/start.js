@@ -77,7 +77,11 @@ function supervise(name, cwd, env, readyUrl, script = 'dist/index.js', nodeArgs 
   const launch = () => {
     unit.timer = null;
     unit.since = Date.now();
-    const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, script], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     unit.child = child;
     say(`started (pid ${child.pid})`);
     pipe(child.stdout, process.stdout);
@@ -157,7 +161,9 @@ function stop(code = 0) {
     for (const c of running) if (c.exitCode === null) c.kill('SIGKILL');
     process.exit(code);
   }, 12_000).unref();
-  Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r))))).then(() => process.exit(code));
+  Promise.all(running.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.on('exit', r))))).then(() =>
+    process.exit(code),
+  );
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -231,9 +237,19 @@ async function startSubgraphs(extraEnv = {}) {
         METRICS_PORT: String(metricsBasePort + (port - basePort)),
         MAILLAGE_SEED: '1',
         // <SERVICE>_DATABASE_POOL_SIZE sizes one service's pool; DATABASE_POOL_SIZE (inherited) all of them.
-        ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] } : {}),
+        ...(process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`]
+          ? { DATABASE_POOL_SIZE: process.env[`${name.toUpperCase()}_DATABASE_POOL_SIZE`] }
+          : {}),
         // It follows the others' change logs directly (signed as the gateway signs).
-        ...(name === 'synergies' ? { GATEWAY_URL: gatewayUrl, SYNERGIES_FEEDS: services.filter(([n]) => n !== 'synergies').map(([n, p]) => `${n}=${urlOf(p, 'graphql')}`).join(',') } : {}),
+        ...(name === 'synergies'
+          ? {
+              GATEWAY_URL: gatewayUrl,
+              SYNERGIES_FEEDS: services
+                .filter(([n]) => n !== 'synergies')
+                .map(([n, p]) => `${n}=${urlOf(p, 'graphql')}`)
+                .join(','),
+            }
+          : {}),
         DATABASE_URL: url,
         // One session serves every subgraph on the embedded server: a transaction (a seed, an
         // import) makes the others' wait longer than Prisma's 2 s.
@@ -257,7 +273,13 @@ async function main() {
   const gateway = supervise(
     'gateway',
     path.join(root, 'gateway'),
-    { ...LEAN_ENV, ...routes, PORT: String(gatewayPort), METRICS_PORT: String(metricsBasePort), GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' },
+    {
+      ...LEAN_ENV,
+      ...routes,
+      PORT: String(gatewayPort),
+      METRICS_PORT: String(metricsBasePort),
+      GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
+    },
     urlOf(gatewayPort, 'health'),
     'dist/index.js',
     LEAN_NODE_ARGS,

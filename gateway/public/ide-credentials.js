@@ -47,7 +47,8 @@
   const original = window.fetch.bind(window);
   window.fetch = (input, init = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url, location.href);
-    if (!credential || url.origin !== location.origin || url.pathname !== '/graphql' || typeof init.body !== 'string') return original(input, init);
+    if (!credential || url.origin !== location.origin || url.pathname !== '/graphql' || typeof init.body !== 'string')
+      return original(input, init);
     let body;
     try {
       body = JSON.parse(init.body);

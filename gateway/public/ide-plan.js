@@ -21,7 +21,8 @@
       status.textContent = `No plan: ${body.errors[0].message}`;
       return;
     }
-    status.textContent = body.plans.length === 1 ? 'The plan of this operation' : `The plans of the ${body.plans.length} operations of this document`;
+    status.textContent =
+      body.plans.length === 1 ? 'The plan of this operation' : `The plans of the ${body.plans.length} operations of this document`;
     for (const { operationName, plan } of body.plans) {
       const section = document.createElement('section');
       const heading = document.createElement('h3');
@@ -40,7 +41,11 @@
     shown = query;
     status.textContent = 'Planning…';
     try {
-      const res = await fetch('/ide-plan', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const res = await fetch('/ide-plan', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
       const body = await res.json();
       if (mine === seq) render(body);
     } catch {

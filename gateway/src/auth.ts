@@ -40,10 +40,14 @@ export function tokenConfigFromEnv(env: GatewayEnv, warn: (m: string) => void): 
   const configured = env.AUTH_JWKS_URL || env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWT_SECRET;
   const production = env.NODE_ENV === 'production';
   if (production && (!configured || !env.AUTH_ISSUER)) {
-    throw new Error('gateway: invalid configuration\n  AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET, and AUTH_ISSUER: required in production');
+    throw new Error(
+      'gateway: invalid configuration\n  AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET, and AUTH_ISSUER: required in production',
+    );
   }
   if (!configured) {
-    warn('gateway: no AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET; accepting development tokens (scripts/dev-token.js), never do this in production');
+    warn(
+      'gateway: no AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET; accepting development tokens (scripts/dev-token.js), never do this in production',
+    );
     return { ...DEV_TOKENS, audience: env.AUTH_AUDIENCE };
   }
   return {
@@ -83,9 +87,16 @@ export function tokenVerifier(cfg: TokenConfig): (token: string) => Promise<View
       payload = (typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, await key, options)).payload;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw invalidToken(code === 'ERR_JWT_EXPIRED' ? 'expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? (err as Error).message : 'signature or format not valid');
+      throw invalidToken(
+        code === 'ERR_JWT_EXPIRED'
+          ? 'expired'
+          : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+            ? (err as Error).message
+            : 'signature or format not valid',
+      );
     }
-    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scopes) ? payload.scopes.map(String) : [];
+    const scopes =
+      typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scopes) ? payload.scopes.map(String) : [];
     const networks = Array.isArray(payload.networks) ? payload.networks.filter((n): n is string => typeof n === 'string') : [];
     const viewer = viewerOf({ scopes, networks, subject: String(payload.sub) });
     // A partner is a key, not a token: a token claiming the partner scope alone grants nothing more than anonymity.
@@ -103,7 +114,8 @@ export interface PartnerAccess {
 }
 
 const GATEWAY_AS_ADMIN = viewerOf({ scopes: ['admin'], subject: 'maillage-gateway' });
-const ACCESS_QUERY = 'query PartnerKeyAccess($key: String!) { partnerKeyAccess(key: $key) { id name origins rateLimitPerMinute operationIds } }';
+const ACCESS_QUERY =
+  'query PartnerKeyAccess($key: String!) { partnerKeyAccess(key: $key) { id name origins rateLimitPerMinute operationIds } }';
 
 // `mk_<id>_<secret>` (services/directory PartnerKey.ts): the id is the key's public part, what a revocation names.
 const KEY_ID = /^mk_(pk-[a-z0-9]{16})_/;
@@ -177,11 +189,19 @@ export class PartnerKeys {
     let data: { partnerKeyAccess: PartnerAccess | null } | null | undefined;
     try {
       const signBody = (body: string) => gatewayHeaders(GATEWAY_AS_ADMIN, this.signingSecret, 'directory', body);
-      data = (await this.directory.execute<{ partnerKeyAccess: PartnerAccess | null }, { key: string }>(ACCESS_QUERY, { key }, { signBody })).data;
+      data = (
+        await this.directory.execute<{ partnerKeyAccess: PartnerAccess | null }, { key: string }>(ACCESS_QUERY, { key }, { signBody })
+      ).data;
     } catch {
       data = undefined;
     }
-    if (!data) throw new DoorError(503, 'SUBGRAPH_UNAVAILABLE', 'Partner keys cannot be checked right now (the directory subgraph is unavailable); retry later', { 'retry-after': '5' });
+    if (!data)
+      throw new DoorError(
+        503,
+        'SUBGRAPH_UNAVAILABLE',
+        'Partner keys cannot be checked right now (the directory subgraph is unavailable); retry later',
+        { 'retry-after': '5' },
+      );
     return data.partnerKeyAccess;
   }
 }

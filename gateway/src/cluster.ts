@@ -33,7 +33,10 @@ export function runPrimary(workers: number, logger: Logger): void {
       return;
     }
     const early = lived < EARLY_DEATH_MS;
-    logger.error({ pid: worker.process.pid, code, signal, livedMs: lived }, `gateway worker exited (${signal ?? code}); starting another${early ? ` in ${RESTART_DELAY_MS} ms` : ''}`);
+    logger.error(
+      { pid: worker.process.pid, code, signal, livedMs: lived },
+      `gateway worker exited (${signal ?? code}); starting another${early ? ` in ${RESTART_DELAY_MS} ms` : ''}`,
+    );
     if (early) setTimeout(() => !stopping && fork(), RESTART_DELAY_MS).unref();
     else fork();
   });

@@ -62,7 +62,8 @@ export function costModelOf(supergraphSdl: string): CostModel {
     return v?.kind === Kind.INT ? Number(v.value) : undefined;
   };
   const listArg = (d: { arguments?: readonly { name: { value: string }; value: unknown }[] }, name: string): string[] => {
-    const v = d.arguments?.find((a) => a.name.value === name)?.value as { kind: string; values?: { kind: string; value: string }[] } | undefined;
+    const v = d.arguments?.find((a) => a.name.value === name)?.value as
+      { kind: string; values?: { kind: string; value: string }[] } | undefined;
     return v?.kind === Kind.LIST ? v.values!.filter((x) => x.kind === Kind.STRING).map((x) => x.value) : [];
   };
   for (const def of doc.definitions) {
@@ -78,7 +79,11 @@ export function costModelOf(supergraphSdl: string): CostModel {
       for (const d of field.directives ?? []) {
         if (d.name.value === 'cost') weights.set(key, intArg(d, 'weight') ?? 0);
         if (d.name.value === 'listSize') {
-          listSizes.set(key, { slicingArguments: listArg(d, 'slicingArguments'), assumedSize: intArg(d, 'assumedSize'), sizedFields: listArg(d, 'sizedFields') });
+          listSizes.set(key, {
+            slicingArguments: listArg(d, 'slicingArguments'),
+            assumedSize: intArg(d, 'assumedSize'),
+            sizedFields: listArg(d, 'sizedFields'),
+          });
         }
       }
     }
@@ -114,7 +119,13 @@ function weightOf(model: CostModel, parent: GraphQLNamedType, field: GraphQLFiel
 }
 
 /** The sized children (by name) selected directly under a connection field, through fragments. */
-function sizedChildren(set: SelectionSetNode | undefined, names: string[], ctx: EstimateContext, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
+function sizedChildren(
+  set: SelectionSetNode | undefined,
+  names: string[],
+  ctx: EstimateContext,
+  out: FieldNode[] = [],
+  seen = new Set<string>(),
+): FieldNode[] {
   for (const s of set?.selections ?? []) {
     if (s.kind === Kind.FIELD) {
       if (names.includes(s.name.value)) out.push(s);
@@ -182,7 +193,8 @@ export function estimateCost(
   let byDocument = memo.get(model);
   if (!byDocument) memo.set(model, (byDocument = new WeakMap()));
   let known = byDocument.get(document);
-  if (!known || known.schema !== schema) byDocument.set(document, (known = { schema, relevant: relevantVariables(model, document), costs: new Map() }));
+  if (!known || known.schema !== schema)
+    byDocument.set(document, (known = { schema, relevant: relevantVariables(model, document), costs: new Map() }));
   const key = `${operationName ?? ''}\n${JSON.stringify(known.relevant.map((v) => variables?.[v] ?? null))}`;
   const hit = known.costs.get(key);
   if (hit !== undefined) return hit;
@@ -238,7 +250,8 @@ export function estimateOnce(
     });
   } catch (err) {
     const message = (err as Error).message;
-    if (/maximum allowed number of nodes/.test(message)) throw new CostEstimateError(`The operation expands to more than ${MAX_COST_NODES} fields`, 'nodes');
+    if (/maximum allowed number of nodes/.test(message))
+      throw new CostEstimateError(`The operation expands to more than ${MAX_COST_NODES} fields`, 'nodes');
     throw new CostEstimateError(message, 'input');
   }
 }
@@ -265,7 +278,13 @@ interface PlannedField {
  * length: what the subgraphs were made to return. Fields the answer lacks (null parents, errors,
  * skipped) cost nothing. Linear in the answer; the plans are remembered per document.
  */
-export function actualCost(schema: GraphQLSchema, model: CostModel, document: DocumentNode, data: unknown, operationName?: string | null): number {
+export function actualCost(
+  schema: GraphQLSchema,
+  model: CostModel,
+  document: DocumentNode,
+  data: unknown,
+  operationName?: string | null,
+): number {
   if (!data || typeof data !== 'object') return 0;
   const root = rootPlans(schema, model, document, operationName);
   if (!root) return 0;
@@ -287,7 +306,9 @@ function rootPlans(schema: GraphQLSchema, model: CostModel, document: DocumentNo
   if (!known || known.schema !== schema) byDocument.set(document, (known = { schema, byOperation: new Map() }));
   const name = operationName ?? '';
   if (known.byOperation.has(name)) return known.byOperation.get(name);
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  const operation = document.definitions.find(
+    (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
   let plan: RootPlan | undefined;
   if (operation?.kind === Kind.OPERATION_DEFINITION) {
     const type = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
@@ -322,7 +343,13 @@ function objectCost(
   return total;
 }
 
-function valueCost(schema: GraphQLSchema, model: CostModel, fragments: Record<string, FragmentDefinitionNode>, field: PlannedField, v: unknown): number {
+function valueCost(
+  schema: GraphQLSchema,
+  model: CostModel,
+  fragments: Record<string, FragmentDefinitionNode>,
+  field: PlannedField,
+  v: unknown,
+): number {
   if (v === null || v === undefined) return 0;
   if (Array.isArray(v)) {
     let sum = 0;
@@ -330,7 +357,12 @@ function valueCost(schema: GraphQLSchema, model: CostModel, fragments: Record<st
     return sum;
   }
   // A list of scalars weighs its items' weight; an object its own and its fields'.
-  return field.weight + (field.sets.length && typeof v === 'object' ? objectCost(schema, model, fragments, field.type, field.sets, field.plans, v as Record<string, unknown>) : 0);
+  return (
+    field.weight +
+    (field.sets.length && typeof v === 'object'
+      ? objectCost(schema, model, fragments, field.type, field.sets, field.plans, v as Record<string, unknown>)
+      : 0)
+  );
 }
 
 /**
@@ -389,7 +421,13 @@ function planFields(
     const named = getNamedType(def.type);
     const own = model.weights.get(`${owner.name}.${fieldName}`);
     const weight = own ?? (owner === mutationType ? MUTATION_WEIGHT : (model.weights.get(named.name) ?? (isCompositeType(named) ? 1 : 0)));
-    planned.push({ responseName, weight, type: named, sets: nodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x), plans: new Map() });
+    planned.push({
+      responseName,
+      weight,
+      type: named,
+      sets: nodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x),
+      plans: new Map(),
+    });
   }
   return planned;
 }

@@ -45,16 +45,23 @@ export async function chargeOperation(args: {
   try {
     requested = estimateCost(args.schema, args.model, args.document, args.variables, args.operationName);
   } catch (err) {
-    if (err instanceof CostEstimateError && err.kind === 'nodes') throw new DoorError(400, 'QUERY_TOO_COMPLEX', err.message, {}, { limit: 'nodes' });
+    if (err instanceof CostEstimateError && err.kind === 'nodes')
+      throw new DoorError(400, 'QUERY_TOO_COMPLEX', err.message, {}, { limit: 'nodes' });
     // Arguments or variables that do not coerce: Apollo refuses the operation before it runs, with
     // its own codes (GRAPHQL_VALIDATION_FAILED for a literal, BAD_USER_INPUT for a variable).
     requested = 1;
   }
   if (requested > args.operationLimit) {
-    throw new DoorError(400, 'QUERY_TOO_COMPLEX', `The operation costs ${requested} points, above the ${args.operationLimit} an operation may cost for this caller: ask for smaller pages (first) or fewer nested lists`, {}, {
-      limit: 'cost',
-      cost: { requested, limit: args.operationLimit },
-    });
+    throw new DoorError(
+      400,
+      'QUERY_TOO_COMPLEX',
+      `The operation costs ${requested} points, above the ${args.operationLimit} an operation may cost for this caller: ask for smaller pages (first) or fewer nested lists`,
+      {},
+      {
+        limit: 'cost',
+        cost: { requested, limit: args.operationLimit },
+      },
+    );
   }
   const key = callerKey(args.viewer, args.address);
   const limit = args.limiter.limitOf(args.viewer);

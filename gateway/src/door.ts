@@ -53,7 +53,8 @@ interface Params {
 export function sendDoorError(
   req: Request,
   res: Response,
-  err: DoorError | { status: number; code: string; message: string; headers?: Record<string, string>; extensions?: Record<string, unknown> },
+  err:
+    DoorError | { status: number; code: string; message: string; headers?: Record<string, string>; extensions?: Record<string, unknown> },
 ) {
   const type = mediaTypeOf(req);
   res
@@ -70,7 +71,11 @@ function checkOperationName(document: DocumentNode, operationName: string | null
   const names = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).map((d) => d.name?.value);
   if (operationName) {
     if (!names.includes(operationName)) {
-      throw new DoorError(400, ErrorCode.OPERATION_RESOLUTION_FAILURE, `The document has no operation named "${operationName.slice(0, 100)}"`);
+      throw new DoorError(
+        400,
+        ErrorCode.OPERATION_RESOLUTION_FAILURE,
+        `The document has no operation named "${operationName.slice(0, 100)}"`,
+      );
     }
   } else if (names.length > 1) {
     throw new DoorError(400, ErrorCode.OPERATION_RESOLUTION_FAILURE, 'The document has several operations: give operationName to pick one');
@@ -112,8 +117,10 @@ function paramsOf(req: Request): Params {
   const body: unknown = req.body;
   if (Array.isArray(body)) throw badRequest('Batched requests are not supported: send one operation per request');
   if (!isObject(body)) throw badRequest('The body must be a JSON object with a query (or a persisted operation id)');
-  if (body.variables !== undefined && body.variables !== null && !isObject(body.variables)) throw badRequest('variables must be a JSON object');
-  if (body.extensions !== undefined && body.extensions !== null && !isObject(body.extensions)) throw badRequest('extensions must be a JSON object');
+  if (body.variables !== undefined && body.variables !== null && !isObject(body.variables))
+    throw badRequest('variables must be a JSON object');
+  if (body.extensions !== undefined && body.extensions !== null && !isObject(body.extensions))
+    throw badRequest('extensions must be a JSON object');
   const extensions = body.extensions as Record<string, unknown> | null | undefined;
   return {
     query: stringParam(body.query, 'query'),
@@ -131,11 +138,19 @@ function persistedHash(extensions: Record<string, unknown> | null | undefined): 
 }
 
 /** Works out who is asking: a bearer token, a partner key, or nobody. */
-async function identify(req: Request, res: Response, params: Params, opts: DoorOptions): Promise<{ viewer: Viewer; partner?: PartnerAccess }> {
+async function identify(
+  req: Request,
+  res: Response,
+  params: Params,
+  opts: DoorOptions,
+): Promise<{ viewer: Viewer; partner?: PartnerAccess }> {
   const authorization = req.get('authorization');
   if (authorization !== undefined) {
     const m = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(authorization);
-    if (!m) throw new DoorError(401, ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>"', { 'www-authenticate': 'Bearer' });
+    if (!m)
+      throw new DoorError(401, ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>"', {
+        'www-authenticate': 'Bearer',
+      });
     return { viewer: await opts.verifyToken(m[1]) };
   }
   const key = req.get('x-api-key') ?? (req.query as Record<string, unknown>).key;
@@ -155,14 +170,17 @@ async function identify(req: Request, res: Response, params: Params, opts: DoorO
   if (req.method !== 'GET') {
     throw new DoorError(405, ErrorCode.METHOD_NOT_ALLOWED, 'Partner keys run persisted operations by id over GET', { allow: 'GET' });
   }
-  if (!params.id || params.query) throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, 'Partner keys run only their registered persisted operations, by id');
+  if (!params.id || params.query)
+    throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, 'Partner keys run only their registered persisted operations, by id');
   if (!partner.operationIds.includes(params.id)) {
     throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, `Operation ${params.id.slice(0, 64)} is not registered for this partner key`);
   }
   // Requests a minute, per key and counted where the cost budgets are (shared by every replica with Redis).
   const taken = await opts.limiter.take(`requests:${partner.id}`, partner.rateLimitPerMinute, 1);
   if (!taken.ok) {
-    throw new DoorError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${partner.rateLimitPerMinute} requests a minute reached`, { 'retry-after': String(taken.retryAfterSeconds) });
+    throw new DoorError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${partner.rateLimitPerMinute} requests a minute reached`, {
+      'retry-after': String(taken.retryAfterSeconds),
+    });
   }
   if (origin !== undefined) res.set({ 'access-control-allow-origin': origin, vary: 'Origin' });
   return { viewer: viewerOf({ scopes: ['partner'], partnerId: partner.id }), partner };
@@ -180,13 +198,18 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
       return sendDoorError(req, res, new DoorError(405, ErrorCode.METHOD_NOT_ALLOWED, 'Use GET (queries) or POST', { allow: 'GET, POST' }));
     }
     if (req.method === 'POST' && !req.is('application/json')) {
-      return sendDoorError(req, res, new DoorError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'POST a JSON body with Content-Type: application/json'));
+      return sendDoorError(
+        req,
+        res,
+        new DoorError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'POST a JSON body with Content-Type: application/json'),
+      );
     }
     next();
   };
   const json = express.json({ limit: opts.bodyLimit, strict: true });
   const jsonErrors: express.ErrorRequestHandler = (err: { type?: string; status?: number }, req, res, next) => {
-    if (err.type === 'entity.too.large') return sendDoorError(req, res, new DoorError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The body is larger than ${opts.bodyLimit}`));
+    if (err.type === 'entity.too.large')
+      return sendDoorError(req, res, new DoorError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The body is larger than ${opts.bodyLimit}`));
     if (err.type === 'entity.parse.failed') return sendDoorError(req, res, badRequest('The body is not valid JSON'));
     if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
       return sendDoorError(req, res, new DoorError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The body must be UTF-8 JSON'));
@@ -215,7 +238,8 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
         // Apollo Gateway turns an unknown operationName into a 500; it is the caller's mistake.
         checkOperationName(document!, params.operationName);
         // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in a database.
-        if (hasNul(document!, params.variables)) throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
+        if (hasNul(document!, params.variables))
+          throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
         const model = opts.costModel();
         if (model) {
           cost = await chargeOperation({
@@ -244,13 +268,19 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
         const { persistedQuery: _, ...extensions } = params.extensions ?? {};
         // Only the keys given: Apollo reads a present-but-undefined key as a malformed one.
         req.body = Object.fromEntries(
-          Object.entries({ query: params.query, variables: params.variables, operationName: params.operationName, extensions }).filter(([, v]) => v !== undefined),
+          Object.entries({ query: params.query, variables: params.variables, operationName: params.operationName, extensions }).filter(
+            ([, v]) => v !== undefined,
+          ),
         );
       }
       const admitted: Admitted = {
         viewer,
         cost,
-        publicCacheable: !!persisted && req.method === 'GET' && req.get('authorization') === undefined && (viewer.role === 'anonymous' || viewer.role === 'partner'),
+        publicCacheable:
+          !!persisted &&
+          req.method === 'GET' &&
+          req.get('authorization') === undefined &&
+          (viewer.role === 'anonymous' || viewer.role === 'partner'),
         operationLabel: persisted?.name ?? 'other',
       };
       res.locals.admitted = admitted;
@@ -265,13 +295,26 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
 
 function hasNul(document: DocumentNode, variables: unknown): boolean {
   const inValue = (v: unknown): boolean =>
-    typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(inValue) : isObject(v) ? Object.entries(v).some(([k, x]) => inValue(k) || inValue(x)) : false;
+    typeof v === 'string'
+      ? v.includes('\u0000')
+      : Array.isArray(v)
+        ? v.some(inValue)
+        : isObject(v)
+          ? Object.entries(v).some(([k, x]) => inValue(k) || inValue(x))
+          : false;
   let found = inValue(variables);
   if (!found) visit(document, { StringValue: (node) => void (found ||= node.value.includes('\u0000')) });
   return found;
 }
 
-const fromGraphQLError = (e: GraphQLError) => new DoorError(400, String(e.extensions.code ?? ErrorCode.BAD_REQUEST), e.message, {}, e.extensions.limit ? { limit: e.extensions.limit } : {});
+const fromGraphQLError = (e: GraphQLError) =>
+  new DoorError(
+    400,
+    String(e.extensions.code ?? ErrorCode.BAD_REQUEST),
+    e.message,
+    {},
+    e.extensions.limit ? { limit: e.extensions.limit } : {},
+  );
 
 /** CORS preflight: only a partner key in the URL (`?key=`) with one of its origins is answered with CORS headers. */
 async function preflight(req: Request, res: Response, opts: DoorOptions) {
@@ -279,7 +322,11 @@ async function preflight(req: Request, res: Response, opts: DoorOptions) {
   const key = (req.query as Record<string, unknown>).key;
   const partner = typeof key === 'string' && key.length <= 200 ? await opts.partnerKeys.check(key) : null;
   if (!origin || !partner || !partner.origins.includes(origin.toLowerCase())) {
-    return sendDoorError(req, res, new DoorError(403, ErrorCode.ORIGIN_NOT_ALLOWED, 'Cross-origin requests need a partner key for this origin'));
+    return sendDoorError(
+      req,
+      res,
+      new DoorError(403, ErrorCode.ORIGIN_NOT_ALLOWED, 'Cross-origin requests need a partner key for this origin'),
+    );
   }
   res
     .status(204)

@@ -58,7 +58,9 @@ export class EntityBatcher {
     if (batch.waiters.length === 1) return first.send(first.body).then(first.resolve, first.reject);
     let answer: CachedAnswer;
     try {
-      answer = await first.send(JSON.stringify({ ...batch.request, variables: { ...batch.request.variables, representations: batch.representations } }));
+      answer = await first.send(
+        JSON.stringify({ ...batch.request, variables: { ...batch.request.variables, representations: batch.representations } }),
+      );
     } catch (err) {
       for (const w of batch.waiters) w.reject(err);
       return;
@@ -71,7 +73,10 @@ export class EntityBatcher {
     }
     const entities = result.data?._entities;
     const splittable =
-      answer.status === 200 && Array.isArray(entities) && entities.length === batch.representations.length && !result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number');
+      answer.status === 200 &&
+      Array.isArray(entities) &&
+      entities.length === batch.representations.length &&
+      !result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number');
     for (const w of batch.waiters) {
       // An answer that cannot be split back (an error for the whole fetch): each asks on its own.
       if (!splittable) {
@@ -82,7 +87,11 @@ export class EntityBatcher {
       const errors = (result.errors ?? [])
         .filter((e) => (e.path![1] as number) >= w.from && (e.path![1] as number) < w.from + w.count)
         .map((e) => ({ ...e, path: ['_entities', (e.path![1] as number) - w.from, ...e.path!.slice(2)] }));
-      w.resolve({ status: 200, headers: answer.headers, body: JSON.stringify(errors.length ? { data: { _entities: mine }, errors } : { data: { _entities: mine } }) });
+      w.resolve({
+        status: 200,
+        headers: answer.headers,
+        body: JSON.stringify(errors.length ? { data: { _entities: mine }, errors } : { data: { _entities: mine } }),
+      });
     }
   }
 }

@@ -127,7 +127,10 @@ export class RedisEntityStore implements EntityStore {
     private readonly maxTtlMs = 300_000,
   ) {
     this.owned = typeof redis === 'string';
-    this.redis = typeof redis === 'string' ? new Redis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500, lazyConnect: false }) : redis;
+    this.redis =
+      typeof redis === 'string'
+        ? new Redis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500, lazyConnect: false })
+        : redis;
     if (this.owned) this.redis.on('error', () => undefined);
   }
 
@@ -227,7 +230,8 @@ export interface EntityCacheOptions {
 export interface InvalidationMessage {
   entityInvalidate: { typename: string; id: string }[];
 }
-export const isInvalidationMessage = (m: unknown): m is InvalidationMessage => !!m && typeof m === 'object' && Array.isArray((m as InvalidationMessage).entityInvalidate);
+export const isInvalidationMessage = (m: unknown): m is InvalidationMessage =>
+  !!m && typeof m === 'object' && Array.isArray((m as InvalidationMessage).entityInvalidate);
 
 /**
  * The results of `_entities` fetches, kept per subgraph, visibility, selection (the fetch's query
@@ -329,7 +333,9 @@ export class EntityCache {
       return send(body);
     }
     const { representations: _, ...others } = request.variables;
-    const selection = createHash('sha1').update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`).digest('base64url');
+    const selection = createHash('sha1')
+      .update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`)
+      .digest('base64url');
     const roots = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
     const keys = reps.map((r) => `${selection}:${stableJson(r)}`);
     const cachedIdx = roots.flatMap((t, i) => (t ? [i] : []));
@@ -337,13 +343,21 @@ export class EntityCache {
     const hits: (string | null)[] = reps.map(() => null);
     cachedIdx.forEach((i, j) => (hits[i] = found[j]));
     const missing = reps.flatMap((_r, i) => (hits[i] === null ? [i] : []));
-    for (let i = 0; i < reps.length; i++) this.lookups?.inc({ subgraph, type: String(reps[i].__typename), outcome: hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable' });
-    if (!missing.length) return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"data":{"_entities":[${hits.join(',')}]}}` };
+    for (let i = 0; i < reps.length; i++)
+      this.lookups?.inc({
+        subgraph,
+        type: String(reps[i].__typename),
+        outcome: hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable',
+      });
+    if (!missing.length)
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"data":{"_entities":[${hits.join(',')}]}}` };
 
     const started = this.seq;
     // The selection with the ids of every object inside it, so that an entry is dropped when any entity it holds changes.
     const shaped = this.withIds(request.query);
-    const answer = await send(JSON.stringify({ ...request, query: shaped.text, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }));
+    const answer = await send(
+      JSON.stringify({ ...request, query: shaped.text, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }),
+    );
     let result: { data?: { _entities?: unknown[] } | null; errors?: GraphQLError[] };
     try {
       result = JSON.parse(answer.body);
@@ -353,7 +367,12 @@ export class EntityCache {
     const fetched = result.data?._entities;
     // An answer the cache cannot split (an error for the whole fetch, a short list): the subgraph
     // answers the fetch as the planner wrote it, and the selection is not cached any more.
-    if (answer.status !== 200 || !Array.isArray(fetched) || fetched.length !== missing.length || result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number')) {
+    if (
+      answer.status !== 200 ||
+      !Array.isArray(fetched) ||
+      fetched.length !== missing.length ||
+      result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number')
+    ) {
       if (!Array.isArray(fetched)) this.ttls.set(request.query, 0);
       return send(body);
     }
@@ -364,7 +383,12 @@ export class EntityCache {
       const json = JSON.stringify(entity ?? null);
       hits[i] = json;
       if (!roots[i] || entity == null || errored.has(j)) return;
-      const tags = [...new Set([roots[i]!, ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities).map((e) => `${e.typename}:${e.id}`)])];
+      const tags = [
+        ...new Set([
+          roots[i]!,
+          ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities).map((e) => `${e.typename}:${e.id}`),
+        ]),
+      ];
       // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
       if (tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > started)) return;
       store.push({ key: keys[i], value: json, ttlMs, tags });
@@ -396,7 +420,12 @@ export class EntityCache {
     try {
       const parsed = JSON.parse(answer.body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
       data = parsed.data;
-      if (shaped && shaped.text !== request.query && parsed.data == null && parsed.errors?.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) {
+      if (
+        shaped &&
+        shaped.text !== request.query &&
+        parsed.data == null &&
+        parsed.errors?.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')
+      ) {
         answer = await send(body);
         data = (JSON.parse(answer.body) as { data?: unknown }).data;
       }
@@ -483,7 +512,9 @@ export class EntityCache {
       };
       const root = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
       const selectionSet = add(root ?? undefined, op.selectionSet);
-      const entities = selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities')?.selectionSet;
+      const entities = selectionSet.selections.find(
+        (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities',
+      )?.selectionSet;
       shape = { text: print({ ...doc, definitions: doc.definitions.map((d) => (d === op ? { ...op, selectionSet } : d)) }), entities };
     }
     if (this.shapes.size >= 1000) this.shapes.delete(this.shapes.keys().next().value as string);
@@ -535,15 +566,29 @@ export class EntityCache {
           continue;
         }
         const fieldType = getNamedType(field.type);
-        const hint = FIELD_HINTS[`${type.name}.${name}`] ?? (isCompositeType(fieldType) ? (TYPE_HINTS[fieldType.name] ?? (INHERITING_TYPES.has(fieldType.name) ? undefined : { maxAge: 0 })) : undefined);
+        const hint =
+          FIELD_HINTS[`${type.name}.${name}`] ??
+          (isCompositeType(fieldType)
+            ? (TYPE_HINTS[fieldType.name] ?? (INHERITING_TYPES.has(fieldType.name) ? undefined : { maxAge: 0 }))
+            : undefined);
         if (hint) maxAge = hint.scope === 'PRIVATE' ? 0 : Math.min(maxAge, hint.maxAge);
         if (sel.selectionSet && isCompositeType(fieldType)) visit(fieldType, sel.selectionSet);
       }
     };
     const doc = this.documentOf(query);
     const op = doc?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-    const entities = op?.kind === Kind.OPERATION_DEFINITION ? op.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities') : undefined;
-    if (!entities || entities.kind !== Kind.FIELD || !entities.selectionSet || op!.kind !== Kind.OPERATION_DEFINITION || op!.operation !== 'query') maxAge = 0;
+    const entities =
+      op?.kind === Kind.OPERATION_DEFINITION
+        ? op.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities')
+        : undefined;
+    if (
+      !entities ||
+      entities.kind !== Kind.FIELD ||
+      !entities.selectionSet ||
+      op!.kind !== Kind.OPERATION_DEFINITION ||
+      op!.operation !== 'query'
+    )
+      maxAge = 0;
     else {
       // The entity's own type gives its hint too: `... on Actor { name }` is kept as long as Actor may be.
       for (const sel of entities.selectionSet.selections) {

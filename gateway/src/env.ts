@@ -14,7 +14,10 @@ const split = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 // What express's `trust proxy` takes: an address, a CIDR range, or one of proxy-addr's names.
-const proxy = z.union([z.enum(['loopback', 'linklocal', 'uniquelocal']), z.string().refine((s) => isIP(s.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(s), 'an IP address or CIDR range')]);
+const proxy = z.union([
+  z.enum(['loopback', 'linklocal', 'uniquelocal']),
+  z.string().refine((s) => isIP(s.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(s), 'an IP address or CIDR range'),
+]);
 
 /** The gateway's configuration, validated once at start. */
 export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
@@ -73,7 +76,10 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       /** How long a verified (or refused) partner key is remembered: the delay of a revocation no gateway announced (one through a gateway is forgotten at once, on every replica with REDIS_URL). @default 30000 */
       PARTNER_KEY_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
       /** Largest request body accepted. @default 100kb */
-      BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'a size such as 100kb').default('100kb'),
+      BODY_LIMIT: z
+        .string()
+        .regex(/^\d+(b|kb|mb)$/, 'a size such as 100kb')
+        .default('100kb'),
       /** Redis shared by every gateway process and replica (redis://host:6379/0): rate limits, the response cache of public persisted queries, partner-key revocations. @default none: each process alone */
       REDIS_URL: z
         .string()
@@ -120,7 +126,13 @@ export function rateLimitsOf(env: GatewayEnv) {
   return {
     redisUrl: env.REDIS_URL,
     keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
-    budgets: { anonymous: env.RATE_LIMIT_ANONYMOUS, partner: env.RATE_LIMIT_PARTNER, editor: env.RATE_LIMIT_EDITOR, analyst: env.RATE_LIMIT_ANALYST, admin: env.RATE_LIMIT_ADMIN },
+    budgets: {
+      anonymous: env.RATE_LIMIT_ANONYMOUS,
+      partner: env.RATE_LIMIT_PARTNER,
+      editor: env.RATE_LIMIT_EDITOR,
+      analyst: env.RATE_LIMIT_ANALYST,
+      admin: env.RATE_LIMIT_ADMIN,
+    },
     exemptSubjects: env.RATE_LIMIT_EXEMPT_SUBJECTS,
     trustedProxies: env.TRUSTED_PROXIES,
   };
@@ -145,5 +157,10 @@ export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
 /** The entity cache's settings, or undefined when it is off. */
 export function entityCacheOf(env: GatewayEnv) {
   if (env.ENTITY_CACHE === 'false') return undefined;
-  return { maxEntries: env.ENTITY_CACHE_MAX_ENTRIES, maxTtlMs: env.ENTITY_CACHE_MAX_TTL_MS, redisUrl: env.REDIS_URL, keyPrefix: env.ENTITY_CACHE_KEY_PREFIX };
+  return {
+    maxEntries: env.ENTITY_CACHE_MAX_ENTRIES,
+    maxTtlMs: env.ENTITY_CACHE_MAX_TTL_MS,
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.ENTITY_CACHE_KEY_PREFIX,
+  };
 }

@@ -123,9 +123,19 @@ export function mountIde(app: Express, operationsPath?: string, schema?: () => G
   let cached: { schema: GraphQLSchema; json: IntrospectionQuery } | undefined;
   app.get('/ide-schema.json', (_req, res) => {
     const current = schema?.();
-    if (!current) return void res.status(404).json({ errors: [{ message: 'The schema is not available here', extensions: { code: 'NOT_FOUND' } }] });
+    if (!current)
+      return void res.status(404).json({ errors: [{ message: 'The schema is not available here', extensions: { code: 'NOT_FOUND' } }] });
     // Recomputed only when the gateway swaps in a new supergraph.
-    if (cached?.schema !== current) cached = { schema: current, json: introspectionFromSchema(current, { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }) };
+    if (cached?.schema !== current)
+      cached = {
+        schema: current,
+        json: introspectionFromSchema(current, {
+          descriptions: true,
+          specifiedByUrl: true,
+          directiveIsRepeatable: true,
+          inputValueDeprecation: true,
+        }),
+      };
     res.set('cache-control', 'no-cache').json(cached.json);
   });
 }

@@ -18,7 +18,10 @@ async function main() {
     {
       nodeEnv: env.NODE_ENV,
       host: env.HOST,
-      fallbacks: [...(env.GATEWAY_SIGNING_SECRET ? [] : ['GATEWAY_SIGNING_SECRET']), ...(tokenKey ? [] : ['the access token key (development tokens accepted)'])],
+      fallbacks: [
+        ...(env.GATEWAY_SIGNING_SECRET ? [] : ['GATEWAY_SIGNING_SECRET']),
+        ...(tokenKey ? [] : ['the access token key (development tokens accepted)']),
+      ],
       published: (['GATEWAY_SIGNING_SECRET', 'AUTH_JWT_SECRET'] as const).filter((n) => env[n] && PUBLISHED_SECRETS.includes(env[n]!)),
     },
     (m) => logger.warn({ developmentSetup: true }, m),
@@ -51,7 +54,10 @@ async function main() {
     shared: sharedStateOf(env),
     entityCache: entityCacheOf(env),
   });
-  logger.info({ url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid }, `ready at ${gateway.url}`);
+  logger.info(
+    { url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid },
+    `ready at ${gateway.url}`,
+  );
   let stopping = false;
   const stop = async () => {
     // Ctrl-C reaches the workers twice: from the terminal, and from the primary.

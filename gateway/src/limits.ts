@@ -88,7 +88,8 @@ function checkLimitsOnce(schema: GraphQLSchema, query: string, limits: Limits): 
     document = parse(query, { maxTokens: limits.tokens });
   } catch (err) {
     const message = (err as Error).message;
-    if (/more tha[nt] \d+ tokens/.test(message)) return { error: tooComplex(`The operation has more than ${limits.tokens} tokens`, 'tokens') };
+    if (/more tha[nt] \d+ tokens/.test(message))
+      return { error: tooComplex(`The operation has more than ${limits.tokens} tokens`, 'tokens') };
     return { error: new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }) };
   }
   try {

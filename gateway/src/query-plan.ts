@@ -29,7 +29,8 @@ export function mountQueryPlans(app: Express, served: () => ServedSupergraph | u
     }
     return planner;
   };
-  const refuse = (res: express.Response, status: number, code: string, message: string) => void res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  const refuse = (res: express.Response, status: number, code: string, message: string) =>
+    void res.status(status).json({ errors: [{ message, extensions: { code } }] });
   app.post('/ide-plan', express.json({ limit: '100kb' }), (req, res) => {
     const current = served();
     if (!current) return refuse(res, 503, 'SCHEMA_NOT_LOADED', 'The supergraph is not loaded yet');

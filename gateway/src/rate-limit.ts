@@ -51,7 +51,10 @@ export function clientOf(address: string | undefined): string {
     const left = head ? head.split(':') : [];
     const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
     const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-    return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+    return `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
   }
   return address;
 }
@@ -85,13 +88,26 @@ export class CostRateLimiter {
       return;
     }
     const up = opts.registry
-      ? new Gauge({ name: 'maillage_gateway_rate_limit_redis_up', help: '1 while rate limits are counted in Redis, 0 while they fall back to this process.', registers: [opts.registry] })
+      ? new Gauge({
+          name: 'maillage_gateway_rate_limit_redis_up',
+          help: '1 while rate limits are counted in Redis, 0 while they fall back to this process.',
+          registers: [opts.registry],
+        })
       : undefined;
     this.fallbacks = opts.registry
-      ? new Counter({ name: 'maillage_gateway_rate_limit_fallback_total', help: 'Requests whose cost was counted in this process because Redis could not be reached.', registers: [opts.registry] })
+      ? new Counter({
+          name: 'maillage_gateway_rate_limit_fallback_total',
+          help: 'Requests whose cost was counted in this process because Redis could not be reached.',
+          registers: [opts.registry],
+        })
       : undefined;
     this.redis = new RedisLink(opts.redisUrl, { what: 'rate limits', logger: opts.logger, upGauge: up });
-    this.limiter = new RateLimiterRedis({ ...common, storeClient: this.redis.client, insuranceLimiter: memory, rejectIfRedisNotReady: true });
+    this.limiter = new RateLimiterRedis({
+      ...common,
+      storeClient: this.redis.client,
+      insuranceLimiter: memory,
+      rejectIfRedisNotReady: true,
+    });
   }
 
   /** Whether the counters are shared in Redis right now (false: this process only). */
@@ -109,14 +125,19 @@ export class CostRateLimiter {
    */
   async take(key: string, limit: number, points: number): Promise<Taken> {
     const charge = Math.max(1, Math.ceil(points));
-    if (limit === Infinity) return { ok: true, charged: 0, budget: { limit, remaining: Infinity, resetAt: new Date(Date.now() + this.windowSeconds * 1000) } };
+    if (limit === Infinity)
+      return { ok: true, charged: 0, budget: { limit, remaining: Infinity, resetAt: new Date(Date.now() + this.windowSeconds * 1000) } };
     if (!this.shared) this.fallbacks?.inc();
     const res = await this.limiter.consume(key, charge).catch((r: RateLimiterRes) => r);
     const resetAt = new Date(Date.now() + res.msBeforeNext);
     if (res.consumedPoints > limit) {
       await this.limiter.reward(key, charge).catch(() => undefined);
       const used = res.consumedPoints - charge;
-      return { ok: false, budget: { limit, remaining: Math.max(0, limit - used), resetAt }, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+      return {
+        ok: false,
+        budget: { limit, remaining: Math.max(0, limit - used), resetAt },
+        retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+      };
     }
     return { ok: true, charged: charge, budget: { limit, remaining: Math.max(0, limit - res.consumedPoints), resetAt } };
   }

@@ -24,6 +24,8 @@ export function readiness(readyUrls: [string, string][], breakerOf: (name: strin
       }),
     );
     const down = checks.filter(([, c]) => !c.ready).map(([name]) => name);
-    res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ready', down, subgraphs: Object.fromEntries(checks) });
+    res
+      .status(down.length ? 503 : 200)
+      .json({ status: down.length ? 'unavailable' : 'ready', down, subgraphs: Object.fromEntries(checks) });
   };
 }

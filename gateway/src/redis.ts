@@ -34,7 +34,10 @@ export class RedisLink {
   private ready = false;
   private warned = false;
 
-  constructor(url: string, private readonly opts: RedisLinkOptions) {
+  constructor(
+    url: string,
+    private readonly opts: RedisLinkOptions,
+  ) {
     this.client = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -54,7 +57,8 @@ export class RedisLink {
       opts.onReady?.();
     });
     this.client.on('error', (err: Error) => {
-      if (this.ready || !this.warned) opts.logger?.warn({ store: 'memory', err: err.message }, `Redis unreachable: ${opts.what} fall back to this process`);
+      if (this.ready || !this.warned)
+        opts.logger?.warn({ store: 'memory', err: err.message }, `Redis unreachable: ${opts.what} fall back to this process`);
       this.warned = true;
       this.down();
     });

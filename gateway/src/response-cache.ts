@@ -173,13 +173,26 @@ export class RedisResponseCache implements ResponseStore {
     this.maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
     const registers = opts.registry ? [opts.registry] : [];
     const up = opts.registry
-      ? new Gauge({ name: 'maillage_gateway_response_cache_redis_up', help: '1 while the response cache is kept in Redis, 0 while each process keeps its own.', registers })
+      ? new Gauge({
+          name: 'maillage_gateway_response_cache_redis_up',
+          help: '1 while the response cache is kept in Redis, 0 while each process keeps its own.',
+          registers,
+        })
       : undefined;
     this.fallbacks = opts.registry
-      ? new Counter({ name: 'maillage_gateway_response_cache_fallback_total', help: 'Response cache lookups and stores done in this process because Redis could not be reached.', registers })
+      ? new Counter({
+          name: 'maillage_gateway_response_cache_fallback_total',
+          help: 'Response cache lookups and stores done in this process because Redis could not be reached.',
+          registers,
+        })
       : undefined;
     this.lookups = opts.registry
-      ? new Counter({ name: 'maillage_gateway_response_cache_lookups_total', help: 'Response cache lookups, by result (hit, miss) and store (redis, memory).', labelNames: ['result', 'store'], registers })
+      ? new Counter({
+          name: 'maillage_gateway_response_cache_lookups_total',
+          help: 'Response cache lookups, by result (hit, miss) and store (redis, memory).',
+          labelNames: ['result', 'store'],
+          registers,
+        })
       : undefined;
     this.link = new RedisLink(opts.redisUrl, { what: 'the response cache', logger: opts.logger, upGauge: up });
   }
@@ -259,7 +272,10 @@ function withCost(body: string, admission: CostAdmission): string {
   if (end < 0 || body.includes('"extensions":')) return body;
   const refund = admission.charged - 1;
   if (refund > 0) void admission.limiter.refund(admission.key, refund);
-  const budget = budgetJson({ ...admission.budget, remaining: Math.min(admission.budget.limit, admission.budget.remaining + Math.max(0, refund)) });
+  const budget = budgetJson({
+    ...admission.budget,
+    remaining: Math.min(admission.budget.limit, admission.budget.remaining + Math.max(0, refund)),
+  });
   return `${body.slice(0, end)},"extensions":${JSON.stringify({ cost: { requested: admission.requested, actual: 0, budget } })}${body.slice(end)}`;
 }
 
@@ -278,7 +294,11 @@ export function serveFromCache(cache: ResponseStore): RequestHandler {
       }
       res
         .status(200)
-        .set({ 'content-type': hit.entry.contentType, 'cache-control': `public, max-age=${hit.entry.maxAge - hit.age}`, age: String(hit.age) })
+        .set({
+          'content-type': hit.entry.contentType,
+          'cache-control': `public, max-age=${hit.entry.maxAge - hit.age}`,
+          age: String(hit.age),
+        })
         .append('vary', 'Origin')
         .send(admitted.cost ? withCost(hit.entry.body, admitted.cost) : hit.entry.body);
     };
@@ -297,7 +317,8 @@ export function cacheHintsPlugin(cache: ResponseStore): ApolloServerPlugin<Gatew
       return {
         async willSendResponse({ contextValue, response, document, schema }) {
           const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const policy = contextValue.publicCacheable && document && single && !single.errors?.length ? cachePolicyOf(schema, document) : undefined;
+          const policy =
+            contextValue.publicCacheable && document && single && !single.errors?.length ? cachePolicyOf(schema, document) : undefined;
           if (!policy || policy.maxAge <= 0 || policy.scope !== 'PUBLIC') {
             response.http.headers.set('cache-control', 'no-store');
             return;

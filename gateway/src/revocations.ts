@@ -1,5 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getArgumentValues, Kind, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  getArgumentValues,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { RedisLink, type RedisLogger } from './redis';
 
@@ -42,11 +50,20 @@ export class PartnerKeyRevocations {
     this.channel = `${opts.keyPrefix ?? 'maillage'}:partner-keys:revoked`;
     const registers = opts.registry ? [opts.registry] : [];
     this.heard = opts.registry
-      ? new Counter({ name: 'maillage_gateway_partner_key_revocations_total', help: 'Partner-key revocations acted on, by source (local: passed through this process; redis: heard on the channel, its own announcements included).', labelNames: ['source'], registers })
+      ? new Counter({
+          name: 'maillage_gateway_partner_key_revocations_total',
+          help: 'Partner-key revocations acted on, by source (local: passed through this process; redis: heard on the channel, its own announcements included).',
+          labelNames: ['source'],
+          registers,
+        })
       : undefined;
     if (!opts.redisUrl) return;
     const up = opts.registry
-      ? new Gauge({ name: 'maillage_gateway_partner_key_revocations_redis_up', help: '1 while this process hears the other gateways\' partner-key revocations in Redis.', registers })
+      ? new Gauge({
+          name: 'maillage_gateway_partner_key_revocations_redis_up',
+          help: "1 while this process hears the other gateways' partner-key revocations in Redis.",
+          registers,
+        })
       : undefined;
     this.publisher = new RedisLink(opts.redisUrl, { what: 'partner-key revocations', logger: opts.logger });
     this.subscriber = new RedisLink(opts.redisUrl, {

@@ -176,7 +176,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       : supergraphForGateway(opts.supergraphSdl),
     buildService: ({ name, url }) => {
       if (name === GATEWAY_SUBGRAPH) return rateLimitSubgraph();
-      const source = new ResilientDataSource(name, opts.subgraphUrls?.[name] ?? url!, resilience, fetchMetrics, signingSecret, breakerLog, entityCache);
+      const source = new ResilientDataSource(
+        name,
+        opts.subgraphUrls?.[name] ?? url!,
+        resilience,
+        fetchMetrics,
+        signingSecret,
+        breakerLog,
+        entityCache,
+      );
       dataSources.get(name)?.close();
       dataSources.set(name, source);
       return source;
@@ -200,7 +208,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     registry: metrics.registry,
     logger,
   });
-  const revocations = new PartnerKeyRevocations({ redisUrl: opts.shared?.redisUrl, keyPrefix: opts.shared?.keyPrefix, registry: metrics.registry, logger });
+  const revocations = new PartnerKeyRevocations({
+    redisUrl: opts.shared?.redisUrl,
+    keyPrefix: opts.shared?.keyPrefix,
+    registry: metrics.registry,
+    logger,
+  });
   const responseCache: ResponseStore & { close?(): void } = opts.shared
     ? new RedisResponseCache({ redisUrl: opts.shared.redisUrl, keyPrefix: opts.shared.keyPrefix, registry: metrics.registry, logger })
     : memoryStore(new ResponseCache());
@@ -248,7 +261,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await apollo.start();
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: 'gateway' }));
-  app.get('/ready', readiness(subgraphReadyUrls(opts), (name) => dataSources.get(name)?.breaker.state ?? 'closed'));
+  app.get(
+    '/ready',
+    readiness(subgraphReadyUrls(opts), (name) => dataSources.get(name)?.breaker.state ?? 'closed'),
+  );
   mountIde(app, opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, opts.production ? undefined : () => apiSchema, !opts.production);
   // The playground's query plan panel: development only (query-plan.ts).
   if (!opts.production) mountQueryPlans(app, () => served);
@@ -278,7 +294,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }),
   );
   // Anything else (among it /metrics, which has a listener of its own) is not here.
-  app.use((req, res) => sendDoorError(req, res, { status: 404, code: ErrorCode.NOT_FOUND, message: `Nothing at ${req.method} ${req.path.slice(0, 100)}` }));
+  app.use((req, res) =>
+    sendDoorError(req, res, { status: 404, code: ErrorCode.NOT_FOUND, message: `Nothing at ${req.method} ${req.path.slice(0, 100)}` }),
+  );
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port, opts.host, resolve);

@@ -4,7 +4,9 @@ import type { Request } from 'express';
 // Apollo Server's own negotiation library, over the same list in the same order, so that the door's
 // refusals and Apollo's answers pick the same type. It ships no types, hence require and a cast.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Negotiator = require('negotiator') as new (req: { headers: { accept: string } }) => { mediaType(types: string[]): string | undefined };
+const Negotiator = require('negotiator') as new (req: { headers: { accept: string } }) => {
+  mediaType(types: string[]): string | undefined;
+};
 
 const JSON_TYPE = 'application/json';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json';

@@ -207,8 +207,15 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       metrics?.breakerState.set({ subgraph: name }, STATE_VALUE[t.to]);
       metrics?.circuitOpen.set({ subgraph: name }, t.to === 'closed' ? 0 : 1);
       metrics?.breakerTransitions.inc({ subgraph: name, from: t.from, to: t.to });
-      const fields = { subgraph: name, breaker: t.to, from: t.from, ...(t.failures ? { failures: t.failures } : {}), ...(t.reason ? { reason: t.reason } : {}) };
-      if (t.to === 'open' && t.from === 'closed') breakerLog('warn', fields, `circuit to ${name} opened after ${t.failures} consecutive failures`);
+      const fields = {
+        subgraph: name,
+        breaker: t.to,
+        from: t.from,
+        ...(t.failures ? { failures: t.failures } : {}),
+        ...(t.reason ? { reason: t.reason } : {}),
+      };
+      if (t.to === 'open' && t.from === 'closed')
+        breakerLog('warn', fields, `circuit to ${name} opened after ${t.failures} consecutive failures`);
       else if (t.to === 'closed') breakerLog('info', fields, `circuit to ${name} closed: its probe was answered`);
       else if (t.to === 'half-open') breakerLog('info', fields, `circuit to ${name} half-open: one probe sent`);
       else breakerLog('info', fields, `circuit to ${name} open again: its probe failed (${t.reason})`);
@@ -227,14 +234,19 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       delete headers[VISIBILITY_HEADER];
       // The body exists only now (Apollo serialises it after willSendRequest): bind the statement to it.
       const send = (body: string) => {
-        const bound = { ...headers, [BINDING_HEADER]: bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', body) };
+        const bound = {
+          ...headers,
+          [BINDING_HEADER]: bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', body),
+        };
         return this.fetchWithin(input, { ...init, body, headers: bound }, deadline, metrics);
       };
       const body = String(init.body ?? '');
       const requestId = headers['x-request-id'];
       // Entity fetches of one request with one selection (aliases of a list) go as one.
       const joined =
-        requestId && body.includes('_entities(') && !isMutation(body) ? (b: string) => this.batcher.fetch(`${requestId}\n${headers[VIEWER_HEADER] ?? ''}`, b, send) : send;
+        requestId && body.includes('_entities(') && !isMutation(body)
+          ? (b: string) => this.batcher.fetch(`${requestId}\n${headers[VIEWER_HEADER] ?? ''}`, b, send)
+          : send;
       const cache = this.entityCache;
       if (!cache || visibility === undefined) return new AnswerResponse(await joined(body), input);
       // What a mutation answered with is what changed: dropped before the client reads the answer.
@@ -250,7 +262,8 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
 
   private async fetchWithin(input: string, init: FetcherRequestInit, deadline: number, metrics?: SubgraphMetrics): Promise<Answer> {
     const started = performance.now();
-    const observe = (outcome: string) => metrics?.fetchDuration.observe({ subgraph: this.name, outcome }, (performance.now() - started) / 1000);
+    const observe = (outcome: string) =>
+      metrics?.fetchDuration.observe({ subgraph: this.name, outcome }, (performance.now() - started) / 1000);
     if (!this.breaker.allows) {
       observe('rejected');
       throw this.unavailable(new FetchFailure('open', 'circuit open after repeated failures'));
@@ -310,9 +323,12 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'SUBGRAPH_UNAVAILABLE';
-    return new GraphQLError(`The ${this.name} subgraph refused the gateway's request (HTTP ${response.status}); its fields are missing from this answer.`, {
-      extensions: { code, subgraph: this.name },
-    });
+    return new GraphQLError(
+      `The ${this.name} subgraph refused the gateway's request (HTTP ${response.status}); its fields are missing from this answer.`,
+      {
+        extensions: { code, subgraph: this.name },
+      },
+    );
   }
 
   /** Attempts within the request's budget; mutations get one, since a retry could write twice. */
@@ -381,4 +397,3 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     });
   }
 }
-

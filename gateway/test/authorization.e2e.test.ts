@@ -16,21 +16,42 @@ const ROLES = ['anonymous', 'partner', 'editor', 'otherEditor', 'analyst', 'admi
 type RoleName = (typeof ROLES)[number];
 type Expect = Record<RoleName, Outcome>;
 
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as {
+  operations: { id: string; name: string }[];
+};
 const ACTOR_CARD = manifest.operations.find((o) => o.name === 'ActorCard')!.id;
 
 // Networks the table writes to, and networks kept private for the read rows.
 const WRITE = { Chamber: 'ch-cci-herault', Cluster: 'cl-aerospace-valley', Council: 'co-cmip', Club: 'cb-reseau-1234' } as const;
-const PRIVATE = { Chamber: 'ch-cma-occitanie', Cluster: 'cl-digital-place', Council: 'co-think-tank-industrie', Club: 'cb-club-entrepreneurs-millavois' } as const;
+const PRIVATE = {
+  Chamber: 'ch-cma-occitanie',
+  Cluster: 'cl-digital-place',
+  Council: 'co-think-tank-industrie',
+  Club: 'cb-club-entrepreneurs-millavois',
+} as const;
 const CATEGORY = { Chamber: 'PARTNER', Cluster: 'COMPANY', Council: 'MEMBER', Club: 'MEMBER' } as const;
 const SUBGRAPH = { Chamber: 'chambers', Cluster: 'clusters', Council: 'councils', Club: 'clubs' } as const;
 type Kind = keyof typeof WRITE;
 const KINDS = Object.keys(WRITE) as Kind[];
 const field = (k: Kind) => k.toLowerCase();
 
-const writeForEditors: Expect = { anonymous: 'UNAUTHENTICATED', partner: 'FORBIDDEN', editor: 'ok', otherEditor: 'FORBIDDEN', analyst: 'FORBIDDEN', admin: 'ok' };
+const writeForEditors: Expect = {
+  anonymous: 'UNAUTHENTICATED',
+  partner: 'FORBIDDEN',
+  editor: 'ok',
+  otherEditor: 'FORBIDDEN',
+  analyst: 'FORBIDDEN',
+  admin: 'ok',
+};
 const createForEditors: Expect = { ...writeForEditors, otherEditor: 'ok' };
-const adminOnly: Expect = { anonymous: 'UNAUTHENTICATED', partner: 'FORBIDDEN', editor: 'FORBIDDEN', otherEditor: 'FORBIDDEN', analyst: 'FORBIDDEN', admin: 'ok' };
+const adminOnly: Expect = {
+  anonymous: 'UNAUTHENTICATED',
+  partner: 'FORBIDDEN',
+  editor: 'FORBIDDEN',
+  otherEditor: 'FORBIDDEN',
+  analyst: 'FORBIDDEN',
+  admin: 'ok',
+};
 const privateRead: Expect = { ...adminOnly, analyst: 'ok' };
 const privateMembers: Expect = { ...privateRead, editor: 'ok' };
 const signedIn: Expect = { anonymous: 'UNAUTHENTICATED', partner: 'ok', editor: 'ok', otherEditor: 'ok', analyst: 'ok', admin: 'ok' };
@@ -57,7 +78,9 @@ const outcome = (res: GraphQLResponse): string => (res.errors?.length ? String(r
 
 let seq = 0;
 const newCompany = async (as: 'admin' | 'editor' = 'admin') => {
-  const res = await request(as, `mutation($n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "34172" }) { id } }`, { n: `Authz ${++seq}` });
+  const res = await request(as, `mutation($n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "34172" }) { id } }`, {
+    n: `Authz ${++seq}`,
+  });
   return res.data!.createActor.id as string;
 };
 
@@ -94,7 +117,12 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { name: 'createActor', subgraph: 'directory', expect: createForEditors, query: `mutation { createActor(input: { kind: COMPANY, name: "Authz SAS" }) { id } }` },
+  {
+    name: 'createActor',
+    subgraph: 'directory',
+    expect: createForEditors,
+    query: `mutation { createActor(input: { kind: COMPANY, name: "Authz SAS" }) { id } }`,
+  },
   {
     name: 'updateActor (an actor the editor created)',
     subgraph: 'directory',
@@ -121,7 +149,10 @@ const rows: Row[] = [
     expect: writeForEditors,
     prepare: async () => {
       const org = await newCompany('editor');
-      const d = await admin(`mutation($org: ID!) { addRole(input: { personId: "act-damien-andre", organisationId: $org, title: "membre" }) { id } }`, { org });
+      const d = await admin(
+        `mutation($org: ID!) { addRole(input: { personId: "act-damien-andre", organisationId: $org, title: "membre" }) { id } }`,
+        { org },
+      );
       return { id: d.addRole.id };
     },
     query: `mutation($id: ID!) { endRole(id: $id, endDate: "2030-01-01") { id } }`,
@@ -137,7 +168,9 @@ const rows: Row[] = [
     subgraph: 'directory',
     expect: adminOnly,
     prepare: async () => {
-      const d = await admin(`mutation { createPartnerKey(input: { name: "To revoke", origins: ["https://site.example"], rateLimitPerMinute: 10, operationIds: ["${ACTOR_CARD}"] }) { partnerKey { id } } }`);
+      const d = await admin(
+        `mutation { createPartnerKey(input: { name: "To revoke", origins: ["https://site.example"], rateLimitPerMinute: 10, operationIds: ["${ACTOR_CARD}"] }) { partnerKey { id } } }`,
+      );
       return { id: d.createPartnerKey.partnerKey.id };
     },
     query: `mutation($id: ID!) { revokePartnerKey(id: $id) { id } }`,
@@ -165,7 +198,10 @@ const rows: Row[] = [
       expect: writeForEditors,
       prepare: async () => {
         const a = await newCompany();
-        const d = await admin(`mutation($a: ID!) { add${k}Membership(input: { ${field(k)}Id: "${WRITE[k]}", actorId: $a, category: ${CATEGORY[k]} }) { id } }`, { a });
+        const d = await admin(
+          `mutation($a: ID!) { add${k}Membership(input: { ${field(k)}Id: "${WRITE[k]}", actorId: $a, category: ${CATEGORY[k]} }) { id } }`,
+          { a },
+        );
         return { id: d[`add${k}Membership`].id };
       },
       query: `mutation($id: ID!) { end${k}Membership(id: $id, endDate: "2030-01-01") { id } }`,
@@ -196,11 +232,16 @@ let contactActorId: string;
 beforeAll(async () => {
   h = await startSupergraph(subgraphs, startGateway);
   // Contact details of an organisation (no person's data is invented), and lists kept private.
-  contactActorId = (await admin(`mutation { createActor(input: { kind: ASSOCIATION, name: "Contact Test", email: "contact@example.org", phone: "+33 4 00 00 00 00" }) { id } }`))
-    .createActor.id;
+  contactActorId = (
+    await admin(
+      `mutation { createActor(input: { kind: ASSOCIATION, name: "Contact Test", email: "contact@example.org", phone: "+33 4 00 00 00 00" }) { id } }`,
+    )
+  ).createActor.id;
   for (const k of KINDS) await admin(`mutation { set${k}MemberListVisibility(id: "${PRIVATE[k]}", visibility: PRIVATE) { id } }`);
   partnerKey = (
-    await admin(`mutation { createPartnerKey(input: { name: "Partner", origins: ["https://partner.example"], rateLimitPerMinute: 10000, operationIds: ["${ACTOR_CARD}"] }) { key } }`)
+    await admin(
+      `mutation { createPartnerKey(input: { name: "Partner", origins: ["https://partner.example"], rateLimitPerMinute: 10000, operationIds: ["${ACTOR_CARD}"] }) { key } }`,
+    )
   ).createPartnerKey.key;
 }, 180_000);
 
@@ -242,8 +283,16 @@ test.each(cases)('%s as %s: %s', async (_name, role, expected, row) => {
 });
 
 test('the viewer the subgraph sees is the one the token names', async () => {
-  const res = await h.as('editor', { subject: 'editor-z', networks: ['cb-reseau-1234'] }).query(`{ viewer { role scopes networks subject partnerId } }`);
-  expect(res.data!.viewer).toEqual({ role: 'editor', scopes: ['network:edit'], networks: ['cb-reseau-1234'], subject: 'editor-z', partnerId: null });
+  const res = await h
+    .as('editor', { subject: 'editor-z', networks: ['cb-reseau-1234'] })
+    .query(`{ viewer { role scopes networks subject partnerId } }`);
+  expect(res.data!.viewer).toEqual({
+    role: 'editor',
+    scopes: ['network:edit'],
+    networks: ['cb-reseau-1234'],
+    subject: 'editor-z',
+    partnerId: null,
+  });
 });
 
 test("an actor's memberships of private lists are left out for those who may not read them", async () => {
@@ -269,10 +318,17 @@ test('direct calls to a subgraph without the gateway’s signature are refused',
   const forged = await postAsGateway(h.subgraphUrls.directory, query, undefined, 'admin', 'not-the-secret-the-gateway-and-subgraphs-share');
   const signedFor = await postAsGateway<any>(h.subgraphUrls.directory, '{ __typename }', undefined, 'admin');
   expect(signedFor.status).toBe(200);
-  const captured = await gatewayHeaders(viewerOf({ scopes: ['admin'], subject: 'x' }), DEV_SIGNING_SECRET, 'directory', JSON.stringify({ query: '{ __typename }' }));
+  const captured = await gatewayHeaders(
+    viewerOf({ scopes: ['admin'], subject: 'x' }),
+    DEV_SIGNING_SECRET,
+    'directory',
+    JSON.stringify({ query: '{ __typename }' }),
+  );
   const replayed = await postGraphQL(h.subgraphUrls.directory, query, undefined, undefined, captured);
   // A statement alone, without the binding of its request.
-  const unbound = await postGraphQL(h.subgraphUrls.directory, query, undefined, undefined, { [VIEWER_HEADER]: await signViewer(viewerOf({ scopes: ['admin'], subject: 'x' }), DEV_SIGNING_SECRET, 'directory') });
+  const unbound = await postGraphQL(h.subgraphUrls.directory, query, undefined, undefined, {
+    [VIEWER_HEADER]: await signViewer(viewerOf({ scopes: ['admin'], subject: 'x' }), DEV_SIGNING_SECRET, 'directory'),
+  });
   for (const res of [unsigned, forged, replayed, unbound]) {
     expect(res.status).toBe(401);
     expect(res.errors![0].extensions!.code).toBe('UNAUTHENTICATED');

@@ -31,7 +31,13 @@ async function arrange(communeId: string, tag: string, perClub: number) {
   }));
   await h.clients.clubs.network.createMany({ data: networks });
   await h.clients.clubs.membership.createMany({
-    data: actors.map((a, i) => ({ id: `cb-m-${tag}-${i}`, networkId: `cb-${tag}-${i % 5}`, actorId: a.id, category: 'MEMBER', sources: [] })),
+    data: actors.map((a, i) => ({
+      id: `cb-m-${tag}-${i}`,
+      networkId: `cb-${tag}-${i % 5}`,
+      actorId: a.id,
+      category: 'MEMBER',
+      sources: [],
+    })),
   });
 }
 

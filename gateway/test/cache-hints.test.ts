@@ -6,17 +6,25 @@ import { cachePolicyOf } from '../src/cache-hints';
 import { ResponseCache } from '../src/response-cache';
 import { ANONYMOUS, viewerOf } from '@maillage/viewer';
 
-const schema = Supergraph.build(readFileSync(path.resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8'), { supportedFeatures: null })
+const schema = Supergraph.build(readFileSync(path.resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8'), {
+  supportedFeatures: null,
+})
   .apiSchema()
   .toGraphQLJSSchema();
 const policy = (q: string) => cachePolicyOf(schema, parse(q));
 
 test('the policy is the smallest max-age of the hints the fields meet', () => {
   expect(policy(`{ territory(id: "DEP-34") { id name } }`)).toEqual({ maxAge: 3600, scope: 'PUBLIC' });
-  expect(policy(`{ territory(id: "DEP-34") { name clubs { totalCount pageInfo { hasNextPage } nodes { name } } } }`)).toEqual({ maxAge: 300, scope: 'PUBLIC' });
+  expect(policy(`{ territory(id: "DEP-34") { name clubs { totalCount pageInfo { hasNextPage } nodes { name } } } }`)).toEqual({
+    maxAge: 300,
+    scope: 'PUBLIC',
+  });
   expect(policy(`{ actor(id: "a") { name clubMemberships { nodes { club { name } } } } }`)).toEqual({ maxAge: 60, scope: 'PUBLIC' });
   // Fragments count as well as fields written out.
-  expect(policy(`{ territory(id: "DEP-34") { ...T } } fragment T on Territory { clubs { nodes { members { nodes { actor { name } } } } } }`).maxAge).toBe(60);
+  expect(
+    policy(`{ territory(id: "DEP-34") { ...T } } fragment T on Territory { clubs { nodes { members { nodes { actor { name } } } } } }`)
+      .maxAge,
+  ).toBe(60);
 });
 
 test('fields without a public hint make the answer uncacheable, or private', () => {

@@ -21,11 +21,15 @@ const lines: Record<string, any>[] = [];
 /** One POST on a connection of its own, so that no kept-alive socket outlives a worker. */
 function post(url: string): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }));
+      },
+    );
     req.on('error', reject);
     req.end(QUERY);
   });
@@ -50,7 +54,9 @@ beforeAll(async () => {
     req.on('data', (c) => chunks.push(c));
     const relayOn = async () => {
       await new Promise((r) => setTimeout(r, holdMs));
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
+      ) as Record<string, string>;
       const answer = await fetch(h.subgraphUrls.directory, { method: 'POST', headers, body: Buffer.concat(chunks) });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(await answer.text());
     };

@@ -39,7 +39,11 @@ async function call(payload: Partial<CoprocessorPayload>): Promise<{ status: num
   return { status: res.status, body: (await res.json()) as CoprocessorPayload };
 }
 
-const routerRequest = (headers: Record<string, string[]>, body: unknown, extra: Partial<CoprocessorPayload> = {}): Partial<CoprocessorPayload> => ({
+const routerRequest = (
+  headers: Record<string, string[]>,
+  body: unknown,
+  extra: Partial<CoprocessorPayload> = {},
+): Partial<CoprocessorPayload> => ({
   version: 1,
   stage: 'RouterRequest',
   control: 'continue',
@@ -70,7 +74,11 @@ const subgraphRequest = (id: string, context: CoprocessorPayload['context'], que
 /** What Router does next: the subgraph request as the coprocessor left it, headers and body. */
 async function toSubgraph(p: CoprocessorPayload) {
   const headers = Object.fromEntries(Object.entries(p.headers ?? {}).map(([k, v]) => [k, v[0]]));
-  const res = await fetch(p.uri!, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(p.body) });
+  const res = await fetch(p.uri!, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(p.body),
+  });
   return (await res.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
@@ -85,7 +93,13 @@ test('a bearer token is verified at RouterRequest and each subgraph request is s
   expect((first.body.context!.entries[VIEWER_ENTRY] as any).viewer).toMatchObject({ role: 'editor', subject: 'editor-r' });
   const signed = await call(subgraphRequest(first.body.id, first.body.context, VIEWER_QUERY));
   expect(signed.status).toBe(200);
-  expect(signed.body).toMatchObject({ version: 1, stage: 'SubgraphRequest', control: 'continue', id: first.body.id, serviceName: 'directory' });
+  expect(signed.body).toMatchObject({
+    version: 1,
+    stage: 'SubgraphRequest',
+    control: 'continue',
+    id: first.body.id,
+    serviceName: 'directory',
+  });
   expect(signed.body.headers![VIEWER_HEADER]).toHaveLength(1);
   expect(signed.body.headers![VIEWER_HEADER][0]).not.toBe('forged by the client');
   const res = await toSubgraph(signed.body);
@@ -114,7 +128,9 @@ test('a viewer written into the context by anyone but the coprocessor, or for an
   const token = await tokenFor('admin');
   const first = await call(routerRequest({ authorization: [`Bearer ${token}`] }, { query: '{ viewer { role } }' }));
   const entry = first.body.context!.entries[VIEWER_ENTRY] as { viewer: object; mac: string };
-  const forged = { entries: { [VIEWER_ENTRY]: { viewer: { ...entry.viewer, role: 'admin', scopes: ['admin'], subject: 'mallory' }, mac: entry.mac } } };
+  const forged = {
+    entries: { [VIEWER_ENTRY]: { viewer: { ...entry.viewer, role: 'admin', scopes: ['admin'], subject: 'mallory' }, mac: entry.mac } },
+  };
   const otherRequest = { entries: { [VIEWER_ENTRY]: entry } };
   for (const [id, context] of [
     [first.body.id, forged],
@@ -137,7 +153,10 @@ test('a partner key: its registered operation by id over GET continues; anything
   const key = created.data.createPartnerKey.key as string;
   const get = (search: Record<string, string>, origin = 'https://partner.example') =>
     call(routerRequest({ origin: [origin] }, undefined, { method: 'GET', path: `/graphql?${new URLSearchParams({ key, ...search })}` }));
-  const byId = await get({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: ACTOR_CARD } }), variables: '{"siren":"552081317"}' });
+  const byId = await get({
+    extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: ACTOR_CARD } }),
+    variables: '{"siren":"552081317"}',
+  });
   expect(byId.body.control).toBe('continue');
   expect((byId.body.context!.entries[VIEWER_ENTRY] as any).viewer).toMatchObject({ role: 'partner' });
   const cases: [Promise<{ body: CoprocessorPayload }>, number, string][] = [

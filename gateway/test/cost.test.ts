@@ -3,7 +3,16 @@ import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { supergraphForGateway } from '@maillage/viewer';
 import { repoRoot } from '@maillage/testing';
-import { getNamedType, getNullableType, isCompositeType, isInterfaceType, isListType, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  parse,
+  type GraphQLSchema,
+} from 'graphql';
 import { actualCost, costModelOf, estimateCost, CostEstimateError, type CostModel } from '../src/cost';
 
 let api: GraphQLSchema;
@@ -13,7 +22,8 @@ beforeAll(() => {
   api = Supergraph.build(supergraphForGateway(sdl), { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
   model = costModelOf(sdl);
 });
-const cost = (q: string, variables?: Record<string, unknown>, operationName?: string) => estimateCost(api, model, parse(q), variables, operationName);
+const cost = (q: string, variables?: Record<string, unknown>, operationName?: string) =>
+  estimateCost(api, model, parse(q), variables, operationName);
 
 const THREE_LEVELS = (first: string) =>
   `territory(id: "REG-76") { clubs(first: ${first}) { nodes { members(first: ${first}) { nodes { actor { clubMemberships(first: ${first}) { nodes { club { name } } } } } } } } }`;
@@ -57,15 +67,23 @@ test('aliases and fragments are counted where they are spread', () => {
   expect(cost(`{ a: actors(first: 50) { nodes { name } } b: actors(first: 50) { nodes { name } } }`)).toBe(2 * one);
   // A fragment spread twice at one place is counted twice: execution merges the two, so the estimate errs high, never low.
   expect(cost(`query { ...Q ...Q } fragment Q on Query { actors(first: 50) { nodes { name } } }`)).toBe(2 * one);
-  expect(cost(`query { a: actors(first: 50) { ...N } b: actors(first: 50) { ...N } } fragment N on ActorConnection { nodes { name } }`)).toBe(2 * one);
+  expect(
+    cost(`query { a: actors(first: 50) { ...N } b: actors(first: 50) { ...N } } fragment N on ActorConnection { nodes { name } }`),
+  ).toBe(2 * one);
   // Only the sized fields of a connection are multiplied: totalCount and pageInfo are one each.
   expect(cost(`{ actors(first: 50) { totalCount pageInfo { hasNextPage } edges { node { id } } } }`)).toBe(1 + 1 + 1 + 50 * 2);
 });
 
 test('a fragment bomb stops the estimator; variables that do not coerce are refused', () => {
-  const bomb = ['query { territory(id: "REG-76") { ...F20 } }', 'fragment F0 on Territory { id name }', ...Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Territory { a: region { ...F${i} } b: departement { ...F${i} } }`)].join('\n');
+  const bomb = [
+    'query { territory(id: "REG-76") { ...F20 } }',
+    'fragment F0 on Territory { id name }',
+    ...Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Territory { a: region { ...F${i} } b: departement { ...F${i} } }`),
+  ].join('\n');
   expect(() => cost(bomb)).toThrow(CostEstimateError);
-  expect(() => cost(`query($n: Int) { actors(first: $n) { nodes { id } } }`, { n: 'many' })).toThrow(expect.objectContaining({ kind: 'input' }));
+  expect(() => cost(`query($n: Int) { actors(first: $n) { nodes { id } } }`, { n: 'many' })).toThrow(
+    expect.objectContaining({ kind: 'input' }),
+  );
 });
 
 test('@cost weights and mutations weigh what the schema says', () => {
@@ -75,7 +93,15 @@ test('@cost weights and mutations weigh what the schema says', () => {
 
 test('the actual cost counts what came back', () => {
   const q = parse(`{ actors(first: 50) { totalCount nodes { name clubMemberships { nodes { club { name } } } } } }`);
-  const data = { actors: { totalCount: 2, nodes: [{ name: 'A', clubMemberships: { nodes: [{ club: { name: 'x' } }, { club: null }] } }, { name: 'B', clubMemberships: null }] } };
+  const data = {
+    actors: {
+      totalCount: 2,
+      nodes: [
+        { name: 'A', clubMemberships: { nodes: [{ club: { name: 'x' } }, { club: null }] } },
+        { name: 'B', clubMemberships: null },
+      ],
+    },
+  };
   // actors 1 + totalCount 1 + 2 nodes + A's clubMemberships 1 + 2 membership nodes + 1 club
   expect(actualCost(api, model, q, data)).toBe(1 + 1 + 2 + 1 + 2 + 1);
   expect(actualCost(api, model, q, null)).toBe(0);

@@ -34,11 +34,15 @@ withServer('the clubs database lost mid-service', () => {
     await admin.query(`ALTER DATABASE ${clubsDb} ALLOW_CONNECTIONS false`);
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [clubsDb]);
 
-    const write = await h.as('admin').query(`mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER }) { id } }`);
+    const write = await h
+      .as('admin')
+      .query(`mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER }) { id } }`);
     expect(write.errors![0].extensions).toMatchObject({ code: 'DATABASE_UNAVAILABLE', subgraph: 'clubs' });
     expect(write.errors![0].message).not.toMatch(/127\.0\.0\.1|postgres:|SELECT|INSERT/);
 
-    const read = await h.query(`{ actorBySiren(siren: "552081317") { name clubMemberships { totalCount } councilMemberships { totalCount } } }`);
+    const read = await h.query(
+      `{ actorBySiren(siren: "552081317") { name clubMemberships { totalCount } councilMemberships { totalCount } } }`,
+    );
     expect(read.data!.actorBySiren).toMatchObject({ name: 'EDF', clubMemberships: null, councilMemberships: { totalCount: 1 } });
 
     await admin.query(`ALTER DATABASE ${clubsDb} ALLOW_CONNECTIONS true`);

@@ -28,14 +28,16 @@ const redisReachable = (() => {
   const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
   return spawnSync(process.execPath, ['-e', probe]).status === 0;
 })();
-if (!redisReachable && process.env.CI !== 'true') console.warn(`\n  Redis entity cache test SKIPPED: nothing answers at ${REDIS_URL}. CI never skips it.\n`);
+if (!redisReachable && process.env.CI !== 'true')
+  console.warn(`\n  Redis entity cache test SKIPPED: nothing answers at ${REDIS_URL}. CI never skips it.\n`);
 const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
 
 /** Entity-cache lookups so far, by outcome, from the gateway's own /metrics. */
 async function lookups(): Promise<Record<string, number>> {
   const text = await fetch(h.metricsUrls.gateway).then((r) => r.text());
   const out: Record<string, number> = { hit: 0, miss: 0, uncacheable: 0 };
-  for (const m of text.matchAll(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm)) out[m[1]] += Number(m[2]);
+  for (const m of text.matchAll(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm))
+    out[m[1]] += Number(m[2]);
   return out;
 }
 
@@ -44,7 +46,13 @@ async function delta<T>(fn: () => Promise<T>) {
   const statements = totalStatements();
   const result = await fn();
   const after = await lookups();
-  return { result, statements: totalStatements() - statements, hit: after.hit - before.hit, miss: after.miss - before.miss, uncacheable: after.uncacheable - before.uncacheable };
+  return {
+    result,
+    statements: totalStatements() - statements,
+    hit: after.hit - before.hit,
+    miss: after.miss - before.miss,
+    uncacheable: after.uncacheable - before.uncacheable,
+  };
 }
 
 const ACTORS = `query($first: Int!) { actors(territoryId: "REG-76", first: $first) { nodes { id name clubMemberships { nodes { club { id name } } } } } }`;
@@ -54,7 +62,13 @@ beforeAll(async () => {
   h = await startSupergraph([directory, clubs] as never[], async (o) => (cached = await startGateway({ ...o, entityCache: {} })));
   cache = cached.entityCache!;
   // The same gateway without the cache, on the same subgraphs: what a request must answer.
-  reference = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined });
+  reference = await startGateway({
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl: supergraph(),
+    subgraphUrls: h.subgraphUrls,
+    log: () => undefined,
+  });
 }, 180_000);
 afterAll(async () => {
   await reference?.stop();
@@ -87,14 +101,24 @@ test('a mutation through the gateway is never served stale: the entities it answ
   const warm = await delta(() => h.query(MEMBERS, { id: CLUB }));
   expect(warm.hit).toBeGreaterThan(0);
   const renamed = `${actor.name} (renommée)`;
-  const write = await h.as('admin').query(`mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { id name } }`, { id: actor.id, name: renamed });
+  const write = await h
+    .as('admin')
+    .query(`mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { id name } }`, {
+      id: actor.id,
+      name: renamed,
+    });
   expect(write.errors).toBeUndefined();
   const t = performance.now();
   const after = await h.query(MEMBERS, { id: CLUB });
   const staleFor = performance.now() - t;
   expect(after.data!.club.members.nodes.find((n: { actor: { id: string } }) => n.actor.id === actor.id).actor.name).toBe(renamed);
-  console.log(`entity cache: the first read after the mutation's answer is fresh (read answered in ${staleFor.toFixed(1)} ms); no window where a stale entity is served`);
-  await h.as('admin').query(`mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { id } }`, { id: actor.id, name: actor.name });
+  console.log(
+    `entity cache: the first read after the mutation's answer is fresh (read answered in ${staleFor.toFixed(1)} ms); no window where a stale entity is served`,
+  );
+  await h.as('admin').query(`mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { id } }`, {
+    id: actor.id,
+    name: actor.name,
+  });
 });
 
 test('a change written beneath the gateway is served until its change feed calls invalidate, and never after', async () => {
@@ -114,7 +138,9 @@ test('a change written beneath the gateway is served until its change feed calls
 
 test('a private member list read by an analyst never leaves that visibility', async () => {
   const editor = h.as('editor', { networks: [CLUB] });
-  const set = await editor.query(`mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PRIVATE) { id memberListVisibility } }`);
+  const set = await editor.query(
+    `mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PRIVATE) { id memberListVisibility } }`,
+  );
   expect(set.errors).toBeUndefined();
   const member = (await h.as('analyst').query(MEMBERS, { id: CLUB })).data!.club.members.nodes[0].actor.id as string;
   // Through an entity fetch: the actor's club memberships, and the club's member list, from the clubs subgraph.
@@ -126,7 +152,10 @@ test('a private member list read by an analyst never leaves that visibility', as
   expect(read.hit).toBeGreaterThan(0); // the analyst's read is cached, for analysts
   const list = read.result.data!.actor.clubMemberships.nodes.find((n: { club: { id: string } }) => n.club.id === CLUB).club.members.nodes;
   expect(list.length).toBeGreaterThan(0);
-  for (const other of [() => h.query(PRIVATE_LIST, { id: member }), () => h.as('editor', { networks: ['cb-other'] }).query(PRIVATE_LIST, { id: member })]) {
+  for (const other of [
+    () => h.query(PRIVATE_LIST, { id: member }),
+    () => h.as('editor', { networks: ['cb-other'] }).query(PRIVATE_LIST, { id: member }),
+  ]) {
     const res = await delta(other);
     expect(res.hit).toBe(0);
     // Their own view: the private network's memberships are not listed to them, let alone its members.
@@ -164,24 +193,61 @@ test('a member list made private is not served from what anonymous callers read 
   await editor.query(`mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PUBLIC) { id } }`);
 });
 
-withRedis('two gateways sharing Redis: what one fetched the other serves, and a mutation through one is not served stale by the other', async () => {
-  const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:` };
-  const [a, b] = [await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined, entityCache }), await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl: supergraph(), subgraphUrls: h.subgraphUrls, log: () => undefined, entityCache })];
-  try {
-    const first = await postGraphQL<any>(a.url, MEMBERS, { id: CLUB });
-    const actor = first.data!.club.members.nodes[0].actor as { id: string; name: string };
-    const hitsOf = async (g: RunningGateway) => Number(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="hit"[^}]*\} (\S+)$/m.exec(await fetch(g.metricsUrl).then((r) => r.text()))?.[1] ?? 0);
-    const fromB = await postGraphQL<any>(b.url, MEMBERS, { id: CLUB });
-    expect(fromB.data).toEqual(first.data);
-    expect(await hitsOf(b)).toBeGreaterThan(0);
-    const renamed = `${actor.name} (via A)`;
-    const write = await postGraphQL(a.url, `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`, { id: actor.id, name: renamed }, undefined, { authorization: `Bearer ${await tokenFor('admin')}` });
-    expect(write.errors).toBeUndefined();
-    const after = await postGraphQL<any>(b.url, MEMBERS, { id: CLUB });
-    expect(after.data!.club.members.nodes[0].actor.name).toBe(renamed);
-    await postGraphQL(a.url, `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`, { id: actor.id, name: actor.name }, undefined, { authorization: `Bearer ${await tokenFor('admin')}` });
-  } finally {
-    await a.stop();
-    await b.stop();
-  }
-});
+withRedis(
+  'two gateways sharing Redis: what one fetched the other serves, and a mutation through one is not served stale by the other',
+  async () => {
+    const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:` };
+    const [a, b] = [
+      await startGateway({
+        port: 0,
+        host: '127.0.0.1',
+        supergraphSdl: supergraph(),
+        subgraphUrls: h.subgraphUrls,
+        log: () => undefined,
+        entityCache,
+      }),
+      await startGateway({
+        port: 0,
+        host: '127.0.0.1',
+        supergraphSdl: supergraph(),
+        subgraphUrls: h.subgraphUrls,
+        log: () => undefined,
+        entityCache,
+      }),
+    ];
+    try {
+      const first = await postGraphQL<any>(a.url, MEMBERS, { id: CLUB });
+      const actor = first.data!.club.members.nodes[0].actor as { id: string; name: string };
+      const hitsOf = async (g: RunningGateway) =>
+        Number(
+          /^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="hit"[^}]*\} (\S+)$/m.exec(
+            await fetch(g.metricsUrl).then((r) => r.text()),
+          )?.[1] ?? 0,
+        );
+      const fromB = await postGraphQL<any>(b.url, MEMBERS, { id: CLUB });
+      expect(fromB.data).toEqual(first.data);
+      expect(await hitsOf(b)).toBeGreaterThan(0);
+      const renamed = `${actor.name} (via A)`;
+      const write = await postGraphQL(
+        a.url,
+        `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`,
+        { id: actor.id, name: renamed },
+        undefined,
+        { authorization: `Bearer ${await tokenFor('admin')}` },
+      );
+      expect(write.errors).toBeUndefined();
+      const after = await postGraphQL<any>(b.url, MEMBERS, { id: CLUB });
+      expect(after.data!.club.members.nodes[0].actor.name).toBe(renamed);
+      await postGraphQL(
+        a.url,
+        `mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { name } }`,
+        { id: actor.id, name: actor.name },
+        undefined,
+        { authorization: `Bearer ${await tokenFor('admin')}` },
+      );
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  },
+);

@@ -38,5 +38,7 @@ test('visibility: anonymous and partner callers share the public one; others by 
   const analyst = visibilityOf({ role: 'analyst', scopes: ['analyst'], networks: [], subject: 'a' });
   expect(visibilityOf({ role: 'analyst', scopes: ['analyst'], networks: [], subject: 'b' })).toBe(analyst);
   expect(analyst).not.toBe('public');
-  expect(visibilityOf({ role: 'editor', scopes: ['network:edit'], networks: ['cb-1'] })).not.toBe(visibilityOf({ role: 'editor', scopes: ['network:edit'], networks: ['cb-2'] }));
+  expect(visibilityOf({ role: 'editor', scopes: ['network:edit'], networks: ['cb-1'] })).not.toBe(
+    visibilityOf({ role: 'editor', scopes: ['network:edit'], networks: ['cb-2'] }),
+  );
 });

@@ -6,14 +6,19 @@ import { gatewayEnv } from '../src/env';
 // The gateway refuses, at start, a production setup anyone who reads the repository could sign for.
 const signing = 'Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE';
 const tokens = 'Hy7-Wm2Qp9Lx4Rt6Vb1Nc8Kd3Fg5Js0Az_Ue';
-const production = (env: Record<string, string>) => () => gatewayEnv({ NODE_ENV: 'production', AUTH_ISSUER: 'https://idp.example/', ...env });
+const production = (env: Record<string, string>) => () =>
+  gatewayEnv({ NODE_ENV: 'production', AUTH_ISSUER: 'https://idp.example/', ...env });
 
 test('a production gateway without a signing secret does not start', () => {
-  expect(production({ AUTH_JWT_SECRET: tokens })).toThrow(/gateway: invalid configuration\n {2}GATEWAY_SIGNING_SECRET: required in production/);
+  expect(production({ AUTH_JWT_SECRET: tokens })).toThrow(
+    /gateway: invalid configuration\n {2}GATEWAY_SIGNING_SECRET: required in production/,
+  );
 });
 
 test('a short secret is refused in every environment', () => {
-  expect(production({ GATEWAY_SIGNING_SECRET: signing.slice(0, 31), AUTH_JWT_SECRET: tokens })).toThrow(/GATEWAY_SIGNING_SECRET: must be at least 32 bytes/);
+  expect(production({ GATEWAY_SIGNING_SECRET: signing.slice(0, 31), AUTH_JWT_SECRET: tokens })).toThrow(
+    /GATEWAY_SIGNING_SECRET: must be at least 32 bytes/,
+  );
   expect(() => gatewayEnv({ AUTH_JWT_SECRET: 'too-short' })).toThrow(/AUTH_JWT_SECRET: must be at least 32 bytes/);
 });
 
@@ -21,23 +26,39 @@ test('a published secret (development default, old compose default, example) is 
   expect(production({ GATEWAY_SIGNING_SECRET: DEV_SIGNING_SECRET, AUTH_JWT_SECRET: DEV_TOKEN_SECRET })).toThrow(
     /GATEWAY_SIGNING_SECRET: is a published value.*\n {2}AUTH_JWT_SECRET: is a published value/,
   );
-  expect(production({ GATEWAY_SIGNING_SECRET: signing, AUTH_JWT_SECRET: 'compose-local-token-secret-change-me-too' })).toThrow(/AUTH_JWT_SECRET: is a published value/);
-  expect(production({ GATEWAY_SIGNING_SECRET: 'compose-local-signing-secret-change-me', AUTH_JWT_SECRET: tokens })).toThrow(/GATEWAY_SIGNING_SECRET: is a published value/);
-  expect(production({ GATEWAY_SIGNING_SECRET: signing, AUTH_JWT_SECRET: tokens, METRICS_TOKEN: PUBLISHED_SECRETS.at(-1)! })).toThrow(/METRICS_TOKEN: is a published value/);
+  expect(production({ GATEWAY_SIGNING_SECRET: signing, AUTH_JWT_SECRET: 'compose-local-token-secret-change-me-too' })).toThrow(
+    /AUTH_JWT_SECRET: is a published value/,
+  );
+  expect(production({ GATEWAY_SIGNING_SECRET: 'compose-local-signing-secret-change-me', AUTH_JWT_SECRET: tokens })).toThrow(
+    /GATEWAY_SIGNING_SECRET: is a published value/,
+  );
+  expect(production({ GATEWAY_SIGNING_SECRET: signing, AUTH_JWT_SECRET: tokens, METRICS_TOKEN: PUBLISHED_SECRETS.at(-1)! })).toThrow(
+    /METRICS_TOKEN: is a published value/,
+  );
 });
 
 test('a typed secret is refused in production', () => {
-  expect(production({ GATEWAY_SIGNING_SECRET: '0123456'.repeat(5), AUTH_JWT_SECRET: tokens })).toThrow(/GATEWAY_SIGNING_SECRET: does not look random/);
+  expect(production({ GATEWAY_SIGNING_SECRET: '0123456'.repeat(5), AUTH_JWT_SECRET: tokens })).toThrow(
+    /GATEWAY_SIGNING_SECRET: does not look random/,
+  );
 });
 
 test('a production gateway still needs a token key and an issuer', () => {
   const env = production({ GATEWAY_SIGNING_SECRET: signing })();
-  expect(() => tokenConfigFromEnv(env, () => undefined)).toThrow(/AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET, and AUTH_ISSUER: required in production/);
+  expect(() => tokenConfigFromEnv(env, () => undefined)).toThrow(
+    /AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET, and AUTH_ISSUER: required in production/,
+  );
 });
 
 test('random secrets start, with metrics on a loopback listener of their own', () => {
   const env = production({ GATEWAY_SIGNING_SECRET: signing, AUTH_JWT_SECRET: tokens })();
-  expect(env).toMatchObject({ GATEWAY_SIGNING_SECRET: signing, AUTH_JWT_SECRET: tokens, PORT: 4000, METRICS_PORT: 9400, METRICS_HOST: '127.0.0.1' });
+  expect(env).toMatchObject({
+    GATEWAY_SIGNING_SECRET: signing,
+    AUTH_JWT_SECRET: tokens,
+    PORT: 4000,
+    METRICS_PORT: 9400,
+    METRICS_HOST: '127.0.0.1',
+  });
   expect(tokenConfigFromEnv(env, () => undefined)).toMatchObject({ secret: tokens, issuer: 'https://idp.example/' });
 });
 

@@ -56,7 +56,11 @@ let workers: Promise<void>[] = [];
 
 async function ask(worker: string, kind: string, query: string): Promise<Answer> {
   const start = performance.now();
-  const res: GraphQLResponse = await postGraphQL<Record<string, unknown>>(stack.gatewayUrl, query).catch(() => ({ status: 0, errors: [{ message: 'no answer', extensions: { subgraph: 'gateway' } }], headers: new Headers() }));
+  const res: GraphQLResponse = await postGraphQL<Record<string, unknown>>(stack.gatewayUrl, query).catch(() => ({
+    status: 0,
+    errors: [{ message: 'no answer', extensions: { subgraph: 'gateway' } }],
+    headers: new Headers(),
+  }));
   const a = {
     worker,
     kind,
@@ -166,8 +170,14 @@ test('a frozen subgraph costs its first requests the deadline at most, then noth
   let thawedAt = Infinity;
   try {
     // The breaker opens after three failed fetches; then let the load run against it a while.
-    await until(() => answers.some((a) => a.start > frozenAt && a.messages.some((m) => m.includes('circuit open'))), DEADLINE_MS + MARGIN_MS + 2_000, 'breaker open');
-    const ready = (await (await fetch(stack.gatewayUrl.replace(/graphql$/, 'ready'))).json()) as { subgraphs: Record<string, { breaker: string }> };
+    await until(
+      () => answers.some((a) => a.start > frozenAt && a.messages.some((m) => m.includes('circuit open'))),
+      DEADLINE_MS + MARGIN_MS + 2_000,
+      'breaker open',
+    );
+    const ready = (await (await fetch(stack.gatewayUrl.replace(/graphql$/, 'ready'))).json()) as {
+      subgraphs: Record<string, { breaker: string }>;
+    };
     expect(ready.subgraphs.clubs.breaker).toMatch(/^(open|half-open)$/);
     expect(ready.subgraphs.councils.breaker).toBe('closed');
     await sleep(2_000);
@@ -196,43 +206,62 @@ test('a frozen subgraph costs its first requests the deadline at most, then noth
   expect(fast.every((a) => a.messages.some((m) => m.includes('circuit open')))).toBe(true);
 }, 30_000);
 
-test.each([...SERVICE_NAMES])('kill -9 of %s: restarted, used again as soon as it is ready, the others flowing meanwhile', async (name) => {
-  const before = stack.pid(name);
-  const killedAt = performance.now();
-  stack.signal(name, 'SIGKILL');
-  const ownReady = `http://127.0.0.1:${stack.ports[name]}/ready`;
-  const probe = name === 'synergies' ? ROOTS.synergies : name === 'directory' ? ROOTS.directory : VIEW;
-  const context = (err: Error) => {
-    throw new Error(`${err.message}\n${stack.lines.filter((l) => l.startsWith(name) || l.includes(`circuit to ${name}`)).slice(-12).join('\n')}`);
-  };
-  // start.js restarts it (a new process), after its first backoff step.
-  await until(
-    async () => stack.pid(name) !== before && (await fetch(ownReady, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false)),
-    PROCESS_BACK_MS,
-    `${name} restarted`,
-  ).catch(context);
-  expect(stack.lines.filter((l) => new RegExp(`^${name}\\s+\\| exited \\(SIGKILL\\)`).test(l)).at(-1)).toMatch(/restart \d+ in 0\.5 s$/);
-  // The gateway's breaker probe finds it: whole answers within its longest probe interval (2 s);
-  // a fresh synergies process first reads its snapshot of the whole graph through the gateway.
-  const servedWithin = 2_000 + MARGIN_MS + (name === 'synergies' ? SNAPSHOT_READ_MS : 0);
-  const served = await until(async () => {
-    const a = await ask('poll', name, probe);
-    return a.status === 200 && !a.failed.length;
-  }, servedWithin, `${name} served again`).catch(context);
-  expect(served).toBeLessThanOrEqual(servedWithin);
-  const backAt = performance.now();
+test.each([...SERVICE_NAMES])(
+  'kill -9 of %s: restarted, used again as soon as it is ready, the others flowing meanwhile',
+  async (name) => {
+    const before = stack.pid(name);
+    const killedAt = performance.now();
+    stack.signal(name, 'SIGKILL');
+    const ownReady = `http://127.0.0.1:${stack.ports[name]}/ready`;
+    const probe = name === 'synergies' ? ROOTS.synergies : name === 'directory' ? ROOTS.directory : VIEW;
+    const context = (err: Error) => {
+      throw new Error(
+        `${err.message}\n${stack.lines
+          .filter((l) => l.startsWith(name) || l.includes(`circuit to ${name}`))
+          .slice(-12)
+          .join('\n')}`,
+      );
+    };
+    // start.js restarts it (a new process), after its first backoff step.
+    await until(
+      async () =>
+        stack.pid(name) !== before &&
+        (await fetch(ownReady, { signal: AbortSignal.timeout(1_000) }).then(
+          (r) => r.ok,
+          () => false,
+        )),
+      PROCESS_BACK_MS,
+      `${name} restarted`,
+    ).catch(context);
+    expect(stack.lines.filter((l) => new RegExp(`^${name}\\s+\\| exited \\(SIGKILL\\)`).test(l)).at(-1)).toMatch(/restart \d+ in 0\.5 s$/);
+    // The gateway's breaker probe finds it: whole answers within its longest probe interval (2 s);
+    // a fresh synergies process first reads its snapshot of the whole graph through the gateway.
+    const servedWithin = 2_000 + MARGIN_MS + (name === 'synergies' ? SNAPSHOT_READ_MS : 0);
+    const served = await until(
+      async () => {
+        const a = await ask('poll', name, probe);
+        return a.status === 200 && !a.failed.length;
+      },
+      servedWithin,
+      `${name} served again`,
+    ).catch(context);
+    expect(served).toBeLessThanOrEqual(servedWithin);
+    const backAt = performance.now();
 
-  const during = answers.filter((a) => a.start >= killedAt && a.end <= backAt);
-  // Every answer meanwhile came (a 200), missing at most the killed subgraph's fields.
-  expect(during.filter((a) => a.status !== 200 || a.failed.some((s) => s !== name)).map(summary)).toEqual([]);
-  // The other subgraphs' data kept flowing: each answered its own query whole during the outage
-  // (the full view needs the directory, and synergies is not in it).
-  const flowing = new Set(during.filter((a) => !a.failed.length).map((a) => a.kind));
-  const expected = Object.keys(ROOTS).filter((k) => k !== name);
-  expect(expected.filter((k) => !flowing.has(k))).toEqual([]);
-  // While a network subgraph is down, the full view is partial: its fields null, the rest there.
-  if (name !== 'directory' && name !== 'synergies') expect(during.some((a) => a.kind === 'view' && a.failed.length === 1 && a.failed[0] === name)).toBe(true);
-}, PROCESS_BACK_MS + SNAPSHOT_READ_MS + 10_000);
+    const during = answers.filter((a) => a.start >= killedAt && a.end <= backAt);
+    // Every answer meanwhile came (a 200), missing at most the killed subgraph's fields.
+    expect(during.filter((a) => a.status !== 200 || a.failed.some((s) => s !== name)).map(summary)).toEqual([]);
+    // The other subgraphs' data kept flowing: each answered its own query whole during the outage
+    // (the full view needs the directory, and synergies is not in it).
+    const flowing = new Set(during.filter((a) => !a.failed.length).map((a) => a.kind));
+    const expected = Object.keys(ROOTS).filter((k) => k !== name);
+    expect(expected.filter((k) => !flowing.has(k))).toEqual([]);
+    // While a network subgraph is down, the full view is partial: its fields null, the rest there.
+    if (name !== 'directory' && name !== 'synergies')
+      expect(during.some((a) => a.kind === 'view' && a.failed.length === 1 && a.failed[0] === name)).toBe(true);
+  },
+  PROCESS_BACK_MS + SNAPSHOT_READ_MS + 10_000,
+);
 
 test('every acknowledged write is found afterwards', async () => {
   // Let the writer go on a moment with everything up, then stop it.

@@ -49,14 +49,24 @@ const ask = (url = gateway.url) => postGraphQL<any>(url, QUERY, { siren: '552081
 test('with every subgraph up, the whole answer', async () => {
   const res = await ask();
   expect(res.errors).toBeUndefined();
-  expect(res.data!.actorBySiren).toEqual({ name: 'EDF', region: { name: 'Île-de-France' }, councilMemberships: { totalCount: 1 }, clusterMemberships: { totalCount: 0 } });
+  expect(res.data!.actorBySiren).toEqual({
+    name: 'EDF',
+    region: { name: 'Île-de-France' },
+    councilMemberships: { totalCount: 1 },
+    clusterMemberships: { totalCount: 0 },
+  });
 });
 
 test('a dead subgraph: partial data, an error naming it, a fast circuit, and recovery', async () => {
   await h.stopSubgraph('clusters');
   const down = await ask();
   expect(down.status).toBe(200);
-  expect(down.data!.actorBySiren).toEqual({ name: 'EDF', region: { name: 'Île-de-France' }, councilMemberships: { totalCount: 1 }, clusterMemberships: null });
+  expect(down.data!.actorBySiren).toEqual({
+    name: 'EDF',
+    region: { name: 'Île-de-France' },
+    councilMemberships: { totalCount: 1 },
+    clusterMemberships: null,
+  });
   expect(down.errors).toHaveLength(1);
   expect(down.errors![0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'clusters' });
   expect(down.errors![0].message).not.toMatch(/127\.0\.0\.1|http:/);
@@ -79,7 +89,10 @@ test('a dead subgraph: partial data, an error naming it, a fast circuit, and rec
   }
   expect(back.errors).toBeUndefined();
   expect(back.data!.actorBySiren.clusterMemberships).toEqual({ totalCount: 0 });
-  expect(((await (await fetch(gateway.url.replace(/graphql$/, 'ready'))).json()) as any).subgraphs.clusters).toEqual({ ready: true, breaker: 'closed' });
+  expect(((await (await fetch(gateway.url.replace(/graphql$/, 'ready'))).json()) as any).subgraphs.clusters).toEqual({
+    ready: true,
+    breaker: 'closed',
+  });
 });
 
 // Each subgraph in turn: the fields it owns go missing with an error naming it, the rest flows,
@@ -88,7 +101,12 @@ const VIEW = `{ actorBySiren(siren: "552081317") {
   name region { name }
   chamberMemberships { totalCount } clusterMemberships { totalCount } councilMemberships { totalCount } clubMemberships { totalCount }
 } }`;
-const OWNED: Record<string, string> = { chambers: 'chamberMemberships', clusters: 'clusterMemberships', councils: 'councilMemberships', clubs: 'clubMemberships' };
+const OWNED: Record<string, string> = {
+  chambers: 'chamberMemberships',
+  clusters: 'clusterMemberships',
+  councils: 'councilMemberships',
+  clubs: 'clubMemberships',
+};
 
 /** Keeps `n` requests in flight until stopped; collects every answer. */
 function load(n: number) {
@@ -160,7 +178,9 @@ test('a hung subgraph costs at most its timeout, with no retry after a timeout',
 });
 
 test('a subgraph answering garbage is a failing subgraph, not a crash', async () => {
-  const garbage = (await import('node:http')).createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>'));
+  const garbage = (await import('node:http')).createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>'),
+  );
   await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', r));
   const gw = await startGateway({
     port: 0,
@@ -238,8 +258,14 @@ test('a 503 is retried within the budget; a 500 is not', async () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       if (seen++ === 0) return void res.writeHead(status, { 'content-type': 'text/plain' }).end('try again');
-      const upstream = await fetch(h.subgraphUrls.councils, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+      const upstream = await fetch(h.subgraphUrls.councils, {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      });
+      res
+        .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+        .end(await upstream.text());
     };
     // A relay that fails drops the connection: the gateway sees a subgraph failure, as it should.
     const server = (await import('node:http')).createServer((req, res) => void answer(req, res).catch(() => res.destroy()));
@@ -256,7 +282,11 @@ test('a 503 is retried within the budget; a 500 is not', async () => {
       const res = await ask(gw.url);
       expect(upstream.seen()).toBe(retried ? 2 : 1);
       if (retried) expect(res.errors).toBeUndefined();
-      else expect(res.errors![0]).toMatchObject({ message: expect.stringContaining('HTTP 500'), extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' } });
+      else
+        expect(res.errors![0]).toMatchObject({
+          message: expect.stringContaining('HTTP 500'),
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' },
+        });
       expect(res.data!.actorBySiren.councilMemberships).toEqual(retried ? { totalCount: 1 } : null);
     } finally {
       await gw.stop();
@@ -274,13 +304,18 @@ test('a hung subgraph opens the breaker after N timeouts: the next fetches never
     for (let i = 0; i < 5; i++) {
       const res = await ask(gw.url);
       expect(res.data!.actorBySiren).toMatchObject({ name: 'EDF', councilMemberships: null, clusterMemberships: { totalCount: 0 } });
-      expect(res.errors![0]).toMatchObject({ message: expect.stringContaining('circuit open'), extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' } });
+      expect(res.errors![0]).toMatchObject({
+        message: expect.stringContaining('circuit open'),
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'councils' },
+      });
     }
     // Refused in the gateway: the hung subgraph saw none of those five.
     expect(requestsSeen - before).toBe(2);
     const metrics = await (await fetch(gw.metricsUrl)).text();
     expect(metrics).toContain('maillage_gateway_subgraph_breaker_state{subgraph="councils",service="gateway"} 2');
-    expect(metrics).toContain('maillage_gateway_subgraph_breaker_transitions_total{subgraph="councils",from="closed",to="open",service="gateway"} 1');
+    expect(metrics).toContain(
+      'maillage_gateway_subgraph_breaker_transitions_total{subgraph="councils",from="closed",to="open",service="gateway"} 1',
+    );
     expect(metrics).toContain('maillage_gateway_subgraph_breaker_state{subgraph="clusters",service="gateway"} 0');
   } finally {
     await gw.stop();

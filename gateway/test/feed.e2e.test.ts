@@ -3,7 +3,14 @@ import { service as clubs } from '@maillage/clubs';
 import { service as clusters } from '@maillage/clusters';
 import { service as councils } from '@maillage/councils';
 import { service as directory } from '@maillage/directory';
-import { createServer, feedFromEnv, GatewayReader, service as synergiesService, type FeedChange, type SnapshotStore } from '@maillage/synergies';
+import {
+  createServer,
+  feedFromEnv,
+  GatewayReader,
+  service as synergiesService,
+  type FeedChange,
+  type SnapshotStore,
+} from '@maillage/synergies';
 import { startSupergraph, subgraphNameAt, type Harness } from '@maillage/testing';
 import { DEV_SIGNING_SECRET, gatewayHeaders, viewerOf } from '@maillage/viewer';
 import { startGateway } from '../src/server';
@@ -25,7 +32,12 @@ const onApply = (source: string, c: FeedChange) => void (applied[source] ??= [])
 const synergies = {
   ...synergiesService,
   definition: (client: never, logger: { info(m: string): void }) => {
-    const def = createServer(client, (m) => (process.env.FEED_DEBUG ? console.log(m) : logger.info(m)), undefined, feedFromEnv(client, { onApply }));
+    const def = createServer(
+      client,
+      (m) => (process.env.FEED_DEBUG ? console.log(m) : logger.info(m)),
+      undefined,
+      feedFromEnv(client, { onApply }),
+    );
     store = def.store;
     return def;
   },
@@ -56,7 +68,8 @@ async function shows(ask: () => Promise<boolean>, withinMs = FRESH_WITHIN_MS): P
 }
 
 const overlap = async () =>
-  (await ok(analyst()(`{ networkOverlap(networkA: "co-cmip", networkB: "ch-cci-herault") { membersB sharedCount sharedMembers { id } } }`))).networkOverlap as {
+  (await ok(analyst()(`{ networkOverlap(networkA: "co-cmip", networkB: "ch-cci-herault") { membersB sharedCount sharedMembers { id } } }`)))
+    .networkOverlap as {
     membersB: number;
     sharedCount: number;
     sharedMembers: { id: string }[];
@@ -69,19 +82,54 @@ function canonical(s: Snap) {
   const actorIds = new Set(s.actors.map((a) => a.id));
   const sorted = (xs: string[]) => [...new Set(xs)].sort();
   return {
-    actors: byId(s.actors.map((a) => ({ id: a.id, name: a.name, kind: a.kind, nafCode: a.nafCode ?? null, communeId: a.communeId ?? null, category: a.category ?? null, headcountBand: a.headcountBand ?? null }))),
-    networks: byId(s.networks.map((n) => ({ id: n.id, kind: n.kind, name: n.name, scope: sorted(n.scope), actorId: n.actorId ?? null, publicMembers: n.publicMembers !== false }))),
+    actors: byId(
+      s.actors.map((a) => ({
+        id: a.id,
+        name: a.name,
+        kind: a.kind,
+        nafCode: a.nafCode ?? null,
+        communeId: a.communeId ?? null,
+        category: a.category ?? null,
+        headcountBand: a.headcountBand ?? null,
+      })),
+    ),
+    networks: byId(
+      s.networks.map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        name: n.name,
+        scope: sorted(n.scope),
+        actorId: n.actorId ?? null,
+        publicMembers: n.publicMembers !== false,
+      })),
+    ),
     // The reader skips memberships of actors the directory does not know; the index does too.
-    memberships: byId(s.memberships.filter((m) => actorIds.has(m.actorId)).map((m) => ({ id: m.id, networkId: m.networkId, actorId: m.actorId, startDate: m.startDate ?? null, endDate: m.endDate ?? null }))),
+    memberships: byId(
+      s.memberships
+        .filter((m) => actorIds.has(m.actorId))
+        .map((m) => ({ id: m.id, networkId: m.networkId, actorId: m.actorId, startDate: m.startDate ?? null, endDate: m.endDate ?? null })),
+    ),
     initiatives: byId(
-      s.initiatives.map((i) => ({ id: i.id, name: i.name, organiserId: i.organiserId, coOrganiserIds: sorted(i.coOrganiserIds), partyActorIds: sorted(i.partyActorIds), startDate: i.startDate ?? null, endDate: i.endDate ?? null, placeId: i.placeId ?? null })),
+      s.initiatives.map((i) => ({
+        id: i.id,
+        name: i.name,
+        organiserId: i.organiserId,
+        coOrganiserIds: sorted(i.coOrganiserIds),
+        partyActorIds: sorted(i.partyActorIds),
+        startDate: i.startDate ?? null,
+        endDate: i.endDate ?? null,
+        placeId: i.placeId ?? null,
+      })),
     ),
   };
 }
 
 async function freshRead() {
   const token = await h.as('analyst').token();
-  const { requests: _, ...snapshot } = await new GatewayReader(() => h.gatewayUrl, async () => ({ authorization: `Bearer ${token}` })).read();
+  const { requests: _, ...snapshot } = await new GatewayReader(
+    () => h.gatewayUrl,
+    async () => ({ authorization: `Bearer ${token}` }),
+  ).read();
   return canonical(snapshot);
 }
 
@@ -90,8 +138,14 @@ async function expectEqualToFreshRead() {
   const fresh = await freshRead();
   await shows(async () => JSON.stringify(canonical(store.snapshot!)) === JSON.stringify(fresh), 3000).catch(() => undefined);
   if (process.env.FEED_DEBUG) {
-    console.log(JSON.stringify({ applied: Object.fromEntries(Object.entries(applied).map(([k, v]) => [k, v.map(String)])), status: store.status() }));
-    console.log(JSON.stringify((await h.clients.chambers.changeLog.findMany({ orderBy: { seq: 'asc' } })).map((c: any) => [String(c.seq), c.entityId, c.at])));
+    console.log(
+      JSON.stringify({ applied: Object.fromEntries(Object.entries(applied).map(([k, v]) => [k, v.map(String)])), status: store.status() }),
+    );
+    console.log(
+      JSON.stringify(
+        (await h.clients.chambers.changeLog.findMany({ orderBy: { seq: 'asc' } })).map((c: any) => [String(c.seq), c.entityId, c.at]),
+      ),
+    );
   }
   expect(canonical(store.snapshot!)).toEqual(fresh);
 }
@@ -99,25 +153,38 @@ async function expectEqualToFreshRead() {
 /** Each subgraph's changes were applied in order, none twice. */
 function expectEachAppliedOnce() {
   for (const [source, seqs] of Object.entries(applied)) {
-    for (let i = 1; i < seqs.length; i++) if (seqs[i] <= seqs[i - 1]) throw new Error(`${source}: change ${seqs[i]} applied after ${seqs[i - 1]}`);
+    for (let i = 1; i < seqs.length; i++)
+      if (seqs[i] <= seqs[i - 1]) throw new Error(`${source}: change ${seqs[i]} applied after ${seqs[i - 1]}`);
   }
 }
 
 const addMembership = (chamberId: string, actorId: string) =>
-  ok(admin()(`mutation($input: AddChamberMembershipInput!) { addChamberMembership(input: $input) { id } }`, { input: { chamberId, actorId, category: 'PARTNER', startDate: '2024-01-01' } })).then((d) => d.addChamberMembership.id as string);
+  ok(
+    admin()(`mutation($input: AddChamberMembershipInput!) { addChamberMembership(input: $input) { id } }`, {
+      input: { chamberId, actorId, category: 'PARTNER', startDate: '2024-01-01' },
+    }),
+  ).then((d) => d.addChamberMembership.id as string);
 
 test('the change log is served to signed admin statements only, and is absent from the graph', async () => {
   const url = h.subgraphUrls.chambers.replace(/\/graphql$/, '/changes');
   const name = await subgraphNameAt(h.subgraphUrls.chambers);
   const post = async (body: string, as = viewerOf({ scopes: ['admin'], subject: 'test' })) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await gatewayHeaders(as, DEV_SIGNING_SECRET, name, body)) }, body });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await gatewayHeaders(as, DEV_SIGNING_SECRET, name, body)) },
+      body,
+    });
   const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"after":"0","first":5}' });
   expect(unsigned.status).toBe(401);
   const editor = await post('{"after":"0","first":5}', viewerOf({ scopes: ['network:edit'], networks: ['ch-cci-herault'], subject: 'ed' }));
   expect(editor.status).toBe(403);
   expect((await post('{"after":"-1","first":5}')).status).toBe(400);
   expect((await post('{"after":"0","first":100000}')).status).toBe(400);
-  const page = (await (await post('{"after":"0","first":5}')).json()) as { changes: { seq: string; op: string }[]; head: string; last: string };
+  const page = (await (await post('{"after":"0","first":5}')).json()) as {
+    changes: { seq: string; op: string }[];
+    head: string;
+    last: string;
+  };
   // The seed wrote one RESEED entry: followers read the seeded graph whole.
   expect(page.changes[0]).toMatchObject({ seq: '1', op: 'RESEED', entityType: '*' });
   expect(BigInt(page.head)).toBeGreaterThanOrEqual(1n);
@@ -149,21 +216,38 @@ test('each kind of write shows in the synergy measures within a second', async (
 
   // An initiative co-organised by a club and the council: a new co-participating pair.
   const pair = async () =>
-    ((await ok(analyst()(`{ coParticipation(first: 100) { networkA { ... on Club { id } ... on Council { id } } networkB { ... on Club { id } ... on Council { id } } count } }`))).coParticipation as {
-      networkA: { id?: string };
-      networkB: { id?: string };
-      count: number;
-    }[]).find((p) => [p.networkA.id, p.networkB.id].sort().join() === ['cb-reseau-1234', 'co-cmip'].sort().join())?.count ?? 0;
+    (
+      (
+        await ok(
+          analyst()(
+            `{ coParticipation(first: 100) { networkA { ... on Club { id } ... on Council { id } } networkB { ... on Club { id } ... on Council { id } } count } }`,
+          ),
+        )
+      ).coParticipation as {
+        networkA: { id?: string };
+        networkB: { id?: string };
+        count: number;
+      }[]
+    ).find((p) => [p.networkA.id, p.networkB.id].sort().join() === ['cb-reseau-1234', 'co-cmip'].sort().join())?.count ?? 0;
   const pairBefore = await pair();
   await ok(
     admin()(`mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input) { id } }`, {
-      input: { clubId: 'cb-reseau-1234', kind: 'MEETING', status: 'PLANNED', name: 'Rencontre du feed', startDate: '2026-11-20', placeId: 'COM-34172', coOrganisers: [{ kind: 'COUNCIL', id: 'co-cmip' }] },
+      input: {
+        clubId: 'cb-reseau-1234',
+        kind: 'MEETING',
+        status: 'PLANNED',
+        name: 'Rencontre du feed',
+        startDate: '2026-11-20',
+        placeId: 'COM-34172',
+        coOrganisers: [{ kind: 'COUNCIL', id: 'co-cmip' }],
+      },
     }),
   );
   delays.initiative = await shows(async () => (await pair()) === pairBefore + 1);
 
   // An actor's commune: Main Gauche moves from Montpellier to Millau (Aveyron).
-  const inAveyron = async () => (await ok(h.query(`{ searchActors(text: "Main Gauche", territoryId: "DEP-12") { totalCount } }`))).searchActors.totalCount as number;
+  const inAveyron = async () =>
+    (await ok(h.query(`{ searchActors(text: "Main Gauche", territoryId: "DEP-12") { totalCount } }`))).searchActors.totalCount as number;
   expect(await inAveyron()).toBe(0);
   await ok(admin()(`mutation { updateActor(id: "act-main-gauche", input: { communeCode: "12145" }) { id } }`));
   delays.commune = await shows(async () => (await inAveyron()) === 1);
@@ -184,7 +268,8 @@ test('a restart of the consumer mid-stream resumes from its checkpoint and ends 
   const actors = ['act-orange', 'act-ibm', 'act-netia', 'act-seclab', 'act-bulane', 'act-synia'];
   // Writes keep coming while the service stops and starts again.
   const writes = (async () => {
-    for (let i = 0; i < 12; i++) await addMembership(i % 2 ? 'ch-cci-herault' : 'ch-cma-herault', actors[i % actors.length]).catch(() => undefined);
+    for (let i = 0; i < 12; i++)
+      await addMembership(i % 2 ? 'ch-cci-herault' : 'ch-cma-herault', actors[i % actors.length]).catch(() => undefined);
   })();
   await new Promise((r) => setTimeout(r, 150));
   const stopped = store;
@@ -196,7 +281,8 @@ test('a restart of the consumer mid-stream resumes from its checkpoint and ends 
   await writes;
   // Resumed from the saved positions, without reading the graph again.
   await shows(async () => !!store.snapshot, 5000);
-  for (const [source, position] of Object.entries(saved)) expect(BigInt(store.status().positions[source])).toBeGreaterThanOrEqual(BigInt(position));
+  for (const [source, position] of Object.entries(saved))
+    expect(BigInt(store.status().positions[source])).toBeGreaterThanOrEqual(BigInt(position));
   await expectEqualToFreshRead();
   expectEachAppliedOnce();
   const runs = await h.clients.synergies.syncRun.findMany({ where: { error: null } });
@@ -210,15 +296,21 @@ test('a network subgraph down for a while: the others keep flowing, and it catch
   // Meanwhile, writes to the chambers and the directory show as usual.
   await addMembership('ch-cci-herault', 'act-orange').catch(() => undefined);
   await ok(admin()(`mutation { updateActor(id: "act-main-gauche", input: { communeCode: "34172" }) { id } }`));
-  await shows(async () => (await ok(h.query(`{ searchActors(text: "Main Gauche", territoryId: "DEP-34") { totalCount } }`))).searchActors.totalCount === 1);
+  await shows(
+    async () =>
+      (await ok(h.query(`{ searchActors(text: "Main Gauche", territoryId: "DEP-34") { totalCount } }`))).searchActors.totalCount === 1,
+  );
   expect(store.status().down).toEqual(['clubs']);
   await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (Date.now() - t0))));
   await h.restartSubgraph('clubs');
   // The gateway's breaker for clubs closes at its next probe: until then the write is refused, and retried.
   await shows(async () => {
-    const res = await admin()(`mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input, idempotencyKey: "after-the-outage") { id } }`, {
-      input: { clubId: 'cb-reseau-1234', kind: 'MEETING', status: 'HELD', name: 'Après la panne', startDate: '2026-11-25' },
-    });
+    const res = await admin()(
+      `mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input, idempotencyKey: "after-the-outage") { id } }`,
+      {
+        input: { clubId: 'cb-reseau-1234', kind: 'MEETING', status: 'HELD', name: 'Après la panne', startDate: '2026-11-25' },
+      },
+    );
     return !res.errors;
   }, 10_000);
   await expectEqualToFreshRead();

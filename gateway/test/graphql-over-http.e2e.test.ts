@@ -19,5 +19,9 @@ test('the suite has the 61 audits of graphql-http 1.23', () => {
 
 test.each(audits.map((a) => [a.name, a] as const))('%s', async (_name, audit) => {
   const result = await audit.fn();
-  expect({ id: audit.id, status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({ id: audit.id, status: 'ok', reason: undefined });
+  expect({ id: audit.id, status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({
+    id: audit.id,
+    status: 'ok',
+    reason: undefined,
+  });
 });

@@ -11,7 +11,9 @@ import { subgraphs } from './subgraphs';
 // mutations of example 6 write through Hive (signed as the caller) and read back through Maillage's.
 const EXAMPLES = path.join(__dirname, '../examples');
 const operationsOf = (file: string) =>
-  parse(readFileSync(path.join(EXAMPLES, file), 'utf8')).definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  parse(readFileSync(path.join(EXAMPLES, file), 'utf8')).definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+  );
 
 let h: Harness;
 let hive: Awaited<ReturnType<typeof startHiveGateway>>;
@@ -20,7 +22,12 @@ let admin: Record<string, string>;
 
 beforeAll(async () => {
   h = await startSupergraph(subgraphs, startGateway);
-  hive = await startHiveGateway({ port: 0, host: '127.0.0.1', supergraphSdl: readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'), subgraphUrls: h.subgraphUrls });
+  hive = await startHiveGateway({
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl: readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
+    subgraphUrls: h.subgraphUrls,
+  });
   analyst = { authorization: `Bearer ${await tokenFor('analyst')}` };
   admin = { authorization: `Bearer ${await tokenFor('admin')}` };
 }, 180_000);
@@ -51,11 +58,15 @@ const sameAnswer = async (file: string, name: string) => {
   expect(viaMaillage.errors).toBeUndefined();
 };
 test.each(reads.filter(([file]) => !HIVE_GAPS.has(file)))('%s %s: the same answer through Hive Gateway as through Maillage’s', sameAnswer);
-test.failing.each(reads.filter(([file]) => HIVE_GAPS.has(file)))('%s %s: Hive Gateway cannot plan it yet (co-organisers through an interface)', sameAnswer);
+test.failing.each(reads.filter(([file]) => HIVE_GAPS.has(file)))(
+  '%s %s: Hive Gateway cannot plan it yet (co-organisers through an interface)',
+  sameAnswer,
+);
 
 test('6. the mutations, through Hive Gateway, signed as the admin who sent them', async () => {
   const file = readFileSync(path.join(EXAMPLES, '6-mutations.graphql'), 'utf8');
-  const run = (name: string, variables?: Record<string, unknown>, headers = admin) => postGraphQL<any>(hive.url, file, variables, name, headers);
+  const run = (name: string, variables?: Record<string, unknown>, headers = admin) =>
+    postGraphQL<any>(hive.url, file, variables, name, headers);
   const created = await run('CreateActor');
   expect(created.errors).toBeUndefined();
   const actor = created.data.createActor;
@@ -64,7 +75,9 @@ test('6. the mutations, through Hive Gateway, signed as the admin who sent them'
   expect(added.errors).toBeUndefined();
   expect(added.data.addClubMembership).toMatchObject({ active: true, club: { name: 'Réseau 1234' } });
   // Written through Hive, read through Maillage's gateway.
-  const back = await h.query<any>(`query($id: ID!) { actor(id: $id) { name clubMemberships { nodes { club { id } } } } }`, { id: actor.id });
+  const back = await h.query<any>(`query($id: ID!) { actor(id: $id) { name clubMemberships { nodes { club { id } } } } }`, {
+    id: actor.id,
+  });
   expect(back.data!.actor).toEqual({ name: 'Exemple SARL', clubMemberships: { nodes: [{ club: { id: 'cb-reseau-1234' } }] } });
   // Anonymous through Hive: the subgraph refuses, as behind Maillage's gateway.
   const anonymous = await run('CreateActor', undefined, {});
@@ -75,7 +88,10 @@ test.failing('6. a joint initiative created through Hive Gateway: it cannot plan
   const file = readFileSync(path.join(EXAMPLES, '6-mutations.graphql'), 'utf8');
   const initiative = await postGraphQL<any>(hive.url, file, undefined, 'CreateJointInitiative', admin);
   expect(initiative.errors).toBeUndefined();
-  expect(initiative.data.createClubInitiative).toMatchObject({ joint: true, coOrganisers: [{ __typename: 'Chamber', name: 'CCI Hérault' }] });
+  expect(initiative.data.createClubInitiative).toMatchObject({
+    joint: true,
+    coOrganisers: [{ __typename: 'Chamber', name: 'CCI Hérault' }],
+  });
 });
 
 test('a bad token is refused by the plugin with 401, before any subgraph fetch', async () => {
@@ -86,7 +102,9 @@ test('a bad token is refused by the plugin with 401, before any subgraph fetch',
 });
 
 test('a partner key runs its registered operation by id over GET, and nothing else', async () => {
-  const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../schema/operations/manifest.json'), 'utf8')) as {
+    operations: { id: string; name: string }[];
+  };
   const actorCard = manifest.operations.find((o) => o.name === 'ActorCard')!.id;
   const created = await postGraphQL<any>(
     h.gatewayUrl,

@@ -1,10 +1,28 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET, devToken, gatewayHeaders, signAccessToken, supergraphForGateway, viewerOf } from '@maillage/viewer';
+import {
+  DEV_SIGNING_SECRET,
+  DEV_TOKEN_SECRET,
+  devToken,
+  gatewayHeaders,
+  signAccessToken,
+  supergraphForGateway,
+  viewerOf,
+} from '@maillage/viewer';
 import { createLogger } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, type Harness } from '@maillage/testing';
 import { Supergraph } from '@apollo/federation-internals';
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isCompositeType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isCompositeType,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { startGateway, type RunningGateway } from '../src/server';
 import { subgraphs } from './subgraphs';
 
@@ -42,7 +60,15 @@ interface Case {
    * `cors`: the Access-Control-Allow-Origin expected (a refusal may be readable, so a widget can say why); `noData`: no data at all;
    * `notFromCache`: not the shared cache's answer; `seriesAtMost`: request series per service after the flood.
    */
-  expect: { status: number; code?: string; cors?: string | null; cache?: string; noData?: boolean; notFromCache?: boolean; seriesAtMost?: number };
+  expect: {
+    status: number;
+    code?: string;
+    cors?: string | null;
+    cache?: string;
+    noData?: boolean;
+    notFromCache?: boolean;
+    seriesAtMost?: number;
+  };
 }
 interface Generated {
   generate: 'padding' | 'deep' | 'aliases' | 'fragmentBomb' | 'directives' | 'tokens';
@@ -50,7 +76,9 @@ interface Generated {
 }
 
 const corpus = (file: string) => JSON.parse(readFileSync(path.join(__dirname, 'hostile', file), 'utf8'));
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as {
+  operations: { id: string; name: string }[];
+};
 /** `@ActorCard` → the id of the persisted operation ActorCard, anywhere in a string. */
 const ids = (s: string) => s.replace(/@([A-Z]\w+)/g, (m, name) => manifest.operations.find((o) => o.name === name)?.id ?? m);
 
@@ -78,13 +106,33 @@ function generate(g: Generated): string {
 }
 const text = (v: string | Generated | undefined) => (v === undefined ? undefined : typeof v === 'string' ? ids(v) : generate(v));
 const materialise = (v: unknown): unknown =>
-  v && typeof v === 'object' && 'generate' in v ? generate(v as Generated) : typeof v === 'string' ? ids(v) : Array.isArray(v) ? v.map(materialise) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialise(x)])) : v;
+  v && typeof v === 'object' && 'generate' in v
+    ? generate(v as Generated)
+    : typeof v === 'string'
+      ? ids(v)
+      : Array.isArray(v)
+        ? v.map(materialise)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialise(x)]))
+          : v;
 
 let h: Harness;
 let partnerKey: string;
 let strictGateway: RunningGateway;
 let misconfiguredGateway: RunningGateway;
-const USER_ERRORS = ['BAD_USER_INPUT', 'INVALID_IDENTIFIER', 'INVALID_CODE', 'UNKNOWN_TERRITORY', 'UNKNOWN_ACTOR', 'UNKNOWN_NETWORK', 'DUPLICATE_MEMBERSHIP', 'DUPLICATE_IDENTIFIER', 'NOT_FOUND', 'INVALID_DATE_RANGE', 'IDEMPOTENCY_KEY_REUSED'];
+const USER_ERRORS = [
+  'BAD_USER_INPUT',
+  'INVALID_IDENTIFIER',
+  'INVALID_CODE',
+  'UNKNOWN_TERRITORY',
+  'UNKNOWN_ACTOR',
+  'UNKNOWN_NETWORK',
+  'DUPLICATE_MEMBERSHIP',
+  'DUPLICATE_IDENTIFIER',
+  'NOT_FOUND',
+  'INVALID_DATE_RANGE',
+  'IDEMPOTENCY_KEY_REUSED',
+];
 
 async function admin(query: string, variables?: Record<string, unknown>) {
   const res = await h.as('admin').query(query, variables);
@@ -96,7 +144,12 @@ async function admin(query: string, variables?: Record<string, unknown>) {
 async function state(subgraph: string) {
   const db = h.clients[subgraph];
   if (subgraph === 'directory') {
-    const [actors, roles, keys, latest] = await Promise.all([db.actor.count(), db.role.count(), db.partnerKey.count(), db.actor.aggregate({ _max: { updatedAt: true } })]);
+    const [actors, roles, keys, latest] = await Promise.all([
+      db.actor.count(),
+      db.role.count(),
+      db.partnerKey.count(),
+      db.actor.aggregate({ _max: { updatedAt: true } }),
+    ]);
     return { actors, roles, keys, latest: latest._max.updatedAt };
   }
   const [memberships, initiatives, links, visibility] = await Promise.all([
@@ -130,7 +183,12 @@ async function tokenFor(kind: string): Promise<string> {
     }
     case 'noSubject': {
       const { SignJWT } = await import('jose');
-      return new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('maillage-dev').setAudience('maillage').setExpirationTime('1h').sign(new TextEncoder().encode(DEV_TOKEN_SECRET));
+      return new SignJWT({ scope: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('maillage-dev')
+        .setAudience('maillage')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(DEV_TOKEN_SECRET));
     }
     case 'garbage':
       return 'not.a.jwt';
@@ -158,7 +216,10 @@ async function send(c: Case, base = c.gateway === 'misconfigured' ? misconfigure
   if (c.body !== undefined) body = typeof c.body === 'string' ? c.body : JSON.stringify({ query: '{ __typename }', pad: generate(c.body) });
   else if (c.json !== undefined) body = JSON.stringify(materialise(c.json));
   else if (c.query !== undefined || c.token || c.headers?.authorization) {
-    body = JSON.stringify({ query: text(c.query) ?? 'mutation { createActor(input: { kind: COMPANY, name: "Token" }) { id } }', variables: materialise(c.variables) });
+    body = JSON.stringify({
+      query: text(c.query) ?? 'mutation { createActor(input: { kind: COMPANY, name: "Token" }) { id } }',
+      variables: materialise(c.variables),
+    });
   }
   if (body !== undefined && c.json !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   if (body !== undefined && c.body === undefined && c.json === undefined) headers['content-type'] = 'application/json';
@@ -167,7 +228,12 @@ async function send(c: Case, base = c.gateway === 'misconfigured' ? misconfigure
 
 /** Headers the gateway made for one request to one subgraph, sent with another body or to another subgraph. */
 async function replay(r: NonNullable<Case['replay']>, json: unknown): Promise<Response> {
-  const captured = await gatewayHeaders(viewerOf({ scopes: ['admin'], subject: 'hostile' }), DEV_SIGNING_SECRET, r.signedFor, JSON.stringify(materialise(r.signed)));
+  const captured = await gatewayHeaders(
+    viewerOf({ scopes: ['admin'], subject: 'hostile' }),
+    DEV_SIGNING_SECRET,
+    r.signedFor,
+    JSON.stringify(materialise(r.signed)),
+  );
   return fetch(h.subgraphUrls[r.to], {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...captured },
@@ -178,14 +244,18 @@ async function replay(r: NonNullable<Case['replay']>, json: unknown): Promise<Re
 /** `maillage_*_requests_total` series of each service's /metrics (gateway, directory). */
 async function requestSeries(): Promise<string[][]> {
   return Promise.all(
-    ['gateway', 'directory'].map(async (name) => (await (await fetch(h.metricsUrls[name])).text()).split('\n').filter((l) => /^maillage_(gateway|subgraph)_requests_total\{/.test(l))),
+    ['gateway', 'directory'].map(async (name) =>
+      (await (await fetch(h.metricsUrls[name])).text()).split('\n').filter((l) => /^maillage_(gateway|subgraph)_requests_total\{/.test(l)),
+    ),
   );
 }
 
 async function flood(n: number) {
   const tag = `r${Date.now().toString(36)}`;
   for (let i = 0; i < n; i += 20) {
-    await Promise.all(Array.from({ length: Math.min(20, n - i) }, (_, j) => h.query(`query ${tag}_${i + j} { actor(id: "act-edf") { id } }`)));
+    await Promise.all(
+      Array.from({ length: Math.min(20, n - i) }, (_, j) => h.query(`query ${tag}_${i + j} { actor(id: "act-edf") { id } }`)),
+    );
   }
   return tag;
 }
@@ -194,7 +264,9 @@ beforeAll(async () => {
   h = await startSupergraph(subgraphs, startGateway);
   const actorCard = manifest.operations.find((o) => o.name === 'ActorCard')!.id;
   partnerKey = (
-    await admin(`mutation { createPartnerKey(input: { name: "Partner", origins: ["https://partner.example"], rateLimitPerMinute: 10000, operationIds: ["${actorCard}"] }) { key } }`)
+    await admin(
+      `mutation { createPartnerKey(input: { name: "Partner", origins: ["https://partner.example"], rateLimitPerMinute: 10000, operationIds: ["${actorCard}"] }) { key } }`,
+    )
   ).createPartnerKey.key;
   // A second gateway over the same subgraphs, in production mode, that remembers no partner key
   // check: revocation bites at once.
@@ -263,10 +335,17 @@ test.each(cases)('%s', async (_name, c) => {
 });
 
 describe('injection strings in every text argument', () => {
-  const injection = corpus('injection.json') as { strings: string[]; mutations: { field: string; subgraph: string; args: string; input: Record<string, unknown>; inputType: string }[] };
+  const injection = corpus('injection.json') as {
+    strings: string[];
+    mutations: { field: string; subgraph: string; args: string; input: Record<string, unknown>; inputType: string }[];
+  };
   let api: GraphQLSchema;
   beforeAll(() => {
-    api = Supergraph.build(supergraphForGateway(readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8')), { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+    api = Supergraph.build(supergraphForGateway(readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8')), {
+      supportedFeatures: null,
+    })
+      .apiSchema()
+      .toGraphQLJSSchema();
   });
 
   const isText = (t: GraphQLInputType) => ['String', 'ID'].includes(getNamedType(t).name);
@@ -287,11 +366,24 @@ describe('injection strings in every text argument', () => {
         const decl = [`$v: ${arg.type}`, ...others.map((a) => `$${a.name}: ${a.type}`)].join(', ');
         const args = [`${arg.name}: $v`, ...others.map((a) => `${a.name}: $${a.name}`)].join(', ');
         for (const s of injection.strings) {
-          const variables = { v: isListType(getNullableType(arg.type)) ? [s] : s, ...Object.fromEntries(others.map((a) => [a.name, sample(a.type)])) };
+          const variables = {
+            v: isListType(getNullableType(arg.type)) ? [s] : s,
+            ...Object.fromEntries(others.map((a) => [a.name, sample(a.type)])),
+          };
           const res = await h.query(`query(${decl}) { ${f.name}(${args}) ${selection} }`, variables);
           const codes = (res.errors ?? []).map((e) => e.extensions?.code);
-          expect([f.name, arg.name, s, res.status]).toEqual([f.name, arg.name, s, codes.includes('BAD_USER_INPUT') && res.status === 400 ? 400 : 200]);
-          for (const code of codes) expect([f.name, s, code]).toEqual([f.name, s, expect.stringMatching(new RegExp(`^(${[...USER_ERRORS, 'UNAUTHENTICATED', 'FORBIDDEN'].join('|')})$`))]);
+          expect([f.name, arg.name, s, res.status]).toEqual([
+            f.name,
+            arg.name,
+            s,
+            codes.includes('BAD_USER_INPUT') && res.status === 400 ? 400 : 200,
+          ]);
+          for (const code of codes)
+            expect([f.name, s, code]).toEqual([
+              f.name,
+              s,
+              expect.stringMatching(new RegExp(`^(${[...USER_ERRORS, 'UNAUTHENTICATED', 'FORBIDDEN'].join('|')})$`)),
+            ]);
         }
       }
     }
@@ -300,19 +392,36 @@ describe('injection strings in every text argument', () => {
   test('mutations: every text field of every write input, as an admin; refused writes change nothing, accepted ones store the text verbatim', async () => {
     let fieldsTried = 0;
     for (const m of injection.mutations) {
-      const inputType = getNullableType(api.getMutationType()!.getFields()[m.field].args.find((a) => a.name === 'input')!.type);
+      const inputType = getNullableType(
+        api
+          .getMutationType()!
+          .getFields()
+          [m.field].args.find((a) => a.name === 'input')!.type,
+      );
       if (!isInputObjectType(inputType)) throw new Error(`${m.field} has no input object`);
       const textFields = Object.values(inputType.getFields()).filter((f) => getNamedType(f.type).name === 'String');
       for (const f of textFields) {
         fieldsTried++;
         for (const s of injection.strings) {
           const input = materialise(m.input) as Record<string, unknown>;
-          if (input.actorId === '@newActor') input.actorId = (await admin(`mutation { createActor(input: { kind: COMPANY, name: "Cible" }) { id } }`)).createActor.id;
+          if (input.actorId === '@newActor')
+            input.actorId = (await admin(`mutation { createActor(input: { kind: COMPANY, name: "Cible" }) { id } }`)).createActor.id;
           input[f.name] = isListType(getNullableType(f.type)) ? [s] : s;
           const before = await state(m.subgraph);
-          const res = await h.as('admin').query(`mutation($input: ${m.inputType}) { ${m.field}(${m.args}) { __typename ${m.field === 'createPartnerKey' ? '' : 'id'} } }`, { input });
+          const res = await h
+            .as('admin')
+            .query(
+              `mutation($input: ${m.inputType}) { ${m.field}(${m.args}) { __typename ${m.field === 'createPartnerKey' ? '' : 'id'} } }`,
+              { input },
+            );
           const code = res.errors?.[0]?.extensions?.code;
-          expect([m.field, f.name, s, res.status < 500, code ?? 'ok']).toEqual([m.field, f.name, s, true, code ? expect.stringMatching(new RegExp(`^(${USER_ERRORS.join('|')})$`)) : 'ok']);
+          expect([m.field, f.name, s, res.status < 500, code ?? 'ok']).toEqual([
+            m.field,
+            f.name,
+            s,
+            true,
+            code ? expect.stringMatching(new RegExp(`^(${USER_ERRORS.join('|')})$`)) : 'ok',
+          ]);
           if (code) expect([m.field, f.name, s, await state(m.subgraph)]).toEqual([m.field, f.name, s, before]);
           else if (typeof input[f.name] === 'string' && m.field === 'createActor' && ['name', 'description'].includes(f.name)) {
             const row = await h.clients.directory.actor.findUnique({ where: { id: res.data!.createActor.id } });
@@ -327,7 +436,9 @@ describe('injection strings in every text argument', () => {
 
 test('a revoked key is refused at once by a gateway without a key cache; a key over its rate limit gets 429', async () => {
   const actorCard = manifest.operations.find((o) => o.name === 'ActorCard')!.id;
-  const created = await admin(`mutation { createPartnerKey(input: { name: "Short-lived", origins: ["https://p.example"], rateLimitPerMinute: 2, operationIds: ["${actorCard}"] }) { key partnerKey { id } } }`);
+  const created = await admin(
+    `mutation { createPartnerKey(input: { name: "Short-lived", origins: ["https://p.example"], rateLimitPerMinute: 2, operationIds: ["${actorCard}"] }) { key partnerKey { id } } }`,
+  );
   const c: Case = { name: 'x', method: 'GET', params: { id: '@ActorCard', variables: '{"siren":"552081317"}' }, expect: { status: 200 } };
   const get = async () => {
     const url = new URL(strictGateway.url);
@@ -361,7 +472,9 @@ test('in production: no introspection, no field suggestions', async () => {
 test('after all that, every service still serves', async () => {
   const ready = await fetch(h.gatewayUrl.replace(/\/graphql$/, '/ready'));
   expect(ready.status).toBe(200);
-  const res = await h.query(`{ actorBySiren(siren: "552081317") { name councilMemberships { totalCount } } club(id: "cb-reseau-1234") { name } chamber(id: "ch-cci-herault") { name } }`);
+  const res = await h.query(
+    `{ actorBySiren(siren: "552081317") { name councilMemberships { totalCount } } club(id: "cb-reseau-1234") { name } chamber(id: "ch-cci-herault") { name } }`,
+  );
   expect(res.errors).toBeUndefined();
   expect(res.data!.actorBySiren.name).toBe('EDF');
   expect(await h.clients.directory.$queryRaw`SELECT count(*)::int AS n FROM actor`).toEqual([{ n: expect.any(Number) }]);

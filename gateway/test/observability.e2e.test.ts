@@ -35,7 +35,12 @@ test('one request id in the gateway’s and the subgraphs’ log lines', async (
   const mine = lines.filter((l) => l.requestId === 'req-test-42');
   const services = mine.map((l) => l.service).sort();
   expect(services).toEqual(['councils', 'directory', 'gateway']);
-  expect(mine.find((l) => l.service === 'gateway')).toMatchObject({ msg: 'graphql request', operation: 'ActorView', outcome: 'ok', level: 30 });
+  expect(mine.find((l) => l.service === 'gateway')).toMatchObject({
+    msg: 'graphql request',
+    operation: 'ActorView',
+    outcome: 'ok',
+    level: 30,
+  });
   expect(typeof mine[0].durationMs).toBe('number');
 });
 
@@ -64,7 +69,9 @@ test('Prometheus metrics on the gateway and on each subgraph', async () => {
   expect(sample(gateway, 'maillage_gateway_requests_total', { operation: 'other', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
   expect(sample(gateway, 'maillage_gateway_requests_total', { operation: 'other', outcome: 'error' })).toBe(1);
   expect(sample(gateway, 'maillage_gateway_requests_total', { operation: 'ActorView' })).toBeUndefined();
-  expect(sample(gateway, 'maillage_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'directory', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+  expect(
+    sample(gateway, 'maillage_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'directory', outcome: 'ok' }),
+  ).toBeGreaterThanOrEqual(2);
   expect(sample(gateway, 'maillage_gateway_subgraph_circuit_open', { subgraph: 'clusters' })).toBe(0);
   const directoryMetrics = await (await fetch(h.metricsUrls.directory)).text();
   expect(sample(directoryMetrics, 'maillage_subgraph_request_duration_seconds_count', { operation: 'other' })).toBeGreaterThanOrEqual(1);
@@ -73,7 +80,9 @@ test('Prometheus metrics on the gateway and on each subgraph', async () => {
 });
 
 test('a persisted operation is labelled by its name, on the gateway and in the subgraphs it reaches; a made-up name is not', async () => {
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as {
+    operations: { id: string; name: string }[];
+  };
   const url = new URL(h.gatewayUrl);
   url.searchParams.set('id', manifest.operations.find((o) => o.name === 'ActorCard')!.id);
   url.searchParams.set('variables', JSON.stringify({ siren: '552081317' }));

@@ -35,7 +35,10 @@ afterAll(() => {
 const access = { id: 'pk-1', name: 'Agenda', origins: ['https://agenda.example'], rateLimitPerMinute: 60, operationIds: [] };
 
 test('a key is looked up once, signed as the gateway, and remembered', async () => {
-  answer = ({ variables }) => ({ status: 200, body: JSON.stringify({ data: { partnerKeyAccess: variables.key === 'mk_good' ? access : null } }) });
+  answer = ({ variables }) => ({
+    status: 200,
+    body: JSON.stringify({ data: { partnerKeyAccess: variables.key === 'mk_good' ? access : null } }),
+  });
   const keys = new PartnerKeys(url, DEV_SIGNING_SECRET, 60_000);
   seen.length = 0;
   expect(await keys.check('mk_good')).toEqual(access);
@@ -50,12 +53,16 @@ test.each([
   ['answers errors', () => ({ status: 200, body: JSON.stringify({ errors: [{ message: 'boom' }] }) })],
   ['answers something that is not GraphQL', () => ({ status: 502, body: '<h1>Bad gateway</h1>' })],
   ['does not answer within 5 s', () => undefined],
-])('a directory that %s: 503 SUBGRAPH_UNAVAILABLE, retry in 5 s', async (_what, a) => {
-  answer = a;
-  const err = await new PartnerKeys(url, DEV_SIGNING_SECRET, 60_000).check('mk_any').catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(DoorError);
-  expect(err).toMatchObject({ status: 503, code: 'SUBGRAPH_UNAVAILABLE', headers: { 'retry-after': '5' } });
-}, 15_000);
+])(
+  'a directory that %s: 503 SUBGRAPH_UNAVAILABLE, retry in 5 s',
+  async (_what, a) => {
+    answer = a;
+    const err = await new PartnerKeys(url, DEV_SIGNING_SECRET, 60_000).check('mk_any').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DoorError);
+    expect(err).toMatchObject({ status: 503, code: 'SUBGRAPH_UNAVAILABLE', headers: { 'retry-after': '5' } });
+  },
+  15_000,
+);
 
 test('a revocation heard forgets the key id at once, and a lookup in flight then does not store its answer', async () => {
   const revocations = new PartnerKeyRevocations();
@@ -79,10 +86,21 @@ test('a revocation heard forgets the key id at once, and a lookup in flight then
   const held = new Promise<void>((r) => (release = r));
   const slow = createServer((req, res) => {
     req.resume();
-    req.on('end', () => void held.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { partnerKeyAccess: access } }))));
+    req.on(
+      'end',
+      () =>
+        void held.then(() =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { partnerKeyAccess: access } })),
+        ),
+    );
   });
   await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
-  const racing = new PartnerKeys(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`, DEV_SIGNING_SECRET, 600_000, revocations);
+  const racing = new PartnerKeys(
+    `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`,
+    DEV_SIGNING_SECRET,
+    600_000,
+    revocations,
+  );
   const inFlight = racing.check(good);
   await new Promise((r) => setTimeout(r, 50));
   await revocations.announce('pk-0123456789abcdef');

@@ -39,8 +39,14 @@ beforeAll(async () => {
     ['Atelier des Causses', '12145'],
     ['Bureau Garosud', '34172'],
   ]) {
-    const { createActor } = await admin(`mutation($n: String!, $c: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: $c }) { id } }`, { n: name, c: commune });
-    await admin(`mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`, { a: createActor.id });
+    const { createActor } = await admin(
+      `mutation($n: String!, $c: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: $c }) { id } }`,
+      { n: name, c: commune },
+    );
+    await admin(
+      `mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`,
+      { a: createActor.id },
+    );
   }
   [allowed, foreign] = await Promise.all([partnerSite(allowedPages), partnerSite(foreignPages)]);
   const { createPartnerKey } = await admin(`mutation($input: CreatePartnerKeyInput!) { createPartnerKey(input: $input) { key } }`, {
@@ -75,21 +81,35 @@ const namesIn = (page: Page, selector: string) => page.locator(`${selector} .mai
 test('a partner page shows the CMIP members from the gateway, a page at a time, without a console error', async () => {
   const pages = await cmipPages(5);
   expect(pages.length).toBeGreaterThan(2);
-  allowedPages['/members'] = widgetPage(gatewayOrigin, `<maillage-members id="cmip" network="co-cmip" page-size="5" key="${key}"></maillage-members>`);
+  allowedPages['/members'] = widgetPage(
+    gatewayOrigin,
+    `<maillage-members id="cmip" network="co-cmip" page-size="5" key="${key}"></maillage-members>`,
+  );
   const page = await browser.newPage();
   const problems = watchProblems(page);
   await page.goto(`${allowed.origin}/members`);
   const widget = page.locator('#cmip');
-  await widget.locator('.maillage-page').filter({ hasText: `Page 1 sur ${pages.length}` }).waitFor();
+  await widget
+    .locator('.maillage-page')
+    .filter({ hasText: `Page 1 sur ${pages.length}` })
+    .waitFor();
   expect(await namesIn(page, '#cmip')).toEqual(pages[0]);
   // Accessible HTML: a labelled section, a heading, a list, a navigation with real buttons.
   const { council } = (await h.query(`{ council(id: "co-cmip") { name } }`)).data!;
-  expect(await widget.getByRole('region', { name: `Membres de ${council.name}` }).getByRole('heading', { level: 3 }).textContent()).toBe(`Membres de ${council.name}`);
+  expect(
+    await widget
+      .getByRole('region', { name: `Membres de ${council.name}` })
+      .getByRole('heading', { level: 3 })
+      .textContent(),
+  ).toBe(`Membres de ${council.name}`);
   expect(await widget.getByRole('list').count()).toBe(1);
   expect(await widget.getByRole('button', { name: 'Page précédente' }).isDisabled()).toBe(true);
 
   await widget.getByRole('button', { name: 'Page suivante' }).click();
-  await widget.locator('.maillage-page').filter({ hasText: `Page 2 sur ${pages.length}` }).waitFor();
+  await widget
+    .locator('.maillage-page')
+    .filter({ hasText: `Page 2 sur ${pages.length}` })
+    .waitFor();
   expect(await namesIn(page, '#cmip')).toEqual(pages[1]);
   // Focus stays on the button pressed, for keyboard users.
   // (The callback runs in the page; `globalThis` is its window.)
@@ -97,12 +117,18 @@ test('a partner page shows the CMIP members from the gateway, a page at a time, 
 
   for (let i = 2; i < pages.length; i++) {
     await widget.getByRole('button', { name: 'Page suivante' }).click();
-    await widget.locator('.maillage-page').filter({ hasText: `Page ${i + 1} sur ${pages.length}` }).waitFor();
+    await widget
+      .locator('.maillage-page')
+      .filter({ hasText: `Page ${i + 1} sur ${pages.length}` })
+      .waitFor();
     expect(await namesIn(page, '#cmip')).toEqual(pages[i]);
   }
   expect(await widget.getByRole('button', { name: 'Page suivante' }).isDisabled()).toBe(true);
   await widget.getByRole('button', { name: 'Page précédente' }).click();
-  await widget.locator('.maillage-page').filter({ hasText: `Page ${pages.length - 1} sur ${pages.length}` }).waitFor();
+  await widget
+    .locator('.maillage-page')
+    .filter({ hasText: `Page ${pages.length - 1} sur ${pages.length}` })
+    .waitFor();
   expect(await namesIn(page, '#cmip')).toEqual(pages[pages.length - 2]);
   expect(problems).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'partner-page-cmip.png'), fullPage: true });
@@ -150,7 +176,10 @@ test("the gateway's demo page: Réseau 1234 by département, the CMIP's members,
   const reseau = page.locator('maillage-members[network="cb-reseau-1234"]');
   await reseau.locator('.maillage-title').waitFor();
   const groups = await reseau.locator('.maillage-group').evaluateAll((sections: any[]) =>
-    sections.map((s) => ({ title: s.querySelector('h4').textContent, names: [...s.querySelectorAll('.maillage-name')].map((n: any) => n.textContent) })),
+    sections.map((s) => ({
+      title: s.querySelector('h4').textContent,
+      names: [...s.querySelectorAll('.maillage-name')].map((n: any) => n.textContent),
+    })),
   );
   expect(groups).toEqual(
     expect.arrayContaining([
@@ -169,7 +198,9 @@ test("the gateway's demo page: Réseau 1234 by département, the CMIP's members,
   const agenda = page.locator('maillage-agenda');
   await agenda.locator('.maillage-initiative').first().waitFor();
   const initiatives = await h.query(`{ club(id: "cb-reseau-1234") { initiatives(first: 5) { nodes { name } } } }`);
-  expect(await agenda.locator('.maillage-initiative .maillage-name').allTextContents()).toEqual(initiatives.data!.club.initiatives.nodes.map((i: { name: string }) => i.name));
+  expect(await agenda.locator('.maillage-initiative .maillage-name').allTextContents()).toEqual(
+    initiatives.data!.club.initiatives.nodes.map((i: { name: string }) => i.name),
+  );
 
   const networks = page.locator('maillage-networks');
   await networks.locator('.maillage-network').first().waitFor();

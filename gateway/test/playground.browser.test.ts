@@ -25,10 +25,16 @@ afterAll(async () => {
 
 /** Runs the active tab and returns the gateway's answer, once the result pane shows it. */
 async function runActiveTab(page: Page) {
-  const answer = page.waitForResponse((r) => r.url().startsWith(h.gatewayUrl) && r.request().method() === 'POST' && !/__schema/.test(r.request().postData() ?? ''));
+  const answer = page.waitForResponse(
+    (r) => r.url().startsWith(h.gatewayUrl) && r.request().method() === 'POST' && !/__schema/.test(r.request().postData() ?? ''),
+  );
   await page.locator('.graphiql-execute-button').click();
   const res = await answer;
-  return { status: res.status(), body: (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] }, request: res.request() };
+  return {
+    status: res.status(),
+    body: (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] },
+    request: res.request(),
+  };
 }
 
 // Monaco lays text out with non-breaking spaces.

@@ -25,7 +25,8 @@ const redisReachable = (() => {
   const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
   return spawnSync(process.execPath, ['-e', probe]).status === 0;
 })();
-if (!redisReachable && process.env.CI !== 'true') console.warn(`\n  Redis tests SKIPPED: nothing answers at ${REDIS_URL} (redis-server, or set TEST_REDIS_URL). CI never skips them.\n`);
+if (!redisReachable && process.env.CI !== 'true')
+  console.warn(`\n  Redis tests SKIPPED: nothing answers at ${REDIS_URL} (redis-server, or set TEST_REDIS_URL). CI never skips them.\n`);
 const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
 
 // 101 points, requested and actual alike: the map has more than 100 départements.
@@ -37,8 +38,17 @@ interface Answer {
   body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[]; extensions?: { cost?: any } };
 }
 
-async function post(url: string, query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+async function post(
+  url: string,
+  query: string,
+  headers: Record<string, string> = {},
+  variables?: Record<string, unknown>,
+): Promise<Answer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Answer['body'] };
 }
 
@@ -64,7 +74,8 @@ async function gatewayWith(rateLimits: RateLimitSettings, logs?: string[]): Prom
 
 const metrics = async (g: RunningGateway) => (await fetch(g.metricsUrl)).text();
 async function untilRedisUp(g: RunningGateway) {
-  for (let i = 0; i < 100 && !/maillage_gateway_rate_limit_redis_up\{[^}]*\} 1/.test(await metrics(g)); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && !/maillage_gateway_rate_limit_redis_up\{[^}]*\} 1/.test(await metrics(g)); i++)
+    await new Promise((r) => setTimeout(r, 50));
 }
 
 beforeAll(async () => {
@@ -103,7 +114,11 @@ test('above the operation limit of its role: 400 QUERY_TOO_COMPLEX with the figu
   // A refusal of the GraphQL request itself: 400 under the GraphQL-over-HTTP media type (200 under plain JSON).
   const refused = await post(g.url, q, { accept: 'application/graphql-response+json' }, { n: 100 });
   expect(refused.status).toBe(400);
-  expect(refused.body.errors![0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', cost: { requested: 1 + 1 + 100 * (1 + 1 + 100 * 2), limit: 10_000 } });
+  expect(refused.body.errors![0].extensions).toEqual({
+    code: 'QUERY_TOO_COMPLEX',
+    limit: 'cost',
+    cost: { requested: 1 + 1 + 100 * (1 + 1 + 100 * 2), limit: 10_000 },
+  });
   expect(JSON.stringify(refused.body)).not.toMatch(/127\.0\.0\.1|node_modules|at \S+ \(/);
   const after = await post(g.url, '{ rateLimit { remaining } }');
   expect(after.body.data.rateLimit.remaining).toBe(1_000_000 - 1);
@@ -117,7 +132,10 @@ test('anonymous callers are limited by address: 429 with Retry-After; X-Forwarde
   expect(limited.status).toBe(429);
   expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-  expect(limited.body.errors![0].extensions).toEqual({ code: 'RATE_LIMITED', cost: { requested: 101, budget: { limit: 300, remaining: 98, resetAt: expect.any(String) } } });
+  expect(limited.body.errors![0].extensions).toEqual({
+    code: 'RATE_LIMITED',
+    cost: { requested: 101, budget: { limit: 300, remaining: 98, resetAt: expect.any(String) } },
+  });
   expect(limited.body).not.toHaveProperty('data');
   // Another client behind the trusted proxy has its own budget.
   expect((await post(trusting.url, HUNDRED, { 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
@@ -133,7 +151,11 @@ test('tokens are limited by subject and role, each subject its own budget', asyn
   const g = await gatewayWith({ budgets: { analyst: 300 } });
   const as = async (subject: string) => ({ authorization: `Bearer ${await devToken('analyst', { subject })}` });
   const alice = await as('alice');
-  expect([(await post(g.url, HUNDRED, alice)).status, (await post(g.url, HUNDRED, alice)).status, (await post(g.url, HUNDRED, alice)).status]).toEqual([200, 200, 429]);
+  expect([
+    (await post(g.url, HUNDRED, alice)).status,
+    (await post(g.url, HUNDRED, alice)).status,
+    (await post(g.url, HUNDRED, alice)).status,
+  ]).toEqual([200, 200, 429]);
   expect((await post(g.url, HUNDRED, await as('bob'))).status).toBe(200);
   // The synergies service, which reads the whole graph, is not limited.
   const service = await as('service:synergies');
@@ -159,7 +181,10 @@ withRedis('two gateways on one Redis share one budget', async () => {
 test('with Redis unreachable the gateway keeps serving, counts in its own memory, and says so', async () => {
   const logs: string[] = [];
   // A port nothing listens on.
-  const g = await gatewayWith({ redisUrl: 'redis://127.0.0.1:13199', keyPrefix: `test-13a:${randomUUID()}`, budgets: { anonymous: 300 } }, logs);
+  const g = await gatewayWith(
+    { redisUrl: 'redis://127.0.0.1:13199', keyPrefix: `test-13a:${randomUUID()}`, budgets: { anonymous: 300 } },
+    logs,
+  );
   const first = await post(g.url, HUNDRED);
   expect(first.status).toBe(200);
   expect(first.body.extensions!.cost.budget).toEqual({ limit: 300, remaining: 199, resetAt: expect.any(String) });
@@ -171,47 +196,54 @@ test('with Redis unreachable the gateway keeps serving, counts in its own memory
   expect(logs.join('')).toMatch(/Redis unreachable: rate limits fall back to this process/);
 });
 
-withRedis('when Redis goes away mid-run the gateway keeps serving, and counts in Redis again once it is back', async () => {
-  // A TCP relay to the real Redis that the test can cut, as a network failure or a stopped Redis would.
-  const target = new URL(REDIS_URL);
-  const sockets = new Set<Socket>();
-  const relay = () =>
-    createServer((client) => {
-      const upstream = connect(Number(target.port || 6379), target.hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('error', () => s.destroy());
-        s.on('close', () => sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
+withRedis(
+  'when Redis goes away mid-run the gateway keeps serving, and counts in Redis again once it is back',
+  async () => {
+    // A TCP relay to the real Redis that the test can cut, as a network failure or a stopped Redis would.
+    const target = new URL(REDIS_URL);
+    const sockets = new Set<Socket>();
+    const relay = () =>
+      createServer((client) => {
+        const upstream = connect(Number(target.port || 6379), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => s.destroy());
+          s.on('close', () => sockets.delete(s));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+    let server = relay();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const logs: string[] = [];
+    const g = await gatewayWith(
+      { redisUrl: `redis://127.0.0.1:${port}`, keyPrefix: `test-13a:${randomUUID()}`, budgets: { anonymous: 1000 } },
+      logs,
+    );
+    await untilRedisUp(g);
+    expect((await post(g.url, HUNDRED)).status).toBe(200);
+
+    await new Promise<void>((r) => {
+      server.close(() => r());
+      for (const s of sockets) s.destroy();
     });
-  let server = relay();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const logs: string[] = [];
-  const g = await gatewayWith({ redisUrl: `redis://127.0.0.1:${port}`, keyPrefix: `test-13a:${randomUUID()}`, budgets: { anonymous: 1000 } }, logs);
-  await untilRedisUp(g);
-  expect((await post(g.url, HUNDRED)).status).toBe(200);
+    const during = await post(g.url, HUNDRED);
+    expect(during.status).toBe(200);
+    expect(during.body.extensions!.cost.requested).toBe(101);
+    expect(await metrics(g)).toMatch(/maillage_gateway_rate_limit_redis_up\{[^}]*\} 0/);
+    expect(logs.join('')).toMatch(/Redis connection lost|Redis unreachable/);
 
-  await new Promise<void>((r) => {
-    server.close(() => r());
+    server = relay();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    await untilRedisUp(g);
+    expect(await metrics(g)).toMatch(/maillage_gateway_rate_limit_redis_up\{[^}]*\} 1/);
+    // Back in Redis, where the first request was counted: 101 of 1000 spent there.
+    const back = await post(g.url, '{ rateLimit { remaining } }');
+    expect(back.body.data.rateLimit.remaining).toBe(1000 - 101 - 1);
+    await g.stop();
+    started.splice(started.indexOf(g), 1);
+    server.close();
     for (const s of sockets) s.destroy();
-  });
-  const during = await post(g.url, HUNDRED);
-  expect(during.status).toBe(200);
-  expect(during.body.extensions!.cost.requested).toBe(101);
-  expect(await metrics(g)).toMatch(/maillage_gateway_rate_limit_redis_up\{[^}]*\} 0/);
-  expect(logs.join('')).toMatch(/Redis connection lost|Redis unreachable/);
-
-  server = relay();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  await untilRedisUp(g);
-  expect(await metrics(g)).toMatch(/maillage_gateway_rate_limit_redis_up\{[^}]*\} 1/);
-  // Back in Redis, where the first request was counted: 101 of 1000 spent there.
-  const back = await post(g.url, '{ rateLimit { remaining } }');
-  expect(back.body.data.rateLimit.remaining).toBe(1000 - 101 - 1);
-  await g.stop();
-  started.splice(started.indexOf(g), 1);
-  server.close();
-  for (const s of sockets) s.destroy();
-}, 30_000);
+  },
+  30_000,
+);

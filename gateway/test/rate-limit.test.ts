@@ -29,7 +29,11 @@ test('a budget is charged only when it can pay, and refunds give points back', a
 });
 
 test('the rate limit settings are read from the environment and checked', () => {
-  const env = gatewayEnv({ REDIS_URL: 'redis://127.0.0.1:6379/2', RATE_LIMIT_ANONYMOUS: '900', TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,192.0.2.1' });
+  const env = gatewayEnv({
+    REDIS_URL: 'redis://127.0.0.1:6379/2',
+    RATE_LIMIT_ANONYMOUS: '900',
+    TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,192.0.2.1',
+  });
   expect(rateLimitsOf(env)).toEqual({
     redisUrl: 'redis://127.0.0.1:6379/2',
     keyPrefix: 'maillage:cost',

@@ -13,7 +13,8 @@ const redisReachable = (() => {
   const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
   return spawnSync(process.execPath, ['-e', probe]).status === 0;
 })();
-if (!redisReachable && process.env.CI !== 'true') console.warn(`\n  Redis response cache tests SKIPPED: nothing answers at ${REDIS_URL}. CI never skips them.\n`);
+if (!redisReachable && process.env.CI !== 'true')
+  console.warn(`\n  Redis response cache tests SKIPPED: nothing answers at ${REDIS_URL}. CI never skips them.\n`);
 const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
 
 const open: RedisResponseCache[] = [];

@@ -9,7 +9,9 @@ import { subgraphs } from './subgraphs';
 // the cache hints of their fields allow; nothing else is, and no viewer gets another role's answer.
 
 let h: Harness;
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as {
+  operations: { id: string; name: string }[];
+};
 const idOf = (name: string) => manifest.operations.find((o) => o.name === name)!.id;
 
 async function get(name: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -42,7 +44,11 @@ test('a public persisted query is cached for the smallest max-age of its fields,
   expect(b.data).toEqual(a.data);
   // The kept copy costs nothing but its own point, and says so.
   expect(a.extensions.cost.actual).toBeGreaterThan(0);
-  expect(b.extensions.cost).toEqual({ requested: a.extensions.cost.requested, actual: 0, budget: { limit: 50_000, remaining: expect.any(Number), resetAt: expect.any(String) } });
+  expect(b.extensions.cost).toEqual({
+    requested: a.extensions.cost.requested,
+    actual: 0,
+    budget: { limit: 50_000, remaining: expect.any(Number), resetAt: expect.any(String) },
+  });
   // Other variables, another answer.
   const other = await get('NetworksInTerritory', { territoryId: 'DEP-81' });
   expect(other.age).toBeNull();
@@ -62,7 +68,11 @@ test('a signed-in viewer never gets the shared answer, and the same query over P
   expect(chamberNames(analyst.text)).toContain('CCI Hérault (renamed for the cache test)');
   // A token without any known scope reads what anonymous callers read, but it is a credential: its
   // answer is private and never the shared one.
-  const scopeless = await get('NetworksInTerritory', { territoryId: 'DEP-34' }, { authorization: `Bearer ${await signAccessToken({ scopes: [], subject: 'nobody-special' })}` });
+  const scopeless = await get(
+    'NetworksInTerritory',
+    { territoryId: 'DEP-34' },
+    { authorization: `Bearer ${await signAccessToken({ scopes: [], subject: 'nobody-special' })}` },
+  );
   expect([scopeless.status, scopeless.cacheControl, scopeless.age]).toEqual([200, 'no-store', null]);
   expect(chamberNames(scopeless.text)).toContain('CCI Hérault (renamed for the cache test)');
   const post = await fetch(h.gatewayUrl, {
@@ -83,7 +93,16 @@ test('each operation is kept no longer than its shortest-lived field allows', as
 
 test('identical subgraph fetches in flight together are shared by the same viewer only', async () => {
   // Cyrille Brengues belongs to a club whose member list is private: analysts see that membership, anonymous callers do not.
-  await h.clients.clubs.network.updateMany({ where: { id: { in: (await h.clients.clubs.membership.findMany({ where: { actorId: 'act-cyrille-brengues' } })).map((m: { networkId: string }) => m.networkId) } }, data: { membersPublic: false } });
+  await h.clients.clubs.network.updateMany({
+    where: {
+      id: {
+        in: (await h.clients.clubs.membership.findMany({ where: { actorId: 'act-cyrille-brengues' } })).map(
+          (m: { networkId: string }) => m.networkId,
+        ),
+      },
+    },
+    data: { membersPublic: false },
+  });
   const q = `{ actor(id: "act-cyrille-brengues") { clubMemberships { totalCount } } }`;
   const analyst = h.as('analyst');
   const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? analyst.query(q) : h.query(q))));

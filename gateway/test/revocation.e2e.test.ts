@@ -9,7 +9,9 @@ import { subgraphs } from './subgraphs';
 // (an alias, a fragment, a variable), and only a revocation the directory confirmed counts.
 
 let h: Harness;
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as {
+  operations: { id: string; name: string }[];
+};
 const ACTOR_CARD = manifest.operations.find((o) => o.name === 'ActorCard')!.id;
 
 beforeAll(async () => {
@@ -20,9 +22,11 @@ afterAll(async () => {
 });
 
 async function newKey(): Promise<{ id: string; key: string }> {
-  const res = await h.as('admin').query<{ createPartnerKey: { key: string; partnerKey: { id: string } } }>(
-    `mutation { createPartnerKey(input: { name: "Revocation", origins: ["https://site.example"], rateLimitPerMinute: 1000, operationIds: ["${ACTOR_CARD}"] }) { key partnerKey { id } } }`,
-  );
+  const res = await h
+    .as('admin')
+    .query<{ createPartnerKey: { key: string; partnerKey: { id: string } } }>(
+      `mutation { createPartnerKey(input: { name: "Revocation", origins: ["https://site.example"], rateLimitPerMinute: 1000, operationIds: ["${ACTOR_CARD}"] }) { key partnerKey { id } } }`,
+    );
   return { id: res.data!.createPartnerKey.partnerKey.id, key: res.data!.createPartnerKey.key };
 }
 
@@ -36,7 +40,9 @@ async function use(key: string): Promise<number> {
 test('a key revoked through the gateway is refused by it at once', async () => {
   const { id, key } = await newKey();
   expect(await use(key)).toBe(200);
-  const revoked = await h.as('admin').query('mutation($k: ID!) { ...Revoke } fragment Revoke on Mutation { gone: revokePartnerKey(id: $k) { active } }', { k: id });
+  const revoked = await h
+    .as('admin')
+    .query('mutation($k: ID!) { ...Revoke } fragment Revoke on Mutation { gone: revokePartnerKey(id: $k) { active } }', { k: id });
   expect(revoked.data).toEqual({ gone: { active: false } });
   expect(await use(key)).toBe(401);
 });

@@ -20,10 +20,15 @@ const redisReachable = (() => {
   const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
   return spawnSync(process.execPath, ['-e', probe]).status === 0;
 })();
-if (!redisReachable && process.env.CI !== 'true') console.warn(`\n  Shared-state tests SKIPPED: nothing answers at ${REDIS_URL} (redis-server, or set TEST_REDIS_URL). CI never skips them.\n`);
+if (!redisReachable && process.env.CI !== 'true')
+  console.warn(
+    `\n  Shared-state tests SKIPPED: nothing answers at ${REDIS_URL} (redis-server, or set TEST_REDIS_URL). CI never skips them.\n`,
+  );
 const run = redisReachable || process.env.CI === 'true' ? describe : describe.skip;
 
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string; name: string }[] };
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'schema/operations/manifest.json'), 'utf8')) as {
+  operations: { id: string; name: string }[];
+};
 const idOf = (name: string) => manifest.operations.find((o) => o.name === name)!.id;
 const ACTOR_CARD = idOf('ActorCard');
 
@@ -69,7 +74,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; logs:\n${replicas.flatMap((r) => r.lines.map((l) => JSON.stringify(l))).join('\n')}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}; logs:\n${replicas.flatMap((r) => r.lines.map((l) => JSON.stringify(l))).join('\n')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -109,7 +115,8 @@ function spawnReplica(): Replica {
         line = { msg: p };
       }
       replica.lines.push(line);
-      if (typeof line.msg === 'string' && line.msg.startsWith('ready at')) Object.assign(replica, { url: line.url, metricsUrl: line.metrics });
+      if (typeof line.msg === 'string' && line.msg.startsWith('ready at'))
+        Object.assign(replica, { url: line.url, metricsUrl: line.metrics });
     }
   });
   child.stderr!.on('data', (d) => replica.lines.push({ stderr: String(d) }));
@@ -148,17 +155,21 @@ async function admin(r: Replica, query: string, variables?: Record<string, unkno
 }
 
 async function newPartnerKey(r: Replica, rate: number): Promise<{ id: string; key: string }> {
-  const d = await admin(
-    r,
-    'mutation($input: CreatePartnerKeyInput!) { createPartnerKey(input: $input) { key partnerKey { id } } }',
-    { input: { name: `Replicas ${rate}`, origins: ['https://site.example'], rateLimitPerMinute: rate, operationIds: [ACTOR_CARD] } },
-  );
+  const d = await admin(r, 'mutation($input: CreatePartnerKeyInput!) { createPartnerKey(input: $input) { key partnerKey { id } } }', {
+    input: { name: `Replicas ${rate}`, origins: ['https://site.example'], rateLimitPerMinute: rate, operationIds: [ACTOR_CARD] },
+  });
   return { id: d.createPartnerKey.partnerKey.id, key: d.createPartnerKey.key };
 }
 
 const allUp = async (r: Replica) => {
   const text = await metrics(r);
-  return ['maillage_gateway_rate_limit_redis_up', 'maillage_gateway_response_cache_redis_up', 'maillage_gateway_partner_key_revocations_redis_up'].every((n) => gauge(text, n) === '1') || undefined;
+  return (
+    [
+      'maillage_gateway_rate_limit_redis_up',
+      'maillage_gateway_response_cache_redis_up',
+      'maillage_gateway_partner_key_revocations_redis_up',
+    ].every((n) => gauge(text, n) === '1') || undefined
+  );
 };
 
 run('two gateway replicas on one Redis', () => {
@@ -190,10 +201,14 @@ run('two gateway replicas on one Redis', () => {
     const first = await anonymousGet(a, 'NetworksInTerritory', { territoryId: 'DEP-31' });
     expect([first.status, first.age]).toEqual([200, null]);
     // The store is not waited for by the first answer.
-    const second = await until('the answer in Redis', async () => {
-      const r = await anonymousGet(b, 'NetworksInTerritory', { territoryId: 'DEP-31' });
-      return r.age !== null ? r : undefined;
-    }, 5_000);
+    const second = await until(
+      'the answer in Redis',
+      async () => {
+        const r = await anonymousGet(b, 'NetworksInTerritory', { territoryId: 'DEP-31' });
+        return r.age !== null ? r : undefined;
+      },
+      5_000,
+    );
     expect(JSON.parse(second.text).data).toEqual(JSON.parse(first.text).data);
     expect(await metrics(b)).toMatch(/maillage_gateway_response_cache_lookups_total\{[^}]*result="hit"[^}]*store="redis"[^}]*\} [1-9]/);
   });
@@ -214,20 +229,33 @@ run('two gateway replicas on one Redis', () => {
   test('with Redis gone both keep serving from their own memory, and say so', async () => {
     const { key } = await newPartnerKey(a, 1000);
     await cutRelay();
-    await until('both replicas off Redis', async () => {
-      const texts = await Promise.all([metrics(a), metrics(b)]);
-      return texts.every((t) => gauge(t, 'maillage_gateway_rate_limit_redis_up') === '0' && gauge(t, 'maillage_gateway_response_cache_redis_up') === '0') || undefined;
-    }, 10_000);
+    await until(
+      'both replicas off Redis',
+      async () => {
+        const texts = await Promise.all([metrics(a), metrics(b)]);
+        return (
+          texts.every(
+            (t) => gauge(t, 'maillage_gateway_rate_limit_redis_up') === '0' && gauge(t, 'maillage_gateway_response_cache_redis_up') === '0',
+          ) || undefined
+        );
+      },
+      10_000,
+    );
     for (const r of [a, b]) {
       expect((await partnerGet(r, key)).status).toBe(200);
-      const cached = [await anonymousGet(r, 'NetworksInTerritory', { territoryId: 'DEP-81' }), await anonymousGet(r, 'NetworksInTerritory', { territoryId: 'DEP-81' })];
+      const cached = [
+        await anonymousGet(r, 'NetworksInTerritory', { territoryId: 'DEP-81' }),
+        await anonymousGet(r, 'NetworksInTerritory', { territoryId: 'DEP-81' }),
+      ];
       expect(cached.map((c) => c.status)).toEqual([200, 200]);
       // The second from the process's own memory.
       expect(cached[1].age).not.toBeNull();
       const scraped = await metrics(r);
       expect(Number(gauge(scraped, 'maillage_gateway_response_cache_fallback_total'))).toBeGreaterThan(0);
       expect(Number(gauge(scraped, 'maillage_gateway_rate_limit_fallback_total'))).toBeGreaterThan(0);
-      expect(r.lines.map((l) => l.msg).join('\n')).toMatch(/Redis (connection lost|unreachable): the response cache fall back to this process/);
+      expect(r.lines.map((l) => l.msg).join('\n')).toMatch(
+        /Redis (connection lost|unreachable): the response cache fall back to this process/,
+      );
     }
 
     // Redis back: both share again, and a revocation still reaches both at once.

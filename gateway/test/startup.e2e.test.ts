@@ -7,7 +7,10 @@ import { repoRoot } from '@maillage/testing';
 function run(entry: string, env: Record<string, string>, until: RegExp): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const { NODE_ENV: _n, GATEWAY_SIGNING_SECRET: _g, AUTH_JWT_SECRET: _a, ...base } = process.env;
-    const child = spawn(process.execPath, [path.join(repoRoot, entry)], { env: { ...base, PORT: '0', METRICS_PORT: '0', SUPERGRAPH_WATCH: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, entry)], {
+      env: { ...base, PORT: '0', METRICS_PORT: '0', SUPERGRAPH_WATCH: 'false', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const seen = (d: Buffer) => {
       out += d;
@@ -23,14 +26,22 @@ function run(entry: string, env: Record<string, string>, until: RegExp): Promise
 const signing = 'Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE';
 
 test('a production gateway with the development signing secret exits at once, naming it', async () => {
-  const { code, out } = await run('gateway/dist/index.js', { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'maillage-development-only-gateway-signing-secret' }, /$^/);
+  const { code, out } = await run(
+    'gateway/dist/index.js',
+    { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'maillage-development-only-gateway-signing-secret' },
+    /$^/,
+  );
   expect(code).toBe(1);
   expect(out).toMatch(/gateway: invalid configuration\n {2}GATEWAY_SIGNING_SECRET: is a published value/);
   expect(out).not.toMatch(/ready at/);
 });
 
 test('a production subgraph without a signing secret exits before opening its database', async () => {
-  const { code, out } = await run('services/clubs/dist/index.js', { NODE_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, /$^/);
+  const { code, out } = await run(
+    'services/clubs/dist/index.js',
+    { NODE_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+    /$^/,
+  );
   expect(code).toBe(1);
   expect(out).toMatch(/clubs: invalid configuration\n {2}GATEWAY_SIGNING_SECRET: required in production/);
 });
@@ -45,6 +56,10 @@ test('a gateway without NODE_ENV on a non-loopback address says loudly that it i
 test('a subgraph without NODE_ENV on loopback with the development secret says so too; with its own secret and on loopback, nothing', async () => {
   const dev = await run('services/clubs/dist/index.js', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, /DEVELOPMENT SETUP/);
   expect(dev.out).toMatch(/clubs: DEVELOPMENT SETUP.*development defaults for GATEWAY_SIGNING_SECRET/);
-  const quiet = await run('services/clubs/dist/index.js', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', GATEWAY_SIGNING_SECRET: signing }, /$^/);
+  const quiet = await run(
+    'services/clubs/dist/index.js',
+    { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', GATEWAY_SIGNING_SECRET: signing },
+    /$^/,
+  );
   expect(quiet.out).not.toMatch(/DEVELOPMENT SETUP/);
 });

@@ -37,7 +37,14 @@ test('1. an actor by SIREN, with its territory roll-up, memberships, people and 
   // Every kind of network in one list: EDF is a member of the metropolitan council only.
   expect(edf.memberships).toEqual({
     totalCount: 1,
-    nodes: [{ role: 'premier membre', startDate: '2019-10-01', active: true, network: { kind: 'COUNCIL', name: "Conseil Métropolitain de l'Industrie Positive" } }],
+    nodes: [
+      {
+        role: 'premier membre',
+        startDate: '2019-10-01',
+        active: true,
+        network: { kind: 'COUNCIL', name: "Conseil Métropolitain de l'Industrie Positive" },
+      },
+    ],
   });
   expect(edf.initiatives.nodes).toEqual([
     {
@@ -51,12 +58,21 @@ test('1. an actor by SIREN, with its territory roll-up, memberships, people and 
 
 test('2. members of Réseau 1234 grouped by département, with its parent club', async () => {
   // The articles name no member company of Réseau 1234: add one on each side of the 12/34 line.
-  const millau = await h.as('admin').query(`mutation { createActor(input: { kind: COMPANY, name: "Atelier des Causses", communeCode: "12145" }) { id } }`);
-  const montpellier = await h.as('admin').query(`mutation { createActor(input: { kind: COMPANY, name: "Bureau Garosud", communeCode: "34172" }) { id } }`);
+  const millau = await h
+    .as('admin')
+    .query(`mutation { createActor(input: { kind: COMPANY, name: "Atelier des Causses", communeCode: "12145" }) { id } }`);
+  const montpellier = await h
+    .as('admin')
+    .query(`mutation { createActor(input: { kind: COMPANY, name: "Bureau Garosud", communeCode: "34172" }) { id } }`);
   for (const actor of [millau, montpellier]) {
-    const added = await h.as('admin').query(`mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`, {
-      a: actor.data!.createActor.id,
-    });
+    const added = await h
+      .as('admin')
+      .query(
+        `mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`,
+        {
+          a: actor.data!.createActor.id,
+        },
+      );
     expect(added.errors).toBeUndefined();
   }
   const res = await h.query(example('2-reseau-1234-by-departement'));
@@ -64,7 +80,10 @@ test('2. members of Réseau 1234 grouped by département, with its parent club',
   const club = res.data!.club;
   expect(club.name).toBe('Réseau 1234');
   expect(club.scope.map((t: { id: string }) => t.id)).toEqual(['DEP-12', 'DEP-34']);
-  expect(club.parent).toEqual({ name: 'Club des Entrepreneurs Millavois', reportedMemberCount: { count: 80, asOf: '2018-09-01', note: 'environ 80 membres en septembre 2018' } });
+  expect(club.parent).toEqual({
+    name: 'Club des Entrepreneurs Millavois',
+    reportedMemberCount: { count: 80, asOf: '2018-09-01', note: 'environ 80 membres en septembre 2018' },
+  });
   expect(club.memberCount).toBe(3);
   const groups = club.membersByTerritory.map((g: any) => [g.territory?.id ?? null, g.count, g.actors.map((a: any) => a.name)]);
   expect(groups).toEqual([
@@ -131,26 +150,48 @@ test('5. joint initiatives: organisers from at least two kinds of network', asyn
 
 describe('6. mutations through the gateway', () => {
   const actorCount = async () => (await h.query(`{ actors(first: 0) { totalCount } }`)).data!.actors.totalCount as number;
-  const memberCount = async () => (await h.query(`{ club(id: "cb-reseau-1234") { members(includeEnded: true, first: 0) { totalCount } } }`)).data!.club.members.totalCount as number;
+  const memberCount = async () =>
+    (await h.query(`{ club(id: "cb-reseau-1234") { members(includeEnded: true, first: 0) { totalCount } } }`)).data!.club.members
+      .totalCount as number;
 
   test('create and update an actor; add and end a membership; each visible at once', async () => {
     const created = await h.as('admin').query(example('6-mutations'), {}, 'CreateActor');
     expect(created.errors).toBeUndefined();
     const id = created.data!.createActor.id;
-    expect(created.data!.createActor).toMatchObject({ name: 'Exemple SARL', commune: { name: 'Millau' }, departement: { name: 'Aveyron' } });
+    expect(created.data!.createActor).toMatchObject({
+      name: 'Exemple SARL',
+      commune: { name: 'Millau' },
+      departement: { name: 'Aveyron' },
+    });
 
-    const updated = await h.as('admin').query(`mutation($id: ID!) { updateActor(id: $id, input: { name: "Exemple SAS", communeCode: "34064" }) { name commune { name } region { id } } }`, { id });
+    const updated = await h
+      .as('admin')
+      .query(
+        `mutation($id: ID!) { updateActor(id: $id, input: { name: "Exemple SAS", communeCode: "34064" }) { name commune { name } region { id } } }`,
+        { id },
+      );
     expect(updated.data!.updateActor).toEqual({ name: 'Exemple SAS', commune: { name: 'Le Caylar' }, region: { id: 'REG-76' } });
 
     const added = await h.as('admin').query(example('6-mutations'), { actorId: id }, 'AddMembership');
     expect(added.errors).toBeUndefined();
     const membershipId = added.data!.addClubMembership.id;
-    const seen = await h.query(`query($id: ID!) { actor(id: $id) { name clubMemberships { totalCount nodes { active club { name } } } } }`, { id });
-    expect(seen.data!.actor).toEqual({ name: 'Exemple SAS', clubMemberships: { totalCount: 1, nodes: [{ active: true, club: { name: 'Réseau 1234' } }] } });
+    const seen = await h.query(
+      `query($id: ID!) { actor(id: $id) { name clubMemberships { totalCount nodes { active club { name } } } } }`,
+      { id },
+    );
+    expect(seen.data!.actor).toEqual({
+      name: 'Exemple SAS',
+      clubMemberships: { totalCount: 1, nodes: [{ active: true, club: { name: 'Réseau 1234' } }] },
+    });
 
-    const ended = await h.as('admin').query(`mutation($m: ID!) { endClubMembership(id: $m, endDate: "2026-02-01") { active endDate } }`, { m: membershipId });
+    const ended = await h
+      .as('admin')
+      .query(`mutation($m: ID!) { endClubMembership(id: $m, endDate: "2026-02-01") { active endDate } }`, { m: membershipId });
     expect(ended.data!.endClubMembership).toEqual({ active: false, endDate: '2026-02-01' });
-    const after = await h.query(`query($id: ID!) { actor(id: $id) { active: clubMemberships { totalCount } all: clubMemberships(includeEnded: true) { totalCount } } }`, { id });
+    const after = await h.query(
+      `query($id: ID!) { actor(id: $id) { active: clubMemberships { totalCount } all: clubMemberships(includeEnded: true) { totalCount } } }`,
+      { id },
+    );
     expect(after.data!.actor).toEqual({ active: { totalCount: 0 }, all: { totalCount: 1 } });
   });
 
@@ -169,11 +210,36 @@ describe('6. mutations through the gateway', () => {
   });
 
   test.each([
-    ['invalid SIREN', `mutation { createActor(input: { kind: COMPANY, name: "X", siren: "552081318" }) { id } }`, 'INVALID_IDENTIFIER', 'siren'],
-    ['SIREN already taken', `mutation { createActor(input: { kind: COMPANY, name: "X", siren: "552081317" }) { id } }`, 'DUPLICATE_IDENTIFIER', 'siren'],
-    ['unknown commune', `mutation { createActor(input: { kind: COMPANY, name: "X", communeCode: "99999" }) { id } }`, 'UNKNOWN_TERRITORY', 'communeCode'],
-    ['malformed NAF code', `mutation { createActor(input: { kind: COMPANY, name: "X", nafCode: "00.00Z" }) { id } }`, 'INVALID_CODE', 'nafCode'],
-    ['closed before founded', `mutation { createActor(input: { kind: COMPANY, name: "X", foundedOn: "2020-01-01", closedOn: "2019-01-01" }) { id } }`, 'INVALID_DATE_RANGE', 'closedOn'],
+    [
+      'invalid SIREN',
+      `mutation { createActor(input: { kind: COMPANY, name: "X", siren: "552081318" }) { id } }`,
+      'INVALID_IDENTIFIER',
+      'siren',
+    ],
+    [
+      'SIREN already taken',
+      `mutation { createActor(input: { kind: COMPANY, name: "X", siren: "552081317" }) { id } }`,
+      'DUPLICATE_IDENTIFIER',
+      'siren',
+    ],
+    [
+      'unknown commune',
+      `mutation { createActor(input: { kind: COMPANY, name: "X", communeCode: "99999" }) { id } }`,
+      'UNKNOWN_TERRITORY',
+      'communeCode',
+    ],
+    [
+      'malformed NAF code',
+      `mutation { createActor(input: { kind: COMPANY, name: "X", nafCode: "00.00Z" }) { id } }`,
+      'INVALID_CODE',
+      'nafCode',
+    ],
+    [
+      'closed before founded',
+      `mutation { createActor(input: { kind: COMPANY, name: "X", foundedOn: "2020-01-01", closedOn: "2019-01-01" }) { id } }`,
+      'INVALID_DATE_RANGE',
+      'closedOn',
+    ],
     ['empty name', `mutation { createActor(input: { kind: COMPANY, name: "  " }) { id } }`, 'BAD_USER_INPUT', 'name'],
   ])('refuses an actor with %s and writes nothing', async (_label, mutation, code, field) => {
     const before = await actorCount();
@@ -186,11 +252,31 @@ describe('6. mutations through the gateway', () => {
   });
 
   test.each([
-    ['unknown network', `mutation { addClubMembership(input: { clubId: "cb-nowhere", actorId: "act-edf", category: MEMBER }) { id } }`, 'UNKNOWN_NETWORK'],
-    ['end date before start date', `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: "2020-05-01", endDate: "2020-04-01" }) { id } }`, 'INVALID_DATE_RANGE'],
-    ['duplicate membership', `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-damien-andre", category: LEAD }) { id } }`, 'DUPLICATE_MEMBERSHIP'],
-    ['initiative in an unknown place', `mutation { createClubInitiative(input: { clubId: "cb-reseau-1234", kind: MEETING, status: PLANNED, name: "X", placeId: "COM-00000" }) { id } }`, 'UNKNOWN_TERRITORY'],
-    ['initiative of an unknown network', `mutation { createChamberInitiative(input: { chamberId: "ch-nowhere", kind: MEETING, status: PLANNED, name: "X" }) { id } }`, 'UNKNOWN_NETWORK'],
+    [
+      'unknown network',
+      `mutation { addClubMembership(input: { clubId: "cb-nowhere", actorId: "act-edf", category: MEMBER }) { id } }`,
+      'UNKNOWN_NETWORK',
+    ],
+    [
+      'end date before start date',
+      `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: "2020-05-01", endDate: "2020-04-01" }) { id } }`,
+      'INVALID_DATE_RANGE',
+    ],
+    [
+      'duplicate membership',
+      `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-damien-andre", category: LEAD }) { id } }`,
+      'DUPLICATE_MEMBERSHIP',
+    ],
+    [
+      'initiative in an unknown place',
+      `mutation { createClubInitiative(input: { clubId: "cb-reseau-1234", kind: MEETING, status: PLANNED, name: "X", placeId: "COM-00000" }) { id } }`,
+      'UNKNOWN_TERRITORY',
+    ],
+    [
+      'initiative of an unknown network',
+      `mutation { createChamberInitiative(input: { chamberId: "ch-nowhere", kind: MEETING, status: PLANNED, name: "X" }) { id } }`,
+      'UNKNOWN_NETWORK',
+    ],
   ])('refuses a membership or initiative with %s and writes nothing', async (_label, mutation, code) => {
     const before = await memberCount();
     const res = await h.as('admin').query(mutation);
@@ -221,11 +307,20 @@ describe('6. mutations through the gateway', () => {
   });
 
   test('a malformed date is a validation error with HTTP 400, not a crash', async () => {
-    const res = await h.as('admin').query(`mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: "2020-02-30" }) { id } }`);
+    const res = await h
+      .as('admin')
+      .query(
+        `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: "2020-02-30" }) { id } }`,
+      );
     expect(res.status).toBe(400);
     expect(res.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.errors![0].message).toContain('2020-02-30');
-    const asVariable = await h.as('admin').query(`mutation($d: Date) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: $d }) { id } }`, { d: 'yesterday' });
+    const asVariable = await h
+      .as('admin')
+      .query(
+        `mutation($d: Date) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-edf", category: MEMBER, startDate: $d }) { id } }`,
+        { d: 'yesterday' },
+      );
     expect(asVariable.status).toBe(400);
     expect(asVariable.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });

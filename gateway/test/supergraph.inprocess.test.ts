@@ -17,7 +17,10 @@ test('the subgraphs compose', () => {
 test('an actor view crosses the directory and the councils subgraph', async () => {
   // The per-kind fields (the playground's example 1 reads the cross-kind ones, served from the
   // synergies index, which reads the graph over HTTP: the end-to-end tier runs it).
-  const res = await s.execute(`query($siren: String!) { actorBySiren(siren: $siren) { name sector { code division { label } section { code } } commune { name } councilMemberships { totalCount } } }`, { siren: '380129866' });
+  const res = await s.execute(
+    `query($siren: String!) { actorBySiren(siren: $siren) { name sector { code division { label } section { code } } commune { name } councilMemberships { totalCount } } }`,
+    { siren: '380129866' },
+  );
   expect(res.errors).toBeUndefined();
   expect(res.data!.actorBySiren).toMatchObject({
     name: 'Orange',

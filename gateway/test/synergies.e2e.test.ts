@@ -48,7 +48,9 @@ test('Réseau 1234 bridges Aveyron and Hérault: its initiatives cross the dépa
 });
 
 test('bridging actors: Main Gauche links the metropolitan council and the chamber', async () => {
-  const res = await analyst(`{ bridgingActors(first: 50) { method actors { actor { id name } score networkCount bridges { networkA { __typename ... on Council { id } ... on Chamber { id } } networkB { __typename ... on Council { id } ... on Chamber { id } } sharedCount } } } }`);
+  const res = await analyst(
+    `{ bridgingActors(first: 50) { method actors { actor { id name } score networkCount bridges { networkA { __typename ... on Council { id } ... on Chamber { id } } networkB { __typename ... on Council { id } ... on Chamber { id } } sharedCount } } } }`,
+  );
   expect(res.errors).toBeUndefined();
   const { method, actors } = res.data!.bridgingActors;
   expect(method).toBe('BETWEENNESS');
@@ -77,8 +79,14 @@ test('a synergy report for Occitanie names pairs with their reasons', async () =
 test('search is accent- and case-insensitive and public', async () => {
   const res = await h.query(`{ searchActors(text: "mecanic vallee") { totalCount nodes { name score actor { id kind } } } }`);
   expect(res.errors).toBeUndefined();
-  expect(res.data!.searchActors.nodes[0]).toEqual({ name: 'Mécanic Vallée', score: 1, actor: { id: 'act-mecanic-vallee', kind: 'ASSOCIATION' } });
-  const hérault = await h.query(`{ searchActors(territoryId: "DEP-34", networkId: "co-cmip", first: 100) { totalCount nodes { actor { id commune { departement { id } } } } } }`);
+  expect(res.data!.searchActors.nodes[0]).toEqual({
+    name: 'Mécanic Vallée',
+    score: 1,
+    actor: { id: 'act-mecanic-vallee', kind: 'ASSOCIATION' },
+  });
+  const hérault = await h.query(
+    `{ searchActors(territoryId: "DEP-34", networkId: "co-cmip", first: 100) { totalCount nodes { actor { id commune { departement { id } } } } } }`,
+  );
   expect(hérault.errors).toBeUndefined();
   expect(hérault.data!.searchActors.totalCount).toBeGreaterThan(0);
   for (const n of hérault.data!.searchActors.nodes) expect(n.actor.commune.departement.id).toBe('DEP-34');
@@ -89,7 +97,11 @@ test('who has the solution, and first clients, with the path through the network
     nodes { name nearness path { network { ... on Council { id } } actor { id } } }
     networks { network { ... on Council { id } } nearness share } } }`);
   expect(solution.errors).toBeUndefined();
-  expect(solution.data!.whoHasTheSolution.nodes[0]).toEqual({ name: 'EDF', nearness: 'SAME_NETWORK', path: [{ network: { id: 'co-cmip' }, actor: { id: 'act-edf' } }] });
+  expect(solution.data!.whoHasTheSolution.nodes[0]).toEqual({
+    name: 'EDF',
+    nearness: 'SAME_NETWORK',
+    path: [{ network: { id: 'co-cmip' }, actor: { id: 'act-edf' } }],
+  });
   // EDF is one of the council's members with a known sector, in division 35: the council itself is in reach.
   expect(solution.data!.whoHasTheSolution.networks[0]).toMatchObject({ network: { id: 'co-cmip' }, nearness: 'MEMBER' });
   const clients = await editor(`{ firstClients(actorId: "act-main-gauche") { name hops path { network { __typename } } } }`);
@@ -124,7 +136,9 @@ test('bad input gets a clear error', async () => {
 });
 
 test('the snapshot holds what the other subgraphs publish, and a refresh reads it again', async () => {
-  const counts = await analyst(`{ chambers(includeEnded: true) { totalCount } clusters(includeEnded: true) { totalCount } councils(includeEnded: true) { totalCount } clubs(includeEnded: true) { totalCount } actors { totalCount } }`);
+  const counts = await analyst(
+    `{ chambers(includeEnded: true) { totalCount } clusters(includeEnded: true) { totalCount } councils(includeEnded: true) { totalCount } clubs(includeEnded: true) { totalCount } actors { totalCount } }`,
+  );
   const d = counts.data!;
   const res = await analyst(`mutation { refreshSynergySnapshot { networks actors memberships dangling takenAt } }`);
   expect(res.errors).toBeUndefined();

@@ -18,9 +18,13 @@ beforeAll(async () => {
     seen.push(req.headers.traceparent as string | undefined);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+    ) as Record<string, string>;
     const answer = await fetch(directory, { method: req.method, headers, body: Buffer.concat(chunks) });
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
+    res
+      .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
+      .end(Buffer.from(await answer.arrayBuffer()));
   };
   // A relay that fails drops the connection, which the gateway reports as the subgraph's failure.
   proxy = http.createServer((req, res) => void relay(req, res).catch((err: Error) => res.destroy(err)));
@@ -51,7 +55,11 @@ test('without a collector the client’s traceparent reaches the subgraph unchan
 
 test('a request without trace context gets none invented', async () => {
   seen.length = 0;
-  const res = await fetch(h.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ actorBySiren(siren: "552081317") { name } }' }) });
+  const res = await fetch(h.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ actorBySiren(siren: "552081317") { name } }' }),
+  });
   expect(res.status).toBe(200);
   expect(seen).toEqual([undefined]);
 });

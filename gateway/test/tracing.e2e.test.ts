@@ -25,7 +25,15 @@ test('the client’s trace continues through the gateway into the subgraphs', as
   await new Promise((r) => setTimeout(r, 100));
   const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
   const names = spans.map((s) => s.name);
-  expect(names).toEqual(expect.arrayContaining(['gateway POST /graphql', 'directory POST /graphql', 'councils POST /graphql', 'gateway.request', 'gateway.fetch']));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'gateway POST /graphql',
+      'directory POST /graphql',
+      'councils POST /graphql',
+      'gateway.request',
+      'gateway.fetch',
+    ]),
+  );
   const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
   // Each subgraph's server span hangs under one of the gateway's fetch spans.
   for (const name of ['directory POST /graphql', 'councils POST /graphql']) {

@@ -17,9 +17,19 @@
   const DEFAULT_ENDPOINT = new URL('/graphql', script && script.src ? script.src : location.href).href;
   const KINDS = { ch: 'chamber', cl: 'cluster', co: 'council', cb: 'club' };
   const CATEGORY = {
-    MEMBER: 'membre', BOARD: 'bureau', LEAD: 'responsable', ELECTED_MEMBER: 'élu', RESSORTISSANT: 'ressortissant',
-    PARTNER: 'partenaire', ATTACHED_CHAMBER: 'chambre rattachée', COMPANY: 'entreprise', RESEARCH: 'recherche',
-    TRAINING: 'formation', PUBLIC_BODY: 'organisme public', OTHER: 'autre', CONVENED_NETWORK: 'réseau réuni',
+    MEMBER: 'membre',
+    BOARD: 'bureau',
+    LEAD: 'responsable',
+    ELECTED_MEMBER: 'élu',
+    RESSORTISSANT: 'ressortissant',
+    PARTNER: 'partenaire',
+    ATTACHED_CHAMBER: 'chambre rattachée',
+    COMPANY: 'entreprise',
+    RESEARCH: 'recherche',
+    TRAINING: 'formation',
+    PUBLIC_BODY: 'organisme public',
+    OTHER: 'autre',
+    CONVENED_NETWORK: 'réseau réuni',
   };
   const STATUS = { IDEA: 'en projet', PLANNED: 'prévu', HELD: 'tenu', ONGOING: 'en cours', COMPLETED: 'terminé', CANCELLED: 'annulé' };
   const REFUSED = {
@@ -31,9 +41,11 @@
   const UNREACHABLE = 'Maillage est injoignable pour le moment : ces informations ne peuvent pas être affichées.';
 
   let uid = 0;
-  const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  const esc = (s) =>
+    String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const safeUrl = (u) => (/^https?:\/\//i.test(u || '') ? u : null);
-  const dateFr = (d) => (d ? new Date(`${d}T00:00:00Z`).toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : '');
+  const dateFr = (d) =>
+    d ? new Date(`${d}T00:00:00Z`).toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) : '';
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
   /** An error that carries what to tell the visitor. */
@@ -96,7 +108,8 @@
       try {
         const html = await this.fetchHtml();
         if (seq !== this._seq) return;
-        const focused = document.activeElement && this.contains(document.activeElement) ? document.activeElement.getAttribute('data-action') : null;
+        const focused =
+          document.activeElement && this.contains(document.activeElement) ? document.activeElement.getAttribute('data-action') : null;
         this.innerHTML = `<div class="maillage-content">${html}</div>`;
         this.removeAttribute('data-error');
         if (focused) {
@@ -162,21 +175,28 @@
         for (const m of members) {
           const d = m.actor.departement;
           const key = d ? d.id : '';
-          if (!groups.has(key)) groups.set(key, { name: d ? `${d.name} (${d.id.replace('DEP-', '')})` : 'Département non renseigné', members: [] });
+          if (!groups.has(key))
+            groups.set(key, { name: d ? `${d.name} (${d.id.replace('DEP-', '')})` : 'Département non renseigné', members: [] });
           groups.get(key).members.push(m);
         }
         // Départements by code, members without a known place last.
         list = [...groups.entries()]
           .sort(([a], [b]) => (!a ? 1 : !b ? -1 : a.localeCompare(b)))
           .map(([, g]) => g)
-          .map((g) => `<section class="maillage-group"><h4 class="maillage-group-title">${esc(g.name)}</h4>${this.items(g.members)}</section>`)
+          .map(
+            (g) => `<section class="maillage-group"><h4 class="maillage-group-title">${esc(g.name)}</h4>${this.items(g.members)}</section>`,
+          )
           .join('');
       } else {
         list = this.items(members);
       }
-      const counts = byDep && network.membersByTerritory
-        ? `<p class="maillage-summary">${network.membersByTerritory.filter((t) => t.territory).map((t) => `${esc(t.territory.name)} : ${plural(t.count, 'membre', 'membres')}`).join(' · ')}</p>`
-        : '';
+      const counts =
+        byDep && network.membersByTerritory
+          ? `<p class="maillage-summary">${network.membersByTerritory
+              .filter((t) => t.territory)
+              .map((t) => `${esc(t.territory.name)} : ${plural(t.count, 'membre', 'membres')}`)
+              .join(' · ')}</p>`
+          : '';
       return `<section class="maillage-members" aria-labelledby="${titleId}">
 <h3 class="maillage-title" id="${titleId}">Membres de ${esc(network.name)}</h3>
 <p class="maillage-count">${plural(network.members.totalCount, 'membre', 'membres')}</p>${counts}
@@ -189,7 +209,9 @@ ${this.pager(network.members)}
         .map((m) => {
           const a = m.actor;
           const url = safeUrl(a.website);
-          const name = url ? `<a class="maillage-name" href="${esc(url)}" rel="noopener">${esc(a.name)}</a>` : `<span class="maillage-name">${esc(a.name)}</span>`;
+          const name = url
+            ? `<a class="maillage-name" href="${esc(url)}" rel="noopener">${esc(a.name)}</a>`
+            : `<span class="maillage-name">${esc(a.name)}</span>`;
           const place = a.commune ? ` <span class="maillage-place">${esc(a.commune.name)}</span>` : '';
           const role = m.role || CATEGORY[m.category] || m.category;
           return `<li class="maillage-member" data-actor="${esc(a.id)}">${name}${place} <span class="maillage-role">${esc(role)}</span></li>`;
@@ -212,7 +234,9 @@ ${this.pager(network.members)}
       const titleId = `${this._id}-title`;
       const items = network.initiatives.nodes
         .map((i) => {
-          const when = i.startDate ? `<time datetime="${esc(i.startDate)}">${esc(dateFr(i.startDate))}</time>` : esc(i.dateNote || 'date à préciser');
+          const when = i.startDate
+            ? `<time datetime="${esc(i.startDate)}">${esc(dateFr(i.startDate))}</time>`
+            : esc(i.dateNote || 'date à préciser');
           const where = [i.venue, i.place && i.place.name].filter(Boolean).map(esc).join(', ');
           return `<li class="maillage-initiative"><span class="maillage-when">${when}</span> <span class="maillage-name">${esc(i.name)}</span>${where ? ` <span class="maillage-place">${where}</span>` : ''} <span class="maillage-status-label">${esc(STATUS[i.status] || i.status)}</span></li>`;
         })
@@ -233,12 +257,23 @@ ${this.pager(network.initiatives)}
       const t = data.territory;
       if (!t) throw new Shown(`« ${id} » n'est pas un territoire de Maillage.`, 'NOT_FOUND');
       const titleId = `${this._id}-title`;
-      const kinds = [['chambers', 'Chambres consulaires'], ['clusters', 'Pôles et clusters'], ['councils', 'Conseils'], ['clubs', "Clubs d'entreprises"]];
+      const kinds = [
+        ['chambers', 'Chambres consulaires'],
+        ['clusters', 'Pôles et clusters'],
+        ['councils', 'Conseils'],
+        ['clubs', "Clubs d'entreprises"],
+      ];
       const sections = kinds
         .filter(([k]) => t[k] && t[k].nodes.length)
-        .map(([k, label]) => `<section class="maillage-group"><h4 class="maillage-group-title">${label}</h4><ul class="maillage-list">${t[k].nodes
-          .map((n) => `<li class="maillage-network" data-network="${esc(n.id)}"><span class="maillage-name">${esc(n.name)}</span> <span class="maillage-count">${plural(n.memberCount, 'membre', 'membres')}</span></li>`)
-          .join('')}</ul></section>`)
+        .map(
+          ([k, label]) =>
+            `<section class="maillage-group"><h4 class="maillage-group-title">${label}</h4><ul class="maillage-list">${t[k].nodes
+              .map(
+                (n) =>
+                  `<li class="maillage-network" data-network="${esc(n.id)}"><span class="maillage-name">${esc(n.name)}</span> <span class="maillage-count">${plural(n.memberCount, 'membre', 'membres')}</span></li>`,
+              )
+              .join('')}</ul></section>`,
+        )
         .join('');
       return `<section class="maillage-networks" aria-labelledby="${titleId}">
 <h3 class="maillage-title" id="${titleId}">Réseaux actifs : ${esc(t.name)}</h3>
@@ -247,7 +282,11 @@ ${sections || '<p class="maillage-empty">Aucun réseau enregistré.</p>'}
     }
   }
 
-  for (const [name, cls] of [['maillage-members', MaillageMembers], ['maillage-agenda', MaillageAgenda], ['maillage-networks', MaillageNetworks]]) {
+  for (const [name, cls] of [
+    ['maillage-members', MaillageMembers],
+    ['maillage-agenda', MaillageAgenda],
+    ['maillage-networks', MaillageNetworks],
+  ]) {
     if (!customElements.get(name)) customElements.define(name, cls);
   }
 })();

@@ -11,11 +11,7 @@ const config: CodegenConfig = {
   generates: {
     'src/operations.ts': {
       documents: '../../schema/operations/*.graphql',
-      plugins: [
-        'typescript',
-        'typescript-operations',
-        './codegen/persisted-ids.cjs',
-      ],
+      plugins: ['typescript', 'typescript-operations', './codegen/persisted-ids.cjs'],
       config: {
         // Only what the operations use: partners get the types of what they run, not the whole schema.
         onlyOperationTypes: true,

@@ -300,7 +300,10 @@ function slugifyMigrationName(name) {
   ];
   let s = String(name).normalize();
   for (const [from, to] of replacements) s = s.split(from).join(to);
-  s = s.normalize('NFD').replace(/\p{Diacritic}/gu, '').normalize();
+  s = s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .normalize();
   s = s
     .replace(/([A-Z]{2,})(\d+)/g, '$1 $2')
     .replace(/([a-z\d]+)([A-Z]{2,})/g, '$1 $2')

@@ -11,7 +11,17 @@ const path = require('node:path');
 const { Supergraph } = require('@apollo/federation-internals');
 const { costLimitRule } = require('@escape.tech/graphql-armor-cost-limit');
 const { supergraphForGateway } = require('@maillage/viewer');
-const { getNamedType, getNullableType, isListType, isCompositeType, parse, validate, Kind, getArgumentValues, getVariableValues } = require('graphql');
+const {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isCompositeType,
+  parse,
+  validate,
+  Kind,
+  getArgumentValues,
+  getVariableValues,
+} = require('graphql');
 const { costModelOf, estimateCost, estimateOnce, actualCost, DEFAULT_LIST_SIZE } = require('@maillage/gateway/dist/cost');
 const { CostRateLimiter, DEFAULT_BUDGETS, callerKey } = require('@maillage/gateway/dist/rate-limit');
 const Q = require('./queries');

@@ -26,8 +26,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function transitions(metricsUrl) {
   const text = await (await fetch(metricsUrl)).text();
   const out = { refused: 0, refusedFast: 0 };
-  for (const m of text.matchAll(/^maillage_gateway_subgraph_breaker_transitions_total\{subgraph="(\w+)",from="([\w-]+)",to="([\w-]+)"[^}]*\} (\d+)/gm)) out[`${m[1]} ${m[2]}>${m[3]}`] = Number(m[4]);
-  for (const m of text.matchAll(/^maillage_gateway_subgraph_fetch_duration_seconds_bucket\{le="(0\.005|\+Inf)",[^}]*outcome="rejected"\} (\d+)/gm)) out[m[1] === '+Inf' ? 'refused' : 'refusedFast'] += Number(m[2]);
+  for (const m of text.matchAll(
+    /^maillage_gateway_subgraph_breaker_transitions_total\{subgraph="(\w+)",from="([\w-]+)",to="([\w-]+)"[^}]*\} (\d+)/gm,
+  ))
+    out[`${m[1]} ${m[2]}>${m[3]}`] = Number(m[4]);
+  for (const m of text.matchAll(
+    /^maillage_gateway_subgraph_fetch_duration_seconds_bucket\{le="(0\.005|\+Inf)",[^}]*outcome="rejected"\} (\d+)/gm,
+  ))
+    out[m[1] === '+Inf' ? 'refused' : 'refusedFast'] += Number(m[2]);
   return out;
 }
 
@@ -75,7 +81,10 @@ async function phase(stack, label, during = async () => undefined, seconds = PHA
     'max ms': result.latency.max,
     'non-2xx': result.non2xx,
     'with errors': partial,
-    errors: Object.entries(errorsByCode).map(([k, v]) => `${k}×${v}`).join(' ') || '-',
+    errors:
+      Object.entries(errorsByCode)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ') || '-',
     'refused ≤5 ms': `${refusedFast - before.refusedFast}/${refused - before.refused}`,
     breaker: changes.join(' ') || '-',
     ...(note ? { note } : {}),
@@ -150,13 +159,23 @@ async function main() {
     }),
   );
   for (const name of SERVICE_NAMES) {
-    const probe = name === 'synergies' ? `{ searchActors(text: "EDF", first: 1) { totalCount } }` : name === 'directory' ? `{ actorBySiren(siren: "552081317") { name } }` : QUERY;
+    const probe =
+      name === 'synergies'
+        ? `{ searchActors(text: "EDF", first: 1) { totalCount } }`
+        : name === 'directory'
+          ? `{ actorBySiren(siren: "552081317") { name } }`
+          : QUERY;
     rows.push(
       await phase(stack, `${name} killed`, async () => {
         await sleep(300);
         const before = stack.pid(name);
         stack.signal(name, 'SIGKILL');
-        const ready = await within(async () => stack.pid(name) !== before && (await fetch(`http://127.0.0.1:${stack.ports[name]}/ready`, { signal: AbortSignal.timeout(1000) })).ok, 60_000);
+        const ready = await within(
+          async () =>
+            stack.pid(name) !== before &&
+            (await fetch(`http://127.0.0.1:${stack.ports[name]}/ready`, { signal: AbortSignal.timeout(1000) })).ok,
+          60_000,
+        );
         const served = ready === null ? null : await within(() => whole(probe), 30_000);
         return `restarted and ready ${ready} ms after kill -9, served through the gateway ${served === null ? 'never' : `${ready + served} ms`} after`;
       }),
@@ -169,7 +188,13 @@ async function main() {
   const found = new Set();
   for (let i = 0; i < acknowledged.length; i += 20) {
     const batch = acknowledged.slice(i, i + 20);
-    const res = await postGraphQL(stack.gatewayUrl, `{ ${batch.map((id, j) => `a${j}: actor(id: ${JSON.stringify(id)}) { id }`).join(' ')} }`, undefined, undefined, auth);
+    const res = await postGraphQL(
+      stack.gatewayUrl,
+      `{ ${batch.map((id, j) => `a${j}: actor(id: ${JSON.stringify(id)}) { id }`).join(' ')} }`,
+      undefined,
+      undefined,
+      auth,
+    );
     for (const v of Object.values(res.data ?? {})) if (v) found.add(v.id);
   }
   const lost = acknowledged.filter((id) => !found.has(id));
@@ -182,7 +207,9 @@ async function main() {
   );
   console.table(rows.map(({ note, ...r }) => r));
   for (const r of rows) if (r.note) console.log(`${r.phase}: ${r.note}`);
-  console.log(`writes: ${attempts} attempted, ${acknowledged.length} acknowledged, ${acknowledged.length - lost.length} found after recovery, ${lost.length} lost`);
+  console.log(
+    `writes: ${attempts} attempted, ${acknowledged.length} acknowledged, ${acknowledged.length - lost.length} found after recovery, ${lost.length} lost`,
+  );
   await stack.stop();
   process.exit(lost.length ? 1 : 0);
 }

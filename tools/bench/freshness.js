@@ -62,7 +62,9 @@ async function main() {
     let readFailures = 0;
     const readers = Array.from({ length: READERS }, async () => {
       while (reading) {
-        const res = await reader(`{ synergyReport(scope: { territoryId: "REG-76" }, first: 5) { networkCount pairs { score } } }`).catch(() => ({ errors: [{}] }));
+        const res = await reader(`{ synergyReport(scope: { territoryId: "REG-76" }, first: 5) { networkCount pairs { score } } }`).catch(
+          () => ({ errors: [{}] }),
+        );
         if (res.errors) readFailures++;
         else reads++;
       }
@@ -90,7 +92,13 @@ async function main() {
     for (let i = 0; i < WRITES; i++) {
       let expected;
       if (!open) {
-        const res = await write(`mutation($input: AddChamberMembershipInput!, $k: String) { addChamberMembership(input: $input, idempotencyKey: $k) { id } }`, { input: { chamberId: 'ch-cci-herault', actorId: 'act-orange', category: 'PARTNER', startDate: today }, k: `freshness-${process.pid}-${i}` });
+        const res = await write(
+          `mutation($input: AddChamberMembershipInput!, $k: String) { addChamberMembership(input: $input, idempotencyKey: $k) { id } }`,
+          {
+            input: { chamberId: 'ch-cci-herault', actorId: 'act-orange', category: 'PARTNER', startDate: today },
+            k: `freshness-${process.pid}-${i}`,
+          },
+        );
         open = res.data.addChamberMembership.id;
         expected = base + 1;
       } else {
@@ -110,8 +118,12 @@ async function main() {
     delays.sort((a, b) => a - b);
     const f = (ms) => `${ms.toFixed(0)} ms`;
     console.log(`freshness over ${WRITES} writes (add/end a membership) with ${READERS} clients reading the région's synergy report:`);
-    console.log(`  delay from the write's answer to the measure: p50 ${f(pct(delays, 50))}, p90 ${f(pct(delays, 90))}, p99 ${f(pct(delays, 99))}, max ${f(delays[delays.length - 1])}`);
-    console.log(`  ${(WRITES / seconds).toFixed(1)} writes/s, ${(reads / seconds).toFixed(1)} report reads/s meanwhile (${readFailures} failed), ${retried} writes retried; feed: ${store.status().applied} changes applied, last rebuild ${store.status().lastRebuildMs.toFixed(2)} ms`);
+    console.log(
+      `  delay from the write's answer to the measure: p50 ${f(pct(delays, 50))}, p90 ${f(pct(delays, 90))}, p99 ${f(pct(delays, 99))}, max ${f(delays[delays.length - 1])}`,
+    );
+    console.log(
+      `  ${(WRITES / seconds).toFixed(1)} writes/s, ${(reads / seconds).toFixed(1)} report reads/s meanwhile (${readFailures} failed), ${retried} writes retried; feed: ${store.status().applied} changes applied, last rebuild ${store.status().lastRebuildMs.toFixed(2)} ms`,
+    );
   } finally {
     await stopReaders();
     await h.stop();

@@ -30,7 +30,10 @@ function sizesFor(actors) {
   };
 }
 
-const marker = (seed, sizes) => `synthetic v${LOADER_VERSION} seed=${seed} ${Object.entries(sizes).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+const marker = (seed, sizes) =>
+  `synthetic v${LOADER_VERSION} seed=${seed} ${Object.entries(sizes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`;
 
 /** Inserts rows column-wise: `columns` are [name, pgType, values[]]; `select` may wrap each column (casts). */
 async function insertColumns(client, table, columns, rowCount) {
@@ -40,7 +43,10 @@ async function insertColumns(client, table, columns, rowCount) {
     const selects = columns.map(([, , , select], i) => (select ? select(`c${i}`) : `c${i}`)).join(', ');
     const unnest = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
     const aliases = columns.map((_, i) => `c${i}`).join(', ');
-    await client.query(`INSERT INTO "${table}" (${names}) SELECT ${selects} FROM unnest(${unnest}) AS t(${aliases})`, columns.map(([, , values]) => values.slice(from, to)));
+    await client.query(
+      `INSERT INTO "${table}" (${names}) SELECT ${selects} FROM unnest(${unnest}) AS t(${aliases})`,
+      columns.map(([, , values]) => values.slice(from, to)),
+    );
   }
 }
 
@@ -218,7 +224,14 @@ async function loadRegion({ serverUrl, prefix, actors = REGION_SIZE.actors, seed
       const r = generate();
       await client.query('BEGIN');
       try {
-        const what = service === 'directory' ? await loadDirectory(client, r) : await loadNetworks(client, r, Object.keys(NETWORK_SERVICES).find((k) => NETWORK_SERVICES[k] === service));
+        const what =
+          service === 'directory'
+            ? await loadDirectory(client, r)
+            : await loadNetworks(
+                client,
+                r,
+                Object.keys(NETWORK_SERVICES).find((k) => NETWORK_SERVICES[k] === service),
+              );
         await markLoaded(client, mark);
         await client.query('COMMIT');
         await client.query('ANALYZE');

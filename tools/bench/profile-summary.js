@@ -19,8 +19,18 @@ for (const [node, us] of self) {
   const key = `${functionName || '(anon)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/\/work\/main\//, '')}:${lineNumber + 1}`;
   fn.set(key, (fn.get(key) ?? 0) + us);
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  const p = m ? m[1] : url.startsWith('node:') || !url ? `(node ${node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : 'internals'})` : url.replace(/^.*\/work\/main\//, '');
+  const p = m
+    ? m[1]
+    : url.startsWith('node:') || !url
+      ? `(node ${node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : 'internals'})`
+      : url.replace(/^.*\/work\/main\//, '');
   pkg.set(p, (pkg.get(p) ?? 0) + us);
 }
-const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, Number(n)).map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n-- by package --\n${top(pkg).join('\n')}\n-- by function --\n${top(fn).join('\n')}`);
+const top = (m) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(n))
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+console.log(
+  `${file}: ${(total / 1e6).toFixed(1)} s sampled\n-- by package --\n${top(pkg).join('\n')}\n-- by function --\n${top(fn).join('\n')}`,
+);

@@ -42,7 +42,9 @@ function fanOut(actors = 50) {
   const pages = [];
   for (let offset = 0; offset < actors; offset += 100) {
     const after = offset ? `, after: "${encodeCursor(offset - 1)}"` : '';
-    pages.push(`p${offset / 100}: actors(territoryId: $territoryId, first: ${Math.min(100, actors - offset)}${after}) { nodes { id name${membershipsOf} } }`);
+    pages.push(
+      `p${offset / 100}: actors(territoryId: $territoryId, first: ${Math.min(100, actors - offset)}${after}) { nodes { id name${membershipsOf} } }`,
+    );
   }
   return {
     name: 'b',
@@ -140,7 +142,9 @@ function deepEach(actors, { seed = 2027, s = 1.1 } = {}) {
     ...deep,
     name: 'c2',
     label: `(c2) deep, a starting page of ${size} actors drawn Zipf s=${s} over ${pages} pages each request`,
-    query: deep.query.replace('query Deep($territoryId: ID!)', 'query DeepPage($territoryId: ID!, $after: String)').replace('first: 17)', 'first: 17, after: $after)'),
+    query: deep.query
+      .replace('query Deep($territoryId: ID!)', 'query DeepPage($territoryId: ID!, $after: String)')
+      .replace('first: 17)', 'first: 17, after: $after)'),
     variables: { territoryId: REGION, after: null },
     vary: () => ({ territoryId: REGION, after: afterPage(pageOfRank(draw(), pages), size) }),
   };
@@ -155,12 +159,20 @@ function persisted() {
 
 /** The autocannon request of an operation: POST JSON, or GET by persisted id (the peers, which have no manifest, get the text). */
 function request(op, { byId = false, token } = {}) {
-  const headers = { 'content-type': 'application/json', accept: 'application/json', ...(op.signedIn && token ? { authorization: `Bearer ${token}` } : {}) };
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...(op.signedIn && token ? { authorization: `Bearer ${token}` } : {}),
+  };
   if (op.name === 'd') {
     const params = new URLSearchParams(byId ? { id: op.id } : { query: op.query });
     params.set('variables', JSON.stringify(op.variables));
     // Apollo's CSRF prevention wants a non-simple header on GET; Maillage's door sets it for registered operations.
-    return { method: 'GET', path: `?${params}`, headers: byId ? { accept: 'application/json' } : { accept: 'application/json', 'apollo-require-preflight': 'true' } };
+    return {
+      method: 'GET',
+      path: `?${params}`,
+      headers: byId ? { accept: 'application/json' } : { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    };
   }
   const body = (variables) => JSON.stringify({ query: op.query, variables });
   return { method: 'POST', path: '', headers, body: body(op.variables), ...(op.vary ? { nextBody: () => body(op.vary()) } : {}) };

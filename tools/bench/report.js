@@ -33,7 +33,12 @@ function chart(result) {
     });
     return out;
   };
-  const legend = gateways.map((g, i) => `<rect x="${20 + i * 200}" y="345" width="12" height="12" fill="${COLOURS[g]}"/><text x="${38 + i * 200}" y="356">${esc(result.gateways[g])}</text>`).join('');
+  const legend = gateways
+    .map(
+      (g, i) =>
+        `<rect x="${20 + i * 200}" y="345" width="12" height="12" fill="${COLOURS[g]}"/><text x="${38 + i * 200}" y="356">${esc(result.gateways[g])}</text>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="370" font-family="sans-serif" font-size="12">
 <rect width="960" height="370" fill="white"/>
 ${panel('requests/s (higher is better)', 'rps', 'req/s', 20)}
@@ -81,17 +86,32 @@ function section(result, command) {
     '',
     ...result.summary
       .filter((s) => s.firstError)
-      .map((s) => `- errors of ${s.gateway === 'subgraph' ? 'the subgraph' : result.gateways[s.gateway]} on (${s.query}), the first: \`${s.firstError.replace(/`/g, "'").slice(0, 240)}\``),
+      .map(
+        (s) =>
+          `- errors of ${s.gateway === 'subgraph' ? 'the subgraph' : result.gateways[s.gateway]} on (${s.query}), the first: \`${s.firstError.replace(/`/g, "'").slice(0, 240)}\``,
+      ),
     '',
     '![requests/s and p95 per gateway, operations (a), (a2), (b) and (c)](benchmarks.svg)',
     '',
   ];
-  if (overhead('a')) lines.push(`Gateway overhead on (a): the gateway serves ${overhead('a')} % of the requests/s of the directory subgraph called directly.`);
+  if (overhead('a'))
+    lines.push(
+      `Gateway overhead on (a): the gateway serves ${overhead('a')} % of the requests/s of the directory subgraph called directly.`,
+    );
   if (overhead('a2')) lines.push(`On (a2), a different actor each request (no two fetches can be shared): ${overhead('a2')} %.`);
   if (b && d) lines.push(`(d) from the response cache: ${(d.rps / b.rps).toFixed(1)} × the requests/s of (b).`);
-  if (result.cache) lines.push(`(d) headers: \`Cache-Control: ${result.cache.cacheControl}\`, \`Age: ${result.cache.age}\`; the same operation sent as a POST: \`Cache-Control: ${result.cache.postCacheControl}\`.`);
+  if (result.cache)
+    lines.push(
+      `(d) headers: \`Cache-Control: ${result.cache.cacheControl}\`, \`Age: ${result.cache.age}\`; the same operation sent as a POST: \`Cache-Control: ${result.cache.postCacheControl}\`.`,
+    );
   if (result.scale.length) {
-    lines.push('', 'How cost grows with work, (b) through Maillage\'s gateway, one request at a time:', '', '| actors | median latency ms | SQL statements a request (all subgraphs) |', '|---:|---:|---:|');
+    lines.push(
+      '',
+      "How cost grows with work, (b) through Maillage's gateway, one request at a time:",
+      '',
+      '| actors | median latency ms | SQL statements a request (all subgraphs) |',
+      '|---:|---:|---:|',
+    );
     for (const r of result.scale) lines.push(`| ${fmt(r.actors)} | ${fmt(r.median, 1)} | ${r.statements} |`);
   }
   return lines.join('\n');
@@ -119,7 +139,10 @@ function writeSoak(result, docsDir, command, machine) {
     const inMinute = result.samples.filter((x) => x.t >= m * 60 && x.t < (m + 1) * 60);
     const xs = inMinute.map((x) => x.rss);
     const heap = inMinute.map((x) => x.heap).filter(Number.isFinite);
-    if (xs.length) minutes.push(`| ${m + 1} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${heap.length ? Math.min(...heap).toFixed(0) : '–'} | ${heap.length ? Math.max(...heap).toFixed(0) : '–'} |`);
+    if (xs.length)
+      minutes.push(
+        `| ${m + 1} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${heap.length ? Math.min(...heap).toFixed(0) : '–'} | ${heap.length ? Math.max(...heap).toFixed(0) : '–'} |`,
+      );
   }
   const lines = [
     `Command: \`${command}\` (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC); load average ${machine.loadBefore.map((x) => x.toFixed(2)).join(' / ')} before, ${machine.loadAfter.map((x) => x.toFixed(2)).join(' / ')} after.`,

@@ -26,7 +26,11 @@ const { writeReport, writeSoak } = require('./report');
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
   // The usage is this file's opening comment, so the two cannot drift apart.
-  const usage = readFileSync(__filename, 'utf8').split('\n').slice(1).filter((l) => l.startsWith('//')).map((l) => l.replace(/^\/\/ ?/, ''));
+  const usage = readFileSync(__filename, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.startsWith('//'))
+    .map((l) => l.replace(/^\/\/ ?/, ''));
   console.log(usage.join('\n'));
   process.exit(0);
 }
@@ -85,7 +89,11 @@ const message = (child, pick) =>
 async function waitServing(url, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    }).then(
       (r) => r.ok,
       () => false,
     );
@@ -110,10 +118,12 @@ process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
 
 const freePort = () =>
   new Promise((resolve) => {
-    const s = require('node:net').createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
+    const s = require('node:net')
+      .createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
   });
 
 async function startSubgraphs(urls) {
@@ -145,7 +155,10 @@ async function statements(subgraphs) {
  */
 function supergraphFile(subgraphs) {
   let sdl = supergraphForGateway(readFileSync(path.join(repo, 'schema/supergraph.graphql'), 'utf8'));
-  sdl = sdl.replace(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g, (m, name, url) => `join__graph(name: "${name}", url: "${subgraphs[name]?.url ?? url}")`);
+  sdl = sdl.replace(
+    /join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g,
+    (m, name, url) => `join__graph(name: "${name}", url: "${subgraphs[name]?.url ?? url}")`,
+  );
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'maillage-bench-')), 'supergraph.graphql');
   writeFileSync(file, sdl);
   return file;
@@ -161,24 +174,55 @@ const GATEWAYS = {
   maillage: {
     label: 'Maillage gateway',
     args: () => [...profile('maillage'), path.join(repo, 'gateway/dist/index.js')],
-    env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '1', ...UNLIMITED }),
+    env: (file, port, metricsPort) => ({
+      PORT: String(port),
+      SUPERGRAPH_PATH: file,
+      METRICS_PORT: String(metricsPort),
+      GATEWAY_WORKERS: '1',
+      ...UNLIMITED,
+    }),
   },
   // The same gateway without its entity cache: what the cache buys, in the same run.
   nocache: {
     label: 'Maillage gateway, entity cache off',
     args: () => [path.join(repo, 'gateway/dist/index.js')],
-    env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '1', ENTITY_CACHE: 'false', ...UNLIMITED }),
+    env: (file, port, metricsPort) => ({
+      PORT: String(port),
+      SUPERGRAPH_PATH: file,
+      METRICS_PORT: String(metricsPort),
+      GATEWAY_WORKERS: '1',
+      ENTITY_CACHE: 'false',
+      ...UNLIMITED,
+    }),
   },
   // The same gateway on two cores (node:cluster); its CPU and RSS are those of the primary and its workers.
   maillage2: {
     label: 'Maillage gateway, 2 workers',
     args: () => [path.join(repo, 'gateway/dist/index.js')],
-    env: (file, port, metricsPort) => ({ PORT: String(port), SUPERGRAPH_PATH: file, METRICS_PORT: String(metricsPort), GATEWAY_WORKERS: '2', ...UNLIMITED }),
+    env: (file, port, metricsPort) => ({
+      PORT: String(port),
+      SUPERGRAPH_PATH: file,
+      METRICS_PORT: String(metricsPort),
+      GATEWAY_WORKERS: '2',
+      ...UNLIMITED,
+    }),
   },
-  apollo: { label: 'stock @apollo/gateway', args: (file, port) => [...profile('apollo'), path.join(__dirname, 'gateways/apollo-stock.js'), file, String(port)], env: () => ({}) },
+  apollo: {
+    label: 'stock @apollo/gateway',
+    args: (file, port) => [...profile('apollo'), path.join(__dirname, 'gateways/apollo-stock.js'), file, String(port)],
+    env: () => ({}),
+  },
   hive: {
     label: 'Hive Gateway',
-    args: (file, port) => [require.resolve('@graphql-hive/gateway/package.json').replace('package.json', 'dist/bin.cjs'), 'supergraph', file, '--host', '127.0.0.1', '--port', String(port)],
+    args: (file, port) => [
+      require.resolve('@graphql-hive/gateway/package.json').replace('package.json', 'dist/bin.cjs'),
+      'supergraph',
+      file,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
     env: () => ({}),
   },
 };
@@ -240,7 +284,8 @@ async function load(url, req, seconds, connections = opts.connections) {
     p95: pct(95),
     p99: pct(99),
     errors: bad + result.errors + result.timeouts,
-    firstError: firstError ?? (result.timeouts ? `${result.timeouts} timeouts` : result.errors ? `${result.errors} socket errors` : undefined),
+    firstError:
+      firstError ?? (result.timeouts ? `${result.timeouts} timeouts` : result.errors ? `${result.errors} socket errors` : undefined),
     requests: times.length,
     bytes,
   };
@@ -264,15 +309,27 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
       // 5 s keepAliveTimeout) and fail with "socket hang up": asked again, it answers. These first
       // requests are not measured.
       // A cold subgraph (JIT, connection pool, PostgreSQL's cache) on a busy machine may miss the 5 s timeout once too.
-      for (let i = 0; i < 3 && /socket hang up|ECONNRESET|SUBGRAPH_UNAVAILABLE/.test(r.text); i++) r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
+      for (let i = 0; i < 3 && /socket hang up|ECONNRESET|SUBGRAPH_UNAVAILABLE/.test(r.text); i++)
+        r = await fetchJson(g.url, Q.request(op, maillageOnly(g.name)));
       cost[g.name] = `${(performance.now() - t).toFixed(0)} ms, ${(await statements(subgraphs)) - before} SQL`;
       const body = JSON.parse(r.text);
       if (r.status !== 200 || body.errors || !body.data) throw new Error(`${g.name} ${op.name}: HTTP ${r.status} ${r.text.slice(0, 500)}`);
       answers[g.name] = JSON.stringify(body.data);
     }
     const distinct = new Set(Object.values(answers));
-    if (distinct.size !== 1) throw new Error(`${op.name}: the gateways disagree (${Object.entries(answers).map(([k, v]) => `${k}: ${v.length} B`).join(', ')})`);
-    log(`${op.label}: same answer from ${Object.keys(answers).join(', ')} (${Object.values(answers)[0].length.toLocaleString('en')} B of data; first request ${Object.entries(cost).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    if (distinct.size !== 1)
+      throw new Error(
+        `${op.name}: the gateways disagree (${Object.entries(answers)
+          .map(([k, v]) => `${k}: ${v.length} B`)
+          .join(', ')})`,
+      );
+    log(
+      `${op.label}: same answer from ${Object.keys(answers).join(', ')} (${Object.values(answers)[0].length.toLocaleString('en')} B of data; first request ${Object.entries(
+        cost,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    );
   }
 }
 
@@ -287,9 +344,13 @@ const median = (xs) => {
 
 /** The entity cache's lookups so far, by outcome, from a Maillage gateway's /metrics. */
 async function entityLookups(metricsUrl) {
-  const text = await fetch(metricsUrl).then((r) => r.text(), () => '');
+  const text = await fetch(metricsUrl).then(
+    (r) => r.text(),
+    () => '',
+  );
   const out = { hit: 0, miss: 0, uncacheable: 0 };
-  for (const m of text.matchAll(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm)) out[m[1]] += Number(m[2]);
+  for (const m of text.matchAll(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm))
+    out[m[1]] += Number(m[2]);
   return out;
 }
 
@@ -298,9 +359,15 @@ async function measure(gateways, subgraphs, ops) {
   const directory = subgraphs.directory;
   for (let round = 1; round <= opts.rounds; round++) {
     for (const op of ops) {
-      const targets = Object.values(gateways).map((g) => ({ name: g.name, url: g.url, pid: g.child.pid, req: Q.request(op, maillageOnly(g.name)) }));
+      const targets = Object.values(gateways).map((g) => ({
+        name: g.name,
+        url: g.url,
+        pid: g.child.pid,
+        req: Q.request(op, maillageOnly(g.name)),
+      }));
       // The subgraph itself, for the gateway's overhead on (a).
-      if (op.name === 'a' || op.name === 'a2') targets.push({ name: 'subgraph', url: directory.url, pid: directory.child.pid, req: Q.request(op) });
+      if (op.name === 'a' || op.name === 'a2')
+        targets.push({ name: 'subgraph', url: directory.url, pid: directory.child.pid, req: Q.request(op) });
       for (const t of targets) {
         await load(t.url, t.req, opts.warmup);
         const metricsUrl = gateways[t.name]?.metricsUrl;
@@ -313,7 +380,16 @@ async function measure(gateways, subgraphs, ops) {
         const cacheAfter = cacheBefore ? await entityLookups(metricsUrl) : undefined;
         const looked = cacheAfter ? Object.keys(cacheAfter).reduce((a, k) => a + cacheAfter[k] - cacheBefore[k], 0) : 0;
         const hitRate = looked ? (cacheAfter.hit - cacheBefore.hit) / looked : undefined;
-        runs.push({ round, query: op.name, gateway: t.name, ...r, cpu: proc.cpuCores, peakRss: proc.peakRssMiB, subgraphCpu: sub, hitRate });
+        runs.push({
+          round,
+          query: op.name,
+          gateway: t.name,
+          ...r,
+          cpu: proc.cpuCores,
+          peakRss: proc.peakRssMiB,
+          subgraphCpu: sub,
+          hitRate,
+        });
         if (hitRate !== undefined) log(`  entity cache: ${(hitRate * 100).toFixed(1)} % of ${looked} entity lookups were hits`);
         if (r.firstError) log(`  first error: ${r.firstError}`);
         log(
@@ -336,7 +412,9 @@ async function measure(gateways, subgraphs, ops) {
         cpu: median(rs.map((r) => r.cpu)),
         peakRss: Math.max(...rs.map((r) => r.peakRss)),
         subgraphCpu: median(rs.map((r) => r.subgraphCpu)),
-        hitRate: rs.some((r) => r.hitRate !== undefined) ? median(rs.filter((r) => r.hitRate !== undefined).map((r) => r.hitRate)) : undefined,
+        hitRate: rs.some((r) => r.hitRate !== undefined)
+          ? median(rs.filter((r) => r.hitRate !== undefined).map((r) => r.hitRate))
+          : undefined,
         errors: rs.reduce((a, r) => a + r.errors, 0),
         requests: rs.reduce((a, r) => a + r.requests, 0),
         bytes: rs[0].bytes,
@@ -366,7 +444,13 @@ async function probe(gateways, subgraphs, ops, n) {
         times.push(performance.now() - t);
       }
       const perRequest = (x) => +((x.stop().cpuSeconds / n) * 1000).toFixed(2);
-      rows.push({ op: op.name, gateway: g.name, 'median ms': +median(times).toFixed(1), 'gateway cpu ms': perRequest(gw), ...Object.fromEntries(subs.map(([name, x]) => [name, perRequest(x)])) });
+      rows.push({
+        op: op.name,
+        gateway: g.name,
+        'median ms': +median(times).toFixed(1),
+        'gateway cpu ms': perRequest(gw),
+        ...Object.fromEntries(subs.map(([name, x]) => [name, perRequest(x)])),
+      });
     }
   }
   console.table(rows);
@@ -462,9 +546,15 @@ async function main() {
   const file = supergraphFile(subgraphs);
   const gateways = await startGateways(file);
   analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
-  const ops = [Q.lookup, Q.lookupEach(region.sizes.actors), Q.fanOut(50), Q.fanOutEach(region.sizes.actors), Q.deep, Q.deepEach(region.sizes.actors), Q.persisted()].filter((o) =>
-    opts.queries.includes(o.name),
-  );
+  const ops = [
+    Q.lookup,
+    Q.lookupEach(region.sizes.actors),
+    Q.fanOut(50),
+    Q.fanOutEach(region.sizes.actors),
+    Q.deep,
+    Q.deepEach(region.sizes.actors),
+    Q.persisted(),
+  ].filter((o) => opts.queries.includes(o.name));
   await checkSameAnswers(gateways, ops, subgraphs);
   if (opts.probe) {
     await probe(gateways, subgraphs, ops, opts.probe);
@@ -473,7 +563,11 @@ async function main() {
   if (opts.soak) {
     const result = { ...(await soak(gateways.maillage, opts.soak)), opts };
     if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2));
-    if (opts.docs) writeSoak(result, path.join(repo, 'docs'), `npm run bench -- ${argv.join(' ')}`.trim(), { loadBefore: load, loadAfter: os.loadavg() });
+    if (opts.docs)
+      writeSoak(result, path.join(repo, 'docs'), `npm run bench -- ${argv.join(' ')}`.trim(), {
+        loadBefore: load,
+        loadAfter: os.loadavg(),
+      });
     return result;
   }
   const cache = gateways.maillage ? await cacheCheck(gateways.maillage) : undefined;
@@ -485,7 +579,14 @@ async function main() {
   const after = os.loadavg();
   const result = {
     opts,
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore: load, loadAfter: after },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadBefore: load,
+      loadAfter: after,
+    },
     sizes: region.sizes,
     gateways: Object.fromEntries(Object.entries(gateways).map(([k, g]) => [k, g.label])),
     ops: ops.map((o) => ({ name: o.name, label: o.label })),

@@ -8,7 +8,12 @@ const { bindRequest, DEV_SIGNING_SECRET, signViewer, viewerOf, ViewerVerifier } 
 const { ViewerSignatures } = require('@maillage/gateway/dist/signatures.js');
 
 const viewer = viewerOf({ scopes: ['analyst'], subject: 'bench' });
-const bodyOf = (bytes) => JSON.stringify({ query: 'query Q__directory__0($representations: [_Any!]!) { _entities(representations: $representations) { ... on Actor { id name } } }', variables: { representations: Array.from({ length: Math.ceil(bytes / 40) }, (_, i) => ({ __typename: 'Actor', id: `act-${i}` })) } });
+const bodyOf = (bytes) =>
+  JSON.stringify({
+    query:
+      'query Q__directory__0($representations: [_Any!]!) { _entities(representations: $representations) { ... on Actor { id name } } }',
+    variables: { representations: Array.from({ length: Math.ceil(bytes / 40) }, (_, i) => ({ __typename: 'Actor', id: `act-${i}` })) },
+  });
 
 async function time(label, n, fn) {
   const runs = [];
@@ -35,9 +40,16 @@ async function time(label, n, fn) {
       bindRequest(DEV_SIGNING_SECRET, header, 'directory', 'other', body);
     });
     const header = await signViewer(viewer, DEV_SIGNING_SECRET, 'directory');
-    const request = { viewer: header, binding: bindRequest(DEV_SIGNING_SECRET, header, 'directory', 'other', body), operation: 'other', body: Buffer.from(body) };
+    const request = {
+      viewer: header,
+      binding: bindRequest(DEV_SIGNING_SECRET, header, 'directory', 'other', body),
+      operation: 'other',
+      body: Buffer.from(body),
+    };
     const remembering = new ViewerVerifier(DEV_SIGNING_SECRET, 'directory');
     await time('subgraph: remembered statement + binding check (what each request does)', 20_000, () => remembering.verify(request));
-    await time('subgraph: statement verified afresh + binding check (avoided)', 2_000, () => new ViewerVerifier(DEV_SIGNING_SECRET, 'directory').verify(request));
+    await time('subgraph: statement verified afresh + binding check (avoided)', 2_000, () =>
+      new ViewerVerifier(DEV_SIGNING_SECRET, 'directory').verify(request),
+    );
   }
 })();

@@ -25,7 +25,9 @@ async function main() {
     operations: loadPersistedOperations(env.PERSISTED_OPERATIONS_PATH),
     partnerKeyCacheMs: env.PARTNER_KEY_CACHE_MS,
     // With REDIS_URL, revocations made through Maillage's gateways are heard here at once too.
-    revocations: env.REDIS_URL ? new PartnerKeyRevocations({ redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger }) : undefined,
+    revocations: env.REDIS_URL
+      ? new PartnerKeyRevocations({ redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger })
+      : undefined,
     log: (m) => logger.error(m),
   });
   logger.info({ url: server.url }, `Apollo Router coprocessor ready at ${server.url}`);

@@ -43,10 +43,14 @@ const MAX_BODY = 1_000_000;
 export function coprocessor(opts: CallerOptions): (payload: CoprocessorPayload) => Promise<CoprocessorPayload> {
   const identify = callerIdentifier(opts);
   const sign = fetchSigner(opts.signingSecret);
-  const mac = (id: string, viewer: Viewer) => createHmac('sha256', opts.signingSecret).update(`${id}\n${JSON.stringify(viewer)}`).digest('base64url');
+  const mac = (id: string, viewer: Viewer) =>
+    createHmac('sha256', opts.signingSecret)
+      .update(`${id}\n${JSON.stringify(viewer)}`)
+      .digest('base64url');
 
   async function routerRequest(p: CoprocessorPayload): Promise<CoprocessorPayload> {
-    const header = (name: string) => p.headers?.[name]?.[0] ?? p.headers?.[Object.keys(p.headers).find((k) => k.toLowerCase() === name) ?? '']?.[0] ?? null;
+    const header = (name: string) =>
+      p.headers?.[name]?.[0] ?? p.headers?.[Object.keys(p.headers).find((k) => k.toLowerCase() === name) ?? '']?.[0] ?? null;
     const url = new URL(p.path ?? '/', 'http://router.invalid');
     let params: { query?: string; extensions?: Record<string, unknown> } = {};
     if (typeof p.body === 'string' && p.body.trim()) {
@@ -60,8 +64,18 @@ export function coprocessor(opts: CallerOptions): (payload: CoprocessorPayload) 
       params = { query: url.searchParams.get('query') ?? undefined, extensions: extensions ? safeJson(extensions) : undefined };
     }
     try {
-      const { viewer } = await identify({ method: (p.method ?? 'POST').toUpperCase(), header, search: url.searchParams, query: params.query, extensions: params.extensions });
-      return { ...p, control: 'continue', context: { entries: { ...p.context?.entries, [VIEWER_ENTRY]: { viewer, mac: mac(p.id, viewer) } } } };
+      const { viewer } = await identify({
+        method: (p.method ?? 'POST').toUpperCase(),
+        header,
+        search: url.searchParams,
+        query: params.query,
+        extensions: params.extensions,
+      });
+      return {
+        ...p,
+        control: 'continue',
+        context: { entries: { ...p.context?.entries, [VIEWER_ENTRY]: { viewer, mac: mac(p.id, viewer) } } },
+      };
     } catch (err) {
       if (!(err instanceof DoorError)) throw err;
       const headers = Object.fromEntries(Object.entries(err.headers).map(([k, v]) => [k, [v]]));
@@ -113,7 +127,8 @@ function safeJson(text: string): Record<string, unknown> | undefined {
 export async function startCoprocessor(opts: CallerOptions & { port: number; host: string; log?: (msg: string) => void }) {
   const handle = coprocessor(opts);
   const server = http.createServer((req, res) => {
-    const answer = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const answer = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'POST') return answer(405, { error: 'POST coprocessor payloads' });
     let size = 0;
     const chunks: Buffer[] = [];
@@ -132,7 +147,8 @@ export async function startCoprocessor(opts: CallerOptions & { port: number; hos
         return answer(400, { error: 'not JSON' });
       }
       // A non-2xx answer makes the router fail the client request: what a payload we do not understand must do.
-      if (payload?.version !== 1 || typeof payload.stage !== 'string' || typeof payload.id !== 'string') return answer(400, { error: 'not a version 1 coprocessor payload' });
+      if (payload?.version !== 1 || typeof payload.stage !== 'string' || typeof payload.id !== 'string')
+        return answer(400, { error: 'not a version 1 coprocessor payload' });
       try {
         answer(200, await handle(payload));
       } catch (err) {

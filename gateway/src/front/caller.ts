@@ -48,7 +48,10 @@ export function callerIdentifier(opts: CallerOptions): (req: CallerRequest) => P
     const authorization = req.header('authorization');
     if (authorization !== null) {
       const m = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(authorization);
-      if (!m) throw new DoorError(401, ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>"', { 'www-authenticate': 'Bearer' });
+      if (!m)
+        throw new DoorError(401, ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>"', {
+          'www-authenticate': 'Bearer',
+        });
       return { viewer: await verifyToken(m[1]) };
     }
     const key = req.header('x-api-key') ?? req.search.get('key');
@@ -59,10 +62,12 @@ export function callerIdentifier(opts: CallerOptions): (req: CallerRequest) => P
     if (origin !== null && !partner.origins.includes(origin.toLowerCase())) {
       throw new DoorError(403, ErrorCode.ORIGIN_NOT_ALLOWED, `This partner key may not be used from ${origin.slice(0, 200)}`);
     }
-    if (req.method !== 'GET') throw new DoorError(405, ErrorCode.METHOD_NOT_ALLOWED, 'Partner keys run persisted operations by id over GET', { allow: 'GET' });
+    if (req.method !== 'GET')
+      throw new DoorError(405, ErrorCode.METHOD_NOT_ALLOWED, 'Partner keys run persisted operations by id over GET', { allow: 'GET' });
     const pq = req.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
     const id = req.search.get('id') ?? (typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : null);
-    if (!id || req.query) throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, 'Partner keys run only their registered persisted operations, by id');
+    if (!id || req.query)
+      throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, 'Partner keys run only their registered persisted operations, by id');
     const operation = opts.operations.get(id);
     if (!operation || !partner.operationIds.includes(id)) {
       throw new DoorError(403, ErrorCode.OPERATION_NOT_ALLOWED, `Operation ${id.slice(0, 64)} is not registered for this partner key`);
@@ -70,7 +75,9 @@ export function callerIdentifier(opts: CallerOptions): (req: CallerRequest) => P
     // Requests a minute, per key, as Maillage's door counts them (door.ts).
     const taken = await limiter.take(`requests:${partner.id}`, partner.rateLimitPerMinute, 1);
     if (!taken.ok) {
-      throw new DoorError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${partner.rateLimitPerMinute} requests a minute reached`, { 'retry-after': String(taken.retryAfterSeconds) });
+      throw new DoorError(429, ErrorCode.RATE_LIMITED, `Rate limit of ${partner.rateLimitPerMinute} requests a minute reached`, {
+        'retry-after': String(taken.retryAfterSeconds),
+      });
     }
     return { viewer: viewerOf({ scopes: ['partner'], partnerId: partner.id }), operation };
   };

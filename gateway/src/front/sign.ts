@@ -21,6 +21,10 @@ export function fetchSigner(secret: string): (viewer: Viewer, fetch: SubgraphFet
     let signatures = bySubgraph.get(subgraph);
     if (!signatures) bySubgraph.set(subgraph, (signatures = new ViewerSignatures(secret, subgraph)));
     const statement = await signatures.sign(viewer);
-    return { [VIEWER_HEADER]: statement, [OPERATION_HEADER]: 'other', [BINDING_HEADER]: bindRequest(secret, statement, subgraph, 'other', body) };
+    return {
+      [VIEWER_HEADER]: statement,
+      [OPERATION_HEADER]: 'other',
+      [BINDING_HEADER]: bindRequest(secret, statement, subgraph, 'other', body),
+    };
   };
 }

@@ -21,7 +21,9 @@ async function main() {
     operationsPath: env.PERSISTED_OPERATIONS_PATH,
     partnerKeyCacheMs: env.PARTNER_KEY_CACHE_MS,
     // With REDIS_URL, revocations made through Maillage's gateways are heard here at once too.
-    revocations: env.REDIS_URL ? new PartnerKeyRevocations({ redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger }) : undefined,
+    revocations: env.REDIS_URL
+      ? new PartnerKeyRevocations({ redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger })
+      : undefined,
     logging: env.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
   });
   logger.info({ url: gateway.url }, `Hive Gateway ready at ${gateway.url}`);

@@ -12,7 +12,8 @@ export interface MaillagePluginOptions extends CallerOptions {
 }
 
 /** A door refusal as Yoga renders it: the status and headers under `extensions.http`, which it strips from the answer. */
-const asGraphQLError = (err: DoorError) => new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status, headers: err.headers } } });
+const asGraphQLError = (err: DoorError) =>
+  new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status, headers: err.headers } } });
 
 /**
  * Hive Gateway in front of Maillage's subgraphs: the caller's bearer token or partner key is

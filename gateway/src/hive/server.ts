@@ -43,7 +43,10 @@ export function routingUrls(sdl: string, overrides: Record<string, string> = {})
  */
 export async function startHiveGateway(opts: HiveGatewayOptions) {
   const urls = routingUrls(opts.supergraphSdl, opts.subgraphUrls);
-  const supergraph = opts.supergraphSdl.replace(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g, (_m, name: string) => `join__graph(name: "${name}", url: "${urls[name]}")`);
+  const supergraph = opts.supergraphSdl.replace(
+    /join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g,
+    (_m, name: string) => `join__graph(name: "${name}", url: "${urls[name]}")`,
+  );
   if (!urls.directory) throw new Error('the supergraph has no directory subgraph, which holds partner keys');
   const runtime = createGatewayRuntime({
     supergraph,

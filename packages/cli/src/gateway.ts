@@ -45,7 +45,8 @@ export class Gateway {
       return await this.client.request(op, variables, { operationName });
     } catch (err) {
       if (!(err instanceof GraphQLRequestError)) throw err;
-      if (err.failure === 'UNREACHABLE' || err.failure === 'TIMEOUT') throw new CliError(`cannot reach the gateway at ${this.url}: ${err.message}`, 'UNREACHABLE');
+      if (err.failure === 'UNREACHABLE' || err.failure === 'TIMEOUT')
+        throw new CliError(`cannot reach the gateway at ${this.url}: ${err.message}`, 'UNREACHABLE');
       if (err.failure === 'NOT_GRAPHQL') throw new CliError(`the gateway answered HTTP ${err.status} without a GraphQL body`, err.code);
       if (err.failure === 'NO_DATA') throw new CliError(`the gateway answered HTTP ${err.status} without data`, err.code);
       const first = err.errors[0];
@@ -55,4 +56,5 @@ export class Gateway {
 }
 
 /** An idempotency key for creating the actor of a SIREN from these fields: a rerun reuses it. */
-export const actorKey = (siren: string, input: object) => `import:siren:${siren}:${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 24)}`;
+export const actorKey = (siren: string, input: object) =>
+  `import:siren:${siren}:${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 24)}`;

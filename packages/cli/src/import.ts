@@ -58,10 +58,16 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
   return results;
 }
 
-function progressBar(total: number, mode: boolean | 'auto'): { start(phase: string, n: number): void; tick(n?: number): void; stop(): void } {
+function progressBar(
+  total: number,
+  mode: boolean | 'auto',
+): { start(phase: string, n: number): void; tick(n?: number): void; stop(): void } {
   const on = mode === true || (mode === 'auto' && total >= PROGRESS_FROM && !!process.stderr.isTTY);
   if (!on) return { start: () => undefined, tick: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ format: '{phase} [{bar}] {value}/{total} rows', stream: process.stderr, hideCursor: true, noTTYOutput: mode === true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: '{phase} [{bar}] {value}/{total} rows', stream: process.stderr, hideCursor: true, noTTYOutput: mode === true },
+    Presets.shades_classic,
+  );
   let started = false;
   return {
     start: (phase, n) => {
@@ -91,7 +97,15 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
   }
   const { rows, errors } = readMembers(text, type, { defaultCategory: opts.defaultCategory });
   for (const e of errors) for (const m of e.messages) out(`line ${e.line}: ${m}`);
-  const summary: ImportSummary = { read: rows.length + errors.length, invalid: errors.length, refused: 0, created: 0, unchanged: 0, actorsCreated: 0, written: false };
+  const summary: ImportSummary = {
+    read: rows.length + errors.length,
+    invalid: errors.length,
+    refused: 0,
+    created: 0,
+    unchanged: 0,
+    actorsCreated: 0,
+    written: false,
+  };
   if (errors.length && opts.allOrNothing) {
     out(`${errors.length} of ${summary.read} rows are not valid: nothing imported (--all-or-nothing).`);
     return summary;
@@ -116,13 +130,24 @@ export async function importMembers(opts: ImportOptions): Promise<ImportSummary>
     const chunks = Array.from({ length: Math.ceil(importable.length / CHUNK) }, (_, i) => importable.slice(i * CHUNK, (i + 1) * CHUNK));
     const send = (chunk: MemberRow[], flags: { dryRun: boolean; allOrNothing: boolean }) =>
       gateway
-        .request<{ [k: string]: ImportResult }, { input: Record<string, unknown> }>(operation(`Import${type}Memberships`), {
-          input: {
-            [`${type.toLowerCase()}Id`]: opts.network,
-            ...flags,
-            memberships: chunk.map((r) => ({ ref: String(r.line), actorId: ids.get(r.siren), category: r.category, role: r.role, startDate: r.startDate, endDate: r.endDate })),
+        .request<{ [k: string]: ImportResult }, { input: Record<string, unknown> }>(
+          operation(`Import${type}Memberships`),
+          {
+            input: {
+              [`${type.toLowerCase()}Id`]: opts.network,
+              ...flags,
+              memberships: chunk.map((r) => ({
+                ref: String(r.line),
+                actorId: ids.get(r.siren),
+                category: r.category,
+                role: r.role,
+                startDate: r.startDate,
+                endDate: r.endDate,
+              })),
+            },
           },
-        }, `Import${type}Memberships`)
+          `Import${type}Memberships`,
+        )
         .then((d) => d[`import${type}Memberships`]);
     let network: ImportResult['network'] | undefined;
     const checked = opts.allOrNothing || opts.dryRun || missing.length > 0;
@@ -213,11 +238,24 @@ async function lookUpActors(gateway: Gateway, rows: MemberRow[], bar: ReturnType
  * website). The idempotency key comes from the SIREN and the fields, so a rerun, or a retry after a
  * lost answer, never creates twice.
  */
-async function createActors(gateway: Gateway, missing: Named[], ids: Map<string, string>, bar: ReturnType<typeof progressBar>): Promise<number> {
+async function createActors(
+  gateway: Gateway,
+  missing: Named[],
+  ids: Map<string, string>,
+  bar: ReturnType<typeof progressBar>,
+): Promise<number> {
   if (!missing.length) return 0;
   bar.start('new actors', missing.length);
   await pool(missing, CONCURRENCY, async (row) => {
-    const input = { kind: ActorKind.Company, name: row.name, siren: row.siren, communeCode: row.communeCode, nafCode: row.nafCode, website: row.website, sources: ['maillage import members'] };
+    const input = {
+      kind: ActorKind.Company,
+      name: row.name,
+      siren: row.siren,
+      communeCode: row.communeCode,
+      nafCode: row.nafCode,
+      website: row.website,
+      sources: ['maillage import members'],
+    };
     const d = await gateway.request(CreateImportedActorDocument, { input, idempotencyKey: actorKey(row.siren, input) });
     ids.set(row.siren, d.createActor.id);
     bar.tick();

@@ -22,7 +22,12 @@ options:
   --progress / --no-progress   force the progress bar on or off (default: on a terminal, from 200 rows)`;
 
 /** Runs the CLI; returns the exit code: 0 done, 1 rows not imported, 2 bad usage or failure. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = (l: string) => process.stdout.write(`${l}\n`), err = (l: string) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out = (l: string) => process.stdout.write(`${l}\n`),
+  err = (l: string) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -46,7 +51,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
   const token = values.token ?? env.MAILLAGE_TOKEN;
   if (!token) {
-    err('maillage: give --token TOKEN or set MAILLAGE_TOKEN: an editor bearer token for the network (npm run dev-token -- editor --networks ID in development)');
+    err(
+      'maillage: give --token TOKEN or set MAILLAGE_TOKEN: an editor bearer token for the network (npm run dev-token -- editor --networks ID in development)',
+    );
     return 2;
   }
   try {

@@ -11,7 +11,10 @@ export function networkTypeOf(id: string): NetworkType | undefined {
 }
 
 /** Each kind's member categories, from the kinds catalogue (which the schemas are generated from), sorted as the supergraph lists them. */
-export const CATEGORIES = Object.fromEntries(KINDS.map((k) => [k.type, k.categories.map((c) => c.value).sort()])) as Record<NetworkType, string[]>;
+export const CATEGORIES = Object.fromEntries(KINDS.map((k) => [k.type, k.categories.map((c) => c.value).sort()])) as Record<
+  NetworkType,
+  string[]
+>;
 
 /** Column names a spreadsheet may use, French or English, for each field. */
 const COLUMNS: Record<string, string[]> = {
@@ -65,7 +68,11 @@ const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/\s+/g, ' 
  * checks every row: SIREN with its checksum, commune against the 2026 map, NAF code, dates, the
  * category against the network's kind. Line numbers are the file's (the header is line 1).
  */
-export function readMembers(text: string, type: NetworkType, opts: { defaultCategory?: string } = {}): { rows: MemberRow[]; errors: RowError[] } {
+export function readMembers(
+  text: string,
+  type: NetworkType,
+  opts: { defaultCategory?: string } = {},
+): { rows: MemberRow[]; errors: RowError[] } {
   let records: string[][];
   try {
     records = parse(text, { bom: true, delimiter: [',', ';'], relax_column_count: true, skip_empty_lines: true, trim: true });
@@ -73,7 +80,13 @@ export function readMembers(text: string, type: NetworkType, opts: { defaultCate
     const e = err as { message: string; lines?: number };
     return { rows: [], errors: [{ line: e.lines ?? 1, messages: [`the file is not valid CSV: ${e.message}`] }] };
   }
-  if (!records.length) return { rows: [], errors: [{ line: 1, messages: ['the file is empty: give a header line (siren, name, commune, category, start_date, end_date, role)'] }] };
+  if (!records.length)
+    return {
+      rows: [],
+      errors: [
+        { line: 1, messages: ['the file is empty: give a header line (siren, name, commune, category, start_date, end_date, role)'] },
+      ],
+    };
   const header = records[0].map(normaliseHeader);
   const index = Object.fromEntries(Object.entries(COLUMNS).map(([field, names]) => [field, header.findIndex((h) => names.includes(h))]));
   if (index.siren < 0) return { rows: [], errors: [{ line: 1, messages: [`no siren column in the header (${records[0].join(', ')})`] }] };
@@ -100,17 +113,23 @@ export function readMembers(text: string, type: NetworkType, opts: { defaultCate
     if (nafText && !naf) messages.push(`naf ${JSON.stringify(nafText)} is not a NAF rév. 2 code (NN.NNL)`);
     const categoryText = (get('category') || opts.defaultCategory || '').toUpperCase().replace(/[\s-]+/g, '_');
     if (!categoryText) messages.push(`category is missing (one of ${categories.join(', ')}; or give --category)`);
-    else if (!categories.includes(categoryText)) messages.push(`category ${JSON.stringify(get('category') || opts.defaultCategory)} is not one of ${categories.join(', ')}`);
+    else if (!categories.includes(categoryText))
+      messages.push(`category ${JSON.stringify(get('category') || opts.defaultCategory)} is not one of ${categories.join(', ')}`);
     const dates: Record<'startDate' | 'endDate', string | null> = { startDate: null, endDate: null };
     for (const field of ['startDate', 'endDate'] as const) {
       const raw = get(field);
       if (!raw) continue;
       dates[field] = parseDate(raw);
-      if (!dates[field]) messages.push(`${field === 'startDate' ? 'start_date' : 'end_date'} ${JSON.stringify(raw)} is not a date (YYYY-MM-DD or DD/MM/YYYY)`);
+      if (!dates[field])
+        messages.push(
+          `${field === 'startDate' ? 'start_date' : 'end_date'} ${JSON.stringify(raw)} is not a date (YYYY-MM-DD or DD/MM/YYYY)`,
+        );
     }
-    if (dates.startDate && dates.endDate && dates.endDate < dates.startDate) messages.push(`end_date ${dates.endDate} is before start_date ${dates.startDate}`);
+    if (dates.startDate && dates.endDate && dates.endDate < dates.startDate)
+      messages.push(`end_date ${dates.endDate} is before start_date ${dates.startDate}`);
     const website = get('website');
-    if (website && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(website)) messages.push(`website ${JSON.stringify(website)} is not an http(s) URL`);
+    if (website && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(website))
+      messages.push(`website ${JSON.stringify(website)} is not an http(s) URL`);
     const role = get('role');
     if (role.length > 200) messages.push('role is longer than 200 characters');
     if (messages.length) return void errors.push({ line, messages });

@@ -40,8 +40,14 @@ function csv(name: string, lines: string[]): string {
 }
 
 const members = async (clubId: string) =>
-  (await h.query(`query($id: ID!) { club(id: $id) { members(first: 100) { totalCount nodes { category role startDate actor { name siren commune { id } } } } } }`, { id: clubId })).data!.club.members;
-const actorsWithSiren = async (s: string) => (await h.as('admin').query(`query($s: String!) { actorBySiren(siren: $s) { id name } }`, { s })).data!.actorBySiren;
+  (
+    await h.query(
+      `query($id: ID!) { club(id: $id) { members(first: 100) { totalCount nodes { category role startDate actor { name siren commune { id } } } } } }`,
+      { id: clubId },
+    )
+  ).data!.club.members;
+const actorsWithSiren = async (s: string) =>
+  (await h.as('admin').query(`query($s: String!) { actorBySiren(siren: $s) { id name } }`, { s })).data!.actorBySiren;
 
 test('imports the valid rows, reports the others by line, creates missing actors, and a second run changes nothing', async () => {
   const fresh = siren('31415926');
@@ -60,36 +66,84 @@ test('imports the valid rows, reports the others by line, creates missing actors
   expect(first.stdout).toMatch(/^line 4: siren "123456780" is not valid: .*$/m);
   expect(first.stdout).toContain('line 5: commune "99999" is not an INSEE commune code of the 2026 map');
   expect(first.stdout).toContain('line 6: start_date "30/02/2024" is not a date (YYYY-MM-DD or DD/MM/YYYY)');
-  expect(first.stdout).toContain('Réseau 1234 (cb-reseau-1234): 5 rows read, 3 not valid, 0 refused, 2 memberships created, 0 already recorded, 1 actors created in the directory.');
+  expect(first.stdout).toContain(
+    'Réseau 1234 (cb-reseau-1234): 5 rows read, 3 not valid, 0 refused, 2 memberships created, 0 already recorded, 1 actors created in the directory.',
+  );
   const after = await members('cb-reseau-1234');
   expect(after.totalCount).toBe(before + 2);
   expect(after.nodes).toEqual(
     expect.arrayContaining([
-      { category: 'MEMBER', role: 'partenaire', startDate: '2024-01-01', actor: { name: 'EDF', siren: '552081317', commune: expect.anything() } },
-      { category: 'MEMBER', role: null, startDate: '2023-09-01', actor: { name: 'Fonderie du Larzac', siren: fresh, commune: { id: 'COM-12145' } } },
+      {
+        category: 'MEMBER',
+        role: 'partenaire',
+        startDate: '2024-01-01',
+        actor: { name: 'EDF', siren: '552081317', commune: expect.anything() },
+      },
+      {
+        category: 'MEMBER',
+        role: null,
+        startDate: '2023-09-01',
+        actor: { name: 'Fonderie du Larzac', siren: fresh, commune: { id: 'COM-12145' } },
+      },
     ]),
   );
 
-  const again = await maillage(['import', 'members', file, '--network', 'cb-reseau-1234', '--url', h.gatewayUrl], { MAILLAGE_TOKEN: editorToken });
+  const again = await maillage(['import', 'members', file, '--network', 'cb-reseau-1234', '--url', h.gatewayUrl], {
+    MAILLAGE_TOKEN: editorToken,
+  });
   expect(again.code).toBe(1);
-  expect(again.stdout).toContain('5 rows read, 3 not valid, 0 refused, 0 memberships created, 2 already recorded, 0 actors created in the directory.');
+  expect(again.stdout).toContain(
+    '5 rows read, 3 not valid, 0 refused, 0 memberships created, 2 already recorded, 0 actors created in the directory.',
+  );
   expect((await members('cb-reseau-1234')).totalCount).toBe(before + 2);
   expect(await actorsWithSiren(fresh)).toMatchObject({ name: 'Fonderie du Larzac' });
 });
 
 test('--all-or-nothing imports nothing, not even actors, when one row is not valid or is refused', async () => {
   const lonely = siren('11223344');
-  const invalid = csv('invalid.csv', ['siren,name,commune,category', `${lonely},Seule,34172,MEMBER`, `${siren('55667788')},Mauvaise catégorie,34172,GOLD`]);
+  const invalid = csv('invalid.csv', [
+    'siren,name,commune,category',
+    `${lonely},Seule,34172,MEMBER`,
+    `${siren('55667788')},Mauvaise catégorie,34172,GOLD`,
+  ]);
   const before = (await members('cb-reseau-1234')).totalCount;
-  const r1 = await maillage(['import', 'members', invalid, '--network', 'cb-reseau-1234', '--url', h.gatewayUrl, '--token', editorToken, '--all-or-nothing']);
+  const r1 = await maillage([
+    'import',
+    'members',
+    invalid,
+    '--network',
+    'cb-reseau-1234',
+    '--url',
+    h.gatewayUrl,
+    '--token',
+    editorToken,
+    '--all-or-nothing',
+  ]);
   expect(r1.code).toBe(1);
   expect(r1.stdout).toContain('line 3: category "GOLD" is not one of BOARD, LEAD, MEMBER');
   expect(r1.stdout).toContain('1 of 2 rows are not valid: nothing imported (--all-or-nothing).');
   // Refused by the subgraph: an open membership overlapping the one the first test recorded for EDF.
-  const clash = csv('clash.csv', ['siren,name,category,start_date', `${lonely},Seule,MEMBER,2024-01-01`, '552081317,EDF,MEMBER,2025-06-01']);
-  const r2 = await maillage(['import', 'members', clash, '--network', 'cb-reseau-1234', '--url', h.gatewayUrl, '--token', editorToken, '--all-or-nothing']);
+  const clash = csv('clash.csv', [
+    'siren,name,category,start_date',
+    `${lonely},Seule,MEMBER,2024-01-01`,
+    '552081317,EDF,MEMBER,2025-06-01',
+  ]);
+  const r2 = await maillage([
+    'import',
+    'members',
+    clash,
+    '--network',
+    'cb-reseau-1234',
+    '--url',
+    h.gatewayUrl,
+    '--token',
+    editorToken,
+    '--all-or-nothing',
+  ]);
   expect(r2.code).toBe(1);
-  expect(r2.stdout).toMatch(/^line 3: DUPLICATE_MEMBERSHIP: Actor act-edf already has a MEMBER membership of cb-reseau-1234 over that period/m);
+  expect(r2.stdout).toMatch(
+    /^line 3: DUPLICATE_MEMBERSHIP: Actor act-edf already has a MEMBER membership of cb-reseau-1234 over that period/m,
+  );
   expect(r2.stdout).toContain('1 rows refused by cb-reseau-1234: nothing imported (--all-or-nothing).');
   expect((await members('cb-reseau-1234')).totalCount).toBe(before);
   expect(await actorsWithSiren(lonely)).toBeNull();
@@ -111,17 +165,44 @@ test('an editor of another network is refused before any actor is created', asyn
 test('a large file goes in several transactions with a progress bar, all or nothing, and again changes nothing', async () => {
   const count = 510;
   const lines = ['siren,name,commune,category,start_date'];
-  for (let i = 0; i < count; i++) lines.push(`${siren(String(40000000 + i))},Entreprise ${i},${i % 2 ? '34172' : '12145'},MEMBER,2022-01-01`);
+  for (let i = 0; i < count; i++)
+    lines.push(`${siren(String(40000000 + i))},Entreprise ${i},${i % 2 ? '34172' : '12145'},MEMBER,2022-01-01`);
   const file = csv('large.csv', lines);
-  const council = async () => (await h.query(`{ council(id: "co-cmip") { members(first: 0) { totalCount } } }`)).data!.council.members.totalCount as number;
+  const council = async () =>
+    (await h.query(`{ council(id: "co-cmip") { members(first: 0) { totalCount } } }`)).data!.council.members.totalCount as number;
   const before = await council();
-  const r = await maillage(['import', 'members', file, '--network', 'co-cmip', '--url', h.gatewayUrl, '--token', editorToken, '--all-or-nothing', '--progress']);
-  expect(r.stdout).toContain(`${count} rows read, 0 not valid, 0 refused, ${count} memberships created, 0 already recorded, ${count} actors created in the directory.`);
+  const r = await maillage([
+    'import',
+    'members',
+    file,
+    '--network',
+    'co-cmip',
+    '--url',
+    h.gatewayUrl,
+    '--token',
+    editorToken,
+    '--all-or-nothing',
+    '--progress',
+  ]);
+  expect(r.stdout).toContain(
+    `${count} rows read, 0 not valid, 0 refused, ${count} memberships created, 0 already recorded, ${count} actors created in the directory.`,
+  );
   expect(r.code).toBe(0);
   for (const phase of ['actors', 'checking', 'new actors', 'importing']) expect(r.stderr).toContain(phase);
   expect(r.stderr).toContain(`${count}/${count} rows`);
   expect(await council()).toBe(before + count);
-  const again = await maillage(['import', 'members', file, '--network', 'co-cmip', '--url', h.gatewayUrl, '--token', editorToken, '--no-progress']);
+  const again = await maillage([
+    'import',
+    'members',
+    file,
+    '--network',
+    'co-cmip',
+    '--url',
+    h.gatewayUrl,
+    '--token',
+    editorToken,
+    '--no-progress',
+  ]);
   expect(again.code).toBe(0);
   expect(again.stdout).toContain(`0 memberships created, ${count} already recorded, 0 actors created in the directory.`);
   expect(again.stderr).toBe('');

@@ -31,13 +31,26 @@ test('every row is checked and its errors are reported by file line', () => {
     { line: 7, messages: ['siren is missing'] },
   ]);
   expect(rows).toEqual([
-    { line: 8, siren: good, name: 'Espacé', communeCode: '34172', nafCode: null, website: null, category: 'BOARD', role: 'trésorière, bureau', startDate: '2020-01-01', endDate: null },
+    {
+      line: 8,
+      siren: good,
+      name: 'Espacé',
+      communeCode: '34172',
+      nafCode: null,
+      website: null,
+      category: 'BOARD',
+      role: 'trésorière, bureau',
+      startDate: '2020-01-01',
+      endDate: null,
+    },
   ]);
 });
 
 test('a default category fills empty cells; a file without a siren column is refused at line 1', () => {
   const { rows } = readMembers(`siren,name,category\n${siren('98765432')},X,\n`, 'Council', { defaultCategory: 'member' });
   expect(rows[0].category).toBe('MEMBER');
-  expect(readMembers('name,commune\nX,34172\n', 'Club').errors).toEqual([{ line: 1, messages: ['no siren column in the header (name, commune)'] }]);
+  expect(readMembers('name,commune\nX,34172\n', 'Club').errors).toEqual([
+    { line: 1, messages: ['no siren column in the header (name, commune)'] },
+  ]);
   expect(readMembers('siren,name\n"unclosed,X\n', 'Club').errors[0].messages[0]).toMatch(/^the file is not valid CSV: /);
 });

@@ -5,7 +5,11 @@ import { parse } from 'graphql';
 import { GraphQLClient, GraphQLRequestError } from '../src';
 
 // A real HTTP server on port 0 that answers what each test scripts, and records what it received.
-type Handler = (body: { query: string; variables?: Record<string, unknown>; operationName?: string }, req: IncomingMessage, res: ServerResponse) => void;
+type Handler = (
+  body: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  req: IncomingMessage,
+  res: ServerResponse,
+) => void;
 let handler: Handler;
 let server: Server;
 let url: string;
@@ -42,12 +46,17 @@ test('a typed document is sent with its name, variables and headers; its data co
   const client = new GraphQLClient({ url: () => url, headers: async () => ({ authorization: 'Bearer t' }) });
   const data = await client.request(Hello, { name: 'Millau' });
   expect(data.hello).toBe('bonjour Millau');
-  expect(received[0].body).toEqual({ query: expect.stringContaining('query Hello($name: String!)'), variables: { name: 'Millau' }, operationName: 'Hello' });
+  expect(received[0].body).toEqual({
+    query: expect.stringContaining('query Hello($name: String!)'),
+    variables: { name: 'Millau' },
+    operationName: 'Hello',
+  });
   expect(received[0].headers).toMatchObject({ authorization: 'Bearer t', 'content-type': 'application/json' });
 });
 
 test('GraphQL errors: execute returns them as they came, request throws them with their codes and the status', async () => {
-  handler = (_body, _req, res) => json(res, 400, { errors: [{ message: 'No territory DEP-99', extensions: { code: 'UNKNOWN_TERRITORY' } }, { message: 'second' }] });
+  handler = (_body, _req, res) =>
+    json(res, 400, { errors: [{ message: 'No territory DEP-99', extensions: { code: 'UNKNOWN_TERRITORY' } }, { message: 'second' }] });
   const client = new GraphQLClient({ url });
   const res = await client.execute('{ x }');
   expect(res).toMatchObject({ status: 400, errors: [{ extensions: { code: 'UNKNOWN_TERRITORY' } }, { message: 'second' }] });

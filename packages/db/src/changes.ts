@@ -70,7 +70,14 @@ export async function readChanges(db: ChangeStore, after: string, first: number)
   const rows = (await db.$queryRaw`
     -- Ordered by the bigint column, not by the text alias (text would put 10 before 7).
     SELECT "seq"::text AS seq, "entity_type" AS "entityType", "entity_id" AS "entityId", "op", "payload"::text AS payload, to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-    FROM "change_log" c WHERE c."seq" > ${after}::bigint ORDER BY c."seq" LIMIT ${limit}`) as { seq: string; entityType: string; entityId: string; op: ChangeOp; payload: string | null; at: string }[];
+    FROM "change_log" c WHERE c."seq" > ${after}::bigint ORDER BY c."seq" LIMIT ${limit}`) as {
+    seq: string;
+    entityType: string;
+    entityId: string;
+    op: ChangeOp;
+    payload: string | null;
+    at: string;
+  }[];
   const [{ head }] = (await db.$queryRaw`SELECT coalesce(max("seq"), 0)::text AS head FROM "change_log"`) as { head: string }[];
   const changes = rows.map((r) => ({ ...r, payload: r.payload === null ? null : (JSON.parse(r.payload) as unknown) }));
   return { changes, last: changes.length ? changes[changes.length - 1].seq : after, head };

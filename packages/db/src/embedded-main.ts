@@ -16,9 +16,20 @@ const env = readEnv('embedded-postgres', {
   EMBEDDED_PG_DIR: z.string().min(1),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(9407),
   EMBEDDED_PG_HOST: z.string().min(1).default('127.0.0.1'),
-  EMBEDDED_PG_SCHEMAS: z.string().min(1).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  EMBEDDED_PG_SCHEMAS: z
+    .string()
+    .min(1)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   EMBEDDED_PG_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(20),
-  EMBEDDED_PG_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, 'a size such as 16MB').default('16MB'),
+  EMBEDDED_PG_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, 'a size such as 16MB')
+    .default('16MB'),
 });
 
 async function main() {

@@ -62,7 +62,8 @@ export interface EmbeddedServer {
 export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const log = opts.log ?? (() => undefined);
   for (const s of opts.schemas) {
-    if (!SCHEMA_NAME.test(s) || s === SUPERUSER || s === 'public' || s.startsWith('pg_')) throw new Error(`embedded database: "${s}" cannot be a schema name`);
+    if (!SCHEMA_NAME.test(s) || s === SUPERUSER || s === 'public' || s.startsWith('pg_'))
+      throw new Error(`embedded database: "${s}" cannot be a schema name`);
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
@@ -122,7 +123,9 @@ async function provision(db: PGlite, schemas: readonly string[]): Promise<void> 
     // CREATE on the database: Prisma's first migration says `CREATE SCHEMA IF NOT EXISTS "public"`,
     // which PostgreSQL checks that right for before it looks. It lets a role make a new schema of
     // its own, never enter another's.
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS "${s}" AUTHORIZATION "${s}"; REVOKE ALL ON SCHEMA "${s}" FROM PUBLIC; GRANT CREATE ON DATABASE postgres TO "${s}"`);
+    await db.exec(
+      `CREATE SCHEMA IF NOT EXISTS "${s}" AUTHORIZATION "${s}"; REVOKE ALL ON SCHEMA "${s}" FROM PUBLIC; GRANT CREATE ON DATABASE postgres TO "${s}"`,
+    );
   }
   // Nobody but the superuser creates objects in public; every role may use what is there.
   await db.exec('REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO PUBLIC');
@@ -212,7 +215,9 @@ class SessionQueue {
       // Nothing runs in between: this queue is PGlite's only caller while it serves.
       if (this.applied !== item.handlerId) {
         const who = this.identity.get(item.handlerId) ?? SUPERUSER;
-        await this.db.exec(who === SUPERUSER ? 'RESET ROLE; SET search_path TO public' : `SET ROLE "${who}"; SET search_path TO "${who}", public`);
+        await this.db.exec(
+          who === SUPERUSER ? 'RESET ROLE; SET search_path TO public' : `SET ROLE "${who}"; SET search_path TO "${who}", public`,
+        );
         this.applied = item.handlerId;
       }
       await this.db.runExclusive(async () => {
@@ -230,7 +235,7 @@ class SessionQueue {
     // The session is free again once PostgreSQL is ready for any query: after a Sync or a simple
     // Query (or the startup exchange) with no transaction left open.
     const type = item.message[0];
-    const endsExchange = startup !== undefined || type === 0x53 /* S */ || type === 0x51 /* Q */;
+    const endsExchange = startup !== undefined || type === 0x53 /* S */ || type === 0x51; /* Q */
     this.owner = endsExchange && !this.db.isInTransaction() ? null : item.handlerId;
     item.resolve(bytes);
   }

@@ -124,9 +124,7 @@ export async function applyMigrations(
   const log = opts.log ?? (() => undefined);
   const files = await readMigrations(migrationsDir, log);
 
-  const [{ locked }] = await runner.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-    PRISMA_MIGRATE_LOCK_KEY,
-  ]);
+  const [{ locked }] = await runner.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [PRISMA_MIGRATE_LOCK_KEY]);
   if (!locked) {
     log('migrations: another process is applying migrations to this database, waiting for it');
     await runner.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
@@ -190,11 +188,9 @@ export async function applyMigrations(
       } catch (e) {
         await runner.exec('ROLLBACK').catch(() => undefined);
         const reason = e instanceof Error ? e.message : String(e);
-        throw new MigrationError(
-          `Migration ${file.name} failed and was rolled back (nothing of it was applied): ${reason}`,
-          file.name,
-          { cause: e },
-        );
+        throw new MigrationError(`Migration ${file.name} failed and was rolled back (nothing of it was applied): ${reason}`, file.name, {
+          cause: e,
+        });
       }
       applied.push(file.name);
       log(`migrations: applied ${file.name} (${Date.now() - started} ms)`);
@@ -250,9 +246,7 @@ function checksumMatches(bytes: Buffer, recorded: string): boolean {
   return candidates.some((b) => {
     const digest = createHash('sha256').update(b).digest();
     const rendered =
-      recorded.length !== 64 && recorded.length > 0
-        ? Array.from(digest, (x) => x.toString(16)).join('')
-        : digest.toString('hex');
+      recorded.length !== 64 && recorded.length > 0 ? Array.from(digest, (x) => x.toString(16)).join('') : digest.toString('hex');
     return rendered === recorded;
   });
 }

@@ -60,9 +60,13 @@ test('two subgraphs migrate into their own schemas on one embedded server and an
     { schema: 'directory', n: 1 },
   ]);
   // The extension exists once, in public, and the clubs' exclusion constraint (btree_gist) was created.
-  const ext = await admin.query<{ schema: string }>(`SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'btree_gist'`);
+  const ext = await admin.query<{ schema: string }>(
+    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'btree_gist'`,
+  );
   expect(ext.rows).toEqual([{ schema: 'public' }]);
-  const gist = await admin.query(`SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'clubs' AND c.contype = 'x'`);
+  const gist = await admin.query(
+    `SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'clubs' AND c.contype = 'x'`,
+  );
   expect(gist.rows.length).toBeGreaterThan(0);
 
   const directory = await adapterOf(opened[0].adapter);
@@ -72,7 +76,9 @@ test('two subgraphs migrate into their own schemas on one embedded server and an
 
   // Reopening runs no migration again.
   const again: string[] = [];
-  opened.push(await openDatabase({ service: 'clubs', url: server.urlFor('clubs'), migrationsDir: migrations('clubs'), log: (m) => again.push(m) }));
+  opened.push(
+    await openDatabase({ service: 'clubs', url: server.urlFor('clubs'), migrationsDir: migrations('clubs'), log: (m) => again.push(m) }),
+  );
   expect(again).toContain('migrations: up to date (5 applied)');
 }, 120_000);
 
@@ -126,29 +132,35 @@ test('concurrent parameterised queries and transactions of two subgraphs never c
 }, 60_000);
 
 const pgServer = process.env.TEST_DATABASE_URL;
-(pgServer ? test : test.skip)('on PostgreSQL, a ?schema= URL migrates into that schema, created when missing', async () => {
-  const admin = new Client({ connectionString: pgServer });
-  await admin.connect();
-  const name = `maillage_schema_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  try {
-    const url = new URL(pgServer!);
-    url.pathname = `/${name}`;
-    url.searchParams.set('schema', 'clubs');
-    const db = await openDatabase({ service: 'clubs', url: url.toString(), migrationsDir: migrations('clubs') });
-    const adapter = await db.adapter.connect();
+(pgServer ? test : test.skip)(
+  'on PostgreSQL, a ?schema= URL migrates into that schema, created when missing',
+  async () => {
+    const admin = new Client({ connectionString: pgServer });
+    await admin.connect();
+    const name = `maillage_schema_${process.pid}_${Date.now()}`;
+    await admin.query(`CREATE DATABASE "${name}"`);
     try {
-      expect(await rowsOf(adapter, 'SELECT current_schema()::text')).toEqual([['clubs']]);
-      const check = new Client({ connectionString: url.toString().replace(/\?.*$/, '') });
-      await check.connect();
-      const { rows } = await check.query<{ schema: string }>(`SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = '_prisma_migrations'`);
-      await check.end();
-      expect(rows).toEqual([{ schema: 'clubs' }]);
+      const url = new URL(pgServer!);
+      url.pathname = `/${name}`;
+      url.searchParams.set('schema', 'clubs');
+      const db = await openDatabase({ service: 'clubs', url: url.toString(), migrationsDir: migrations('clubs') });
+      const adapter = await db.adapter.connect();
+      try {
+        expect(await rowsOf(adapter, 'SELECT current_schema()::text')).toEqual([['clubs']]);
+        const check = new Client({ connectionString: url.toString().replace(/\?.*$/, '') });
+        await check.connect();
+        const { rows } = await check.query<{ schema: string }>(
+          `SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = '_prisma_migrations'`,
+        );
+        await check.end();
+        expect(rows).toEqual([{ schema: 'clubs' }]);
+      } finally {
+        await adapter.dispose();
+      }
     } finally {
-      await adapter.dispose();
+      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      await admin.end();
     }
-  } finally {
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}, 60_000);
+  },
+  60_000,
+);

@@ -7,14 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
-import {
-  applyMigrations,
-  MigrationError,
-  pgliteRunner,
-  pgRunner,
-  withoutTransactionControl,
-  type SqlRunner,
-} from '../src/migrate';
+import { applyMigrations, MigrationError, pgliteRunner, pgRunner, withoutTransactionControl, type SqlRunner } from '../src/migrate';
 
 const INIT = `-- CreateEnum
 CREATE TYPE "Role" AS ENUM ('ADMIN', 'MEMBER');
@@ -108,7 +101,10 @@ afterAll(() => {
  * The same cases on both databases. Every test works in a schema of its own (search_path), so one
  * database serves the whole file.
  */
-function runnerSuite(label: string, setup: () => Promise<{ runner: (schema: string) => Promise<SqlRunner>; teardown: () => Promise<void> }>) {
+function runnerSuite(
+  label: string,
+  setup: () => Promise<{ runner: (schema: string) => Promise<SqlRunner>; teardown: () => Promise<void> }>,
+) {
   describe(label, () => {
     let env: Awaited<ReturnType<typeof setup>>;
     let n = 0;
@@ -242,10 +238,12 @@ function runnerSuite(label: string, setup: () => Promise<{ runner: (schema: stri
       await applyMigrations(runner, d);
       addMigration(d, '20240102000000_posts', POSTS);
       // What Prisma leaves behind when a migration fails: a row without finished_at.
-      await runner.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, logs) VALUES ($1, $2, $3, $4)`,
-        ['00000000-0000-4000-8000-000000000001', sha256(POSTS), '20240102000000_posts', 'boom'],
-      );
+      await runner.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, logs) VALUES ($1, $2, $3, $4)`, [
+        '00000000-0000-4000-8000-000000000001',
+        sha256(POSTS),
+        '20240102000000_posts',
+        'boom',
+      ]);
       await expect(applyMigrations(runner, d)).rejects.toThrow(/Migration 20240102000000_posts failed on this database earlier/);
       // Once resolved as rolled back (prisma migrate resolve --rolled-back), it is applied again.
       await runner.query(`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = $1`, ['20240102000000_posts']);

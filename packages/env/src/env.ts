@@ -29,7 +29,8 @@ const postgresUrl = z
   .optional();
 
 /** A shared secret: 32 bytes at least, in every environment (production also refuses published ones, see secrets.ts). */
-export const secretString = () => z.string().refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`);
+export const secretString = () =>
+  z.string().refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`);
 
 /**
  * The variables every subgraph shares. `DATABASE_URL` selects PostgreSQL; without it the service

@@ -23,7 +23,8 @@ const MIN_DISTINCT_CHARACTERS = 10;
 export function secretProblem(value: string | undefined): string | undefined {
   if (!value) return 'required in production (npm run secrets writes one into .env)';
   if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes`;
-  if (PUBLISHED_SECRETS.includes(value)) return 'is a published value (a development default or an example from this repository): anyone can sign with it';
+  if (PUBLISHED_SECRETS.includes(value))
+    return 'is a published value (a development default or an example from this repository): anyone can sign with it';
   if (new Set(value).size < MIN_DISTINCT_CHARACTERS) return 'does not look random (too few distinct characters)';
   return undefined;
 }
@@ -74,7 +75,9 @@ export function warnDevelopmentSetup(
   const parts = [
     `${service}: DEVELOPMENT SETUP (NODE_ENV is ${opts.nodeEnv ? `"${opts.nodeEnv}"` : 'not set'}, not "production")`,
     exposed ? `listening on ${opts.host}, which other machines can reach` : undefined,
-    opts.fallbacks.length ? `using development defaults for ${opts.fallbacks.join(', ')}: anyone who reads the repository can sign with them` : undefined,
+    opts.fallbacks.length
+      ? `using development defaults for ${opts.fallbacks.join(', ')}: anyone who reads the repository can sign with them`
+      : undefined,
     opts.published?.length ? `${opts.published.join(', ')} set to a value published in the repository` : undefined,
     'set NODE_ENV=production and real secrets (npm run secrets) for anything but a local try',
   ].filter(Boolean);

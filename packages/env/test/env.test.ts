@@ -7,7 +7,12 @@ test('a service refuses bad configuration at start and names every variable at f
 });
 
 test('defaults apply when variables are absent', () => {
-  expect(readEnv('clubs', subgraphEnvShape(4005), {})).toEqual({ PORT: 4005, HOST: '127.0.0.1', DATABASE_POOL_SIZE: 10, NODE_ENV: 'development' });
+  expect(readEnv('clubs', subgraphEnvShape(4005), {})).toEqual({
+    PORT: 4005,
+    HOST: '127.0.0.1',
+    DATABASE_POOL_SIZE: 10,
+    NODE_ENV: 'development',
+  });
 });
 
 test('the pool size is a whole number of connections, 1 to 200', () => {
@@ -19,5 +24,8 @@ test('the pool size is a whole number of connections, 1 to 200', () => {
 
 test('a subgraph process reads its metrics listener apart from its public port', () => {
   expect(serviceEnv('clubs', 4005, {})).toMatchObject({ PORT: 4005, METRICS_PORT: 9405, METRICS_HOST: '127.0.0.1' });
-  expect(serviceEnv('clubs', 4005, { METRICS_PORT: '9999', METRICS_HOST: '0.0.0.0' })).toMatchObject({ METRICS_PORT: 9999, METRICS_HOST: '0.0.0.0' });
+  expect(serviceEnv('clubs', 4005, { METRICS_PORT: '9999', METRICS_HOST: '0.0.0.0' })).toMatchObject({
+    METRICS_PORT: 9999,
+    METRICS_HOST: '0.0.0.0',
+  });
 });

@@ -9,7 +9,13 @@ import { secretProblem } from '../src';
 const script = path.resolve(__dirname, '../../../scripts/secrets.js');
 const dir = () => mkdtempSync(path.join(tmpdir(), 'maillage-secrets-'));
 const run = (file: string) => spawnSync(process.execPath, [script, '--file', file], { encoding: 'utf8' });
-const parse = (file: string) => Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const parse = (file: string) =>
+  Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 test('writes a random secret for each variable compose requires, readable by the owner only, that production accepts', () => {
   const file = path.join(dir(), '.env');

@@ -7,20 +7,26 @@ const root = path.resolve(__dirname, '../../..');
 const good = 'Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE';
 
 describe('a subgraph refuses to start in production with an unsafe signing secret', () => {
-  const production = (secret?: string, extra: Record<string, string> = {}) => () =>
-    serviceEnv('clubs', 4005, { NODE_ENV: 'production', ...(secret === undefined ? {} : { GATEWAY_SIGNING_SECRET: secret }), ...extra });
+  const production =
+    (secret?: string, extra: Record<string, string> = {}) =>
+    () =>
+      serviceEnv('clubs', 4005, { NODE_ENV: 'production', ...(secret === undefined ? {} : { GATEWAY_SIGNING_SECRET: secret }), ...extra });
 
-  test('missing', () => expect(production()).toThrow(/clubs: invalid configuration\n {2}GATEWAY_SIGNING_SECRET: required in production \(npm run secrets/));
+  test('missing', () =>
+    expect(production()).toThrow(/clubs: invalid configuration\n {2}GATEWAY_SIGNING_SECRET: required in production \(npm run secrets/));
   test('short (fewer than 32 bytes), in every environment', () => {
     expect(production('Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5g')).toThrow(/GATEWAY_SIGNING_SECRET: must be at least 32 bytes/);
-    expect(() => serviceEnv('clubs', 4005, { GATEWAY_SIGNING_SECRET: 'short' })).toThrow(/GATEWAY_SIGNING_SECRET: must be at least 32 bytes/);
+    expect(() => serviceEnv('clubs', 4005, { GATEWAY_SIGNING_SECRET: 'short' })).toThrow(
+      /GATEWAY_SIGNING_SECRET: must be at least 32 bytes/,
+    );
   });
   test('published: the development default, and every value the repository shows', () => {
     expect(production(DEV_SIGNING_SECRET)).toThrow(/GATEWAY_SIGNING_SECRET: is a published value/);
     for (const s of PUBLISHED_SECRETS) expect(production(s)).toThrow(/GATEWAY_SIGNING_SECRET: (is a published value|must be at least)/);
   });
   test('typed rather than random', () => expect(production('x'.repeat(40))).toThrow(/GATEWAY_SIGNING_SECRET: does not look random/));
-  test('a published metrics token', () => expect(production(good, { METRICS_TOKEN: DEV_TOKEN_SECRET })).toThrow(/METRICS_TOKEN: is a published value/));
+  test('a published metrics token', () =>
+    expect(production(good, { METRICS_TOKEN: DEV_TOKEN_SECRET })).toThrow(/METRICS_TOKEN: is a published value/));
   test('a random secret of 32 bytes or more starts', () => {
     expect(production(good)()).toMatchObject({ GATEWAY_SIGNING_SECRET: good, METRICS_PORT: 9405, METRICS_HOST: '127.0.0.1' });
     expect(signingSecret({ NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: good }, 'clubs')).toBe(good);
@@ -43,12 +49,18 @@ describe('a development setup says so, loudly', () => {
     return lines;
   };
   test('listening on a non-loopback address without NODE_ENV=production', () => {
-    expect(said({ host: '0.0.0.0', fallbacks: [] })).toEqual([expect.stringMatching(/^!!! clubs: DEVELOPMENT SETUP \(NODE_ENV is not set.*listening on 0\.0\.0\.0, which other machines can reach/)]);
+    expect(said({ host: '0.0.0.0', fallbacks: [] })).toEqual([
+      expect.stringMatching(/^!!! clubs: DEVELOPMENT SETUP \(NODE_ENV is not set.*listening on 0\.0\.0\.0, which other machines can reach/),
+    ]);
     expect(said({ nodeEnv: 'development', host: '10.0.0.5', fallbacks: [] })).toHaveLength(1);
   });
   test('a forgotten NODE_ENV on loopback still names the development secrets in use', () => {
-    expect(said({ host: '127.0.0.1', fallbacks: ['GATEWAY_SIGNING_SECRET'] })).toEqual([expect.stringMatching(/development defaults for GATEWAY_SIGNING_SECRET/)]);
-    expect(said({ host: '127.0.0.1', fallbacks: [], published: ['AUTH_JWT_SECRET'] })).toEqual([expect.stringMatching(/AUTH_JWT_SECRET set to a value published/)]);
+    expect(said({ host: '127.0.0.1', fallbacks: ['GATEWAY_SIGNING_SECRET'] })).toEqual([
+      expect.stringMatching(/development defaults for GATEWAY_SIGNING_SECRET/),
+    ]);
+    expect(said({ host: '127.0.0.1', fallbacks: [], published: ['AUTH_JWT_SECRET'] })).toEqual([
+      expect.stringMatching(/AUTH_JWT_SECRET set to a value published/),
+    ]);
   });
   test('silent in production, and on loopback with real secrets', () => {
     expect(said({ nodeEnv: 'production', host: '0.0.0.0', fallbacks: [] })).toEqual([]);

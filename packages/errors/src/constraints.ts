@@ -98,7 +98,8 @@ export function constraintViolation(err: unknown): ConstraintViolation | null {
 }
 
 /** A property of an error-like value whose shape depends on the driver: read, never trusted. */
-const at = (value: unknown, key: string): unknown => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
+const at = (value: unknown, key: string): unknown =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
 /** The user error for a constraint violation, or null when `err` is something else. */
 export function constraintError(err: unknown): GraphQLError | null {

@@ -91,7 +91,10 @@ export const CHAMBER = defineKind({
     { value: 'CCI_DEPARTEMENTALE', description: 'CCI départementale (Île-de-France).' },
     { value: 'CCI_REGIONALE', description: 'CCI de région (CCIR).' },
     { value: 'CMA_REGIONALE', description: "Chambre de métiers et de l'artisanat de région." },
-    { value: 'CMA_DEPARTEMENTALE', description: 'Departmental chamber of a regional CMA, an establishment without legal personality since 2021.' },
+    {
+      value: 'CMA_DEPARTEMENTALE',
+      description: 'Departmental chamber of a regional CMA, an establishment without legal personality since 2021.',
+    },
     { value: 'CHAMBRE_DE_METIERS_ALSACE_MOSELLE', description: "Chambres de métiers d'Alsace and de la Moselle." },
   ],
   categories: [

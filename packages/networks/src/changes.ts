@@ -12,10 +12,23 @@ export const membershipChange = (names: NetworkNames, row: MembershipRow): Chang
   entityType: names.types.membership,
   entityId: row.id,
   op: 'UPSERT',
-  payload: { id: row.id, networkId: row.networkId, actorId: row.actorId, category: row.category, role: row.role, startDate: row.startDate, endDate: row.endDate, sources: row.sources },
+  payload: {
+    id: row.id,
+    networkId: row.networkId,
+    actorId: row.actorId,
+    category: row.category,
+    role: row.role,
+    startDate: row.startDate,
+    endDate: row.endDate,
+    sources: row.sources,
+  },
 });
 
-export const initiativeChange = (names: NetworkNames, row: InitiativeRow, links: { role: string; targetType: string; targetId: string }[]): Change => ({
+export const initiativeChange = (
+  names: NetworkNames,
+  row: InitiativeRow,
+  links: { role: string; targetType: string; targetId: string }[],
+): Change => ({
   entityType: names.types.initiative,
   entityId: row.id,
   op: 'UPSERT',
@@ -26,7 +39,18 @@ export const networkChange = (names: NetworkNames, row: NetworkRow): Change => (
   entityType: names.types.network,
   entityId: row.id,
   op: 'UPSERT',
-  payload: { id: row.id, subtype: row.subtype, name: row.name, shortName: row.shortName, actorId: row.actorId, parentId: row.parentId, scope: row.scope, startDate: row.startDate, endDate: row.endDate, membersPublic: row.membersPublic },
+  payload: {
+    id: row.id,
+    subtype: row.subtype,
+    name: row.name,
+    shortName: row.shortName,
+    actorId: row.actorId,
+    parentId: row.parentId,
+    scope: row.scope,
+    startDate: row.startDate,
+    endDate: row.endDate,
+    membersPublic: row.membersPublic,
+  },
 });
 
 /** Written by a seed, which changes rows wholesale: followers read everything again rather than one entry per row. */

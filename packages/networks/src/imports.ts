@@ -47,7 +47,8 @@ const day = (d: Date | null | undefined) => d?.getTime() ?? null;
 
 /** What is wrong with a row on its own, before the database is asked. */
 function rowProblem(row: ImportedMembershipInput): GraphQLError | null {
-  if (!ID.test(row.actorId)) return userError(ErrorCode.BAD_USER_INPUT, `actorId ${JSON.stringify(row.actorId.slice(0, 100))} is not an id`, 'actorId');
+  if (!ID.test(row.actorId))
+    return userError(ErrorCode.BAD_USER_INPUT, `actorId ${JSON.stringify(row.actorId.slice(0, 100))} is not an id`, 'actorId');
   if ((row.role?.trim().length ?? 0) > 200) return userError(ErrorCode.BAD_USER_INPUT, 'role is longer than 200 characters', 'role');
   if ((row.ref?.length ?? 0) > 100) return userError(ErrorCode.BAD_USER_INPUT, 'ref is longer than 100 characters', 'ref');
   if ((row.sources?.length ?? 0) > 20) return userError(ErrorCode.BAD_USER_INPUT, 'at most 20 sources a row', 'sources');
@@ -77,70 +78,75 @@ export function importMutations(names: NetworkNames) {
       }
       // A concurrent add<T>Membership (which does not take the import's lock) can commit an
       // overlapping row first: the constraint refuses the whole write, and one more run reports it.
-      return retryOnKeyRace(() => db.$transaction(
-        async (tx: NetworkDb) => {
-          // Two imports of one network at once would each miss the other's rows: take turns.
-          await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${networkId}`}))::text`;
-          const network = await tx.network.findUnique({ where: { id: networkId } });
-          if (!network) throw userError(ErrorCode.UNKNOWN_NETWORK, `No ${names.field} ${networkId}`, networkField);
-          const actorIds = [...new Set(rows.map((r) => r.actorId))];
-          const existing: MembershipRow[] = await tx.membership.findMany({ where: { networkId, actorId: { in: actorIds } } });
-          const byActor = new Map<string, Omit<MembershipRow, 'id'>[]>();
-          for (const m of existing) byActor.set(m.actorId, [...(byActor.get(m.actorId) ?? []), m]);
-          const results: RowResult[] = [];
-          const toCreate: MembershipRow[] = [];
-          for (const row of rows) {
-            const ref = row.ref ?? null;
-            const problem = rowProblem(row);
-            if (problem) {
-              results.push({ ref, status: 'REFUSED', membership: null, code: String(problem.extensions.code), message: problem.message });
-              continue;
+      return retryOnKeyRace(() =>
+        db.$transaction(
+          async (tx: NetworkDb) => {
+            // Two imports of one network at once would each miss the other's rows: take turns.
+            await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${networkId}`}))::text`;
+            const network = await tx.network.findUnique({ where: { id: networkId } });
+            if (!network) throw userError(ErrorCode.UNKNOWN_NETWORK, `No ${names.field} ${networkId}`, networkField);
+            const actorIds = [...new Set(rows.map((r) => r.actorId))];
+            const existing: MembershipRow[] = await tx.membership.findMany({ where: { networkId, actorId: { in: actorIds } } });
+            const byActor = new Map<string, Omit<MembershipRow, 'id'>[]>();
+            for (const m of existing) byActor.set(m.actorId, [...(byActor.get(m.actorId) ?? []), m]);
+            const results: RowResult[] = [];
+            const toCreate: MembershipRow[] = [];
+            for (const row of rows) {
+              const ref = row.ref ?? null;
+              const problem = rowProblem(row);
+              if (problem) {
+                results.push({ ref, status: 'REFUSED', membership: null, code: String(problem.extensions.code), message: problem.message });
+                continue;
+              }
+              const same = (byActor.get(row.actorId) ?? []).filter((m) => m.category === row.category);
+              const match = same.find((m) => day(m.startDate) === day(row.startDate));
+              if (match) {
+                results.push({ ref, status: 'UNCHANGED', membership: match as MembershipRow, code: null, message: null });
+                continue;
+              }
+              const clash = same.find((m) => overlaps(m, row));
+              if (clash) {
+                const message = `Actor ${row.actorId} already has a ${row.category} membership of ${networkId} over that period${'id' in clash ? ` (${clash.id})` : ' (an earlier row)'}`;
+                results.push({ ref, status: 'REFUSED', membership: null, code: ErrorCode.DUPLICATE_MEMBERSHIP, message });
+                continue;
+              }
+              const created: MembershipRow = {
+                id: `${names.idPrefix}-m-${randomUUID()}`,
+                networkId,
+                actorId: row.actorId,
+                category: row.category,
+                role: row.role?.trim() || null,
+                startDate: row.startDate ?? null,
+                endDate: row.endDate ?? null,
+                sources: (row.sources ?? []).map((s) => s.trim()).filter(Boolean),
+              };
+              // Later rows of the same file see this one: a file naming a member twice creates it once.
+              byActor.set(row.actorId, [...(byActor.get(row.actorId) ?? []), created]);
+              toCreate.push(created);
+              results.push({ ref, status: 'CREATED', membership: created, code: null, message: null });
             }
-            const same = (byActor.get(row.actorId) ?? []).filter((m) => m.category === row.category);
-            const match = same.find((m) => day(m.startDate) === day(row.startDate));
-            if (match) {
-              results.push({ ref, status: 'UNCHANGED', membership: match as MembershipRow, code: null, message: null });
-              continue;
+            const refused = results.filter((r) => r.status === 'REFUSED').length;
+            const write = !input.dryRun && !(input.allOrNothing && refused > 0) && toCreate.length > 0;
+            if (write) {
+              await tx.membership.createMany({ data: toCreate });
+              await recordChanges(
+                tx,
+                toCreate.map((m) => membershipChange(names, m)),
+              );
             }
-            const clash = same.find((m) => overlaps(m, row));
-            if (clash) {
-              const message = `Actor ${row.actorId} already has a ${row.category} membership of ${networkId} over that period${'id' in clash ? ` (${clash.id})` : ' (an earlier row)'}`;
-              results.push({ ref, status: 'REFUSED', membership: null, code: ErrorCode.DUPLICATE_MEMBERSHIP, message });
-              continue;
-            }
-            const created: MembershipRow = {
-              id: `${names.idPrefix}-m-${randomUUID()}`,
-              networkId,
-              actorId: row.actorId,
-              category: row.category,
-              role: row.role?.trim() || null,
-              startDate: row.startDate ?? null,
-              endDate: row.endDate ?? null,
-              sources: (row.sources ?? []).map((s) => s.trim()).filter(Boolean),
+            return {
+              network,
+              created: write ? toCreate.length : 0,
+              unchanged: results.filter((r) => r.status === 'UNCHANGED').length,
+              refused,
+              written: write,
+              // Rows that would have been created but were not written report no membership.
+              rows: results.map((r) => (r.status === 'CREATED' && !write ? { ...r, membership: null } : r)),
             };
-            // Later rows of the same file see this one: a file naming a member twice creates it once.
-            byActor.set(row.actorId, [...(byActor.get(row.actorId) ?? []), created]);
-            toCreate.push(created);
-            results.push({ ref, status: 'CREATED', membership: created, code: null, message: null });
-          }
-          const refused = results.filter((r) => r.status === 'REFUSED').length;
-          const write = !input.dryRun && !(input.allOrNothing && refused > 0) && toCreate.length > 0;
-          if (write) {
-            await tx.membership.createMany({ data: toCreate });
-            await recordChanges(tx, toCreate.map((m) => membershipChange(names, m)));
-          }
-          return {
-            network,
-            created: write ? toCreate.length : 0,
-            unchanged: results.filter((r) => r.status === 'UNCHANGED').length,
-            refused,
-            written: write,
-            // Rows that would have been created but were not written report no membership.
-            rows: results.map((r) => (r.status === 'CREATED' && !write ? { ...r, membership: null } : r)),
-          };
-        },
-        { timeout: 60_000 },
-      ));
+          },
+          { timeout: 60_000 },
+        ),
+      );
     },
   };
 }

@@ -30,16 +30,34 @@ export function createLoaders(db: NetworkDb, ownType: string) {
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
-    membershipsByNetwork: by<MembershipRow>((ids) => db.membership.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }), (m) => m.networkId),
-    membershipsByActor: by<MembershipRow>((ids) => db.membership.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byDate }), (m) => m.actorId),
-    networksByActor: by<NetworkRow>((ids) => db.network.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byName }), (n) => n.actorId ?? ''),
-    childrenByParent: by<NetworkRow>((ids) => db.network.findMany({ where: { parentId: { in: [...ids] } }, orderBy: byName }), (n) => n.parentId ?? ''),
+    membershipsByNetwork: by<MembershipRow>(
+      (ids) => db.membership.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }),
+      (m) => m.networkId,
+    ),
+    membershipsByActor: by<MembershipRow>(
+      (ids) => db.membership.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byDate }),
+      (m) => m.actorId,
+    ),
+    networksByActor: by<NetworkRow>(
+      (ids) => db.network.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byName }),
+      (n) => n.actorId ?? '',
+    ),
+    childrenByParent: by<NetworkRow>(
+      (ids) => db.network.findMany({ where: { parentId: { in: [...ids] } }, orderBy: byName }),
+      (n) => n.parentId ?? '',
+    ),
     successorsByPredecessor: by<NetworkRow>(
       (ids) => db.network.findMany({ where: { predecessorId: { in: [...ids] } }, orderBy: byName }),
       (n) => n.predecessorId ?? '',
     ),
-    initiativesByNetwork: by<InitiativeRow>((ids) => db.initiative.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }), (i) => i.networkId),
-    linksByInitiative: by<LinkRow>((ids) => db.initiativeLink.findMany({ where: { initiativeId: { in: [...ids] } }, orderBy: { id: 'asc' } }), (l) => l.initiativeId),
+    initiativesByNetwork: by<InitiativeRow>(
+      (ids) => db.initiative.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }),
+      (i) => i.networkId,
+    ),
+    linksByInitiative: by<LinkRow>(
+      (ids) => db.initiativeLink.findMany({ where: { initiativeId: { in: [...ids] } }, orderBy: { id: 'asc' } }),
+      (l) => l.initiativeId,
+    ),
     /** Initiatives an actor takes part in (as partner or participant), by actor id. */
     initiativesByActor: new DataLoader<string, InitiativeRow[]>(async (actorIds) => {
       const links: LinkRow[] = await db.initiativeLink.findMany({ where: { targetType: 'Actor', targetId: { in: [...actorIds] } } });
@@ -47,7 +65,9 @@ export function createLoaders(db: NetworkDb, ownType: string) {
         ? await db.initiative.findMany({ where: { id: { in: [...new Set(links.map((l) => l.initiativeId))] } }, orderBy: byDate })
         : [];
       const byId = new Map(initiatives.map((i) => [i.id, i]));
-      return groupByKey(links, (l) => l.targetId, actorIds).map((ls) => [...new Set(ls.map((l) => l.initiativeId))].map((id) => byId.get(id)!).filter(Boolean));
+      return groupByKey(links, (l) => l.targetId, actorIds).map((ls) =>
+        [...new Set(ls.map((l) => l.initiativeId))].map((id) => byId.get(id)!).filter(Boolean),
+      );
     }),
     /**
      * Networks active in a territory: declared in it or inside it (its id is in their reach), or

@@ -201,7 +201,11 @@ export function mutations(names: NetworkNames) {
         ),
       );
     },
-    setMemberListVisibility: async (_: unknown, { id, visibility }: { id: string; visibility: 'PUBLIC' | 'PRIVATE' }, { db, viewer }: Ctx) => {
+    setMemberListVisibility: async (
+      _: unknown,
+      { id, visibility }: { id: string; visibility: 'PUBLIC' | 'PRIVATE' },
+      { db, viewer }: Ctx,
+    ) => {
       requireNetworkEditor(viewer, id);
       return db.$transaction(async (tx) => {
         await requireNetwork(tx, id, names, 'id');

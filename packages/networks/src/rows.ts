@@ -91,7 +91,8 @@ export interface ModelDelegate<Row, Create = Row> {
   deleteMany(args: { where: Where }): Promise<{ count: number }>;
 }
 
-type NetworkData = Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'> & Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>>;
+type NetworkData = Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'> &
+  Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>>;
 type InitiativeData = Omit<InitiativeRow, 'reportedParticipantCount'> & { reportedParticipantCount?: number | null };
 
 /** The part of a generated PrismaClient (or of its transaction client) this package uses. */

@@ -75,7 +75,8 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
   const memberships = read<SeedMembership>(seedDir, 'memberships.json');
   const initiatives = read<SeedInitiative>(seedDir, 'initiatives.json');
   for (const n of networks) for (const t of n.scope) check(!!getTerritory(t), `networks.json ${n.id}`, `unknown territory ${t}`);
-  for (const i of initiatives) if (i.placeId) check(!!getTerritory(i.placeId), `initiatives.json ${i.id}`, `unknown territory ${i.placeId}`);
+  for (const i of initiatives)
+    if (i.placeId) check(!!getTerritory(i.placeId), `initiatives.json ${i.id}`, `unknown territory ${i.placeId}`);
   for (const m of memberships) {
     check(!m.startDate || !m.endDate || m.startDate <= m.endDate, `memberships.json ${m.id}`, 'ends before it starts');
   }

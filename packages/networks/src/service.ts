@@ -8,7 +8,10 @@ import type { NetworkNames } from './names';
 import type { NetworkDb } from './rows';
 import { seedNetworks } from './seed';
 
-export interface NetworkServiceOptions<Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> }, R extends { [typeName: string]: object | undefined }> {
+export interface NetworkServiceOptions<
+  Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> },
+  R extends { [typeName: string]: object | undefined },
+> {
   names: NetworkNames;
   defaultPort: number;
   /** The subgraph package's root folder (schema.graphql, prisma/, seed/). */
@@ -19,7 +22,10 @@ export interface NetworkServiceOptions<Client extends NetworkDb & SeedLedger & {
 }
 
 /** Builds a network subgraph from its names, its schema file, its Prisma client and its resolvers. */
-export function networkService<Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> }, R extends { [typeName: string]: object | undefined }>(
+export function networkService<
+  Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> },
+  R extends { [typeName: string]: object | undefined },
+>(
   opts: NetworkServiceOptions<Client, R>,
 ): SubgraphService<Client, NetworkContext> & { typeDefs: ReturnType<typeof loadSchema>; resolvers: R } {
   const typeDefs = loadSchema(path.join(opts.packageDir, 'schema.graphql'));

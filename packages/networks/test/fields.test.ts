@@ -50,7 +50,12 @@ describe('activity on a day', () => {
   });
 
   it('lists each active member once', () => {
-    const rows = [member('act-a', '2020-01-01', null), member('act-a', '2010-01-01', '2011-01-01'), member('act-b', null, '2000-01-01'), member('act-c', null, null)];
+    const rows = [
+      member('act-a', '2020-01-01', null),
+      member('act-a', '2010-01-01', '2011-01-01'),
+      member('act-b', null, '2000-01-01'),
+      member('act-c', null, null),
+    ];
     expect(activeMemberIds(rows)).toEqual(['act-a', 'act-c']);
   });
 });
@@ -82,7 +87,9 @@ describe('network fields', () => {
   it('states a reported count with its date and note, or none', () => {
     expect(network.reportedMemberCount(row())).toBeNull();
     const asOf = day('2023-01-01');
-    expect(network.reportedMemberCount(row({ reportedMemberCount: 80, reportedMemberAsOf: asOf, reportedMemberNote: "donneurs d'ordre" }))).toEqual({
+    expect(
+      network.reportedMemberCount(row({ reportedMemberCount: 80, reportedMemberAsOf: asOf, reportedMemberNote: "donneurs d'ordre" })),
+    ).toEqual({
       count: 80,
       asOf,
       note: "donneurs d'ordre",

@@ -70,7 +70,10 @@ export function createMetrics(service: string, kind: 'gateway' | 'subgraph'): Se
  * signs on to the subgraphs), else `other`: never a name the client chose, so a loop of
  * `query r<random>` adds no series. The log line keeps the client's name.
  */
-export function observabilityPlugin<Ctx extends { requestId?: string; operationLabel?: string }>(logger: Logger, metrics: ServiceMetrics): ApolloServerPlugin<Ctx> {
+export function observabilityPlugin<Ctx extends { requestId?: string; operationLabel?: string }>(
+  logger: Logger,
+  metrics: ServiceMetrics,
+): ApolloServerPlugin<Ctx> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -85,7 +88,13 @@ export function observabilityPlugin<Ctx extends { requestId?: string; operationL
           metrics.duration.observe({ operation: label }, seconds);
           const codes = errors.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code ?? 'UNKNOWN');
           logger.info(
-            { requestId: contextValue.requestId, operation, durationMs: Math.round(seconds * 1000), outcome, ...(codes.length ? { errorCodes: codes } : {}) },
+            {
+              requestId: contextValue.requestId,
+              operation,
+              durationMs: Math.round(seconds * 1000),
+              outcome,
+              ...(codes.length ? { errorCodes: codes } : {}),
+            },
             'graphql request',
           );
         },

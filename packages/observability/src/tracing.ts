@@ -63,5 +63,7 @@ export function traceRequests(service: string) {
  */
 export function injectTraceContext(headers: { set(name: string, value: string): void }, requestContext?: Context): void {
   const active = context.active();
-  propagation.inject(trace.getSpan(active) || !requestContext ? active : requestContext, headers, { set: (carrier, key, value) => carrier.set(key, value) });
+  propagation.inject(trace.getSpan(active) || !requestContext ? active : requestContext, headers, {
+    set: (carrier, key, value) => carrier.set(key, value),
+  });
 }

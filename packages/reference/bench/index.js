@@ -23,4 +23,6 @@ console.log(`index build (first lookup)  ${build.toFixed(0)} ms`);
 console.log(`first listing (sort)        ${firstList.toFixed(0)} ms`);
 console.log(`lookup by id                ${lookupNs.toFixed(0)} ns`);
 console.log(`ancestry of a commune       ${(ancestry * 1000).toFixed(0)} µs`);
-console.log(`heap held by the index      ${(heap() - before).toFixed(1)} MB${global.gc ? '' : ' (run with --expose-gc for an exact figure)'}`);
+console.log(
+  `heap held by the index      ${(heap() - before).toFixed(1)} MB${global.gc ? '' : ' (run with --expose-gc for an exact figure)'}`,
+);

@@ -7,8 +7,15 @@ import headcount from './data/headcount-bands.json';
 import legal from './data/legal-categories.json';
 import naf from './data/naf.json';
 
-export interface NafSection { code: string; label: string }
-export interface NafDivision { code: string; label: string; section: string }
+export interface NafSection {
+  code: string;
+  label: string;
+}
+export interface NafDivision {
+  code: string;
+  label: string;
+  section: string;
+}
 
 /** The nomenclature the NAF tables describe; NAF 2025 replaces it in SIRENE on 2027-01-01. */
 export const nafNomenclature: string = naf.nomenclature;
@@ -30,7 +37,10 @@ export const nafDivision = (code: string): NafDivision | undefined => divisionBy
  * codes share the shape (53.10A) and parse that way, though their division and section are then
  * given in rév. 2 terms, until the NAF 2025 table is added.
  */
-export function parseNafCode(input: string, opts: { strict?: boolean } = {}): { code: string; division: NafDivision; section: NafSection } | null {
+export function parseNafCode(
+  input: string,
+  opts: { strict?: boolean } = {},
+): { code: string; division: NafDivision; section: NafSection } | null {
   const m = /^(\d{2})\.?(\d{2})([A-Z])$/.exec(input.trim().toUpperCase());
   if (!m) return null;
   const code = `${m[1]}.${m[2]}${m[3]}`;
@@ -39,14 +49,22 @@ export function parseNafCode(input: string, opts: { strict?: boolean } = {}): { 
   return { code, division, section: sectionByCode.get(division.section)! };
 }
 
-export interface LegalCategory { code: string; label: string }
+export interface LegalCategory {
+  code: string;
+  label: string;
+}
 /** INSEE's niveau III list (260 codes), labels as INSEE spells them. */
 export const legalCategories: readonly LegalCategory[] = legal;
 const legalByCode = new Map(legalCategories.map((c) => [c.code, c]));
 /** INSEE legal category (catégorie juridique, niveau III, 4 digits). */
 export const legalCategory = (code: string): LegalCategory | undefined => legalByCode.get(code);
 
-export interface HeadcountBand { code: string; label: string; min: number | null; max: number | null }
+export interface HeadcountBand {
+  code: string;
+  label: string;
+  min: number | null;
+  max: number | null;
+}
 export const headcountBands: readonly HeadcountBand[] = headcount;
 const bandByCode = new Map(headcountBands.map((b) => [b.code, b]));
 /** INSEE headcount band (tranche d'effectifs salariés). */

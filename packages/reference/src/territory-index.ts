@@ -6,8 +6,17 @@ import { readFileSync } from 'node:fs';
 import { normaliseText } from './text';
 import { territoryId, territoryLevels, type TerritoryLevel, type TerritoryRecord } from './territory-types';
 
-interface RawRegion { code: string; nom: string; zone: string }
-interface RawDepartement { code: string; nom: string; region: string; zone: string }
+interface RawRegion {
+  code: string;
+  nom: string;
+  zone: string;
+}
+interface RawDepartement {
+  code: string;
+  nom: string;
+  region: string;
+  zone: string;
+}
 interface RawCommune {
   code: string;
   nom: string;
@@ -20,7 +29,12 @@ interface RawCommune {
   codesPostaux?: string[];
   population?: number;
 }
-interface RawEpci { code: string; nom: string; type: string; membres: { code: string }[] }
+interface RawEpci {
+  code: string;
+  nom: string;
+  type: string;
+  membres: { code: string }[];
+}
 
 /** The ids above a territory, nearest first (absent ones null). */
 export const upwardIds = (t: TerritoryRecord): (string | null | undefined)[] => [t.parentCommuneId, t.epciId, t.departementId, t.regionId];
@@ -29,8 +43,7 @@ export const upwardIds = (t: TerritoryRecord): (string | null | undefined)[] => 
  * Name matching key: normaliseText, plus hyphens and apostrophes read as spaces and the œ/æ
  * ligatures spelt out, so that "saint etienne" finds Saint-Étienne and "oeuilly" Œuilly.
  */
-export const searchKey = (s: string): string =>
-  normaliseText(s.replace(/[-'’]/g, ' ')).replace(/œ/g, 'oe').replace(/æ/g, 'ae');
+export const searchKey = (s: string): string => normaliseText(s.replace(/[-'’]/g, ' ')).replace(/œ/g, 'oe').replace(/æ/g, 'ae');
 
 /**
  * Read and parsed rather than require()d: require would keep the 12 MB of raw JSON, parsed, in
@@ -126,11 +139,27 @@ export function loadTerritories(): Map<string, TerritoryRecord> {
   }
 
   for (const r of regions) {
-    all.push({ id: territoryId('REGION', r.code), level: 'REGION', code: r.code, name: r.nom, regionId: null, departementId: null, epciId: null });
+    all.push({
+      id: territoryId('REGION', r.code),
+      level: 'REGION',
+      code: r.code,
+      name: r.nom,
+      regionId: null,
+      departementId: null,
+      epciId: null,
+    });
   }
   for (const d of departements) {
     const regionId = territoryId('REGION', d.region);
-    all.push({ id: territoryId('DEPARTEMENT', d.code), level: 'DEPARTEMENT', code: d.code, name: d.nom, regionId, departementId: null, epciId: null });
+    all.push({
+      id: territoryId('DEPARTEMENT', d.code),
+      level: 'DEPARTEMENT',
+      code: d.code,
+      name: d.nom,
+      regionId,
+      departementId: null,
+      epciId: null,
+    });
   }
   for (const t of all) if (t.level !== 'COMMUNE') t.population = population.get(t.id) ?? null;
   return new Map(all.map((t) => [t.id, t]));

@@ -79,7 +79,24 @@ describe('legal categories', () => {
 
 describe('headcount bands and company categories', () => {
   test('16 bands with bounds', () => {
-    expect(headcountBands.map((b) => b.code)).toEqual(['NN', '00', '01', '02', '03', '11', '12', '21', '22', '31', '32', '41', '42', '51', '52', '53']);
+    expect(headcountBands.map((b) => b.code)).toEqual([
+      'NN',
+      '00',
+      '01',
+      '02',
+      '03',
+      '11',
+      '12',
+      '21',
+      '22',
+      '31',
+      '32',
+      '41',
+      '42',
+      '51',
+      '52',
+      '53',
+    ]);
     expect(headcountBand('21')).toEqual({ code: '21', label: '50 à 99 salariés', min: 50, max: 99 });
     expect(headcountBand('53')).toMatchObject({ min: 10000, max: null });
     expect(headcountBand('NN')).toMatchObject({ min: null, max: null });

@@ -18,7 +18,7 @@ describe('SIRET', () => {
     expect(checkSiret('7328293200007').valid).toBe(false);
   });
 
-  test("La Poste: the head office by Luhn, other establishments by digit sum multiple of 5", () => {
+  test('La Poste: the head office by Luhn, other establishments by digit sum multiple of 5', () => {
     expect(checkSiret('35600000000048')).toEqual({ valid: true, value: '35600000000048' });
     // La Poste establishments from stdnum's own test data: digit sums 35 and 45, Luhn fails.
     expect(checkSiret('356 000 000 09075')).toEqual({ valid: true, value: '35600000009075' });

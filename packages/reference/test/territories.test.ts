@@ -47,8 +47,15 @@ describe('ancestry', () => {
     expect(ids(ancestorsOf('COM-75108'))).toEqual(['COM-75056', 'EPCI-200054781', 'DEP-75', 'REG-11']);
     expect(ids(ancestorsOf('COM-69381'))).toEqual(['COM-69123', 'EPCI-200046977', 'DEP-69', 'REG-84']);
     expect(reachOf(['COM-13201', 'COM-13055', 'COM-34172'])).toEqual([
-      'COM-13201', 'COM-13055', 'EPCI-200054807', 'DEP-13', 'REG-93',
-      'COM-34172', 'EPCI-243400017', 'DEP-34', 'REG-76',
+      'COM-13201',
+      'COM-13055',
+      'EPCI-200054807',
+      'DEP-13',
+      'REG-93',
+      'COM-34172',
+      'EPCI-243400017',
+      'DEP-34',
+      'REG-76',
     ]);
     expect(childrenOf('COM-75056')).toHaveLength(20);
   });
@@ -133,7 +140,21 @@ describe('listing', () => {
     expect(listTerritories({ level: 'COMMUNE', withinId: 'DEP-12', search: 'millau' }).items.map((t) => t.id)).toEqual(['COM-12145']);
     const occitanie = listTerritories({ level: 'DEPARTEMENT', withinId: 'REG-76', limit: 100 });
     expect(occitanie.total).toBe(13);
-    expect(occitanie.items.map((d) => d.code).sort()).toEqual(['09', '11', '12', '30', '31', '32', '34', '46', '48', '65', '66', '81', '82']);
+    expect(occitanie.items.map((d) => d.code).sort()).toEqual([
+      '09',
+      '11',
+      '12',
+      '30',
+      '31',
+      '32',
+      '34',
+      '46',
+      '48',
+      '65',
+      '66',
+      '81',
+      '82',
+    ]);
     expect(listTerritories({ withinId: 'REG-76', limit: 5000 }).items.some((t) => t.id === 'REG-76')).toBe(false);
     const page = listTerritories({ level: 'COMMUNE', withinId: 'DEP-34', offset: 10, limit: 5 });
     expect(page.items).toHaveLength(5);
@@ -150,7 +171,11 @@ describe('listing', () => {
     expect(communes).toEqual([...communes].sort(collator.compare));
     const paris = childrenOf('COM-75056').map((t) => t.code);
     expect(paris.slice(0, 3)).toEqual(['75101', '75102', '75103']);
-    expect(listTerritories({ level: 'REGION', limit: 3 }).items.map((r) => r.name)).toEqual(['Auvergne-Rhône-Alpes', 'Bourgogne-Franche-Comté', 'Bretagne']);
+    expect(listTerritories({ level: 'REGION', limit: 3 }).items.map((r) => r.name)).toEqual([
+      'Auvergne-Rhône-Alpes',
+      'Bourgogne-Franche-Comté',
+      'Bretagne',
+    ]);
   });
 
   test('childrenOf lists every descendant, optionally of one level', () => {

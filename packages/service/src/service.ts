@@ -98,12 +98,24 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
     migrationsDir: service.migrationsDir,
     log,
   });
-  const client = service.createClient(db.adapter, opts.transactionWaitMs ? { transactionOptions: { ...TRANSACTION_OPTIONS, maxWait: opts.transactionWaitMs } } : undefined);
+  const client = service.createClient(
+    db.adapter,
+    opts.transactionWaitMs ? { transactionOptions: { ...TRANSACTION_OPTIONS, maxWait: opts.transactionWaitMs } } : undefined,
+  );
   const t1 = performance.now();
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
     log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
-    const server = await startSubgraph({ ...service.definition(client, logger), log, logger }, { port: opts.port, host: opts.host, signingSecret: opts.signingSecret, unsignedAsAnonymous: opts.unsignedAsAnonymous, metrics: opts.metrics });
+    const server = await startSubgraph(
+      { ...service.definition(client, logger), log, logger },
+      {
+        port: opts.port,
+        host: opts.host,
+        signingSecret: opts.signingSecret,
+        unsignedAsAnonymous: opts.unsignedAsAnonymous,
+        metrics: opts.metrics,
+      },
+    );
     return {
       ...server,
       client,

@@ -9,8 +9,27 @@ import express from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { constraintError } from '@maillage/errors';
-import { createLogger, createMetrics, observabilityPlugin, requestIdFrom, serveMetrics, traceRequests, type Logger, type MetricsListenOptions } from '@maillage/observability';
-import { ANONYMOUS, BINDING_HEADER, buildSecuredSubgraphSchema, DEV_SIGNING_SECRET, hasScopes, OPERATION_HEADER, VIEWER_HEADER, ViewerVerifier, type Viewer } from '@maillage/viewer';
+import {
+  createLogger,
+  createMetrics,
+  observabilityPlugin,
+  requestIdFrom,
+  serveMetrics,
+  traceRequests,
+  type Logger,
+  type MetricsListenOptions,
+} from '@maillage/observability';
+import {
+  ANONYMOUS,
+  BINDING_HEADER,
+  buildSecuredSubgraphSchema,
+  DEV_SIGNING_SECRET,
+  hasScopes,
+  OPERATION_HEADER,
+  VIEWER_HEADER,
+  ViewerVerifier,
+  type Viewer,
+} from '@maillage/viewer';
 import { useCursorSecret } from './pagination';
 
 export interface SubgraphDefinition<Ctx extends object> {
@@ -47,7 +66,8 @@ const CHANGE_POSITION = /^(0|[1-9][0-9]{0,18})$/;
 // start within its wait, or ran past its timeout and was rolled back).
 const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // PostgreSQL SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now).
-const DATABASE_DOWN = /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|server closed the connection|not currently accepting connections|PGlite is closed|Code: `(08\w{3}|57P0[123])`/i;
+const DATABASE_DOWN =
+  /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|Can't reach database|server closed the connection|not currently accepting connections|PGlite is closed|Code: `(08\w{3}|57P0[123])`/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown } | undefined;
@@ -89,7 +109,10 @@ export function createSubgraphApollo<Ctx extends object>(def: SubgraphDefinition
     includeStacktraceInErrorResponses: false,
     // The process entry point owns SIGTERM (runService): one handler, one orderly stop.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(def.logger ? (m) => def.logger!.error(m) : (def.log ?? ((m) => console.error(`[${def.name}] ${m}`))), def.name),
+    formatError: maskInternalErrors(
+      def.logger ? (m) => def.logger!.error(m) : (def.log ?? ((m) => console.error(`[${def.name}] ${m}`))),
+      def.name,
+    ),
     // Inline traces are for Apollo's hosted studio, which Maillage does not report to.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...plugins],
   });
@@ -133,10 +156,10 @@ export async function startSubgraph<Ctx extends object>(
   const httpServer = http.createServer(app);
   const logger = def.logger ?? createLogger(def.name);
   const metrics = createMetrics(def.name, 'subgraph');
-  const apollo = createSubgraphApollo<Ctx & { requestId?: string; operationLabel?: string }>(def as SubgraphDefinition<Ctx & { requestId?: string }>, [
-    ApolloServerPluginDrainHttpServer({ httpServer }),
-    observabilityPlugin(logger, metrics),
-  ]);
+  const apollo = createSubgraphApollo<Ctx & { requestId?: string; operationLabel?: string }>(
+    def as SubgraphDefinition<Ctx & { requestId?: string }>,
+    [ApolloServerPluginDrainHttpServer({ httpServer }), observabilityPlugin(logger, metrics)],
+  );
   await apollo.start();
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: def.name }));
   app.get('/ready', async (_req, res) => {
@@ -159,8 +182,14 @@ export async function startSubgraph<Ctx extends object>(
           res.locals.viewer = ANONYMOUS;
         } else {
           const search = req.originalUrl.indexOf('?');
-          const body = req.method === 'GET' ? (search < 0 ? '' : req.originalUrl.slice(search + 1)) : ((req as RawBodyRequest).rawBody ?? '');
-          const verified = await verifier.verify({ viewer: header, binding: req.get(BINDING_HEADER), operation: req.get(OPERATION_HEADER), body });
+          const body =
+            req.method === 'GET' ? (search < 0 ? '' : req.originalUrl.slice(search + 1)) : ((req as RawBodyRequest).rawBody ?? '');
+          const verified = await verifier.verify({
+            viewer: header,
+            binding: req.get(BINDING_HEADER),
+            operation: req.get(OPERATION_HEADER),
+            body,
+          });
           res.locals.viewer = verified.viewer;
           res.locals.operationLabel = verified.operation;
         }
@@ -172,7 +201,12 @@ export async function startSubgraph<Ctx extends object>(
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
-        return { ...(await def.context({ viewer })), viewer, requestId: requestIdFrom(req.headers['x-request-id']), operationLabel: res.locals.operationLabel as string | undefined };
+        return {
+          ...(await def.context({ viewer })),
+          viewer,
+          requestId: requestIdFrom(req.headers['x-request-id']),
+          operationLabel: res.locals.operationLabel as string | undefined,
+        };
       },
     }),
   );
@@ -208,22 +242,36 @@ export async function startSubgraph<Ctx extends object>(
  * viewer with the admin scope only: 401 unsigned or badly signed, 403 without the scope, 400 for a
  * bad position, 503 when the database is unreachable.
  */
-function serveChanges(app: express.Express, changes: NonNullable<SubgraphDefinition<object>['changes']>, verifier: ViewerVerifier, logger: Logger) {
-  const refuse = (res: express.Response, status: number, code: string, message: string) => void res.status(status).json({ errors: [{ message, extensions: { code } }] });
+function serveChanges(
+  app: express.Express,
+  changes: NonNullable<SubgraphDefinition<object>['changes']>,
+  verifier: ViewerVerifier,
+  logger: Logger,
+) {
+  const refuse = (res: express.Response, status: number, code: string, message: string) =>
+    void res.status(status).json({ errors: [{ message, extensions: { code } }] });
   app.post(
     '/changes',
     express.json({ limit: '4kb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }),
     async (req: express.Request, res: express.Response) => {
       let viewer: Viewer;
       try {
-        ({ viewer } = await verifier.verify({ viewer: req.get(VIEWER_HEADER), binding: req.get(BINDING_HEADER), operation: req.get(OPERATION_HEADER), body: (req as RawBodyRequest).rawBody ?? '' }));
+        ({ viewer } = await verifier.verify({
+          viewer: req.get(VIEWER_HEADER),
+          binding: req.get(BINDING_HEADER),
+          operation: req.get(OPERATION_HEADER),
+          body: (req as RawBodyRequest).rawBody ?? '',
+        }));
       } catch (err) {
         return refuse(res, 401, 'UNAUTHENTICATED', (err as Error).message);
       }
-      if (!hasScopes(viewer, [['admin']])) return refuse(res, 403, 'FORBIDDEN', 'The change log is for the services that index the graph (admin scope)');
+      if (!hasScopes(viewer, [['admin']]))
+        return refuse(res, 403, 'FORBIDDEN', 'The change log is for the services that index the graph (admin scope)');
       const { after = '0', first = 500 } = (req.body ?? {}) as { after?: unknown; first?: unknown };
-      if (typeof after !== 'string' || !CHANGE_POSITION.test(after)) return refuse(res, 400, 'BAD_USER_INPUT', 'after must be a position of the change log (a non-negative integer, as a string)');
-      if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST) return refuse(res, 400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
+      if (typeof after !== 'string' || !CHANGE_POSITION.test(after))
+        return refuse(res, 400, 'BAD_USER_INPUT', 'after must be a position of the change log (a non-negative integer, as a string)');
+      if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST)
+        return refuse(res, 400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
       try {
         res.json(await changes(after, first));
       } catch (err) {
@@ -233,6 +281,7 @@ function serveChanges(app: express.Express, changes: NonNullable<SubgraphDefinit
       }
     },
     // A body that is not JSON (or too large) is the caller's fault, said as JSON like the rest.
-    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => refuse(res, err.status && err.status < 500 ? err.status : 400, 'BAD_REQUEST', 'The body must be a JSON object { after, first }'),
+    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+      refuse(res, err.status && err.status < 500 ? err.status : 400, 'BAD_REQUEST', 'The body must be a JSON object { after, first }'),
   );
 }

@@ -27,7 +27,8 @@ test('a forged, altered or garbled cursor is refused as bad input', () => {
   const flipped = Buffer.from(mac, 'base64url');
   flipped[0] ^= 1;
   expect(refusal(`${issued.split('.')[0]}.${flipped.toString('base64url')}`)).toBe('BAD_USER_INPUT');
-  for (const garbage of ['', '.', 'x'.repeat(5000), '🙂.🙂', `${issued}.x`, issued.replace('.', '')]) expect(refusal(garbage)).toBe('BAD_USER_INPUT');
+  for (const garbage of ['', '.', 'x'.repeat(5000), '🙂.🙂', `${issued}.x`, issued.replace('.', '')])
+    expect(refusal(garbage)).toBe('BAD_USER_INPUT');
   expect(refusal(issued)).toBe('accepted');
 });
 

@@ -113,7 +113,9 @@ export class GraphIndex {
       this.byActor[this.mActor[m]].push(m);
     }
 
-    const known = (ids: string[], ix: Map<string, number>) => [...new Set(ids.map((id) => ix.get(id)).filter((i): i is number => i !== undefined))];
+    const known = (ids: string[], ix: Map<string, number>) => [
+      ...new Set(ids.map((id) => ix.get(id)).filter((i): i is number => i !== undefined)),
+    ];
     this.iId = s.initiatives.map((i) => i.id);
     this.iName = s.initiatives.map((i) => i.name);
     this.iOrganisers = s.initiatives.map((i) => known([i.organiserId, ...i.coOrganiserIds], this.networkIx));

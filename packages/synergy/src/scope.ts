@@ -24,7 +24,13 @@ export function resolveScope(s: Scope = {}, today = dayOf(new Date().toISOString
   const to = dayOf(s.to) ?? today;
   const from = dayOf(s.from) ?? to;
   const territoryId = s.territoryId || null;
-  return { territoryId, from, to, initiativesFrom: s.from ? from : -Infinity, key: `${territoryId ?? '*'}|${from}|${to}|${s.from ? 1 : 0}` };
+  return {
+    territoryId,
+    from,
+    to,
+    initiativesFrom: s.from ? from : -Infinity,
+    key: `${territoryId ?? '*'}|${from}|${to}|${s.from ? 1 : 0}`,
+  };
 }
 
 /**

@@ -42,8 +42,24 @@ const small: RegionSnapshot = {
     { networkId: 'n4', actorId: 'ghost', startDate: '2020-01-01' },
   ],
   initiatives: [
-    { id: 'i1', name: 'Rencontre Millau–Montpellier', organiserId: 'n1', coOrganiserIds: ['n2'], partyActorIds: ['a1', 'a3'], startDate: '2026-11-01', placeId: 'COM-12145' },
-    { id: 'i2', name: 'Salon 2024', organiserId: 'n1', coOrganiserIds: ['n2'], partyActorIds: [], startDate: '2024-11-01', placeId: 'COM-34172' },
+    {
+      id: 'i1',
+      name: 'Rencontre Millau–Montpellier',
+      organiserId: 'n1',
+      coOrganiserIds: ['n2'],
+      partyActorIds: ['a1', 'a3'],
+      startDate: '2026-11-01',
+      placeId: 'COM-12145',
+    },
+    {
+      id: 'i2',
+      name: 'Salon 2024',
+      organiserId: 'n1',
+      coOrganiserIds: ['n2'],
+      partyActorIds: [],
+      startDate: '2024-11-01',
+      placeId: 'COM-34172',
+    },
     { id: 'i3', name: 'Club seul', organiserId: 'n1', coOrganiserIds: [], partyActorIds: ['a4'], startDate: '2025-01-01' },
   ],
 };
@@ -68,7 +84,12 @@ describe('membership overlap', () => {
   });
   test('a territory keeps only the members located in it', () => {
     // In Hérault: n1 ∩ DEP-34 = {a2}, n3 ∩ DEP-34 = {a3}: nothing shared.
-    expect(engine.overlap(net('n1'), net('n3'), { ...today, territoryId: 'DEP-34' })).toMatchObject({ membersA: 1, membersB: 1, shared: [], jaccard: 0 });
+    expect(engine.overlap(net('n1'), net('n3'), { ...today, territoryId: 'DEP-34' })).toMatchObject({
+      membersA: 1,
+      membersB: 1,
+      shared: [],
+      jaccard: 0,
+    });
     // Whole region: n1 ∩ n3 = {a1} over a union of 5.
     expect(engine.overlap(net('n1'), net('n3'), today).jaccard).toBe(0.2);
   });
@@ -85,7 +106,15 @@ describe('sector complementarity', () => {
   const npmi2530 = Math.log(4 / 3) / Math.log(4);
   test('profiles count the NAF divisions of members', () => {
     const view = engine.view(today);
-    expect(engine.sectorProfile(net('n1'), view)).toEqual({ network: net('n1'), memberCount: 3, withSector: 3, divisions: [[62, 2], [25, 1]] });
+    expect(engine.sectorProfile(net('n1'), view)).toEqual({
+      network: net('n1'),
+      memberCount: 3,
+      withSector: 3,
+      divisions: [
+        [62, 2],
+        [25, 1],
+      ],
+    });
   });
   test('complementarity of two networks is the affinity of their divisions, weighted by shares', () => {
     const pairs = engine.pairs(today);
@@ -103,7 +132,10 @@ describe('sector complementarity', () => {
     // n2 = {62: 1/2, 25: 1/2} and n3 share a3; n4 and n3 share nobody but are not complementary.
     const white = engine.pairs(today, (p) => p.whiteSpace);
     expect(white).toEqual([]);
-    const withoutA3 = new SynergyEngine({ ...small, memberships: small.memberships.filter((m) => !(m.networkId === 'n3' && m.actorId === 'a3')) });
+    const withoutA3 = new SynergyEngine({
+      ...small,
+      memberships: small.memberships.filter((m) => !(m.networkId === 'n3' && m.actorId === 'a3')),
+    });
     // n3 = {25: 1/2 (a1), 30: 1/2 (a5)} now; n2 = {62: 1/2, 25: 1/2}; no shared member, no initiative together.
     const pair = withoutA3.pairs(today, (p) => p.whiteSpace).map((p) => [withoutA3.ix.networks[p.a].id, withoutA3.ix.networks[p.b].id]);
     expect(pair).toEqual([['n2', 'n3']]);
@@ -162,14 +194,29 @@ describe('cross-territory ties', () => {
     const { networks, territories } = engine.crossTerritoryTies('DEPARTEMENT', today);
     // n1 sits in Millau (12): a2 (34) crosses, a1 and a4 (12) do not.
     const n1 = networks.find((n) => n.network === net('n1'))!;
-    expect(n1).toMatchObject({ seat: 'DEP-12', memberships: 3, crossing: 1, territories: [{ territory: 'DEP-12', count: 2 }, { territory: 'DEP-34', count: 1 }] });
+    expect(n1).toMatchObject({
+      seat: 'DEP-12',
+      memberships: 3,
+      crossing: 1,
+      territories: [
+        { territory: 'DEP-12', count: 2 },
+        { territory: 'DEP-34', count: 1 },
+      ],
+    });
     // Hérault: memberships a2 ×3 (n1 crosses), a3 ×2 (n3's seat is its scope REG-76 -> no département seat... crosses none).
     const dep34 = territories.find((t) => t.territory === 'DEP-34')!;
     expect(dep34).toMatchObject({ memberships: 5, crossing: 1 });
     // i1 spans Millau (n1 seat, a1, place) and Hérault (n2 seat, a3); i2 the same; i3 only Aveyron (n1, a4).
     expect(territories.find((t) => t.territory === 'DEP-12')).toMatchObject({ initiatives: 3, crossingInitiatives: 2 });
     // Per organising network: n1 leads i1, i2 (crossing) and i3 (Aveyron only).
-    expect(n1).toMatchObject({ initiatives: 3, crossingInitiatives: 2, initiativeTerritories: [{ territory: 'DEP-12', count: 3 }, { territory: 'DEP-34', count: 2 }] });
+    expect(n1).toMatchObject({
+      initiatives: 3,
+      crossingInitiatives: 2,
+      initiativeTerritories: [
+        { territory: 'DEP-12', count: 3 },
+        { territory: 'DEP-34', count: 2 },
+      ],
+    });
   });
 });
 
@@ -182,7 +229,10 @@ describe('synergy report', () => {
     expect(n1n2.reasons).toContain('1 shared member: Logiciel Héraultais');
     expect(n1n2.reasons.some((r) => r.startsWith('2 joint initiatives already: Rencontre Millau–Montpellier'))).toBe(true);
     // Score = (complementarity + (similarity + Jaccard 1/4) / 2) × (1 + ln 2) / (1 + coParticipation).
-    expect(n1n2.score).toBeCloseTo(((n1n2.complementarity + (n1n2.similarity + 0.25) / 2) * (1 + Math.log(2))) / (1 + n1n2.coParticipation), 3);
+    expect(n1n2.score).toBeCloseTo(
+      ((n1n2.complementarity + (n1n2.similarity + 0.25) / 2) * (1 + Math.log(2))) / (1 + n1n2.coParticipation),
+      3,
+    );
   });
 });
 
@@ -215,7 +265,9 @@ describe('search and matchmaking', () => {
       ['n3', 'ONE_NETWORK_AWAY', 0.6667],
       ['n2', 'ONE_NETWORK_AWAY', 0.5],
     ]);
-    expect(engine.solutionNetworks(engine.ix.actorIndex('a4')!, { keyword: 'cluster' }).map((f) => engine.ix.networks[f.network].id)).toEqual(['n3']);
+    expect(
+      engine.solutionNetworks(engine.ix.actorIndex('a4')!, { keyword: 'cluster' }).map((f) => engine.ix.networks[f.network].id),
+    ).toEqual(['n3']);
   });
   test('first clients: large buyers reachable through the networks, with the path', () => {
     const buyers = engine.firstClients(engine.ix.actorIndex('a4')!, (a) => isLargeBuyer(engine.ix.actors[a]));

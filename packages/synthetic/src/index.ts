@@ -1,5 +1,12 @@
 import { childrenOf, getTerritory, nafDivisions, nafSubclasses, type TerritoryRecord } from '@maillage/reference';
-import type { NetworkKind, RegionSnapshot, SnapshotActor, SnapshotInitiative, SnapshotMembership, SnapshotNetwork } from '@maillage/synergy';
+import type {
+  NetworkKind,
+  RegionSnapshot,
+  SnapshotActor,
+  SnapshotInitiative,
+  SnapshotMembership,
+  SnapshotNetwork,
+} from '@maillage/synergy';
 
 /** Sizes of the region to generate; defaults are a real région's (Occitanie has 13 départements). */
 export interface SyntheticOptions {
@@ -46,8 +53,66 @@ function weighted<T>(items: readonly T[], weights: readonly number[], rand: () =
   };
 }
 
-const SURNAMES = ['Martin', 'Bernard', 'Thomas', 'Petit', 'Robert', 'Richard', 'Durand', 'Dubois', 'Moreau', 'Laurent', 'Simon', 'Michel', 'Lefèvre', 'Leroy', 'Roux', 'David', 'Bertrand', 'Morel', 'Fournier', 'Girard', 'Bonnet', 'Dupont', 'Lambert', 'Fontaine', 'Rousseau', 'Vincent', 'Muller', 'Faure', 'André', 'Mercier', 'Blanc', 'Guérin', 'Boyer', 'Garnier', 'Chevalier', 'Rouquette', 'Vidal', 'Fabre', 'Azéma', 'Cabrol'];
-const TRADES = ['Ateliers', 'Usinage', 'Conseil', 'Logiciels', 'Transports', 'Bureau d’études', 'Menuiserie', 'Laboratoire', 'Imprimerie', 'Bâtiment', 'Énergies', 'Agro', 'Mécanique', 'Composites', 'Numérique', 'Services'];
+const SURNAMES = [
+  'Martin',
+  'Bernard',
+  'Thomas',
+  'Petit',
+  'Robert',
+  'Richard',
+  'Durand',
+  'Dubois',
+  'Moreau',
+  'Laurent',
+  'Simon',
+  'Michel',
+  'Lefèvre',
+  'Leroy',
+  'Roux',
+  'David',
+  'Bertrand',
+  'Morel',
+  'Fournier',
+  'Girard',
+  'Bonnet',
+  'Dupont',
+  'Lambert',
+  'Fontaine',
+  'Rousseau',
+  'Vincent',
+  'Muller',
+  'Faure',
+  'André',
+  'Mercier',
+  'Blanc',
+  'Guérin',
+  'Boyer',
+  'Garnier',
+  'Chevalier',
+  'Rouquette',
+  'Vidal',
+  'Fabre',
+  'Azéma',
+  'Cabrol',
+];
+const TRADES = [
+  'Ateliers',
+  'Usinage',
+  'Conseil',
+  'Logiciels',
+  'Transports',
+  'Bureau d’études',
+  'Menuiserie',
+  'Laboratoire',
+  'Imprimerie',
+  'Bâtiment',
+  'Énergies',
+  'Agro',
+  'Mécanique',
+  'Composites',
+  'Numérique',
+  'Services',
+];
 const NETWORK_WORDS: Record<NetworkKind, string[]> = {
   CHAMBER: ['CCI', 'CMA'],
   CLUSTER: ['Pôle', 'Cluster', 'Vallée'],
@@ -93,7 +158,11 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
   const communes = childrenOf(regionId, 'COMMUNE').filter((c) => !c.parentCommuneId);
   if (!communes.length) throw new Error(`no commune in ${regionId}`);
   const departements = childrenOf(regionId, 'DEPARTEMENT').map((d) => d.id);
-  const commune = weighted(communes, communes.map((c) => c.population ?? 1), rand);
+  const commune = weighted(
+    communes,
+    communes.map((c) => c.population ?? 1),
+    rand,
+  );
 
   // Divisions weighted by a Zipf law over a seeded shuffle: a few dominant sectors, a long tail.
   const divisions = nafDivisions.map((d) => d.code);
@@ -103,8 +172,16 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
   }
   const subclassesOf = new Map<string, string[]>();
   for (const code of nafSubclasses) subclassesOf.set(code.slice(0, 2), [...(subclassesOf.get(code.slice(0, 2)) ?? []), code]);
-  const division = weighted(divisions, divisions.map((_, i) => 1 / (i + 1)), rand);
-  const actorKind = weighted(ACTOR_KINDS.map(([k]) => k), ACTOR_KINDS.map(([, w]) => w), rand);
+  const division = weighted(
+    divisions,
+    divisions.map((_, i) => 1 / (i + 1)),
+    rand,
+  );
+  const actorKind = weighted(
+    ACTOR_KINDS.map(([k]) => k),
+    ACTOR_KINDS.map(([, w]) => w),
+    rand,
+  );
 
   const actors: SnapshotActor[] = [];
   const byDepartement = new Map<string, number[]>();
@@ -132,7 +209,11 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
   }
 
   // Networks: each is an organisation of the directory too (its seat actor).
-  const kind = weighted(KIND_SHARE.map(([k]) => k), KIND_SHARE.map(([, w]) => w), rand);
+  const kind = weighted(
+    KIND_SHARE.map(([k]) => k),
+    KIND_SHARE.map(([, w]) => w),
+    rand,
+  );
   const networks: SnapshotNetwork[] = [];
   const focus: string[][] = [];
   const seatCommune: string[] = [];
@@ -140,11 +221,30 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
     const k = kind();
     const seat = commune();
     const seatActor = actors.length;
-    actors.push({ id: `syn-a-net-${pad(n, 4)}`, name: `${pick(NETWORK_WORDS[k])} ${seat.name} ${pad(n, 4)}`, kind: k === 'CHAMBER' ? 'CONSULAR_CHAMBER' : k === 'COUNCIL' ? 'LOCAL_AUTHORITY' : 'ASSOCIATION', communeId: seat.id });
+    actors.push({
+      id: `syn-a-net-${pad(n, 4)}`,
+      name: `${pick(NETWORK_WORDS[k])} ${seat.name} ${pad(n, 4)}`,
+      kind: k === 'CHAMBER' ? 'CONSULAR_CHAMBER' : k === 'COUNCIL' ? 'LOCAL_AUTHORITY' : 'ASSOCIATION',
+      communeId: seat.id,
+    });
     const dep = seat.departementId!;
     const scope =
-      k === 'CHAMBER' ? [dep] : k === 'CLUSTER' ? [regionId] : k === 'COUNCIL' ? [seat.epciId ?? dep] : rand() < 0.15 ? [dep, pick(departements.filter((d) => d !== dep))] : [dep];
-    networks.push({ id: `syn-${k.toLowerCase()}-${pad(n, 4)}`, kind: k, name: actors[seatActor].name, scope, actorId: actors[seatActor].id });
+      k === 'CHAMBER'
+        ? [dep]
+        : k === 'CLUSTER'
+          ? [regionId]
+          : k === 'COUNCIL'
+            ? [seat.epciId ?? dep]
+            : rand() < 0.15
+              ? [dep, pick(departements.filter((d) => d !== dep))]
+              : [dep];
+    networks.push({
+      id: `syn-${k.toLowerCase()}-${pad(n, 4)}`,
+      kind: k,
+      name: actors[seatActor].name,
+      scope,
+      actorId: actors[seatActor].id,
+    });
     seatCommune.push(seat.id);
     focus.push(k === 'CLUSTER' ? [division(), division(), division()] : []);
   }
@@ -161,13 +261,20 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
     members[n].push(a);
     const start = today - 365 - int(365 * 15);
     const ended = rand() < 0.1;
-    memberships.push({ networkId: networks[n].id, actorId: actors[a].id, startDate: isoDay(start), endDate: ended ? isoDay(start + int(today - start)) : null });
+    memberships.push({
+      networkId: networks[n].id,
+      actorId: actors[a].id,
+      startDate: isoDay(start),
+      endDate: ended ? isoDay(start + int(today - start)) : null,
+    });
   };
   const all = actors.map((_, i) => i).slice(0, size.actors);
   networks.forEach((nw, n) => {
     const target = Math.max(2, Math.round((weights[n] / totalWeight) * size.memberships));
-    const seatDep = nw.kind === 'CLUSTER' ? null : nw.scope[0].startsWith('DEP-') ? nw.scope[0] : getTerritory(nw.scope[0])?.departementId ?? null;
-    const local = (nw.kind === 'COUNCIL' ? byEpci.get(nw.scope[0]) : undefined) ?? (seatDep ? byDepartement.get(seatDep) : undefined) ?? all;
+    const seatDep =
+      nw.kind === 'CLUSTER' ? null : nw.scope[0].startsWith('DEP-') ? nw.scope[0] : (getTerritory(nw.scope[0])?.departementId ?? null);
+    const local =
+      (nw.kind === 'COUNCIL' ? byEpci.get(nw.scope[0]) : undefined) ?? (seatDep ? byDepartement.get(seatDep) : undefined) ?? all;
     const wide = nw.scope[1] ? byDepartement.get(nw.scope[1])! : all;
     const focused = focus[n].flatMap((d) => byDivision.get(d) ?? []);
     const pool = () => {
@@ -179,11 +286,19 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
     for (let tries = 0; chosen[n].size < target && tries < target * 4; tries++) join(n, pick(pool()));
   });
   // Small pools (an EPCI's actors) cannot fill their share: top up region-wide, by the same weights.
-  const byWeight = weighted(networks.map((_, n) => n), weights, rand);
+  const byWeight = weighted(
+    networks.map((_, n) => n),
+    weights,
+    rand,
+  );
   while (memberships.length < size.memberships) join(byWeight(), int(size.actors));
 
   // Initiatives: led by a network (weighted by size), one in three co-organised with networks of its territory.
-  const leader = weighted(networks.map((_, n) => n), weights, rand);
+  const leader = weighted(
+    networks.map((_, n) => n),
+    weights,
+    rand,
+  );
   const byScope = new Map<string, number[]>();
   networks.forEach((nw, n) => add(byScope, nw.scope[0], n));
   const initiatives: SnapshotInitiative[] = [];
@@ -191,7 +306,12 @@ export function generateRegion(opts: SyntheticOptions = {}): RegionSnapshot {
     const n = leader();
     const nw = networks[n];
     const near = byScope.get(nw.scope[0]) ?? [];
-    const co = rand() < 0.33 ? [...new Set(Array.from({ length: 1 + int(3) }, () => (rand() < 0.7 && near.length > 1 ? pick(near) : int(networks.length))))].filter((x) => x !== n) : [];
+    const co =
+      rand() < 0.33
+        ? [
+            ...new Set(Array.from({ length: 1 + int(3) }, () => (rand() < 0.7 && near.length > 1 ? pick(near) : int(networks.length)))),
+          ].filter((x) => x !== n)
+        : [];
     const parties = members[n].length ? [...new Set(Array.from({ length: int(20) }, () => pick(members[n])))] : [];
     const start = today - int(365 * 10);
     initiatives.push({

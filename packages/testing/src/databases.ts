@@ -19,7 +19,10 @@ const withDatabase = (url: string, name: string) => {
  * Creates one fresh database per name on the test server, so parallel test files never see each
  * other's rows, and drops them all afterwards.
  */
-export async function createDatabases(serverUrl: string, names: string[]): Promise<{ urls: Record<string, string>; drop(): Promise<void> }> {
+export async function createDatabases(
+  serverUrl: string,
+  names: string[],
+): Promise<{ urls: Record<string, string>; drop(): Promise<void> }> {
   const run = randomBytes(4).toString('hex');
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

@@ -24,7 +24,9 @@ export function resolvableKeys(typeDefs: DocumentNode): EntityKey[] {
       if (resolvable?.kind === Kind.BOOLEAN && !resolvable.value) continue;
       const fields = arg(d, 'fields');
       if (fields?.kind !== Kind.STRING || !/^\w+$/.test(fields.value.trim())) {
-        throw new Error(`${def.name.value}: only single-field keys are supported, not ${fields?.kind === Kind.STRING ? fields.value : '?'}`);
+        throw new Error(
+          `${def.name.value}: only single-field keys are supported, not ${fields?.kind === Kind.STRING ? fields.value : '?'}`,
+        );
       }
       keys.push({ type: def.name.value, field: fields.value.trim() });
     }
@@ -58,12 +60,15 @@ export function describeEntities(harness: () => SubgraphHarness<unknown>, typeDe
       const value = known[type];
       if (value === undefined) throw new Error(`no fixture for ${type}`);
       const unknown = `unknown-${type.toLowerCase()}`;
-      const res = await harness().execute(`query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on ${type} { ${field} } } }`, {
-        r: [
-          { __typename: type, [field]: value },
-          { __typename: type, [field]: unknown },
-        ],
-      });
+      const res = await harness().execute(
+        `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on ${type} { ${field} } } }`,
+        {
+          r: [
+            { __typename: type, [field]: value },
+            { __typename: type, [field]: unknown },
+          ],
+        },
+      );
       expect(res.errors).toBeUndefined();
       expect(res.data!._entities).toEqual([{ __typename: type, [field]: value }, owned ? null : { __typename: type, [field]: unknown }]);
     });

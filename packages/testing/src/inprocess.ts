@@ -36,7 +36,11 @@ export interface InProcessSupergraph {
   /** Composition errors, if the subgraphs do not compose (then nothing else is started). */
   compositionErrors?: string[];
   /** Runs an operation through the gateway as `opts.as` (a role or a viewer). @default as admin */
-  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: { as?: As }): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  execute<D = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { as?: As },
+  ): Promise<{ data?: D | null; errors?: readonly any[] }>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +52,12 @@ export interface InProcessSupergraph {
 export async function startInProcessSupergraph(services: SubgraphService<any, object>[]): Promise<InProcessSupergraph> {
   const definitions = new Map<string, ReturnType<SubgraphService<any, object>['definition']>>();
   const server = testServerUrl();
-  const dbs = server ? await createDatabases(server, services.map((s) => `${s.name}_ip`)) : undefined;
+  const dbs = server
+    ? await createDatabases(
+        server,
+        services.map((s) => `${s.name}_ip`),
+      )
+    : undefined;
   const closers: (() => Promise<void>)[] = [];
   for (const service of services) {
     const db = await openDatabase({ service: service.name, url: dbs?.urls[`${service.name}_ip`], migrationsDir: service.migrationsDir });
@@ -60,7 +69,9 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
     await service.seed(client, () => undefined);
     definitions.set(service.name, service.definition(client, createLogger(service.name, 'silent')));
   }
-  const composed = composeServices([...definitions.entries()].map(([name, d]) => ({ name, typeDefs: d.typeDefs, url: `in-process://${name}` })));
+  const composed = composeServices(
+    [...definitions.entries()].map(([name, d]) => ({ name, typeDefs: d.typeDefs, url: `in-process://${name}` })),
+  );
   const stopAll = async () => {
     for (const close of closers) await close();
     await dbs?.drop();

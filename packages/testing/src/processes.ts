@@ -52,7 +52,9 @@ export async function freePortRange(count = 7): Promise<number> {
  * ports, on fresh databases: one per service on the PostgreSQL server of TEST_DATABASE_URL when
  * set, else the embedded PostgreSQL (one PGlite, a schema per service) in a temporary folder. Resolves once the gateway is up.
  */
-export async function startProcesses(opts: { env?: Record<string, string>; echo?: boolean; timeoutMs?: number } = {}): Promise<ProcessStack> {
+export async function startProcesses(
+  opts: { env?: Record<string, string>; echo?: boolean; timeoutMs?: number } = {},
+): Promise<ProcessStack> {
   // Another program may take one of the ports between the check and the start: then try elsewhere.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -85,7 +87,12 @@ async function startOnce(opts: { env?: Record<string, string>; echo?: boolean; t
   for (const n of SERVICE_NAMES) if (dbs) env[`${n.toUpperCase()}_DATABASE_URL`] = dbs.urls[n];
 
   // Its own process group, so that whatever happens the whole tree can be stopped.
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.js')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.js')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const lines: string[] = [];
   const pids = new Map<string, number>();
   let up: () => void;
@@ -137,7 +144,9 @@ async function startOnce(opts: { env?: Record<string, string>; echo?: boolean; t
   clearTimeout(timer);
   if (outcome !== 'up') {
     await stop();
-    throw new Error(`scripts/start.js ${outcome === 'exited' ? 'exited' : `was not up after ${timeout / 1000} s`}:\n${lines.slice(-30).join('\n')}`);
+    throw new Error(
+      `scripts/start.js ${outcome === 'exited' ? 'exited' : `was not up after ${timeout / 1000} s`}:\n${lines.slice(-30).join('\n')}`,
+    );
   }
   const pid = (name: ServiceName) => {
     const p = pids.get(name);

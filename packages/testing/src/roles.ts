@@ -20,6 +20,9 @@ export function testViewer(as: As, opts: { networks?: string[]; subject?: string
  * production (what `scripts/dev-token.js` prints). Partners have keys, not tokens: see the
  * `createPartnerKey` mutation.
  */
-export function tokenFor(role: Exclude<Role, 'anonymous' | 'partner'>, opts: { networks?: string[]; subject?: string; expiresIn?: string | number } = {}) {
+export function tokenFor(
+  role: Exclude<Role, 'anonymous' | 'partner'>,
+  opts: { networks?: string[]; subject?: string; expiresIn?: string | number } = {},
+) {
   return devToken(role, opts);
 }

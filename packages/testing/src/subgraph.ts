@@ -11,7 +11,11 @@ export interface SubgraphHarness<Client> {
    * Runs an operation against the subgraph schema in-process (no HTTP), with a fresh context, as
    * `opts.as` (a role or a viewer). @default as admin: the trusted caller; pass a role to test authorization
    */
-  execute<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, opts?: { as?: As }): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  execute<D = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { as?: As },
+  ): Promise<{ data?: D | null; errors?: readonly any[] }>;
   stop(): Promise<void>;
 }
 
@@ -31,8 +35,16 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
 ): Promise<SubgraphHarness<Client>> {
   const server = testServerUrl();
   const dbs = server ? await createDatabases(server, [service.name]) : undefined;
-  const db = await openDatabase({ service: service.name, url: dbs?.urls[service.name], migrationsDir: service.migrationsDir, poolSize: opts.poolSize });
-  const client = service.createClient(db.adapter, opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs } } : undefined);
+  const db = await openDatabase({
+    service: service.name,
+    url: dbs?.urls[service.name],
+    migrationsDir: service.migrationsDir,
+    poolSize: opts.poolSize,
+  });
+  const client = service.createClient(
+    db.adapter,
+    opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs } } : undefined,
+  );
   if (opts.seed ?? true) await service.seed(client, () => undefined);
   const definition = service.definition(client, createLogger(service.name, 'silent'));
   const apollo = createSubgraphApollo(definition);
@@ -41,7 +53,10 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
     client,
     execute: async (query, variables, opts) => {
       const viewer = testViewer(opts?.as ?? 'admin');
-      const res = await apollo.executeOperation({ query, variables }, { contextValue: { ...(await definition.context({ viewer })), viewer } });
+      const res = await apollo.executeOperation(
+        { query, variables },
+        { contextValue: { ...(await definition.context({ viewer })), viewer } },
+      );
       if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
       return res.body.singleResult as never;
     },

@@ -35,7 +35,10 @@ export interface Harness {
    * The same, signed in as a role with a development token (`networks`: what an editor may edit).
    * `h.as('admin').query(...)`, `h.as('editor', { networks: ['cb-reseau-1234'] }).query(...)`.
    */
-  as(role: Exclude<Role, 'anonymous' | 'partner'>, opts?: { networks?: string[]; subject?: string }): { query: Harness['query']; token: () => Promise<string> };
+  as(
+    role: Exclude<Role, 'anonymous' | 'partner'>,
+    opts?: { networks?: string[]; subject?: string },
+  ): { query: Harness['query']; token: () => Promise<string> };
   stop(): Promise<void>;
 }
 
@@ -59,7 +62,10 @@ export async function postGraphQL<D>(
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<D>> {
   // As long as a test may wait: a hung subgraph is the gateway's to time out, not the harness's.
-  return new GraphQLClient({ url, timeoutMs: 60_000 }).execute<D, Record<string, unknown> | undefined>(query, variables, { operationName, headers });
+  return new GraphQLClient({ url, timeoutMs: 60_000 }).execute<D, Record<string, unknown> | undefined>(query, variables, {
+    operationName,
+    headers,
+  });
 }
 
 const subgraphNames = new Map<string, Promise<string>>();
@@ -78,11 +84,21 @@ export function subgraphNameAt(url: string): Promise<string> {
  * POSTs an operation straight to a subgraph, signed as the gateway signs what it forwards (with
  * the development secret), as `as`. @default as admin
  */
-export async function postAsGateway<D>(url: string, query: string, variables?: Record<string, unknown>, as: As = 'admin', secret = DEV_SIGNING_SECRET) {
+export async function postAsGateway<D>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  as: As = 'admin',
+  secret = DEV_SIGNING_SECRET,
+) {
   const body = JSON.stringify({ query, variables });
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(await gatewayHeaders(testViewer(as), secret, await subgraphNameAt(url), body)) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(await gatewayHeaders(testViewer(as), secret, await subgraphNameAt(url), body)),
+    },
     body,
   });
   const answer = (await res.json()) as { data?: D; errors?: GraphQLResponse['errors'] };
@@ -106,7 +122,12 @@ export async function startSupergraph(
   const loggerFor = opts.logger ?? ((service: string) => createLogger(service, opts.quiet === false ? 'info' : 'silent'));
   const log = opts.quiet === false ? undefined : () => undefined;
   const server = testServerUrl();
-  const dbs = server ? await createDatabases(server, services.map((s) => s.name)) : undefined;
+  const dbs = server
+    ? await createDatabases(
+        server,
+        services.map((s) => s.name),
+      )
+    : undefined;
   const clients: Record<string, unknown> = {};
   const byName = new Map<string, { service: AnyService; server: RunningServer | null; port: number; pgliteDir?: string }>();
   const pgliteDirFor = (name: string) => (!dbs && opts.persistent ? mkdtempSync(path.join(tmpdir(), `maillage-${name}-`)) : undefined);
@@ -117,7 +138,15 @@ export async function startSupergraph(
       // not through the gateway); it reads SYNERGIES_FEEDS when it is created.
       process.env.SYNERGIES_FEEDS = [...byName.entries()].map(([name, e]) => `${name}=http://127.0.0.1:${e.port}/graphql`).join(',');
       const pgliteDir = pgliteDirFor(service.name);
-      const started = await startService(service, { port: 0, host: '127.0.0.1', databaseUrl: dbs?.urls[service.name], pgliteDir, seed: true, log, logger: loggerFor(service.name) });
+      const started = await startService(service, {
+        port: 0,
+        host: '127.0.0.1',
+        databaseUrl: dbs?.urls[service.name],
+        pgliteDir,
+        seed: true,
+        log,
+        logger: loggerFor(service.name),
+      });
       clients[service.name] = started.client;
       byName.set(service.name, { service, server: started, port: started.port, pgliteDir });
     }

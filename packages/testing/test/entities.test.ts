@@ -19,6 +19,8 @@ describe('resolvableKeys', () => {
   });
 
   it('refuses a compound key rather than testing it wrongly', () => {
-    expect(() => resolvableKeys(parse('type Role @key(fields: "person { id } organisation { id }") { id: ID! }'))).toThrow(/single-field keys/);
+    expect(() => resolvableKeys(parse('type Role @key(fields: "person { id } organisation { id }") { id: ID! }'))).toThrow(
+      /single-field keys/,
+    );
   });
 });

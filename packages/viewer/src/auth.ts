@@ -43,7 +43,12 @@ export function roleOfScopes(scopes: readonly string[]): Role {
 }
 
 /** A viewer from verified claims; the role is derived from the scopes, never taken on trust. */
-export function viewerOf(claims: { scopes: readonly string[]; networks?: readonly string[]; subject?: string; partnerId?: string }): Viewer {
+export function viewerOf(claims: {
+  scopes: readonly string[];
+  networks?: readonly string[];
+  subject?: string;
+  partnerId?: string;
+}): Viewer {
   const scopes = [...new Set(claims.scopes.filter((s) => Object.values(Scope).includes(s as never)))].sort();
   const role = roleOfScopes(scopes);
   return {
@@ -85,7 +90,13 @@ export function requireAuthenticated(viewer: Viewer): void {
 
 /** Throws UNAUTHENTICATED for an anonymous viewer and FORBIDDEN for one that holds none of `scopes`. */
 export function requireScope(viewer: Viewer, ...scopes: string[]): void {
-  if (hasScopes(viewer, scopes.map((s) => [s]))) return;
+  if (
+    hasScopes(
+      viewer,
+      scopes.map((s) => [s]),
+    )
+  )
+    return;
   if (!isAuthenticated(viewer)) throw unauthenticated();
   throw forbidden(`This needs the ${scopes.map((s) => `"${s}"`).join(' or ')} scope`);
 }
@@ -157,13 +168,31 @@ function bindingKey(secret: string): Buffer {
  * One synchronous HMAC over bytes already in hand, per fetch: no JSON, no JWT, no promise.
  */
 export function bindRequest(secret: string, viewerHeader: string, subgraph: string, operation: string, body: string | Uint8Array): string {
-  return createHmac('sha256', bindingKey(secret)).update(subgraph).update('\n').update(operation).update('\n').update(viewerHeader).update('\n').update(body).digest('base64url');
+  return createHmac('sha256', bindingKey(secret))
+    .update(subgraph)
+    .update('\n')
+    .update(operation)
+    .update('\n')
+    .update(viewerHeader)
+    .update('\n')
+    .update(body)
+    .digest('base64url');
 }
 
 /** The headers the gateway sends with a request to `subgraph`, for callers that sign one request alone (partner key checks, tests). */
-export async function gatewayHeaders(viewer: Viewer, secret: string, subgraph: string, body: string, operation = 'other'): Promise<Record<string, string>> {
+export async function gatewayHeaders(
+  viewer: Viewer,
+  secret: string,
+  subgraph: string,
+  body: string,
+  operation = 'other',
+): Promise<Record<string, string>> {
   const header = await signViewer(viewer, secret, subgraph);
-  return { [VIEWER_HEADER]: header, [OPERATION_HEADER]: operation, [BINDING_HEADER]: bindRequest(secret, header, subgraph, operation, body) };
+  return {
+    [VIEWER_HEADER]: header,
+    [OPERATION_HEADER]: operation,
+    [BINDING_HEADER]: bindRequest(secret, header, subgraph, operation, body),
+  };
 }
 
 const forwardedClaims = z.object({
@@ -186,14 +215,25 @@ async function verifyStatement(header: string | undefined, secret: string): Prom
   if (!header) throw unauthenticated('This service answers the gateway only: the request is not signed');
   let payload: { exp?: number };
   try {
-    ({ payload } = await jwtVerify(header, secretKey(secret), { issuer: FORWARD_ISSUER, audience: FORWARD_AUDIENCE, algorithms: ['HS256'] }));
+    ({ payload } = await jwtVerify(header, secretKey(secret), {
+      issuer: FORWARD_ISSUER,
+      audience: FORWARD_AUDIENCE,
+      algorithms: ['HS256'],
+    }));
   } catch {
     throw unauthenticated('This service answers the gateway only: the signature is invalid or expired');
   }
   const claims = forwardedClaims.safeParse(payload);
   if (!claims.success) throw notForThisRequest();
   // Frozen: a remembered viewer serves many requests.
-  const viewer = Object.freeze(viewerOf({ scopes: claims.data.scopes, networks: claims.data.networks, subject: claims.data.sub || undefined, partnerId: claims.data.pid }));
+  const viewer = Object.freeze(
+    viewerOf({
+      scopes: claims.data.scopes,
+      networks: claims.data.networks,
+      subject: claims.data.sub || undefined,
+      partnerId: claims.data.pid,
+    }),
+  );
   return { viewer, subgraph: claims.data.sg, expiresAt: (payload.exp ?? 0) * 1000 };
 }
 
@@ -274,6 +314,12 @@ export async function signAccessToken(
 }
 
 /** A development token for a role, signed with the development key. */
-export function devToken(role: Exclude<Role, 'anonymous' | 'partner'>, opts: { networks?: string[]; subject?: string; expiresIn?: string | number } = {}) {
-  return signAccessToken({ scopes: SCOPES_OF_ROLE[role], networks: opts.networks, subject: opts.subject ?? `dev-${role}` }, { expiresIn: opts.expiresIn });
+export function devToken(
+  role: Exclude<Role, 'anonymous' | 'partner'>,
+  opts: { networks?: string[]; subject?: string; expiresIn?: string | number } = {},
+) {
+  return signAccessToken(
+    { scopes: SCOPES_OF_ROLE[role], networks: opts.networks, subject: opts.subject ?? `dev-${role}` },
+    { expiresIn: opts.expiresIn },
+  );
 }

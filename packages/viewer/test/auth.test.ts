@@ -1,6 +1,20 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse } from 'graphql';
-import { ANONYMOUS, BINDING_HEADER, bindRequest, DEV_SIGNING_SECRET, enforceAuthDirectives, gatewayHeaders, hasScopes, OPERATION_HEADER, signViewer, supergraphForGateway, VIEWER_HEADER, ViewerVerifier, viewerOf } from '../src';
+import {
+  ANONYMOUS,
+  BINDING_HEADER,
+  bindRequest,
+  DEV_SIGNING_SECRET,
+  enforceAuthDirectives,
+  gatewayHeaders,
+  hasScopes,
+  OPERATION_HEADER,
+  signViewer,
+  supergraphForGateway,
+  VIEWER_HEADER,
+  ViewerVerifier,
+  viewerOf,
+} from '../src';
 
 const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 
@@ -11,7 +25,13 @@ async function verifyAt(
   sent: { body?: string; operation?: string; viewer?: string } = {},
 ) {
   const original = signed.body ?? body('{ a }');
-  const headers = await gatewayHeaders(signed.viewer ?? editor, signed.secret ?? DEV_SIGNING_SECRET, signed.subgraph ?? 'clubs', original, signed.operation);
+  const headers = await gatewayHeaders(
+    signed.viewer ?? editor,
+    signed.secret ?? DEV_SIGNING_SECRET,
+    signed.subgraph ?? 'clubs',
+    original,
+    signed.operation,
+  );
   return verifier.verify({
     viewer: sent.viewer ?? headers[VIEWER_HEADER],
     binding: headers[BINDING_HEADER],
@@ -35,19 +55,25 @@ test('the forwarded viewer verifies with the same secret, for this subgraph and 
   await expect(verifyAt(fresh(), { operation: 'ActorCard' })).resolves.toEqual({ viewer: editor, operation: 'ActorCard' });
   // Another query, other variables, another subgraph, another operation label: refused.
   await expect(verifyAt(fresh(), {}, { body: body('{ b }') })).rejects.toMatchObject(refused);
-  await expect(verifyAt(fresh(), { body: body('{ a }', { id: 'x' }) }, { body: body('{ a }', { id: 'y' }) })).rejects.toMatchObject(refused);
+  await expect(verifyAt(fresh(), { body: body('{ a }', { id: 'x' }) }, { body: body('{ a }', { id: 'y' }) })).rejects.toMatchObject(
+    refused,
+  );
   await expect(verifyAt(fresh(), { subgraph: 'directory' })).rejects.toMatchObject(refused);
   await expect(verifyAt(fresh(), { operation: 'other' }, { operation: 'ActorCard' })).rejects.toMatchObject(refused);
   // Another secret, no statement, a statement of another viewer with this binding, a forged payload.
   await expect(verifyAt(fresh(), { secret: 'another-secret-of-at-least-32-characters' })).rejects.toMatchObject(refused);
-  await expect(fresh().verify({ viewer: undefined, binding: undefined, operation: undefined, body: body('{ a }') })).rejects.toMatchObject(refused);
+  await expect(fresh().verify({ viewer: undefined, binding: undefined, operation: undefined, body: body('{ a }') })).rejects.toMatchObject(
+    refused,
+  );
   const admin = await signViewer(viewerOf({ scopes: ['admin'] }), DEV_SIGNING_SECRET, 'clubs');
   await expect(verifyAt(fresh(), {}, { viewer: admin })).rejects.toMatchObject(refused);
   const header = await signViewer(editor, DEV_SIGNING_SECRET, 'clubs');
   const [h, p, s] = header.split('.');
   const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scopes: ['admin'] })).toString('base64url')}.${s}`;
   const b = body('{ a }');
-  await expect(fresh().verify({ viewer: forged, binding: bindRequest(DEV_SIGNING_SECRET, forged, 'clubs', 'other', b), operation: 'other', body: b })).rejects.toMatchObject(refused);
+  await expect(
+    fresh().verify({ viewer: forged, binding: bindRequest(DEV_SIGNING_SECRET, forged, 'clubs', 'other', b), operation: 'other', body: b }),
+  ).rejects.toMatchObject(refused);
 });
 
 test('a subgraph remembers a verified statement until it expires (10 s), still binding each request, and never remembers a bad one', async () => {
@@ -55,16 +81,25 @@ test('a subgraph remembers a verified statement until it expires (10 s), still b
   try {
     const verifier = new ViewerVerifier(DEV_SIGNING_SECRET, 'clubs');
     const header = await signViewer(editor, DEV_SIGNING_SECRET, 'clubs');
-    const request = (b: string) => ({ viewer: header, binding: bindRequest(DEV_SIGNING_SECRET, header, 'clubs', 'other', b), operation: 'other', body: b });
+    const request = (b: string) => ({
+      viewer: header,
+      binding: bindRequest(DEV_SIGNING_SECRET, header, 'clubs', 'other', b),
+      operation: 'other',
+      body: b,
+    });
     await expect(verifier.verify(request(body('{ a }')))).resolves.toEqual({ viewer: editor, operation: 'other' });
     // Remembered: another request with the same statement and its own binding passes...
     await expect(verifier.verify(request(body('{ b }')))).resolves.toEqual({ viewer: editor, operation: 'other' });
     // ...and the remembered statement is still refused with the binding of another body.
-    await expect(verifier.verify({ ...request(body('{ a }')), body: body('{ c }') })).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verifier.verify({ ...request(body('{ a }')), body: body('{ c }') })).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     // A statement made with another secret fails every time.
     const other = await signViewer(editor, 'another-secret-of-at-least-32-characters', 'clubs');
     for (let i = 0; i < 2; i++) {
-      await expect(verifier.verify({ ...request(body('{ a }')), viewer: other })).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      await expect(verifier.verify({ ...request(body('{ a }')), viewer: other })).rejects.toMatchObject({
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     }
     // 11 s later the remembered statement has expired with its 10 s lifetime.
     jest.setSystemTime(new Date('2026-11-26T12:00:11Z'));
@@ -103,6 +138,9 @@ test('@authenticated and @requiresScopes in a subgraph schema are enforced on fi
 });
 
 test('the gateway may route the authorization features the subgraphs enforce, and no other SECURITY feature', () => {
-  const sdl = '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)\n@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)';
-  expect(supergraphForGateway(sdl)).toBe('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1")\n@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)');
+  const sdl =
+    '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)\n@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)';
+  expect(supergraphForGateway(sdl)).toBe(
+    '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1")\n@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
+  );
 });

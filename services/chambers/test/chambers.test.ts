@@ -9,27 +9,59 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 test('_entities resolves Chamber by id: a CMA départementale as an establishment of its regional CMA', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Chamber { name subtype startDate parent { name } children { nodes { name } } actor { id } } } }`, {
-    r: [{ __typename: 'Chamber', id: 'ch-cma-herault' }, { __typename: 'Chamber', id: 'ch-cma-occitanie' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Chamber { name subtype startDate parent { name } children { nodes { name } } actor { id } } } }`,
+    {
+      r: [
+        { __typename: 'Chamber', id: 'ch-cma-herault' },
+        { __typename: 'Chamber', id: 'ch-cma-occitanie' },
+      ],
+    },
+  );
   expect(res.errors).toBeUndefined();
   expect(res.data!._entities).toEqual([
-    { name: 'CMA Hérault', subtype: 'CMA_DEPARTEMENTALE', startDate: null, parent: { name: 'CMA Occitanie' }, children: { nodes: [] }, actor: { id: 'act-cma-herault' } },
-    { name: 'CMA Occitanie', subtype: 'CMA_REGIONALE', startDate: '2021-01-01', parent: null, children: { nodes: [{ name: 'CMA Hérault' }] }, actor: { id: 'act-cma-occitanie' } },
+    {
+      name: 'CMA Hérault',
+      subtype: 'CMA_DEPARTEMENTALE',
+      startDate: null,
+      parent: { name: 'CMA Occitanie' },
+      children: { nodes: [] },
+      actor: { id: 'act-cma-herault' },
+    },
+    {
+      name: 'CMA Occitanie',
+      subtype: 'CMA_REGIONALE',
+      startDate: '2021-01-01',
+      parent: null,
+      children: { nodes: [{ name: 'CMA Hérault' }] },
+      actor: { id: 'act-cma-occitanie' },
+    },
   ]);
 });
 
 test('_entities resolves ChamberInitiative: the Metropolitan business act and its 80 private buyers', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ChamberInitiative { name kind status reportedParticipantCount organiser { shortName } place { id } } } }`, {
-    r: [{ __typename: 'ChamberInitiative', id: 'ch-i-metropolitan-business-act' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on ChamberInitiative { name kind status reportedParticipantCount organiser { shortName } place { id } } } }`,
+    {
+      r: [{ __typename: 'ChamberInitiative', id: 'ch-i-metropolitan-business-act' }],
+    },
+  );
   expect(res.data!._entities).toEqual([
-    { name: 'Metropolitan business act', kind: 'PROGRAMME', status: 'ONGOING', reportedParticipantCount: 80, organiser: { shortName: 'CCIMP' }, place: { id: 'EPCI-200054807' } },
+    {
+      name: 'Metropolitan business act',
+      kind: 'PROGRAMME',
+      status: 'ONGOING',
+      reportedParticipantCount: 80,
+      organiser: { shortName: 'CCIMP' },
+      place: { id: 'EPCI-200054807' },
+    },
   ]);
 });
 
 test('elected members of CCI Marseille-Provence, by category (undated memberships in id order)', async () => {
-  const res = await s.execute(`{ chamber(id: "ch-cci-marseille-provence") { members(category: ELECTED_MEMBER) { totalCount nodes { role actor { id } } } } }`);
+  const res = await s.execute(
+    `{ chamber(id: "ch-cci-marseille-provence") { members(category: ELECTED_MEMBER) { totalCount nodes { role actor { id } } } } }`,
+  );
   expect(res.data!.chamber.members.nodes).toEqual([
     { role: "élu en charge de l'emploi", actor: { id: 'act-fabrice-alimi' } },
     { role: 'vice-président', actor: { id: 'act-jean-luc-blanc' } },
@@ -38,9 +70,15 @@ test('elected members of CCI Marseille-Provence, by category (undated membership
 });
 
 test('Actor extension: an actor’s chamber memberships and the initiatives it takes part in', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { chamberMemberships { nodes { category chamber { name } } } chamberInitiatives { nodes { id } } } } }`, {
-    r: [{ __typename: 'Actor', id: 'act-main-gauche' }, { __typename: 'Actor', id: 'act-iter' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { chamberMemberships { nodes { category chamber { name } } } chamberInitiatives { nodes { id } } } } }`,
+    {
+      r: [
+        { __typename: 'Actor', id: 'act-main-gauche' },
+        { __typename: 'Actor', id: 'act-iter' },
+      ],
+    },
+  );
   expect(res.data!._entities).toEqual([
     { chamberMemberships: { nodes: [{ category: 'RESSORTISSANT', chamber: { name: 'CCI Hérault' } }] }, chamberInitiatives: { nodes: [] } },
     { chamberMemberships: { nodes: [] }, chamberInitiatives: { nodes: [{ id: 'ch-i-cea-iter-pme' }] } },

@@ -11,7 +11,8 @@ export const service = networkService({
   defaultPort: 4005,
   packageDir: path.join(__dirname, '..'),
   // The generated client has the models NetworkDb describes, with this subgraph's enums.
-  createClient: (adapter, options) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }) as NetworkDb & PrismaClient,
+  createClient: (adapter, options) =>
+    new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }) as NetworkDb & PrismaClient,
   resolvers,
 });
 

@@ -31,11 +31,21 @@ test('_entities resolves Club by id, with its parent and scope', async () => {
 });
 
 test('_entities resolves ClubInitiative by id', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ClubInitiative { name status dateNote place { id } joint organiserKinds } } }`, {
-    r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClubInitiative { name status dateNote place { id } joint organiserKinds } } }`,
+    {
+      r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }],
+    },
+  );
   expect(res.data!._entities).toEqual([
-    { name: 'Première rencontre du Réseau 1234 au Caylar', status: 'PLANNED', dateNote: '« sans doute avant l\'été » 2019', place: { id: 'COM-34064' }, joint: false, organiserKinds: ['CLUB'] },
+    {
+      name: 'Première rencontre du Réseau 1234 au Caylar',
+      status: 'PLANNED',
+      dateNote: "« sans doute avant l'été » 2019",
+      place: { id: 'COM-34064' },
+      joint: false,
+      organiserKinds: ['CLUB'],
+    },
   ]);
 });
 
@@ -68,10 +78,13 @@ test('Actor and Territory are extended through _entities', async () => {
 
 test('memberships: overlapping periods of the same category are duplicates, successive ones are not', async () => {
   const add = (start: string, end?: string) =>
-    s.execute(`mutation($s: Date, $e: Date) { addClubMembership(input: { clubId: "cb-club-entrepreneurs-millavois", actorId: "act-sesame-nevoweb", category: MEMBER, startDate: $s, endDate: $e }) { id } }`, {
-      s: start,
-      e: end,
-    });
+    s.execute(
+      `mutation($s: Date, $e: Date) { addClubMembership(input: { clubId: "cb-club-entrepreneurs-millavois", actorId: "act-sesame-nevoweb", category: MEMBER, startDate: $s, endDate: $e }) { id } }`,
+      {
+        s: start,
+        e: end,
+      },
+    );
   expect((await add('2018-01-01', '2019-01-01')).errors).toBeUndefined();
   expect((await add('2019-01-01')).errors).toBeUndefined();
   const clash = await add('2020-06-01', '2020-07-01');

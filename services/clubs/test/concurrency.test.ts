@@ -27,7 +27,8 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
     await s?.stop();
   });
 
-  const memberships = (actorId: string) => (s.client as any).membership.count({ where: { networkId: 'cb-reseau-1234', actorId } }) as Promise<number>;
+  const memberships = (actorId: string) =>
+    (s.client as any).membership.count({ where: { networkId: 'cb-reseau-1234', actorId } }) as Promise<number>;
   const ADD = `mutation($a: ID!, $k: String) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2024-01-01" }, idempotencyKey: $k) { id } }`;
   const codes = (results: { errors?: readonly any[] }[]) => results.flatMap((r) => (r.errors ?? []).map((e) => e.extensions?.code));
 
@@ -39,7 +40,9 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
   });
 
   test(`${N} adds with one idempotency key record one membership and all get it back`, async () => {
-    const results = await Promise.all(Array.from({ length: N }, () => s.execute(ADD, { a: 'act-race-key', k: 'race-key-membership' }, { as: editor })));
+    const results = await Promise.all(
+      Array.from({ length: N }, () => s.execute(ADD, { a: 'act-race-key', k: 'race-key-membership' }, { as: editor })),
+    );
     expect(codes(results)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.addClubMembership.id)).size).toBe(1);
     expect(await memberships('act-race-key')).toBe(1);
@@ -58,7 +61,9 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
   test('adds and imports of one membership at once record it once; the others see it', async () => {
     const IMPORT = `mutation { importClubMemberships(input: { clubId: "cb-reseau-1234", memberships: [{ actorId: "act-race-mixed", category: MEMBER, startDate: "2024-01-01" }] }) { created rows { status } } }`;
     const results = await Promise.all(
-      Array.from({ length: N }, (_, i) => (i % 2 ? s.execute(IMPORT, {}, { as: editor }) : s.execute(ADD, { a: 'act-race-mixed' }, { as: editor }))),
+      Array.from({ length: N }, (_, i) =>
+        i % 2 ? s.execute(IMPORT, {}, { as: editor }) : s.execute(ADD, { a: 'act-race-mixed' }, { as: editor }),
+      ),
     );
     const added = results.filter((r) => r.data?.addClubMembership?.id).length;
     const imported = results.reduce((n, r) => n + (r.data?.importClubMemberships?.created ?? 0), 0);
@@ -103,7 +108,10 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
         if (!pid) await new Promise((r) => setTimeout(r, 25));
       }
       expect(pid).toBeDefined();
-      const { rows: inserted } = await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND mode = 'RowExclusiveLock'`, [pid]);
+      const { rows: inserted } = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND mode = 'RowExclusiveLock'`,
+        [pid],
+      );
       expect(inserted[0].n).toBeGreaterThan(0); // it holds a write on membership already
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
       const res = await write;

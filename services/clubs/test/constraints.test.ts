@@ -39,7 +39,9 @@ test('the database is PGlite, with btree_gist and the exclusion constraint on me
   )) as { btree_gist: string | null; kind: string; definition: string }[];
   expect(rows[0].btree_gist).not.toBeNull();
   expect(rows[0].kind).toBe('x');
-  expect(rows[0].definition).toBe(`EXCLUDE USING gist (network_id WITH =, actor_id WITH =, category WITH =, daterange(start_date, end_date, '[)'::text) WITH &&)`);
+  expect(rows[0].definition).toBe(
+    `EXCLUDE USING gist (network_id WITH =, actor_id WITH =, category WITH =, daterange(start_date, end_date, '[)'::text) WITH &&)`,
+  );
 });
 
 test('an overlapping membership inserted by SQL is refused; successive and other-category ones are not', async () => {
@@ -58,12 +60,24 @@ test('an overlapping membership inserted by SQL is refused; successive and other
 test('a refusal through Prisma maps to the API code, also past the masking of internal errors', async () => {
   const err = await refusal(
     client.membership.create({
-      data: { id: 'm-c-6', networkId: 'cb-reseau-1234', actorId: 'act-constraint', category: 'MEMBER', startDate: new Date('2022-05-01'), endDate: null, role: null, sources: [] },
+      data: {
+        id: 'm-c-6',
+        networkId: 'cb-reseau-1234',
+        actorId: 'act-constraint',
+        category: 'MEMBER',
+        startDate: new Date('2022-05-01'),
+        endDate: null,
+        role: null,
+        sources: [],
+      },
     }),
   );
   expect(constraintError(err)?.extensions).toEqual({ code: 'DUPLICATE_MEMBERSHIP', field: 'actorId' });
   const logged: string[] = [];
-  const formatted = maskInternalErrors((m) => logged.push(m), 'clubs')({ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, err);
+  const formatted = maskInternalErrors((m) => logged.push(m), 'clubs')(
+    { message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    err,
+  );
   expect(formatted.extensions).toEqual({ code: 'DUPLICATE_MEMBERSHIP', field: 'actorId' });
   expect(formatted.message).not.toMatch(/membership_no_overlap|INSERT|gist/);
   expect(logged).toEqual([]);
@@ -86,8 +100,16 @@ test('check constraints refuse what each table promises', async () => {
       'initiative_link_not_lead',
       'BAD_USER_INPUT',
     ],
-    [`INSERT INTO membership (id, network_id, actor_id, category) VALUES ('m-c-7', 'cb-nowhere', 'act-constraint', 'LEAD')`, 'membership_network_id_fkey', 'UNKNOWN_NETWORK'],
-    [`INSERT INTO idempotency_key (key, operation, request_hash, result_id) VALUES ('short', 'x', 'y', 'z')`, 'idempotency_key_key_check', 'BAD_USER_INPUT'],
+    [
+      `INSERT INTO membership (id, network_id, actor_id, category) VALUES ('m-c-7', 'cb-nowhere', 'act-constraint', 'LEAD')`,
+      'membership_network_id_fkey',
+      'UNKNOWN_NETWORK',
+    ],
+    [
+      `INSERT INTO idempotency_key (key, operation, request_hash, result_id) VALUES ('short', 'x', 'y', 'z')`,
+      'idempotency_key_key_check',
+      'BAD_USER_INPUT',
+    ],
   ];
   for (const [statement, constraint, code] of cases) {
     const err = await refusal(sql(statement));

@@ -16,7 +16,8 @@ const IMPORT = `mutation($input: ImportClubMembershipsInput!) {
   }
 }`;
 const editor = testViewer('editor', { networks: ['cb-reseau-1234'] });
-const count = (where: object = {}) => (s.client as any).membership.count({ where: { networkId: 'cb-reseau-1234', ...where } }) as Promise<number>;
+const count = (where: object = {}) =>
+  (s.client as any).membership.count({ where: { networkId: 'cb-reseau-1234', ...where } }) as Promise<number>;
 const run = (input: Record<string, unknown>, as: Parameters<SubgraphHarness<NetworkDb>['execute']>[2] = { as: editor }) =>
   s.execute(IMPORT, { input: { clubId: 'cb-reseau-1234', ...input } }, as);
 
@@ -31,7 +32,11 @@ test('records the rows in one call, and a second run changes nothing', async () 
   expect(first.errors).toBeUndefined();
   const out = first.data!.importClubMemberships;
   expect(out).toMatchObject({ club: { id: 'cb-reseau-1234' }, created: 3, unchanged: 0, refused: 0, written: true });
-  expect(out.rows[0]).toMatchObject({ ref: 'line 2', status: 'CREATED', membership: { actor: { id: 'act-import-a' }, role: 'trésorier', startDate: '2024-01-15' } });
+  expect(out.rows[0]).toMatchObject({
+    ref: 'line 2',
+    status: 'CREATED',
+    membership: { actor: { id: 'act-import-a' }, role: 'trésorier', startDate: '2024-01-15' },
+  });
   expect(await count()).toBe(before + 3);
 
   const again = await run({ memberships });

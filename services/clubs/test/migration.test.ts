@@ -37,7 +37,9 @@ test('an overlap that is not a copy fails the migration, and leaves the database
   await insert('m-a', 'act-a', '2020-01-01', '2020-01-01 10:00');
   await insert('m-b', 'act-a', '2021-01-01', '2021-01-01 10:00', `'présidente'`);
   await expect(upgrade()).rejects.toThrow(/membership_no_overlap/);
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype IN ('c', 'x') AND conrelid <> 0`);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_constraint WHERE contype IN ('c', 'x') AND conrelid <> 0`,
+  );
   expect(rows[0].n).toBe(0);
   expect((await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'`)).rows).toEqual([]);
   await db.exec(`DELETE FROM membership`);

@@ -26,7 +26,12 @@ test('a write records its entity after the change; a refused one records nothing
     ['ClubMembership', id, 'UPSERT'],
     ['ClubMembership', id, 'UPSERT'],
   ]);
-  expect(changes[1].payload).toMatchObject({ networkId: 'cb-reseau-1234', actorId: 'act-outbox', startDate: '2024-01-01T00:00:00.000Z', endDate: '2025-01-01T00:00:00.000Z' });
+  expect(changes[1].payload).toMatchObject({
+    networkId: 'cb-reseau-1234',
+    actorId: 'act-outbox',
+    startDate: '2024-01-01T00:00:00.000Z',
+    endDate: '2025-01-01T00:00:00.000Z',
+  });
   expect(BigInt(changes[1].seq)).toBeGreaterThan(BigInt(changes[0].seq));
 });
 
@@ -34,14 +39,35 @@ test('an import records one entry per created row, an initiative its links, a vi
   const from = await head();
   await s.execute(
     `mutation($input: ImportClubMembershipsInput!) { importClubMemberships(input: $input) { created } }`,
-    { input: { clubId: 'cb-reseau-1234', memberships: [{ actorId: 'act-outbox-1', category: 'MEMBER' }, { actorId: 'act-outbox-2', category: 'MEMBER' }] } },
+    {
+      input: {
+        clubId: 'cb-reseau-1234',
+        memberships: [
+          { actorId: 'act-outbox-1', category: 'MEMBER' },
+          { actorId: 'act-outbox-2', category: 'MEMBER' },
+        ],
+      },
+    },
     { as: editor },
   );
   // A dry run writes nothing, so it records nothing.
-  await s.execute(`mutation($input: ImportClubMembershipsInput!) { importClubMemberships(input: $input) { created } }`, { input: { clubId: 'cb-reseau-1234', dryRun: true, memberships: [{ actorId: 'act-outbox-3', category: 'MEMBER' }] } }, { as: editor });
+  await s.execute(
+    `mutation($input: ImportClubMembershipsInput!) { importClubMemberships(input: $input) { created } }`,
+    { input: { clubId: 'cb-reseau-1234', dryRun: true, memberships: [{ actorId: 'act-outbox-3', category: 'MEMBER' }] } },
+    { as: editor },
+  );
   await s.execute(
     `mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input) { id } }`,
-    { input: { clubId: 'cb-reseau-1234', kind: 'MEETING', status: 'PLANNED', name: 'Petit-déjeuner', coOrganisers: [{ kind: 'COUNCIL', id: 'co-cmip' }], parties: [{ actorId: 'act-edf', role: 'PARTNER' }] } },
+    {
+      input: {
+        clubId: 'cb-reseau-1234',
+        kind: 'MEETING',
+        status: 'PLANNED',
+        name: 'Petit-déjeuner',
+        coOrganisers: [{ kind: 'COUNCIL', id: 'co-cmip' }],
+        parties: [{ actorId: 'act-edf', role: 'PARTNER' }],
+      },
+    },
     { as: editor },
   );
   await s.execute(`mutation { setClubMemberListVisibility(id: "cb-reseau-1234", visibility: PRIVATE) { id } }`, {}, { as: editor });
@@ -61,7 +87,7 @@ test('pages follow the numeric order of the log', async () => {
   const all = (await readChanges(s.client, '0', 1000)).changes.map((c) => BigInt(c.seq));
   for (let i = 1; i < all.length; i++) expect(all[i]).toBeGreaterThan(all[i - 1]);
   const paged: bigint[] = [];
-  for (let after = '0'; ; ) {
+  for (let after = '0'; ;) {
     const page = await readChanges(s.client, after, 3);
     if (!page.changes.length) break;
     paged.push(...page.changes.map((c) => BigInt(c.seq)));

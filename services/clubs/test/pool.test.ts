@@ -23,7 +23,9 @@ describeOnPostgres('the clubs pool on PostgreSQL', (server) => {
       const viewer = testViewer('admin');
       const add = async (i: number): Promise<{ data?: any; errors?: readonly any[] }> => {
         const res = await apollo.executeOperation(
-          { query: `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-pool-${i}", category: MEMBER }) { id } }` },
+          {
+            query: `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-pool-${i}", category: MEMBER }) { id } }`,
+          },
           { contextValue: { ...(await definition.context({ viewer })), viewer } },
         );
         if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');

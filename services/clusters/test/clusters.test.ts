@@ -9,9 +9,12 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 test('_entities resolves Cluster by id, with label periods', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Cluster { name subtype scope { id } labels { phase startDate endDate } } } }`, {
-    r: [{ __typename: 'Cluster', id: 'cl-aerospace-valley' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Cluster { name subtype scope { id } labels { phase startDate endDate } } } }`,
+    {
+      r: [{ __typename: 'Cluster', id: 'cl-aerospace-valley' }],
+    },
+  );
   expect(res.errors).toBeUndefined();
   const av = res.data!._entities[0];
   expect(av.scope).toEqual([{ id: 'REG-76' }, { id: 'REG-75' }]);
@@ -20,7 +23,9 @@ test('_entities resolves Cluster by id, with label periods', async () => {
 });
 
 test('Digital Place ended in February 2019 and continues as Digital 113', async () => {
-  const res = await s.execute(`{ cluster(id: "cl-digital-place") { active endDate successors { nodes { name active predecessor { name } } } } }`);
+  const res = await s.execute(
+    `{ cluster(id: "cl-digital-place") { active endDate successors { nodes { name active predecessor { name } } } } }`,
+  );
   expect(res.data!.cluster).toEqual({
     active: false,
     endDate: '2019-02-01',
@@ -32,20 +37,31 @@ test('Digital Place ended in February 2019 and continues as Digital 113', async 
 });
 
 test('_entities resolves ClusterInitiative, co-organised with a chamber from another subgraph', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ClusterInitiative { joint organiserKinds coOrganisers { __typename ... on Chamber { id } } parties { totalCount edges { role node { id } } } } } }`, {
-    r: [{ __typename: 'ClusterInitiative', id: 'cl-i-dynamique-multi-partenariale' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClusterInitiative { joint organiserKinds coOrganisers { __typename ... on Chamber { id } } parties { totalCount edges { role node { id } } } } } }`,
+    {
+      r: [{ __typename: 'ClusterInitiative', id: 'cl-i-dynamique-multi-partenariale' }],
+    },
+  );
   expect(res.data!._entities).toEqual([
     {
       joint: true,
       organiserKinds: ['CLUSTER', 'CHAMBER'],
       coOrganisers: [{ __typename: 'Chamber', id: 'ch-cci-grand-nancy' }],
-      parties: { totalCount: 2, edges: [{ role: 'PARTNER', node: { id: 'act-peel' } }, { role: 'PARTNER', node: { id: 'act-carep' } }] },
+      parties: {
+        totalCount: 2,
+        edges: [
+          { role: 'PARTNER', node: { id: 'act-peel' } },
+          { role: 'PARTNER', node: { id: 'act-carep' } },
+        ],
+      },
     },
   ]);
 });
 
 test('members by category', async () => {
-  const res = await s.execute(`{ cluster(id: "cl-poles-entrepreneuriaux-alexis") { memberCount members(category: TRAINING) { nodes { actor { id } } } } }`);
+  const res = await s.execute(
+    `{ cluster(id: "cl-poles-entrepreneuriaux-alexis") { memberCount members(category: TRAINING) { nodes { actor { id } } } } }`,
+  );
   expect(res.data!.cluster).toEqual({ memberCount: 3, members: { nodes: [{ actor: { id: 'act-peel' } }] } });
 });

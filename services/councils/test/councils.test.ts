@@ -26,20 +26,33 @@ test('_entities resolves Council by id: strategy axes, roadmap and the think tan
 });
 
 test('_entities resolves CouncilInitiative: the first session', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on CouncilInitiative { name startDate venue dateNote parties { totalCount } } } }`, {
-    r: [{ __typename: 'CouncilInitiative', id: 'co-i-cmip-premiere-session' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on CouncilInitiative { name startDate venue dateNote parties { totalCount } } } }`,
+    {
+      r: [{ __typename: 'CouncilInitiative', id: 'co-i-cmip-premiere-session' }],
+    },
+  );
   expect(res.data!._entities[0]).toMatchObject({ startDate: '2019-10-01', venue: 'Hôtel de la Métropole', parties: { totalCount: 17 } });
 });
 
 test('the Région Midi-Pyrénées convened 13 pôles et clusters; its body ended with the région', async () => {
-  const res = await s.execute(`{ council(id: "co-region-midi-pyrenees") { active reportedMemberCount { count } members(includeEnded: true, category: CONVENED_NETWORK) { totalCount } initiatives { totalCount } } }`);
-  expect(res.data!.council).toEqual({ active: false, reportedMemberCount: { count: 13 }, members: { totalCount: 4 }, initiatives: { totalCount: 4 } });
+  const res = await s.execute(
+    `{ council(id: "co-region-midi-pyrenees") { active reportedMemberCount { count } members(includeEnded: true, category: CONVENED_NETWORK) { totalCount } initiatives { totalCount } } }`,
+  );
+  expect(res.data!.council).toEqual({
+    active: false,
+    reportedMemberCount: { count: 13 },
+    members: { totalCount: 4 },
+    initiatives: { totalCount: 4 },
+  });
 });
 
 test('Territory extension: councils active in the Montpellier métropole', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { councils { nodes { id } } all: councils(includeEnded: true) { totalCount } } } }`, {
-    r: [{ __typename: 'Territory', id: 'COM-34172' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { councils { nodes { id } } all: councils(includeEnded: true) { totalCount } } } }`,
+    {
+      r: [{ __typename: 'Territory', id: 'COM-34172' }],
+    },
+  );
   expect(res.data!._entities).toEqual([{ councils: { nodes: [{ id: 'co-cmip' }] }, all: { totalCount: 2 } }]);
 });

@@ -66,7 +66,12 @@ function createLoaders(prisma: PrismaClient) {
           runs.map(async (run) => {
             const from = run[0].offset;
             const to = Math.max(...run.map((k) => k.offset + k.limit));
-            const rows = await prisma.actor.findMany({ where: run[0].where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: from, take: to - from });
+            const rows = await prisma.actor.findMany({
+              where: run[0].where,
+              orderBy: [{ searchName: 'asc' }, { id: 'asc' }],
+              skip: from,
+              take: to - from,
+            });
             for (const k of run) pages.set(k, rows.slice(k.offset - from, k.offset - from + k.limit));
           }),
         );
@@ -91,7 +96,9 @@ function createLoaders(prisma: PrismaClient) {
         const kinds = [...new Set(keys.map((k) => k.kind))];
         const kindFilter = kinds.includes(null) ? null : (kinds as string[]);
         const maxEnd = Math.max(...keys.map((k) => k.offset + k.limit));
-        const rows = await prisma.$queryRaw<{ territory: string; kind: string; id: string; rn: bigint; total: bigint; kind_rn: bigint; kind_total: bigint }[]>`
+        const rows = await prisma.$queryRaw<
+          { territory: string; kind: string; id: string; rn: bigint; total: bigint; kind_rn: bigint; kind_total: bigint }[]
+        >`
           SELECT * FROM (
             SELECT t AS territory, a.kind::text AS kind, a.id,
               row_number() OVER (PARTITION BY t ORDER BY a.search_name, a.id) AS rn,
@@ -105,7 +112,9 @@ function createLoaders(prisma: PrismaClient) {
         return keys.map((k) => {
           const mine = rows.filter((r) => r.territory === k.territoryId && (!k.kind || r.kind === k.kind));
           const position = (r: (typeof rows)[number]) => Number(k.kind ? r.kind_rn : r.rn);
-          const page = mine.filter((r) => position(r) > k.offset && position(r) <= k.offset + k.limit).sort((a, b) => position(a) - position(b));
+          const page = mine
+            .filter((r) => position(r) > k.offset && position(r) <= k.offset + k.limit)
+            .sort((a, b) => position(a) - position(b));
           const total = mine.length ? Number(k.kind ? mine[0].kind_total : mine[0].total) : 0;
           return { total, ids: page.map((r) => r.id) };
         });

@@ -32,29 +32,32 @@ const date = (s?: string) => (s ? new Date(`${s}T00:00:00Z`) : null);
 export async function seed(prisma: PrismaClient, log: (msg: string) => void = console.log): Promise<void> {
   const actors = readSeed<SeedActor>('actors.json');
   const roles = readSeed<SeedRole>('roles.json');
-  await prisma.$transaction(async (tx) => {
-    for (const { id, ...fields } of actors) {
-      let data;
-      try {
-        data = actorColumns({ ...fields, foundedOn: date(fields.foundedOn), closedOn: date(fields.closedOn) });
-      } catch (err) {
-        throw new Error(`seed/actors.json ${id}: ${(err as Error).message}`);
+  await prisma.$transaction(
+    async (tx) => {
+      for (const { id, ...fields } of actors) {
+        let data;
+        try {
+          data = actorColumns({ ...fields, foundedOn: date(fields.foundedOn), closedOn: date(fields.closedOn) });
+        } catch (err) {
+          throw new Error(`seed/actors.json ${id}: ${(err as Error).message}`);
+        }
+        await tx.actor.upsert({ where: { id }, create: { id, ...data } as Prisma.ActorCreateInput, update: data });
       }
-      await tx.actor.upsert({ where: { id }, create: { id, ...data } as Prisma.ActorCreateInput, update: data });
-    }
-    for (const r of roles) {
-      const data = {
-        personId: r.personId,
-        organisationId: r.organisationId,
-        title: r.title,
-        startDate: date(r.startDate),
-        endDate: date(r.endDate),
-        sources: r.sources ?? [],
-      };
-      await tx.role.upsert({ where: { id: r.id }, create: { id: r.id, ...data }, update: data });
-    }
-    // Rows change wholesale here: followers of the log read everything again.
-    await recordChanges(tx, [{ entityType: '*', entityId: '*', op: 'RESEED' }]);
-  }, { timeout: 60_000 });
+      for (const r of roles) {
+        const data = {
+          personId: r.personId,
+          organisationId: r.organisationId,
+          title: r.title,
+          startDate: date(r.startDate),
+          endDate: date(r.endDate),
+          sources: r.sources ?? [],
+        };
+        await tx.role.upsert({ where: { id: r.id }, create: { id: r.id, ...data }, update: data });
+      }
+      // Rows change wholesale here: followers of the log read everything again.
+      await recordChanges(tx, [{ entityType: '*', entityId: '*', op: 'RESEED' }]);
+    },
+    { timeout: 60_000 },
+  );
   log(`seeded ${actors.length} actors, ${roles.length} roles`);
 }

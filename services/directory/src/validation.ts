@@ -42,7 +42,11 @@ function text(value: string | null | undefined, field: string, max: number): str
   return t.length ? t : null;
 }
 
-function identifier(check: (s: string) => { valid: true; value: string } | { valid: false; reason: string }, value: string | null | undefined, field: string) {
+function identifier(
+  check: (s: string) => { valid: true; value: string } | { valid: false; reason: string },
+  value: string | null | undefined,
+  field: string,
+) {
   if (value == null || value.trim() === '') return null;
   const r = check(value);
   if (!r.valid) throw userError(ErrorCode.INVALID_IDENTIFIER, `${field} ${JSON.stringify(value)} is not valid: ${r.reason}`, field);
@@ -77,19 +81,32 @@ export function actorColumns(input: ActorFields, current?: { siren: string | nul
     if (input.nafCode == null || input.nafCode === '') data.nafCode = null;
     else {
       const naf = parseNafCode(input.nafCode);
-      if (!naf) throw userError(ErrorCode.INVALID_CODE, `nafCode ${JSON.stringify(input.nafCode)} is not a NAF rév. 2 code (NN.NNL, an existing sous-classe)`, 'nafCode');
+      if (!naf)
+        throw userError(
+          ErrorCode.INVALID_CODE,
+          `nafCode ${JSON.stringify(input.nafCode)} is not a NAF rév. 2 code (NN.NNL, an existing sous-classe)`,
+          'nafCode',
+        );
       data.nafCode = naf.code;
     }
   }
   if (has(input, 'legalCategory')) {
     if (input.legalCategory && !legalCategory(input.legalCategory)) {
-      throw userError(ErrorCode.INVALID_CODE, `legalCategory ${JSON.stringify(input.legalCategory)} is not an INSEE legal category`, 'legalCategory');
+      throw userError(
+        ErrorCode.INVALID_CODE,
+        `legalCategory ${JSON.stringify(input.legalCategory)} is not an INSEE legal category`,
+        'legalCategory',
+      );
     }
     data.legalCategory = input.legalCategory || null;
   }
   if (has(input, 'headcountBand')) {
     if (input.headcountBand && !headcountBand(input.headcountBand)) {
-      throw userError(ErrorCode.INVALID_CODE, `headcountBand ${JSON.stringify(input.headcountBand)} is not an INSEE headcount band`, 'headcountBand');
+      throw userError(
+        ErrorCode.INVALID_CODE,
+        `headcountBand ${JSON.stringify(input.headcountBand)} is not an INSEE headcount band`,
+        'headcountBand',
+      );
     }
     data.headcountBand = input.headcountBand || null;
   }
@@ -100,24 +117,32 @@ export function actorColumns(input: ActorFields, current?: { siren: string | nul
       data.reach = [];
     } else {
       const commune = communeByInseeCode(input.communeCode.trim());
-      if (!commune) throw userError(ErrorCode.UNKNOWN_TERRITORY, `communeCode ${JSON.stringify(input.communeCode)} is not a commune of the 2026 map`, 'communeCode');
+      if (!commune)
+        throw userError(
+          ErrorCode.UNKNOWN_TERRITORY,
+          `communeCode ${JSON.stringify(input.communeCode)} is not a commune of the 2026 map`,
+          'communeCode',
+        );
       data.communeId = commune.id;
       data.reach = reachOf([commune.id]);
     }
   }
   if (has(input, 'website')) {
     const w = text(input.website, 'website', 500);
-    if (w && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(w)) throw userError(ErrorCode.BAD_USER_INPUT, 'website must be an http(s) URL', 'website');
+    if (w && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(w))
+      throw userError(ErrorCode.BAD_USER_INPUT, 'website must be an http(s) URL', 'website');
     data.website = w;
   }
   if (has(input, 'email')) {
     const e = text(input.email, 'email', 254);
-    if (e && !/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/.test(e)) throw userError(ErrorCode.BAD_USER_INPUT, 'email is not an email address', 'email');
+    if (e && !/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/.test(e))
+      throw userError(ErrorCode.BAD_USER_INPUT, 'email is not an email address', 'email');
     data.email = e;
   }
   if (has(input, 'phone')) {
     const ph = text(input.phone, 'phone', 30);
-    if (ph && !/^\+?[0-9 .()-]{6,30}$/.test(ph)) throw userError(ErrorCode.BAD_USER_INPUT, 'phone may hold digits, spaces and + . - ( ) only', 'phone');
+    if (ph && !/^\+?[0-9 .()-]{6,30}$/.test(ph))
+      throw userError(ErrorCode.BAD_USER_INPUT, 'phone may hold digits, spaces and + . - ( ) only', 'phone');
     data.phone = ph;
   }
   if (has(input, 'foundedOn')) data.foundedOn = input.foundedOn ?? null;

@@ -20,7 +20,9 @@ describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
   afterAll(async () => s?.stop());
 
   test(`${N} creates of one SIREN at once record one actor and refuse ${N - 1} as DUPLICATE_IDENTIFIER`, async () => {
-    const results = await Promise.all(Array.from({ length: N }, (_, i) => s.execute(CREATE, { siren: '410000004', name: `Concurrente ${i}` }, { as: editor })));
+    const results = await Promise.all(
+      Array.from({ length: N }, (_, i) => s.execute(CREATE, { siren: '410000004', name: `Concurrente ${i}` }, { as: editor })),
+    );
     expect(results.filter((r) => r.data?.createActor?.id)).toHaveLength(1);
     expect(codes(results)).toEqual(Array(N - 1).fill('DUPLICATE_IDENTIFIER'));
     expect(results.flatMap((r) => r.errors ?? []).every((e) => e.extensions.field === 'siren')).toBe(true);
@@ -28,7 +30,9 @@ describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
   });
 
   test(`${N} creates with one idempotency key record one actor and all get it back`, async () => {
-    const results = await Promise.all(Array.from({ length: N }, () => s.execute(CREATE, { name: 'Une seule fois', k: 'race-key-actor' }, { as: editor })));
+    const results = await Promise.all(
+      Array.from({ length: N }, () => s.execute(CREATE, { name: 'Une seule fois', k: 'race-key-actor' }, { as: editor })),
+    );
     expect(codes(results)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.createActor.id)).size).toBe(1);
     expect(await s.client.actor.count({ where: { name: 'Une seule fois' } })).toBe(1);
@@ -37,7 +41,9 @@ describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
 
   test(`${N} creates with one idempotency key and one SIREN: one actor, the same answer for all`, async () => {
     const results = await Promise.all(
-      Array.from({ length: N }, () => s.execute(CREATE, { siren: '410000012', name: 'Clé et SIREN', k: 'race-key-actor-siren' }, { as: editor })),
+      Array.from({ length: N }, () =>
+        s.execute(CREATE, { siren: '410000012', name: 'Clé et SIREN', k: 'race-key-actor-siren' }, { as: editor }),
+      ),
     );
     expect(codes(results)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.createActor.id)).size).toBe(1);
@@ -46,12 +52,17 @@ describeOnPostgres('directory writes under concurrency on PostgreSQL', () => {
 
   test(`${N} ends of one role at once: one ends it, the others get ALREADY_ENDED`, async () => {
     const person = await s.execute(`mutation { createActor(input: { kind: PERSON, name: "Personne" }) { id } }`);
-    const added = await s.execute(`mutation($p: ID!) { addRole(input: { personId: $p, organisationId: "act-edf", title: "présidente", startDate: "2020-01-01" }) { id } }`, {
-      p: person.data!.createActor.id,
-    });
+    const added = await s.execute(
+      `mutation($p: ID!) { addRole(input: { personId: $p, organisationId: "act-edf", title: "présidente", startDate: "2020-01-01" }) { id } }`,
+      {
+        p: person.data!.createActor.id,
+      },
+    );
     const id = added.data!.addRole.id;
     const END = `mutation($id: ID!, $e: Date!) { endRole(id: $id, endDate: $e) { endDate } }`;
-    const results = await Promise.all(Array.from({ length: N }, (_, i) => s.execute(END, { id, e: `2025-02-${String((i % 28) + 1).padStart(2, '0')}` })));
+    const results = await Promise.all(
+      Array.from({ length: N }, (_, i) => s.execute(END, { id, e: `2025-02-${String((i % 28) + 1).padStart(2, '0')}` })),
+    );
     const ended = results.filter((r) => r.data?.endRole);
     expect(ended).toHaveLength(1);
     expect(codes(results)).toEqual(Array(N - 1).fill('ALREADY_ENDED'));

@@ -11,25 +11,46 @@ afterAll(async () => s?.stop());
 
 test('_entities resolves Actor by id', async () => {
   const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { id name siren commune { id } } } }`, {
-    r: [{ __typename: 'Actor', id: 'act-main-gauche' }, { __typename: 'Actor', id: 'act-unknown' }],
+    r: [
+      { __typename: 'Actor', id: 'act-main-gauche' },
+      { __typename: 'Actor', id: 'act-unknown' },
+    ],
   });
   expect(res.errors).toBeUndefined();
   expect(res.data!._entities).toEqual([{ id: 'act-main-gauche', name: 'Main Gauche', siren: null, commune: { id: 'COM-34172' } }, null]);
 });
 
 test('_entities resolves Territory by id, with its roll-up', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name level epci { id } departement { id } region { id name } } } }`, {
-    r: [{ __typename: 'Territory', id: 'COM-12145' }],
-  });
+  const res = await s.execute(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name level epci { id } departement { id } region { id name } } } }`,
+    {
+      r: [{ __typename: 'Territory', id: 'COM-12145' }],
+    },
+  );
   expect(res.data!._entities).toEqual([
-    { id: 'COM-12145', name: 'Millau', level: 'COMMUNE', epci: { id: 'EPCI-241200567' }, departement: { id: 'DEP-12' }, region: { id: 'REG-76', name: 'Occitanie' } },
+    {
+      id: 'COM-12145',
+      name: 'Millau',
+      level: 'COMMUNE',
+      epci: { id: 'EPCI-241200567' },
+      departement: { id: 'DEP-12' },
+      region: { id: 'REG-76', name: 'Occitanie' },
+    },
   ]);
 });
 
 test('_entities groups a network’s members by département (@requires memberActorIds)', async () => {
   const res = await s.execute(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Club { membersByTerritory { territory { id } count actors { name } } } } }`,
-    { r: [{ __typename: 'Club', id: 'cb-x', memberActorIds: ['act-main-gauche', 'act-cci-herault', 'act-club-entrepreneurs-millavois', 'act-seclab', 'act-missing'] }] },
+    {
+      r: [
+        {
+          __typename: 'Club',
+          id: 'cb-x',
+          memberActorIds: ['act-main-gauche', 'act-cci-herault', 'act-club-entrepreneurs-millavois', 'act-seclab', 'act-missing'],
+        },
+      ],
+    },
   );
   expect(res.errors).toBeUndefined();
   expect(res.data!._entities[0].membersByTerritory).toEqual([
@@ -40,12 +61,17 @@ test('_entities groups a network’s members by département (@requires memberAc
 });
 
 test('search is insensitive to accents and case, and paginates with totalCount', async () => {
-  const first = await s.execute(`{ actors(search: "METROPOLE", first: 1) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }`);
+  const first = await s.execute(
+    `{ actors(search: "METROPOLE", first: 1) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }`,
+  );
   expect(first.data!.actors.totalCount).toBe(3);
   expect(first.data!.actors.pageInfo.hasNextPage).toBe(true);
-  const next = await s.execute(`query($a: String) { actors(search: "METROPOLE", first: 5, after: $a) { nodes { name } pageInfo { hasNextPage } } }`, {
-    a: first.data!.actors.pageInfo.endCursor,
-  });
+  const next = await s.execute(
+    `query($a: String) { actors(search: "METROPOLE", first: 5, after: $a) { nodes { name } pageInfo { hasNextPage } } }`,
+    {
+      a: first.data!.actors.pageInfo.endCursor,
+    },
+  );
   expect([first.data!.actors.nodes[0].name, ...next.data!.actors.nodes.map((n: { name: string }) => n.name)]).toEqual([
     'CCI Grand Nancy Métropole Meurthe-et-Moselle',
     "Métropole d'Aix-Marseille-Provence",

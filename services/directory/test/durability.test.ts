@@ -18,10 +18,20 @@ async function freePort(): Promise<number> {
 }
 
 async function start(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/index.js'], { cwd: packageDir, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['dist/index.js'], {
+    cwd: packageDir,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+  });
   const url = `http://127.0.0.1:${env.PORT}/ready`;
   for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
@@ -34,13 +44,20 @@ test('acknowledged creates survive a SIGKILL', async () => {
   const server = testServerUrl();
   const dbs = server ? await createDatabases(server, ['durability']) : undefined;
   const port = String(await freePort());
-  const env = { PORT: port, ...(dbs ? { DATABASE_URL: dbs.urls.durability } : { PGLITE_DIR: mkdtempSync(path.join(tmpdir(), 'maillage-durability-')) }) };
+  const env = {
+    PORT: port,
+    ...(dbs ? { DATABASE_URL: dbs.urls.durability } : { PGLITE_DIR: mkdtempSync(path.join(tmpdir(), 'maillage-durability-')) }),
+  };
   const url = `http://127.0.0.1:${port}/graphql`;
   let child = await start(env);
   try {
     const acknowledged: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const res = await postAsGateway<any>(url, `mutation($n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "12145" }) { id } }`, { n: `Durable ${i}` });
+      const res = await postAsGateway<any>(
+        url,
+        `mutation($n: String!) { createActor(input: { kind: COMPANY, name: $n, communeCode: "12145" }) { id } }`,
+        { n: `Durable ${i}` },
+      );
       if (res.data?.createActor?.id) acknowledged.push(res.data.createActor.id);
     }
     expect(acknowledged).toHaveLength(25);

@@ -10,5 +10,10 @@ afterAll(async () => s?.stop());
 describeEntities(() => s, typeDefs, {
   owned: { Actor: 'act-edf', Territory: 'REG-76' },
   // The network subgraphs' entities, which the directory adds membersByTerritory to.
-  extended: { Chamber: 'ch-cci-herault', Cluster: 'cl-aerospace-valley', Council: 'co-think-tank-industrie', Club: 'cb-club-entrepreneurs-millavois' },
+  extended: {
+    Chamber: 'ch-cci-herault',
+    Cluster: 'cl-aerospace-valley',
+    Council: 'co-think-tank-industrie',
+    Club: 'cb-club-entrepreneurs-millavois',
+  },
 });

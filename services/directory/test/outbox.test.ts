@@ -13,10 +13,18 @@ afterAll(async () => s?.stop());
 test('the seed recorded a reseed; creating and moving an actor records its state, never its contact details', async () => {
   const start = await readChanges(s.client, '0', 1000);
   expect(start.changes.map((c) => c.op)).toEqual(['RESEED']);
-  const created = await s.execute(`mutation { createActor(input: { kind: PERSON, name: "Camille Outbox", email: "camille@example.org", communeCode: "34172" }) { id } }`, {}, { as: 'admin' });
+  const created = await s.execute(
+    `mutation { createActor(input: { kind: PERSON, name: "Camille Outbox", email: "camille@example.org", communeCode: "34172" }) { id } }`,
+    {},
+    { as: 'admin' },
+  );
   const id = created.data!.createActor.id;
   await s.execute(`mutation($id: ID!) { updateActor(id: $id, input: { communeCode: "12145" }) { id } }`, { id }, { as: 'admin' });
-  const refused = await s.execute(`mutation($id: ID!) { updateActor(id: $id, input: { communeCode: "99999" }) { id } }`, { id }, { as: 'admin' });
+  const refused = await s.execute(
+    `mutation($id: ID!) { updateActor(id: $id, input: { communeCode: "99999" }) { id } }`,
+    { id },
+    { as: 'admin' },
+  );
   expect(refused.errors).toBeDefined();
   const { changes } = await readChanges(s.client, start.last, 100);
   expect(changes.map((c) => [c.entityType, c.entityId, c.op])).toEqual([

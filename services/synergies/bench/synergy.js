@@ -41,9 +41,13 @@ for (const actors of sizes) {
   const heap = heapMB() - before;
 
   // Overlap: 50 pairs among the 200 largest networks, each on a cold path (no view).
-  const bySize = engine.ix.byNetwork.map((m, n) => [n, m.length]).sort((a, b) => b[1] - a[1]).slice(0, 200).map(([n]) => n);
+  const bySize = engine.ix.byNetwork
+    .map((m, n) => [n, m.length])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 200)
+    .map(([n]) => n);
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const overlaps = [];
   for (let i = 0; i < 50; i++) {
     const a = bySize[Math.floor(rnd() * bySize.length)];
@@ -104,6 +108,10 @@ for (const actors of sizes) {
 const first = rows[0];
 const last = rows.at(-1);
 const grow = (k) => (last[k] / first[k]).toFixed(1);
-console.log(`\nfrom ${first.actors} to ${last.actors} actors (x${(last.actors / first.actors).toFixed(0)}): index x${grow('indexMs')}, overlap x${grow('overlapMs')}, région report x${grow('reportMs')}, bridging x${grow('bridgingMs')}, ties x${grow('tiesMs')}, search x${grow('searchMs')}`);
-console.log(`targets at ${last.actors} actors: région report ${last.reportMs.toFixed(0)} ms (< 2000: ${last.reportMs < 2000 ? 'met' : 'NOT met'}), overlap ${last.overlapMaxMs.toFixed(1)} ms worst of 50 (< 100: ${last.overlapMaxMs < 100 ? 'met' : 'NOT met'})`);
+console.log(
+  `\nfrom ${first.actors} to ${last.actors} actors (x${(last.actors / first.actors).toFixed(0)}): index x${grow('indexMs')}, overlap x${grow('overlapMs')}, région report x${grow('reportMs')}, bridging x${grow('bridgingMs')}, ties x${grow('tiesMs')}, search x${grow('searchMs')}`,
+);
+console.log(
+  `targets at ${last.actors} actors: région report ${last.reportMs.toFixed(0)} ms (< 2000: ${last.reportMs < 2000 ? 'met' : 'NOT met'}), overlap ${last.overlapMaxMs.toFixed(1)} ms worst of 50 (< 100: ${last.overlapMaxMs < 100 ? 'met' : 'NOT met'})`,
+);
 console.log(`node ${process.version}, ${require('node:os').cpus().length} × ${require('node:os').cpus()[0].model}`);

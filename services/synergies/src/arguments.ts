@@ -8,7 +8,8 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : 
 /** Validates the scope argument: a known territory, and from ≤ to. */
 export function scopeOf(input: ScopeInput | null | undefined): Scope {
   const s = { territoryId: input?.territoryId ?? null, from: iso(input?.from), to: iso(input?.to) };
-  if (s.territoryId && !getTerritory(s.territoryId)) throw userError(ErrorCode.UNKNOWN_TERRITORY, `No territory ${s.territoryId}`, 'scope.territoryId');
+  if (s.territoryId && !getTerritory(s.territoryId))
+    throw userError(ErrorCode.UNKNOWN_TERRITORY, `No territory ${s.territoryId}`, 'scope.territoryId');
   if (s.from && s.to && s.from > s.to) throw userError(ErrorCode.INVALID_DATE_RANGE, 'scope.from is after scope.to', 'scope.from');
   return s;
 }

@@ -8,7 +8,9 @@ export interface Context {
   viewer: Viewer;
 }
 
-export const createContext = (store: SnapshotStore) => ({ viewer }: { viewer: Viewer }): Context => ({ store, viewer });
+export const createContext =
+  (store: SnapshotStore) =>
+  ({ viewer }: { viewer: Viewer }): Context => ({ store, viewer });
 
 /** The engine over the whole snapshot: the measures are for analysts and admins only (schema). */
 export const analystEngine = (ctx: Context): Promise<SynergyEngine> => ctx.store.engine(true);

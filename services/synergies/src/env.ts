@@ -24,7 +24,9 @@ const shape = {
   SYNERGIES_FEEDS: z
     .string()
     .regex(/^$|^\s*[a-z]+=https?:\/\/\S+(\s*,\s*[a-z]+=https?:\/\/\S+)*\s*$/, 'must be name=url pairs separated by commas')
-    .default('directory=http://127.0.0.1:4001/graphql,chambers=http://127.0.0.1:4002/graphql,clusters=http://127.0.0.1:4003/graphql,councils=http://127.0.0.1:4004/graphql,clubs=http://127.0.0.1:4005/graphql'),
+    .default(
+      'directory=http://127.0.0.1:4001/graphql,chambers=http://127.0.0.1:4002/graphql,clusters=http://127.0.0.1:4003/graphql,councils=http://127.0.0.1:4004/graphql,clubs=http://127.0.0.1:4005/graphql',
+    ),
   /** Milliseconds between two polls of the change logs; 0 turns the feed off (periodic full reads only). @default 200 */
   SYNERGIES_FEED_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
   /** Seconds between two saved checkpoints (snapshot and positions) while changes are applied. @default 5 */
@@ -47,9 +49,14 @@ export type SynergiesEnv = z.infer<z.ZodObject<typeof shape>>;
 export function synergiesEnv(source: NodeJS.ProcessEnv = process.env): SynergiesEnv {
   const env = readEnv('synergies', shape, source);
   // A token key anyone can read would let anyone sign analyst (or admin) tokens the gateway accepts.
-  assertProductionSecrets('synergies', env, { optional: ['AUTH_JWT_SECRET'], required: env.SYNERGIES_FEED_POLL_MS > 0 ? ['GATEWAY_SIGNING_SECRET'] : [] });
+  assertProductionSecrets('synergies', env, {
+    optional: ['AUTH_JWT_SECRET'],
+    required: env.SYNERGIES_FEED_POLL_MS > 0 ? ['GATEWAY_SIGNING_SECRET'] : [],
+  });
   if (env.NODE_ENV === 'production' && !env.SYNERGIES_GATEWAY_TOKEN && !(env.AUTH_JWT_SECRET && env.AUTH_ISSUER)) {
-    throw new Error('synergies: invalid configuration\n  SYNERGIES_GATEWAY_TOKEN, or AUTH_JWT_SECRET with AUTH_ISSUER: required in production (to read the graph as an analyst)');
+    throw new Error(
+      'synergies: invalid configuration\n  SYNERGIES_GATEWAY_TOKEN, or AUTH_JWT_SECRET with AUTH_ISSUER: required in production (to read the graph as an analyst)',
+    );
   }
   return env;
 }
@@ -57,10 +64,12 @@ export function synergiesEnv(source: NodeJS.ProcessEnv = process.env): Synergies
 /** The change logs to follow, by subgraph name. */
 export function feedUrls(env: SynergiesEnv): Record<string, string> {
   return Object.fromEntries(
-    env.SYNERGIES_FEEDS.split(',').filter((pair) => pair.trim()).map((pair) => {
-      const [name, url] = pair.trim().split(/=(.*)/s);
-      return [name, url.replace(/\/graphql\/?$/, '/changes')];
-    }),
+    env.SYNERGIES_FEEDS.split(',')
+      .filter((pair) => pair.trim())
+      .map((pair) => {
+        const [name, url] = pair.trim().split(/=(.*)/s);
+        return [name, url.replace(/\/graphql\/?$/, '/changes')];
+      }),
   );
 }
 

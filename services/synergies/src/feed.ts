@@ -1,5 +1,12 @@
 import { gatewayHeaders, viewerOf } from '@maillage/viewer';
-import type { NetworkKind, RegionSnapshot, SnapshotActor, SnapshotInitiative, SnapshotMembership, SnapshotNetwork } from '@maillage/synergy';
+import type {
+  NetworkKind,
+  RegionSnapshot,
+  SnapshotActor,
+  SnapshotInitiative,
+  SnapshotMembership,
+  SnapshotNetwork,
+} from '@maillage/synergy';
 
 /** One entry of a subgraph's change log (packages/db `LoggedChange`), as `POST /changes` serves it. */
 export interface FeedChange {
@@ -128,7 +135,13 @@ export class RegionState {
     }
     if (type.endsWith('Membership') && KIND_OF_TYPE[type.slice(0, -'Membership'.length)]) {
       if (c.op === 'DELETE') return this.memberships.delete(c.entityId);
-      this.memberships.set(c.entityId, { id: c.entityId, networkId: str(p.networkId) ?? '', actorId: str(p.actorId) ?? '', startDate: day(p.startDate), endDate: day(p.endDate) });
+      this.memberships.set(c.entityId, {
+        id: c.entityId,
+        networkId: str(p.networkId) ?? '',
+        actorId: str(p.actorId) ?? '',
+        startDate: day(p.startDate),
+        endDate: day(p.endDate),
+      });
       return true;
     }
     if (type.endsWith('Initiative') && KIND_OF_TYPE[type.slice(0, -'Initiative'.length)]) {
@@ -139,7 +152,9 @@ export class RegionState {
         name: str(p.name) ?? '',
         organiserId: str(p.networkId) ?? '',
         coOrganiserIds: links.filter((l) => l.role === 'CO_ORGANISER').flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
-        partyActorIds: links.filter((l) => l.role !== 'CO_ORGANISER' && l.targetType === 'Actor').flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
+        partyActorIds: links
+          .filter((l) => l.role !== 'CO_ORGANISER' && l.targetType === 'Actor')
+          .flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
         startDate: day(p.startDate),
         endDate: day(p.endDate),
         placeId: str(p.placeId),

@@ -71,7 +71,15 @@ export interface SearchHitModel {
 }
 
 export type ScopeModel = Bound<ResolvedScope>;
-export type NetworkOverlapModel = Bound<{ networkA: number; networkB: number; membersA: number; membersB: number; jaccard: number; shared: number[]; scope: ResolvedScope }>;
+export type NetworkOverlapModel = Bound<{
+  networkA: number;
+  networkB: number;
+  membersA: number;
+  membersB: number;
+  jaccard: number;
+  shared: number[];
+  scope: ResolvedScope;
+}>;
 /** A NAF division as a number (62). */
 export type SectorDivisionModel = number;
 export type SectorShareModel = { division: number; count: number; share: number };
@@ -86,7 +94,12 @@ export type BridgingResultModel = Bound<{ method: BridgingMethod; actors: Bridge
 export type TerritoryCountModel = TieCount;
 export type NetworkTiesModel = Bound<NetworkTies>;
 export type TerritoryTiesModel = TerritoryTies;
-export type CrossTerritoryTiesModel = Bound<{ level: TieLevel; scope: ResolvedScope; networks: NetworkTies[]; territories: TerritoryTies[] }>;
+export type CrossTerritoryTiesModel = Bound<{
+  level: TieLevel;
+  scope: ResolvedScope;
+  networks: NetworkTies[];
+  territories: TerritoryTies[];
+}>;
 export type SynergyPairModel = Bound<ReportPair>;
 export type SynergyReportModel = Bound<SynergyReport & { scope: ResolvedScope; first: number }>;
 export type ActorHitModel = Bound<SearchHit>;
@@ -94,6 +107,12 @@ export type PathStepModel = Bound<PathStep>;
 export type SolutionCandidateModel = Bound<Solution>;
 export type SolutionNetworkModel = Bound<SolutionNetwork>;
 /** A page of candidates; the networks in reach are computed only when asked for. */
-export type SolutionConnectionModel = Bound<{ totalCount: number; pageInfo: Connection<Solution>['pageInfo']; nodes: Solution[]; actor: number; need: Need }>;
+export type SolutionConnectionModel = Bound<{
+  totalCount: number;
+  pageInfo: Connection<Solution>['pageInfo'];
+  nodes: Solution[];
+  actor: number;
+  need: Need;
+}>;
 export type FirstClientModel = Bound<FirstClient>;
 export type SynergySnapshotModel = SnapshotFigures;

@@ -4,7 +4,10 @@ import type { ActorRef, NetworkRef, TerritoryRef } from './models';
 
 // Entity references the gateway resolves in their own subgraphs, from the engine's indices.
 
-export const networkRef = ({ ix }: SynergyEngine, n: number): NetworkRef => ({ __typename: networkTypeName[ix.networks[n].kind], id: ix.networks[n].id });
+export const networkRef = ({ ix }: SynergyEngine, n: number): NetworkRef => ({
+  __typename: networkTypeName[ix.networks[n].kind],
+  id: ix.networks[n].id,
+});
 export const actorRef = ({ ix }: SynergyEngine, a: number): ActorRef => ({ __typename: 'Actor', id: ix.actors[a].id });
 export const territoryRef = (id: string): TerritoryRef => ({ __typename: 'Territory', id });
 

@@ -29,7 +29,12 @@ async function bearer(): Promise<Record<string, string>> {
   const token =
     env.SYNERGIES_GATEWAY_TOKEN ??
     (env.AUTH_JWT_SECRET
-      ? await signAccessToken(claims, { secret: env.AUTH_JWT_SECRET, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, expiresIn: '10m' })
+      ? await signAccessToken(claims, {
+          secret: env.AUTH_JWT_SECRET,
+          issuer: env.AUTH_ISSUER,
+          audience: env.AUTH_AUDIENCE,
+          expiresIn: '10m',
+        })
       : await devToken('analyst', { subject: claims.subject, expiresIn: '10m' }));
   return { authorization: `Bearer ${token}` };
 }
@@ -40,14 +45,26 @@ export function prismaCheckpoints(prisma: PrismaClient): CheckpointStore {
     saveCheckpoint: async (snapshot, positions) => {
       const json = JSON.parse(JSON.stringify(snapshot)) as object;
       await prisma.$transaction([
-        prisma.snapshotCheckpoint.upsert({ where: { id: 'region' }, create: { id: 'region', snapshot: json }, update: { snapshot: json, savedAt: new Date() } }),
-        ...Object.entries(positions).map(([subgraph, position]) => prisma.feedPosition.upsert({ where: { subgraph }, create: { subgraph, position }, update: { position } })),
+        prisma.snapshotCheckpoint.upsert({
+          where: { id: 'region' },
+          create: { id: 'region', snapshot: json },
+          update: { snapshot: json, savedAt: new Date() },
+        }),
+        ...Object.entries(positions).map(([subgraph, position]) =>
+          prisma.feedPosition.upsert({ where: { subgraph }, create: { subgraph, position }, update: { position } }),
+        ),
       ]);
     },
     loadCheckpoint: async () => {
-      const [row, positions] = await Promise.all([prisma.snapshotCheckpoint.findUnique({ where: { id: 'region' } }), prisma.feedPosition.findMany()]);
+      const [row, positions] = await Promise.all([
+        prisma.snapshotCheckpoint.findUnique({ where: { id: 'region' } }),
+        prisma.feedPosition.findMany(),
+      ]);
       if (!row) return null;
-      return { snapshot: row.snapshot as unknown as RegionSnapshot, positions: Object.fromEntries(positions.map((p) => [p.subgraph, p.position])) };
+      return {
+        snapshot: row.snapshot as unknown as RegionSnapshot,
+        positions: Object.fromEntries(positions.map((p) => [p.subgraph, p.position])),
+      };
     },
   };
 }
@@ -58,7 +75,14 @@ export function feedFromEnv(prisma: PrismaClient, extra: Pick<FeedOptions, 'onAp
   if (env.SYNERGIES_FEED_POLL_MS === 0 || !Object.keys(feedUrls(env)).length) return undefined;
   const secret = signingSecret(env, 'synergies');
   return {
-    sources: Object.keys(feedUrls(env)).map((name) => new HttpChangeSource(name, () => feedUrls(synergiesEnv())[name], () => secret)),
+    sources: Object.keys(feedUrls(env)).map(
+      (name) =>
+        new HttpChangeSource(
+          name,
+          () => feedUrls(synergiesEnv())[name],
+          () => secret,
+        ),
+    ),
     pollMs: env.SYNERGIES_FEED_POLL_MS,
     checkpointMs: env.SYNERGIES_CHECKPOINT_SECONDS * 1000,
     checkpoints: prismaCheckpoints(prisma),
@@ -79,7 +103,11 @@ export function createServer(
   const env = synergiesEnv();
   // A region a test feeds has no logs to follow, unless the test gives them too.
   const follow = feed === undefined ? (reader ? undefined : feedFromEnv(prisma)) : (feed ?? undefined);
-  const store = new SnapshotStore(reader ?? new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer), prisma, { refreshMs: refreshSeconds(env) * 1000, log, feed: follow });
+  const store = new SnapshotStore(reader ?? new GatewayReader(() => synergiesEnv().GATEWAY_URL, bearer), prisma, {
+    refreshMs: refreshSeconds(env) * 1000,
+    log,
+    feed: follow,
+  });
   void store.start(); // logs its own failure; the first query then reads the graph
   return {
     name: 'synergies',

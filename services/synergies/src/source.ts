@@ -1,6 +1,13 @@
 import { GraphQLClient, type GraphQLClientOptions } from '@maillage/client';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type { NetworkKind, RegionSnapshot, SnapshotActor, SnapshotInitiative, SnapshotMembership, SnapshotNetwork } from '@maillage/synergy';
+import type {
+  NetworkKind,
+  RegionSnapshot,
+  SnapshotActor,
+  SnapshotInitiative,
+  SnapshotMembership,
+  SnapshotNetwork,
+} from '@maillage/synergy';
 import * as ops from './generated/gateway';
 
 /**
@@ -30,10 +37,34 @@ interface KindOperations {
 }
 
 const KINDS: KindOperations[] = [
-  { kind: 'CHAMBER', networks: ops.SynergyChambersDocument, members: ops.SynergyChamberMembersDocument, initiatives: ops.SynergyChamberInitiativesDocument, parties: ops.SynergyChamberPartiesDocument },
-  { kind: 'CLUSTER', networks: ops.SynergyClustersDocument, members: ops.SynergyClusterMembersDocument, initiatives: ops.SynergyClusterInitiativesDocument, parties: ops.SynergyClusterPartiesDocument },
-  { kind: 'COUNCIL', networks: ops.SynergyCouncilsDocument, members: ops.SynergyCouncilMembersDocument, initiatives: ops.SynergyCouncilInitiativesDocument, parties: ops.SynergyCouncilPartiesDocument },
-  { kind: 'CLUB', networks: ops.SynergyClubsDocument, members: ops.SynergyClubMembersDocument, initiatives: ops.SynergyClubInitiativesDocument, parties: ops.SynergyClubPartiesDocument },
+  {
+    kind: 'CHAMBER',
+    networks: ops.SynergyChambersDocument,
+    members: ops.SynergyChamberMembersDocument,
+    initiatives: ops.SynergyChamberInitiativesDocument,
+    parties: ops.SynergyChamberPartiesDocument,
+  },
+  {
+    kind: 'CLUSTER',
+    networks: ops.SynergyClustersDocument,
+    members: ops.SynergyClusterMembersDocument,
+    initiatives: ops.SynergyClusterInitiativesDocument,
+    parties: ops.SynergyClusterPartiesDocument,
+  },
+  {
+    kind: 'COUNCIL',
+    networks: ops.SynergyCouncilsDocument,
+    members: ops.SynergyCouncilMembersDocument,
+    initiatives: ops.SynergyCouncilInitiativesDocument,
+    parties: ops.SynergyCouncilPartiesDocument,
+  },
+  {
+    kind: 'CLUB',
+    networks: ops.SynergyClubsDocument,
+    members: ops.SynergyClubMembersDocument,
+    initiatives: ops.SynergyClubInitiativesDocument,
+    parties: ops.SynergyClubPartiesDocument,
+  },
 ];
 
 type MemberPage = NonNullable<ops.SynergyChambersQuery['networks']['nodes'][number]['members']>;
@@ -73,10 +104,18 @@ export class GatewayReader implements SnapshotReader {
 
   private async actors(post: CountingClient): Promise<SnapshotActor[]> {
     const out: SnapshotActor[] = [];
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const { actors }: ops.SynergyActorsQuery = await post.request(ops.SynergyActorsDocument, { after });
       for (const a of actors.nodes)
-        out.push({ id: a.id, name: a.name, kind: a.kind, nafCode: a.sector?.code ?? null, communeId: a.commune?.id ?? null, category: a.category, headcountBand: a.headcountBand?.code ?? null });
+        out.push({
+          id: a.id,
+          name: a.name,
+          kind: a.kind,
+          nafCode: a.sector?.code ?? null,
+          communeId: a.commune?.id ?? null,
+          category: a.category,
+          headcountBand: a.headcountBand?.code ?? null,
+        });
       if (!actors.pageInfo.hasNextPage) return out;
       after = actors.pageInfo.endCursor;
     }
@@ -84,15 +123,25 @@ export class GatewayReader implements SnapshotReader {
 
   private async networks(post: CountingClient, k: KindOperations, networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
     const add = (networkId: string, page: MemberPage) => {
-      for (const m of page.nodes) if (m.actor) memberships.push({ id: m.id, networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
+      for (const m of page.nodes)
+        if (m.actor) memberships.push({ id: m.id, networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
     };
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const { networks: page }: ops.SynergyChambersQuery = await post.request(k.networks, { after, membersAfter: null });
       for (const n of page.nodes) {
-        networks.push({ id: n.id, kind: k.kind, name: n.name, scope: n.scope.flatMap((t) => (t ? [t.id] : [])), actorId: n.actor?.id ?? null, publicMembers: n.memberListVisibility !== 'PRIVATE', startDate: n.startDate, endDate: n.endDate });
+        networks.push({
+          id: n.id,
+          kind: k.kind,
+          name: n.name,
+          scope: n.scope.flatMap((t) => (t ? [t.id] : [])),
+          actorId: n.actor?.id ?? null,
+          publicMembers: n.memberListVisibility !== 'PRIVATE',
+          startDate: n.startDate,
+          endDate: n.endDate,
+        });
         if (!n.members) continue;
         add(n.id, n.members);
-        for (let cursor = n.members.pageInfo; cursor.hasNextPage; ) {
+        for (let cursor = n.members.pageInfo; cursor.hasNextPage;) {
           const more = (await post.request(k.members, { id: n.id, membersAfter: cursor.endCursor })).network?.members;
           if (!more) break;
           add(n.id, more);
@@ -106,11 +155,11 @@ export class GatewayReader implements SnapshotReader {
 
   private async initiatives(post: CountingClient, k: KindOperations, out: SnapshotInitiative[]) {
     const ids = (page: PartyPage) => page.edges.flatMap((e) => (e.node ? [e.node.id] : []));
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const { initiatives: page }: ops.SynergyChamberInitiativesQuery = await post.request(k.initiatives, { after, partiesAfter: null });
       for (const i of page.nodes) {
         const parties = ids(i.parties);
-        for (let cursor = i.parties.pageInfo; cursor.hasNextPage; ) {
+        for (let cursor = i.parties.pageInfo; cursor.hasNextPage;) {
           const more = (await post.request(k.parties, { id: i.id, partiesAfter: cursor.endCursor })).initiative?.parties;
           if (!more) break;
           parties.push(...ids(more));

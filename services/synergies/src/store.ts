@@ -108,7 +108,14 @@ export class SnapshotStore {
 
   figures(engine: SynergyEngine): SnapshotFigures {
     const { ix } = engine;
-    return { takenAt: ix.takenAt, actors: ix.actors.length, networks: ix.networks.length, memberships: ix.mNetwork.length, initiatives: ix.iId.length, dangling: ix.dangling };
+    return {
+      takenAt: ix.takenAt,
+      actors: ix.actors.length,
+      networks: ix.networks.length,
+      memberships: ix.mNetwork.length,
+      initiatives: ix.iId.length,
+      dangling: ix.dangling,
+    };
   }
 
   status(): FeedStatus {
@@ -125,7 +132,9 @@ export class SnapshotStore {
    * (no full read through the gateway). Without one, nothing happens until the first query.
    */
   start(): Promise<void> {
-    this.starting ??= this.resume().catch((err: Error) => this.opts.log(`checkpoint not loaded (${err.message}): the first query reads the graph`));
+    this.starting ??= this.resume().catch((err: Error) =>
+      this.opts.log(`checkpoint not loaded (${err.message}): the first query reads the graph`),
+    );
     return this.starting;
   }
 
@@ -145,7 +154,11 @@ export class SnapshotStore {
     if (!saved || !feed.sources.every((s) => saved.positions[s.name] !== undefined)) return;
     this.state = new RegionState(saved.snapshot);
     this.positions = { ...saved.positions };
-    this.loaded = { snapshot: saved.snapshot, engine: new SynergyEngine(saved.snapshot), loadedAt: Date.parse(saved.snapshot.takenAt) || Date.now() };
+    this.loaded = {
+      snapshot: saved.snapshot,
+      engine: new SynergyEngine(saved.snapshot),
+      loadedAt: Date.parse(saved.snapshot.takenAt) || Date.now(),
+    };
     this.lastCheckpoint = Date.now();
     this.opts.log(`checkpoint loaded: following the logs from ${JSON.stringify(this.positions)}`);
     this.schedule();
@@ -180,13 +193,27 @@ export class SnapshotStore {
     try {
       // Heads first: a change made during the read is then applied after it (again, harmlessly:
       // an entry carries the entity's whole state), never lost between the read and the log.
-      const heads = feed ? Object.fromEntries(await Promise.all(feed.sources.map(async (s) => [s.name, (await s.read('0', 1)).head] as const))) : {};
+      const heads = feed
+        ? Object.fromEntries(await Promise.all(feed.sources.map(async (s) => [s.name, (await s.read('0', 1)).head] as const)))
+        : {};
       const { requests, ...snapshot } = await this.reader.read();
       const engine = new SynergyEngine(snapshot);
       this.loaded = { snapshot, engine, loadedAt: Date.now() };
       const f = this.figures(engine);
-      await this.db.syncRun.update({ where: { id }, data: { finishedAt: new Date(), actors: f.actors, networks: f.networks, memberships: f.memberships, initiatives: f.initiatives, requests } });
-      this.opts.log(`snapshot read (${reason}): ${f.actors} actors, ${f.networks} networks, ${f.memberships} memberships, ${f.initiatives} initiatives, ${requests} requests, ${Date.now() - started} ms`);
+      await this.db.syncRun.update({
+        where: { id },
+        data: {
+          finishedAt: new Date(),
+          actors: f.actors,
+          networks: f.networks,
+          memberships: f.memberships,
+          initiatives: f.initiatives,
+          requests,
+        },
+      });
+      this.opts.log(
+        `snapshot read (${reason}): ${f.actors} actors, ${f.networks} networks, ${f.memberships} memberships, ${f.initiatives} initiatives, ${requests} requests, ${Date.now() - started} ms`,
+      );
       if (feed) {
         this.generation++;
         this.state = new RegionState(snapshot);
@@ -197,7 +224,9 @@ export class SnapshotStore {
       return this.loaded;
     } catch (err) {
       const message = (err as Error).message;
-      await this.db.syncRun.update({ where: { id }, data: { finishedAt: new Date(), error: message.slice(0, 2000) } }).catch(() => undefined);
+      await this.db.syncRun
+        .update({ where: { id }, data: { finishedAt: new Date(), error: message.slice(0, 2000) } })
+        .catch(() => undefined);
       this.opts.log(`snapshot read (${reason}) failed: ${message}`);
       throw err;
     }
@@ -252,11 +281,15 @@ export class SnapshotStore {
               this.unsaved = true;
               feed.onApply?.(source.name, c);
             }
-            if (this.down.delete(source.name)) this.opts.log(`change feed: ${source.name} back, caught up to ${this.positions[source.name]}`);
+            if (this.down.delete(source.name))
+              this.opts.log(`change feed: ${source.name} back, caught up to ${this.positions[source.name]}`);
             if (page.changes.length < pageSize) return;
           }
         } catch (err) {
-          if (!this.down.has(source.name)) this.opts.log(`change feed: ${source.name} unavailable (${(err as Error).message}); retrying from ${this.positions[source.name]}`);
+          if (!this.down.has(source.name))
+            this.opts.log(
+              `change feed: ${source.name} unavailable (${(err as Error).message}); retrying from ${this.positions[source.name]}`,
+            );
           this.down.add(source.name);
         }
       }),

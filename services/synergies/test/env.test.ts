@@ -21,15 +21,20 @@ test('the change feed: logs beside each GraphQL endpoint; full reads become a sl
 });
 
 test('in production the service needs a way to read the graph as an analyst', () => {
-  expect(() => synergiesEnv({ ...signing, NODE_ENV: 'production' })).toThrow(/SYNERGIES_GATEWAY_TOKEN, or AUTH_JWT_SECRET with AUTH_ISSUER: required in production/);
-  expect(() => synergiesEnv({ NODE_ENV: 'production', SYNERGIES_GATEWAY_TOKEN: 'eyJ'.padEnd(40, 'a') })).toThrow(/GATEWAY_SIGNING_SECRET: required in production/);
+  expect(() => synergiesEnv({ ...signing, NODE_ENV: 'production' })).toThrow(
+    /SYNERGIES_GATEWAY_TOKEN, or AUTH_JWT_SECRET with AUTH_ISSUER: required in production/,
+  );
+  expect(() => synergiesEnv({ NODE_ENV: 'production', SYNERGIES_GATEWAY_TOKEN: 'eyJ'.padEnd(40, 'a') })).toThrow(
+    /GATEWAY_SIGNING_SECRET: required in production/,
+  );
   expect(() => synergiesEnv({ ...signing, NODE_ENV: 'production', AUTH_JWT_SECRET: key })).toThrow(/required in production/);
   expect(synergiesEnv({ ...signing, NODE_ENV: 'production', AUTH_JWT_SECRET: key, AUTH_ISSUER: 'idp' }).AUTH_AUDIENCE).toBe('maillage');
   expect(synergiesEnv({ ...signing, NODE_ENV: 'production', SYNERGIES_GATEWAY_TOKEN: 'eyJ'.padEnd(40, 'a') }).NODE_ENV).toBe('production');
 });
 
 test('in production the token key it signs with is neither short, published nor typed', () => {
-  const production = (secret: string) => () => synergiesEnv({ ...signing, NODE_ENV: 'production', AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'idp' });
+  const production = (secret: string) => () =>
+    synergiesEnv({ ...signing, NODE_ENV: 'production', AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'idp' });
   expect(production(DEV_TOKEN_SECRET)).toThrow(/synergies: invalid configuration\n {2}AUTH_JWT_SECRET: is a published value/);
   expect(production('compose-local-token-secret-change-me-too')).toThrow(/AUTH_JWT_SECRET: is a published value/);
   expect(production('x'.repeat(32))).toThrow(/AUTH_JWT_SECRET: does not look random/);

@@ -61,7 +61,14 @@ const log = () => undefined;
 function setup(logs: MemoryLog[], pageSize = 500) {
   const applied: string[] = [];
   const reader = new FixedReader(region);
-  const feed: FeedOptions = { sources: logs, pollMs: 60_000, checkpointMs: 0, checkpoints: prismaCheckpoints(prisma), pageSize, onApply: (s, c) => void applied.push(`${s}:${c.seq}`) };
+  const feed: FeedOptions = {
+    sources: logs,
+    pollMs: 60_000,
+    checkpointMs: 0,
+    checkpoints: prismaCheckpoints(prisma),
+    pageSize,
+    onApply: (s, c) => void applied.push(`${s}:${c.seq}`),
+  };
   const store = new SnapshotStore(reader, prisma, { refreshMs: 3_600_000, log, feed });
   return { store, reader, applied };
 }
@@ -73,7 +80,8 @@ test('changes are applied in order per log, once each, and the engine sees them'
   const before = await store.engine(true);
   const networkId = before.ix.networks[0].id;
   directory.push('Actor', 'act-new', { name: 'Nouvelle', kind: 'COMPANY', nafCode: '62.01Z', communeId: 'COM-34172' });
-  for (let i = 0; i < 5; i++) clubs.push('ClubMembership', `cb-m-${i}`, { networkId, actorId: 'act-new', startDate: `202${i}-01-01T00:00:00.000Z`, endDate: null });
+  for (let i = 0; i < 5; i++)
+    clubs.push('ClubMembership', `cb-m-${i}`, { networkId, actorId: 'act-new', startDate: `202${i}-01-01T00:00:00.000Z`, endDate: null });
   await store.poll();
   const after = await store.engine(true);
   expect(after).not.toBe(before);
@@ -81,7 +89,12 @@ test('changes are applied in order per log, once each, and the engine sees them'
   expect(after.ix.byActor[actor]).toHaveLength(5);
   expect(applied).toEqual(['directory:1', 'clubs:1', 'clubs:2', 'clubs:3', 'clubs:4', 'clubs:5']);
   // Ending one: same id, new state; polling again applies nothing twice.
-  clubs.push('ClubMembership', 'cb-m-0', { networkId, actorId: 'act-new', startDate: '2020-01-01T00:00:00.000Z', endDate: '2020-06-01T00:00:00.000Z' });
+  clubs.push('ClubMembership', 'cb-m-0', {
+    networkId,
+    actorId: 'act-new',
+    startDate: '2020-01-01T00:00:00.000Z',
+    endDate: '2020-06-01T00:00:00.000Z',
+  });
   await store.poll();
   await store.poll();
   expect(applied.slice(6)).toEqual(['clubs:6']);

@@ -50,7 +50,14 @@ test('the first query waits for the first read, which is logged with its counts'
   expect(await store.engine(true)).toBe(engine);
   expect(reader.reads).toBe(1);
   const [run] = await prisma.syncRun.findMany();
-  expect(run).toMatchObject({ reason: 'first query', actors: 306, networks: 6, memberships: engine.ix.mNetwork.length, requests: 1, error: null });
+  expect(run).toMatchObject({
+    reason: 'first query',
+    actors: 306,
+    networks: 6,
+    memberships: engine.ix.mNetwork.length,
+    requests: 1,
+    error: null,
+  });
   expect(run.finishedAt).not.toBeNull();
 });
 

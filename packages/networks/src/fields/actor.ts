@@ -10,11 +10,18 @@ export const resolveEntityRef = <R extends { id: string }>(r: R) => r;
 export const actorMemberships = async (a: { id: string }, args: ListArgs, { loaders, viewer }: Ctx) => {
   const rows = activeUnless(await loaders.membershipsByActor.load(a.id), args.includeEnded);
   const networks = await loaders.network.loadMany([...new Set(rows.map((m) => m.networkId))]);
-  const readable = new Set(networks.filter((n): n is NetworkRow => !!n && !(n instanceof Error) && mayReadMembers(viewer, n)).map((n) => n.id));
-  return sliceConnection(rows.filter((m) => readable.has(m.networkId)), args);
+  const readable = new Set(
+    networks.filter((n): n is NetworkRow => !!n && !(n instanceof Error) && mayReadMembers(viewer, n)).map((n) => n.id),
+  );
+  return sliceConnection(
+    rows.filter((m) => readable.has(m.networkId)),
+    args,
+  );
 };
-export const actorInitiatives = async (a: { id: string }, args: PageArgs, { loaders }: Ctx) => sliceConnection(await loaders.initiativesByActor.load(a.id), args);
-export const operatedNetworks = async (a: { id: string }, args: PageArgs, { loaders }: Ctx) => sliceConnection(await loaders.networksByActor.load(a.id), args);
+export const actorInitiatives = async (a: { id: string }, args: PageArgs, { loaders }: Ctx) =>
+  sliceConnection(await loaders.initiativesByActor.load(a.id), args);
+export const operatedNetworks = async (a: { id: string }, args: PageArgs, { loaders }: Ctx) =>
+  sliceConnection(await loaders.networksByActor.load(a.id), args);
 
 export const territoryNetworks = async (t: { id: string }, args: ListArgs, { loaders }: Ctx) =>
   sliceConnection(activeUnless(await loaders.networksByTerritory.load(t.id), args.includeEnded), args);

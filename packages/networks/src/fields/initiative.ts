@@ -5,16 +5,23 @@ import { ref, required, type Ctx } from './common';
 
 /** Fields of an initiative type (`ChamberInitiative`...) that are the same for every kind. */
 export const resolveInitiative = (r: { id: string }, { loaders }: Ctx) => loaders.initiative.load(r.id);
-export const organiser = (i: InitiativeRow, _: unknown, { loaders }: Ctx) => required(loaders.network.load(i.networkId), `network ${i.networkId}`);
+export const organiser = (i: InitiativeRow, _: unknown, { loaders }: Ctx) =>
+  required(loaders.network.load(i.networkId), `network ${i.networkId}`);
 export const place = (i: InitiativeRow) => (i.placeId ? ref('Territory', i.placeId) : null);
 
 export const parties = async (i: InitiativeRow, args: PageArgs & { role?: string | null }, { loaders }: Ctx) => {
-  const links = (await loaders.linksByInitiative.load(i.id)).filter((l) => l.targetType === 'Actor' && (!args.role || l.role === args.role));
+  const links = (await loaders.linksByInitiative.load(i.id)).filter(
+    (l) => l.targetType === 'Actor' && (!args.role || l.role === args.role),
+  );
   const page = toPage(args);
   const conn = connection(links.slice(page.offset, page.offset + page.limit), links.length, page);
   return {
     ...conn,
-    edges: conn.edges.map((e) => ({ cursor: e.cursor, role: e.node.role as 'PARTNER' | 'PARTICIPANT', node: ref('Actor', e.node.targetId) })),
+    edges: conn.edges.map((e) => ({
+      cursor: e.cursor,
+      role: e.node.role as 'PARTNER' | 'PARTICIPANT',
+      node: ref('Actor', e.node.targetId),
+    })),
   };
 };
 
@@ -35,10 +42,14 @@ export function initiativeFields(names: NetworkNames) {
       const links = (await loaders.linksByInitiative.load(i.id)).filter((l) => l.role === 'CO_ORGANISER');
       // A co-organiser of our own type is resolved here; others are references the gateway
       // completes from their subgraph.
-      const list = await Promise.all(links.map((l) => (l.targetType === names.type ? loaders.network.load(l.targetId) : ref(l.targetType, l.targetId))));
+      const list = await Promise.all(
+        links.map((l) => (l.targetType === names.type ? loaders.network.load(l.targetId) : ref(l.targetType, l.targetId))),
+      );
       return list.filter((n) => n != null);
     },
-    organiserKinds: async (i: InitiativeRow, _: unknown, { loaders }: Ctx) => organiserKindsOf(names, await loaders.linksByInitiative.load(i.id)),
-    joint: async (i: InitiativeRow, _: unknown, { loaders }: Ctx) => organiserKindsOf(names, await loaders.linksByInitiative.load(i.id)).length >= 2,
+    organiserKinds: async (i: InitiativeRow, _: unknown, { loaders }: Ctx) =>
+      organiserKindsOf(names, await loaders.linksByInitiative.load(i.id)),
+    joint: async (i: InitiativeRow, _: unknown, { loaders }: Ctx) =>
+      organiserKindsOf(names, await loaders.linksByInitiative.load(i.id)).length >= 2,
   };
 }

@@ -11,14 +11,18 @@ import { activeMemberIds, activeUnless, ref, type Ctx, type EntityRef, type List
 export const resolveNetwork = (r: { id: string }, { loaders }: Ctx) => loaders.network.load(r.id);
 export const actor = (n: NetworkRow) => (n.actorId ? ref('Actor', n.actorId) : null);
 export const parent = (n: NetworkRow, _: unknown, { loaders }: Ctx) => (n.parentId ? loaders.network.load(n.parentId) : null);
-export const children = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) => sliceConnection(await loaders.childrenByParent.load(n.id), args);
-export const predecessor = (n: NetworkRow, _: unknown, { loaders }: Ctx) => (n.predecessorId ? loaders.network.load(n.predecessorId) : null);
-export const successors = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) => sliceConnection(await loaders.successorsByPredecessor.load(n.id), args);
+export const children = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) =>
+  sliceConnection(await loaders.childrenByParent.load(n.id), args);
+export const predecessor = (n: NetworkRow, _: unknown, { loaders }: Ctx) =>
+  n.predecessorId ? loaders.network.load(n.predecessorId) : null;
+export const successors = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) =>
+  sliceConnection(await loaders.successorsByPredecessor.load(n.id), args);
 export const scope = (n: NetworkRow) => n.scope.map((id) => ref('Territory', id));
 export const active = (row: { startDate: Date | null; endDate: Date | null }) => isActiveOn(row);
 export const reportedMemberCount = (n: NetworkRow) =>
   n.reportedMemberCount == null ? null : { count: n.reportedMemberCount, asOf: n.reportedMemberAsOf, note: n.reportedMemberNote };
-export const memberCount = async (n: NetworkRow, _: unknown, { loaders }: Ctx) => activeMemberIds(await loaders.membershipsByNetwork.load(n.id)).length;
+export const memberCount = async (n: NetworkRow, _: unknown, { loaders }: Ctx) =>
+  activeMemberIds(await loaders.membershipsByNetwork.load(n.id)).length;
 export const memberListVisibility = (n: NetworkRow) => (n.membersPublic ? ('PUBLIC' as const) : ('PRIVATE' as const));
 
 export const members = async (n: NetworkRow, args: ListArgs & { category?: string | null }, { loaders, viewer }: Ctx) => {
@@ -40,4 +44,5 @@ export const initiatives = async (n: NetworkRow, args: PageArgs & { status?: str
 };
 
 /** `Network.__resolveType`: rows of this subgraph carry no `__typename`, references do. */
-export const resolveNetworkType = (ownType: NetworkType) => (obj: NetworkRow | EntityRef) => ('__typename' in obj ? obj.__typename : ownType) as NetworkType;
+export const resolveNetworkType = (ownType: NetworkType) => (obj: NetworkRow | EntityRef) =>
+  ('__typename' in obj ? obj.__typename : ownType) as NetworkType;

@@ -22,7 +22,11 @@ export function queries(names: NetworkNames) {
       const where = {
         ...(args.subtype ? { subtype: args.subtype } : {}),
         ...(args.search?.trim() ? { searchName: { contains: normaliseText(args.search) } } : {}),
-        ...(args.includeEnded ? {} : { AND: [{ OR: [{ endDate: null }, { endDate: { gt: today } }] }, { OR: [{ startDate: null }, { startDate: { lte: today } }] }] }),
+        ...(args.includeEnded
+          ? {}
+          : {
+              AND: [{ OR: [{ endDate: null }, { endDate: { gt: today } }] }, { OR: [{ startDate: null }, { startDate: { lte: today } }] }],
+            }),
       };
       const [items, total] = await Promise.all([
         db.network.findMany({ where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
@@ -36,7 +40,9 @@ export function queries(names: NetworkNames) {
       const where = {
         ...(args.status ? { status: args.status } : {}),
         // Joint: at least one co-organiser from another kind of network.
-        ...(args.jointOnly ? { links: { some: { role: 'CO_ORGANISER', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } } } } : {}),
+        ...(args.jointOnly
+          ? { links: { some: { role: 'CO_ORGANISER', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } } } }
+          : {}),
       };
       const [items, total] = await Promise.all([
         db.initiative.findMany({ where, orderBy: [{ startDate: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),

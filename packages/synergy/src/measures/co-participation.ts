@@ -49,5 +49,7 @@ export const coParticipationMap = memoOn((view: View): Map<number, CoParticipati
 
 /** Every pair of networks that organised initiatives together, heaviest first. */
 export function coParticipation(view: View): CoParticipation[] {
-  return [...coParticipationMap(view).values()].map((c) => ({ ...c, weight: round(c.weight) })).sort((x, y) => y.weight - x.weight || y.count - x.count);
+  return [...coParticipationMap(view).values()]
+    .map((c) => ({ ...c, weight: round(c.weight) }))
+    .sort((x, y) => y.weight - x.weight || y.count - x.count);
 }

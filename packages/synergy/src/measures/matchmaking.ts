@@ -56,7 +56,7 @@ function neighbourhood(view: View, start: number) {
   }
   const path = (y: number) => {
     const steps: PathStep[] = [];
-    for (let cur = y; cur !== start; ) {
+    for (let cur = y; cur !== start;) {
       const v = viaNetwork.get(cur)!;
       steps.unshift({ network: v.network, actor: cur });
       cur = v.from;
@@ -87,10 +87,12 @@ export function solutions(view: View, actor: number, need: Need): Solution[] {
   const { viaNetwork, path } = neighbourhood(view, actor);
   const home = ix.reach.at(ix.actorCommune[actor], 'DEPARTEMENT');
   const out: Solution[] = [];
-  for (const [a, v] of viaNetwork) if (a !== actor && matches(a)) out.push({ actor: a, reach: v.hops === 1 ? 'SAME_NETWORK' : 'ONE_NETWORK_AWAY', path: path(a) });
+  for (const [a, v] of viaNetwork)
+    if (a !== actor && matches(a)) out.push({ actor: a, reach: v.hops === 1 ? 'SAME_NETWORK' : 'ONE_NETWORK_AWAY', path: path(a) });
   if (home)
     for (let a = 0; a < ix.actors.length; a++)
-      if (a !== actor && !viaNetwork.has(a) && matches(a) && ix.reach.at(ix.actorCommune[a], 'DEPARTEMENT') === home) out.push({ actor: a, reach: 'SAME_TERRITORY', path: [] });
+      if (a !== actor && !viaNetwork.has(a) && matches(a) && ix.reach.at(ix.actorCommune[a], 'DEPARTEMENT') === home)
+        out.push({ actor: a, reach: 'SAME_TERRITORY', path: [] });
   const rank = { SAME_NETWORK: 0, ONE_NETWORK_AWAY: 1, SAME_TERRITORY: 2 };
   const name = byName(ix.actors);
   return out.sort((x, y) => rank[x.reach] - rank[y.reach] || name(x.actor, y.actor));

@@ -37,7 +37,16 @@ export function scanPairs(view: View, rank: (p: NetworkPair, jaccard: number) =>
     coOf[c.b].push([c.a, c]);
   }
   const top: RankedPair[] = [];
-  const p: NetworkPair = { a: 0, b: 0, similarity: 0, complementarity: 0, shared: 0, jointInitiatives: 0, coParticipation: 0, whiteSpace: false };
+  const p: NetworkPair = {
+    a: 0,
+    b: 0,
+    similarity: 0,
+    complementarity: 0,
+    shared: 0,
+    jointInitiatives: 0,
+    coParticipation: 0,
+    whiteSpace: false,
+  };
   for (let i = 0; i < nets.length; i++) {
     const a = nets[i];
     const sa = shares[a];
@@ -84,7 +93,12 @@ export function scanPairs(view: View, rank: (p: NetworkPair, jaccard: number) =>
     }
     for (const [b] of coOf[a]) coRow[b] = undefined;
   }
-  return top.map((t) => ({ ...t, similarity: round(t.similarity), complementarity: round(t.complementarity), coParticipation: round(t.coParticipation) }));
+  return top.map((t) => ({
+    ...t,
+    similarity: round(t.similarity),
+    complementarity: round(t.complementarity),
+    coParticipation: round(t.coParticipation),
+  }));
 }
 
 /** Every pair of networks in the view with its profile, overlap and co-participation figures, that `keep` keeps. */

@@ -29,7 +29,11 @@ export interface SynergyReport {
  * score = (complementarity + (similarity + jaccard) / 2) × (1 + ln(1 + shared)) / (1 + coParticipation)
  */
 export function report(view: View, first = 10): SynergyReport {
-  const top = scanPairs(view, (p, jaccard) => ((p.complementarity + (p.similarity + jaccard) / 2) * (1 + Math.log1p(p.shared))) / (1 + p.coParticipation), Math.max(1, first));
+  const top = scanPairs(
+    view,
+    (p, jaccard) => ((p.complementarity + (p.similarity + jaccard) / 2) * (1 + Math.log1p(p.shared))) / (1 + p.coParticipation),
+    Math.max(1, first),
+  );
   const co = coParticipationMap(view);
   const pairs = top.map((p) => explain(view, p, co.get(view.pairKey(p.a, p.b))?.initiatives ?? []));
   return { networks: view.networks.length, members: view.actorNetworks.size, pairs };
@@ -40,17 +44,27 @@ const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
 
 function explain(view: View, p: RankedPair, initiatives: number[]): ReportPair {
   const { ix } = view;
-  const sharedMembers = intersect(view.members[p.a], view.members[p.b]).sort((x, y) => (view.actorNetworks.get(y)?.length ?? 0) - (view.actorNetworks.get(x)?.length ?? 0));
+  const sharedMembers = intersect(view.members[p.a], view.members[p.b]).sort(
+    (x, y) => (view.actorNetworks.get(y)?.length ?? 0) - (view.actorNetworks.get(x)?.length ?? 0),
+  );
   const introducers = sharedMembers.length ? sharedMembers.slice(0, 5) : introducersOf(view, p.a, p.b);
   const links = sectorLinks(view, p.a, p.b);
   const name = (a: number) => ix.actors[a].name;
   const reasons: string[] = [];
-  if (sharedMembers.length) reasons.push(`${plural(sharedMembers.length, 'shared member')}: ${sharedMembers.slice(0, 5).map(name).join(', ')}`);
+  if (sharedMembers.length)
+    reasons.push(`${plural(sharedMembers.length, 'shared member')}: ${sharedMembers.slice(0, 5).map(name).join(', ')}`);
   if (links.length) reasons.push(`complementary sectors: ${links.map((l) => `${divisionLabel(l.a)} ↔ ${divisionLabel(l.b)}`).join('; ')}`);
   else if (p.similarity > 0) reasons.push(`similar sector profiles (cosine ${p.similarity.toFixed(2)})`);
-  if (initiatives.length) reasons.push(`${plural(initiatives.length, 'joint initiative')} already: ${initiatives.slice(0, 3).map((i) => ix.iName[i]).join(', ')}`);
+  if (initiatives.length)
+    reasons.push(
+      `${plural(initiatives.length, 'joint initiative')} already: ${initiatives
+        .slice(0, 3)
+        .map((i) => ix.iName[i])
+        .join(', ')}`,
+    );
   else reasons.push('no joint initiative yet');
-  if (!sharedMembers.length && introducers.length) reasons.push(`could be introduced by ${introducers.slice(0, 3).map(name).join(', ')}, who share a network with members of both`);
+  if (!sharedMembers.length && introducers.length)
+    reasons.push(`could be introduced by ${introducers.slice(0, 3).map(name).join(', ')}, who share a network with members of both`);
   return { ...p, score: round(p.score), sharedMembers, sectorLinks: links, initiatives, introducers, reasons };
 }
 

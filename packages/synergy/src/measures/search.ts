@@ -61,5 +61,8 @@ export function search(ix: GraphIndex, q: SearchQuery): SearchHit[] {
     if (score > 0) hits.push({ actor: a, score });
   }
   const degree = (a: number) => ix.byActor[a].length;
-  return hits.sort((x, y) => y.score - x.score || degree(y.actor) - degree(x.actor) || ix.actors[x.actor].name.localeCompare(ix.actors[y.actor].name, 'fr'));
+  return hits.sort(
+    (x, y) =>
+      y.score - x.score || degree(y.actor) - degree(x.actor) || ix.actors[x.actor].name.localeCompare(ix.actors[y.actor].name, 'fr'),
+  );
 }

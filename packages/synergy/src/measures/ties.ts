@@ -50,7 +50,20 @@ export function crossTerritoryTies(view: View, level: TieLevel): { networks: Net
   const initiativeSpread = new Map<number, Map<string, number>>();
   const row = (n: number) => {
     let r = perNetwork.get(n);
-    if (!r) perNetwork.set(n, (r = { network: n, seat: seatOf(n), memberships: 0, crossing: 0, territories: [], initiatives: 0, crossingInitiatives: 0, initiativeTerritories: [] }));
+    if (!r)
+      perNetwork.set(
+        n,
+        (r = {
+          network: n,
+          seat: seatOf(n),
+          memberships: 0,
+          crossing: 0,
+          territories: [],
+          initiatives: 0,
+          crossingInitiatives: 0,
+          initiativeTerritories: [],
+        }),
+      );
     return r;
   };
   for (const n of view.networks) {
@@ -102,9 +115,13 @@ export function crossTerritoryTies(view: View, level: TieLevel): { networks: Net
   }
   for (const [n, spread] of initiativeSpread) row(n).initiativeTerritories = counts(spread);
   const crossingShare = (t: NetworkTies) => (t.crossing + t.crossingInitiatives) / (t.memberships + t.initiatives || 1);
-  const networks = [...perNetwork.values()].sort((x, y) => crossingShare(y) - crossingShare(x) || y.memberships - x.memberships || x.network - y.network);
+  const networks = [...perNetwork.values()].sort(
+    (x, y) => crossingShare(y) - crossingShare(x) || y.memberships - x.memberships || x.network - y.network,
+  );
   const { territoryId } = view.scope;
   const inScope = (t: string) => !territoryId || ix.reach.of(t).has(territoryId) || ix.reach.of(territoryId).has(t);
-  const territories = [...perTerritory.values()].filter((t) => inScope(t.territory)).sort((x, y) => y.memberships - x.memberships || x.territory.localeCompare(y.territory));
+  const territories = [...perTerritory.values()]
+    .filter((t) => inScope(t.territory))
+    .sort((x, y) => y.memberships - x.memberships || x.territory.localeCompare(y.territory));
   return { networks, territories };
 }

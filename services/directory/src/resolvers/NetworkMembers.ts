@@ -2,7 +2,13 @@ import { toPage } from '@maillage/subgraph-server';
 import { getTerritory, type TerritoryLevel, type TerritoryRecord } from '@maillage/reference';
 import type { Context } from '../context';
 import type { Actor } from '../generated/prisma/client';
-import type { ChamberResolvers, ClubResolvers, ClusterResolvers, CouncilResolvers, TerritoryMembersResolvers } from '../generated/resolvers-types';
+import type {
+  ChamberResolvers,
+  ClubResolvers,
+  ClusterResolvers,
+  CouncilResolvers,
+  TerritoryMembersResolvers,
+} from '../generated/resolvers-types';
 
 const PREFIX: Record<TerritoryLevel, string> = { REGION: 'REG-', DEPARTEMENT: 'DEP-', EPCI: 'EPCI-', COMMUNE: 'COM-' };
 
@@ -45,7 +51,13 @@ async function membersByTerritory(
   }
   // Largest groups first; members of unknown location last.
   return [...groups.values()]
-    .sort((a, b) => (a.territoryId === null ? 1 : b.territoryId === null ? -1 : b.actors.length - a.actors.length || a.territoryId.localeCompare(b.territoryId)))
+    .sort((a, b) =>
+      a.territoryId === null
+        ? 1
+        : b.territoryId === null
+          ? -1
+          : b.actors.length - a.actors.length || a.territoryId.localeCompare(b.territoryId),
+    )
     .slice(0, first)
     .map((g) => ({
       territory: g.territoryId ? (getTerritory(g.territoryId) ?? null) : null,

@@ -32,9 +32,11 @@ function validate(input: CreateInput) {
     throw userError(ErrorCode.BAD_USER_INPUT, 'rateLimitPerMinute must be 1 to 10000', 'rateLimitPerMinute');
   }
   const operationIds = [...new Set(input.operationIds)];
-  if (!operationIds.length || operationIds.length > 100) throw userError(ErrorCode.BAD_USER_INPUT, 'give 1 to 100 operation ids', 'operationIds');
+  if (!operationIds.length || operationIds.length > 100)
+    throw userError(ErrorCode.BAD_USER_INPUT, 'give 1 to 100 operation ids', 'operationIds');
   for (const id of operationIds) {
-    if (!OPERATION_ID.test(id)) throw userError(ErrorCode.BAD_USER_INPUT, `operation id ${JSON.stringify(id)} is not a sha256 hex digest`, 'operationIds');
+    if (!OPERATION_ID.test(id))
+      throw userError(ErrorCode.BAD_USER_INPUT, `operation id ${JSON.stringify(id)} is not a sha256 hex digest`, 'operationIds');
   }
   return { name, origins, rateLimitPerMinute: input.rateLimitPerMinute, operationIds };
 }
@@ -69,7 +71,9 @@ export const partnerKeyMutations = {
     const fields = validate(input);
     const id = `pk-${randomBytes(10).toString('hex').slice(0, 16)}`;
     const secret = randomBytes(32).toString('base64url');
-    const partnerKey = await prisma.partnerKey.create({ data: { id, ...fields, secretHash: hashSecret(secret), createdBy: viewer.subject ?? null } });
+    const partnerKey = await prisma.partnerKey.create({
+      data: { id, ...fields, secretHash: hashSecret(secret), createdBy: viewer.subject ?? null },
+    });
     return { key: `mk_${id}_${secret}`, partnerKey };
   },
   revokePartnerKey: async (_: unknown, { id }: { id: string }, { prisma }: Context) =>

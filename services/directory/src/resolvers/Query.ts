@@ -48,4 +48,3 @@ export const Query: QueryResolvers = {
   nafSections: () => [...nafSections],
   viewer: (_: unknown, __: unknown, { viewer }: Context) => viewer,
 };
-

@@ -8,7 +8,9 @@ export const Mutation: MutationResolvers = {
       const loaded = await ctx.store.refresh('refresh mutation');
       return ctx.store.figures(loaded.engine);
     } catch (err) {
-      throw new GraphQLError(`The regional graph could not be read: ${(err as Error).message}`, { extensions: { code: SNAPSHOT_UNAVAILABLE } });
+      throw new GraphQLError(`The regional graph could not be read: ${(err as Error).message}`, {
+        extensions: { code: SNAPSHOT_UNAVAILABLE },
+      });
     }
   },
 };

@@ -52,7 +52,11 @@ export const Query: QueryResolvers = {
       if (h.type === 'NETWORK') return { type: h.type, score: h.score, name: ix.networks[h.index].name, node: networkRef(engine, h.index) };
       return { type: h.type, score: h.score, name: ix.iName[h.index], node: initiativeRef(engine, h.index) };
     };
-    return page(hits.map((_, k) => k), args, toHit);
+    return page(
+      hits.map((_, k) => k),
+      args,
+      toHit,
+    );
   },
 
   async networkOverlap(_, args, ctx) {
@@ -119,9 +123,11 @@ export const Query: QueryResolvers = {
   },
 
   async searchActors(_, args, ctx) {
-    if (args.territoryId && !getTerritory(args.territoryId)) throw userError(ErrorCode.UNKNOWN_TERRITORY, `No territory ${args.territoryId}`, 'territoryId');
+    if (args.territoryId && !getTerritory(args.territoryId))
+      throw userError(ErrorCode.UNKNOWN_TERRITORY, `No territory ${args.territoryId}`, 'territoryId');
     if (args.text && args.text.length > 200) throw userError(ErrorCode.BAD_USER_INPUT, 'text: 200 characters at most', 'text');
-    if (args.sector && !/^[0-9]{1,2}(\.[0-9]{0,2}[A-Za-z]?)?$/.test(args.sector.trim())) throw userError(ErrorCode.INVALID_CODE, `sector: ${args.sector} is not a NAF code or prefix (62, 62.01, 62.01Z)`, 'sector');
+    if (args.sector && !/^[0-9]{1,2}(\.[0-9]{0,2}[A-Za-z]?)?$/.test(args.sector.trim()))
+      throw userError(ErrorCode.INVALID_CODE, `sector: ${args.sector} is not a NAF code or prefix (62, 62.01, 62.01Z)`, 'sector');
     toPage(args);
     // Anyone may search; who may not read private member lists searches the public part.
     const engine = await ctx.store.engine(mayReadPrivate(ctx.viewer));
@@ -131,7 +137,8 @@ export const Query: QueryResolvers = {
   },
 
   async whoHasTheSolution(_, args, ctx) {
-    if (!args.need.sector?.trim() && !args.need.keyword?.trim()) throw userError(ErrorCode.BAD_USER_INPUT, 'need: give a sector or a keyword', 'need');
+    if (!args.need.sector?.trim() && !args.need.keyword?.trim())
+      throw userError(ErrorCode.BAD_USER_INPUT, 'need: give a sector or a keyword', 'need');
     toPage(args);
     const engine = await ctx.store.engine(mayReadPrivate(ctx.viewer));
     const actor = actorIndex(engine, args.actorId, 'actorId');

@@ -3,5 +3,6 @@ import { networkRef } from '../references';
 
 export const SectorProfile: SectorProfileResolvers = {
   network: (p) => networkRef(p.engine, p.network),
-  divisions: (p) => p.divisions.map(([division, count]) => ({ division, count, share: Math.round((count / p.withSector) * 10_000) / 10_000 })),
+  divisions: (p) =>
+    p.divisions.map(([division, count]) => ({ division, count, share: Math.round((count / p.withSector) * 10_000) / 10_000 })),
 };

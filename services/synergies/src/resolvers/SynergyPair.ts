@@ -7,6 +7,7 @@ export const SynergyPair: SynergyPairResolvers = {
   networkB: (p) => networkRef(p.engine, p.b),
   sharedCount: (p) => p.shared,
   sharedMembers: ({ engine, sharedMembers }, { first }) => sharedMembers.slice(0, limit(first)).map((a) => actorRef(engine, a)),
-  jointInitiatives: ({ engine, initiatives }, { first }) => initiatives.slice(0, limit(first)).map((initiative) => ({ engine, initiative })),
+  jointInitiatives: ({ engine, initiatives }, { first }) =>
+    initiatives.slice(0, limit(first)).map((initiative) => ({ engine, initiative })),
   introducers: ({ engine, introducers }) => introducers.map((a) => actorRef(engine, a)),
 };

@@ -9,5 +9,6 @@ interface LabelPeriod {
 
 /** Cluster fields beyond the shared network ones: state label periods, kept in `details`. */
 export const own = {
-  labels: (c: NetworkRow) => ((c.details as { labels?: LabelPeriod[] })?.labels ?? []).map((l) => ({ phase: null, startDate: null, endDate: null, ...l })),
+  labels: (c: NetworkRow) =>
+    ((c.details as { labels?: LabelPeriod[] })?.labels ?? []).map((l) => ({ phase: null, startDate: null, endDate: null, ...l })),
 };
