@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the four network subgraphs from one template: for each kind of the catalogue
 // (packages/kinds), services/<subgraph>/schema.graphql, prisma/schema.prisma,
-// prisma/migrations/*, src/resolvers/*.ts and test/entities.test.ts from templates/network/ plus the kind's own additions
+// prisma/migrations/*, src/server.ts, src/resolvers/*.ts and test/entities.test.ts from templates/network/ plus the kind's own additions
 // (templates/network/kinds/<subgraph>.js; its own migrations, if any, in
 // templates/network/kinds/<subgraph>/migrations/); and, per kind, the files of other workspaces under
 // templates/network/elsewhere/ (the synergies reader's operations, the CLI's import mutation).

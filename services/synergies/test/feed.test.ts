@@ -1,12 +1,11 @@
-import { openDatabase } from '@maillage/db';
 import { generateRegion } from '@maillage/synthetic';
-import { createDatabases, testServerUrl } from '@maillage/testing';
 import type { RegionSnapshot } from '@maillage/synergy';
-import { PrismaClient } from '../src/generated/prisma/client';
+import type { PrismaClient } from '../src/generated/prisma/client';
 import type { ChangeSource, FeedChange, FeedPage } from '../src/feed';
-import { prismaCheckpoints, service } from '../src/server';
+import { prismaCheckpoints } from '../src/server';
 import type { SnapshotReader } from '../src/source';
 import { SnapshotStore, type FeedOptions } from '../src/store';
+import { synergiesDatabase } from './harness';
 
 // The store's feed logic against the service's real database (checkpoints, positions), with logs
 // held in memory: ordered per log, each change once, a log that fails keeps its position, a reseed
@@ -39,15 +38,9 @@ class FixedReader implements SnapshotReader {
 let prisma: PrismaClient;
 let cleanup: () => Promise<void>;
 beforeAll(async () => {
-  const server = testServerUrl();
-  const dbs = server ? await createDatabases(server, ['synergies']) : undefined;
-  const db = await openDatabase({ service: 'synergies', url: dbs?.urls.synergies, migrationsDir: service.migrationsDir });
-  prisma = new PrismaClient({ adapter: db.adapter });
-  cleanup = async () => {
-    await prisma.$disconnect();
-    await db.close();
-    await dbs?.drop();
-  };
+  const db = await synergiesDatabase();
+  prisma = db.prisma;
+  cleanup = db.stop;
 }, 60_000);
 afterAll(() => cleanup?.());
 beforeEach(async () => {

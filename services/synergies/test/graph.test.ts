@@ -1,9 +1,6 @@
-import { openDatabase } from '@maillage/db';
-import { createSubgraphApollo } from '@maillage/subgraph-server';
 import type { RegionSnapshot } from '@maillage/synergy';
-import { createDatabases, testServerUrl, testViewer, type As } from '@maillage/testing';
-import { PrismaClient } from '../src/generated/prisma/client';
-import { createServer, service } from '../src/server';
+import type { As } from '@maillage/testing';
+import { synergiesOn, type SynergiesHarness } from './harness';
 
 // The cross-kind fields and the Actor and Territory entities of this subgraph, in-process, on a
 // region small enough to check by hand. cb-2 keeps its member list private.
@@ -37,31 +34,12 @@ const region: RegionSnapshot = {
   ],
 };
 
-let run: (query: string, as?: As) => Promise<{ data?: Record<string, any> | null; errors?: readonly any[] }>;
-let cleanup: () => Promise<void>;
-
+let h: SynergiesHarness;
 beforeAll(async () => {
-  const server = testServerUrl();
-  const dbs = server ? await createDatabases(server, ['synergies']) : undefined;
-  const db = await openDatabase({ service: 'synergies', url: dbs?.urls.synergies, migrationsDir: service.migrationsDir });
-  const prisma = new PrismaClient({ adapter: db.adapter });
-  const definition = createServer(prisma, () => undefined, { read: async () => ({ ...region, requests: 1 }) });
-  const apollo = createSubgraphApollo(definition);
-  await apollo.start();
-  run = async (query, as = 'analyst') => {
-    const viewer = testViewer(as);
-    const res = await apollo.executeOperation({ query }, { contextValue: { ...(await definition.context({ viewer })), viewer } });
-    if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
-    return res.body.singleResult;
-  };
-  cleanup = async () => {
-    await apollo.stop();
-    await prisma.$disconnect();
-    await db.close();
-    await dbs?.drop();
-  };
+  h = await synergiesOn(region);
 }, 60_000);
-afterAll(() => cleanup?.());
+afterAll(() => h?.stop());
+const run = (query: string, as?: As) => h.run(query, as);
 
 const memberships = (id: string, args = 'includeEnded: true') =>
   `{ _entities(representations: [{ __typename: "Actor", id: "${id}" }]) { ... on Actor { memberships(${args}) { totalCount nodes { __typename id } } } } }`;

@@ -1,11 +1,11 @@
-import { openDatabase } from '@maillage/db';
 import { generateRegion } from '@maillage/synthetic';
-import { createDatabases, startSubgraphAlone, testServerUrl } from '@maillage/testing';
+import { startSubgraphAlone } from '@maillage/testing';
 import type { RegionSnapshot } from '@maillage/synergy';
-import { PrismaClient } from '../src/generated/prisma/client';
+import type { PrismaClient } from '../src/generated/prisma/client';
 import { service } from '../src/server';
 import type { SnapshotReader } from '../src/source';
 import { SNAPSHOT_UNAVAILABLE, SnapshotStore } from '../src/store';
+import { synergiesDatabase } from './harness';
 
 // The store's refresh policy against the service's real database (sync_run); the reader is fed
 // synthetic regions instead of the gateway, whose path the end-to-end tests cover.
@@ -25,17 +25,10 @@ const failing = () => {
 
 let prisma: PrismaClient;
 let cleanup: () => Promise<void>;
-
 beforeAll(async () => {
-  const server = testServerUrl();
-  const dbs = server ? await createDatabases(server, ['synergies']) : undefined;
-  const db = await openDatabase({ service: 'synergies', url: dbs?.urls.synergies, migrationsDir: service.migrationsDir });
-  prisma = new PrismaClient({ adapter: db.adapter });
-  cleanup = async () => {
-    await prisma.$disconnect();
-    await db.close();
-    await dbs?.drop();
-  };
+  const db = await synergiesDatabase();
+  prisma = db.prisma;
+  cleanup = db.stop;
 }, 60_000);
 afterAll(() => cleanup?.());
 beforeEach(() => prisma.syncRun.deleteMany());

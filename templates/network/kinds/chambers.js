@@ -1,6 +1,8 @@
 // What the chambers subgraph adds to templates/network/ (see scripts/networks.js): its own prose,
 // and its own fields and types, kept in `details` (a kind with none leaves them empty).
 module.exports = {
+  // Where the subgraph listens unless PORT says otherwise.
+  defaultPort: 4002,
   networkDescription: `"""
 A consular chamber network: a CCI (territoriale, départementale or régionale) or a CMA (régionale, with its
 départemental establishments). Its members are elected members, ressortissants, partner structures

@@ -1,6 +1,8 @@
 // What the clubs subgraph adds to templates/network/ (see scripts/networks.js): its own prose,
 // and its own fields and types, kept in `details` (a kind with none leaves them empty).
 module.exports = {
+  // Where the subgraph listens unless PORT says otherwise.
+  defaultPort: 4005,
   networkDescription: `"""
 A business club (Club des Entrepreneurs Millavois) or one of its sub-networks (Réseau 1234, between
 Aveyron and Hérault).

@@ -1,6 +1,8 @@
 // What the clusters subgraph adds to templates/network/ (see scripts/networks.js): its own prose,
 // and its own fields and types, kept in `details` (a kind with none leaves them empty).
 module.exports = {
+  // Where the subgraph listens unless PORT says otherwise.
+  defaultPort: 4003,
   networkDescription: `"""
 A pôle de compétitivité, a cluster or a pôle entrepreneurial, usually run by an association; pôles
 hold a state label for periods (phases).

@@ -1,6 +1,8 @@
 // What the councils subgraph adds to templates/network/ (see scripts/networks.js): its own prose,
 // and its own fields and types, kept in `details` (a kind with none leaves them empty).
 module.exports = {
+  // Where the subgraph listens unless PORT says otherwise.
+  defaultPort: 4004,
   networkDescription: `"""
 A metropolitan council (Montpellier's Conseil Métropolitain de l'Industrie Positive), the think tank that
 prepared it, or a regional body that convenes networks (Région Midi-Pyrénées convening its pôles and

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { {{KIND}} } from '@maillage/kinds';
+import { TRANSACTION_OPTIONS } from '@maillage/db';
+import { networkService, type NetworkDb } from '@maillage/networks';
+import { PrismaClient } from './generated/prisma/client';
+import { resolvers } from './resolvers';
+
+/** The {{plural}} subgraph: shared network behaviour (@maillage/networks) over its own database. */
+export const service = networkService({
+  names: {{KIND}},
+  defaultPort: {{defaultPort}},
+  packageDir: path.join(__dirname, '..'),
+  // The generated client has the models NetworkDb describes, with this subgraph's enums.
+  createClient: (adapter, options) =>
+    new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }) as NetworkDb & PrismaClient,
+  resolvers,
+});
+
+export const { typeDefs } = service;
+export { resolvers };
