@@ -2,6 +2,7 @@
 // subgraph. Two subgraphs' real migrations (btree_gist included) applied through it, each answering
 // through its Prisma adapter, and neither able to read the other's tables. Run with
 // NODE_OPTIONS=--experimental-vm-modules (PGlite loads its WASM with a dynamic import).
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client, Pool } from 'pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -79,7 +80,8 @@ test('two subgraphs migrate into their own schemas on one embedded server and an
   opened.push(
     await openDatabase({ service: 'clubs', url: server.urlFor('clubs'), migrationsDir: migrations('clubs'), log: (m) => again.push(m) }),
   );
-  expect(again).toContain('migrations: up to date (5 applied)');
+  const applied = readdirSync(migrations('clubs'), { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+  expect(again).toContain(`migrations: up to date (${applied} applied)`);
 }, 120_000);
 
 test("a subgraph's connection cannot read another subgraph's tables, qualified or not", async () => {
