@@ -3,6 +3,7 @@ import type { Viewer } from '@maillage/viewer';
 import { groupByKey } from '@maillage/subgraph-server';
 import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
+import { activeMemberCounts, memberPages, type MemberPage, type MemberPageKey } from './sql';
 
 const byName = [{ searchName: 'asc' }, { id: 'asc' }];
 const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
@@ -34,6 +35,12 @@ export function createLoaders(db: NetworkDb, ownType: string) {
       (ids) => db.membership.findMany({ where: { networkId: { in: [...ids] } }, orderBy: byDate }),
       (m) => m.networkId,
     ),
+    /** A page of each network's members (`Network.members`): only the rows shown are read. */
+    memberPage: new DataLoader<MemberPageKey, MemberPage, string>((keys) => memberPages(db, keys), {
+      cacheKeyFn: (k) => JSON.stringify([k.networkId, k.offset, k.limit, k.includeEnded, k.category, k.counted]),
+    }),
+    /** Distinct active members of each network (`Network.memberCount`), counted by the database. */
+    memberCount: new DataLoader<string, number>((ids) => activeMemberCounts(db, ids)),
     membershipsByActor: by<MembershipRow>(
       (ids) => db.membership.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byDate }),
       (m) => m.actorId,

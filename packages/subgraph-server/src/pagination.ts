@@ -68,18 +68,32 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-/** Builds a connection from one page of items that starts at `page.offset` of `totalCount`. */
+/**
+ * Builds a connection from one page of items that starts at `page.offset` of `totalCount`. Cursors
+ * are signed (an HMAC each) only when read: most clients ask for `nodes` and never see one.
+ */
 export function connection<T>(items: readonly T[], totalCount: number, page: Page): Connection<T> {
-  const edges = items.map((node, i) => ({ cursor: encodeCursor(page.offset + i), node }));
+  const cursorAt = (i: number) => (i >= 0 && i < items.length ? encodeCursor(page.offset + i) : null);
   return {
     totalCount,
-    edges,
+    get edges() {
+      return items.map((node, i) => ({
+        get cursor() {
+          return encodeCursor(page.offset + i);
+        },
+        node,
+      }));
+    },
     nodes: [...items],
     pageInfo: {
       hasNextPage: page.offset + items.length < totalCount,
       hasPreviousPage: page.offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return cursorAt(0);
+      },
+      get endCursor() {
+        return cursorAt(items.length - 1);
+      },
     },
   };
 }

@@ -1,8 +1,9 @@
 import { forbidden, isAuthenticated, unauthenticated } from '@maillage/viewer';
-import { sliceConnection, type PageArgs } from '@maillage/subgraph-server';
+import type { GraphQLResolveInfo } from 'graphql';
+import { asksForCount, connection, sliceConnection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import type { NetworkType } from '@maillage/kinds';
 import { isActiveOn, mayReadMembers, type NetworkRow } from '../rows';
-import { activeMemberIds, activeUnless, ref, type Ctx, type EntityRef, type ListArgs } from './common';
+import { activeMemberIds, ref, type Ctx, type EntityRef, type ListArgs } from './common';
 
 /**
  * Fields of a network type (`Chamber`, `Cluster`, `Council`, `Club`), the same for every kind; each
@@ -21,17 +22,29 @@ export const scope = (n: NetworkRow) => n.scope.map((id) => ref('Territory', id)
 export const active = (row: { startDate: Date | null; endDate: Date | null }) => isActiveOn(row);
 export const reportedMemberCount = (n: NetworkRow) =>
   n.reportedMemberCount == null ? null : { count: n.reportedMemberCount, asOf: n.reportedMemberAsOf, note: n.reportedMemberNote };
-export const memberCount = async (n: NetworkRow, _: unknown, { loaders }: Ctx) =>
-  activeMemberIds(await loaders.membershipsByNetwork.load(n.id)).length;
+export const memberCount = (n: NetworkRow, _: unknown, { loaders }: Ctx) => loaders.memberCount.load(n.id);
 export const memberListVisibility = (n: NetworkRow) => (n.membersPublic ? ('PUBLIC' as const) : ('PRIVATE' as const));
 
-export const members = async (n: NetworkRow, args: ListArgs & { category?: string | null }, { loaders, viewer }: Ctx) => {
+export const members = async (
+  n: NetworkRow,
+  args: ListArgs & { category?: string | null },
+  { loaders, viewer }: Ctx,
+  info: GraphQLResolveInfo,
+) => {
   if (!mayReadMembers(viewer, n)) {
     if (!isAuthenticated(viewer)) throw unauthenticated(`The member list of ${n.id} is private: sign in`);
     throw forbidden(`The member list of ${n.id} is private: it needs the "analyst" scope or an editor of the network`);
   }
-  const rows = activeUnless(await loaders.membershipsByNetwork.load(n.id), args.includeEnded);
-  return sliceConnection(args.category ? rows.filter((m) => m.category === args.category) : rows, args);
+  const page = toPage(args);
+  const { rows, total } = await loaders.memberPage.load({
+    networkId: n.id,
+    ...page,
+    includeEnded: !!args.includeEnded,
+    category: args.category ?? null,
+    counted: asksForCount(info),
+  });
+  // Without `totalCount` or `pageInfo` asked, nothing reads the total.
+  return connection(rows, total ?? page.offset + rows.length, page);
 };
 
 // A private list hands no ids to the directory: membersByTerritory then names no one.
