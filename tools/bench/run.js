@@ -9,6 +9,7 @@
 //   npm run bench -- --soak 600                     Maillage's gateway under load for 600 s, memory sampled
 //   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
 //   npm run bench -- --gateways maillage,nocache,apollo,hive --queries a2,b2,c2    varied operations only, with the entity cache off as a peer
+//   npm run bench -- --baseline DIR --queries b2,c2 --probe 100   subgraph CPU and SQL per request, this tree's subgraphs against DIR's (a built checkout of the commit to compare with), requests alternated
 //   npm run bench -- --help                         this text
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -52,6 +53,8 @@ const opts = {
   json: arg('json'),
   cpuProf: arg('cpu-prof'),
   probe: Number(arg('probe', 0)),
+  // A built tree of the repository (another commit) whose subgraphs run beside this tree's: --probe then compares them.
+  baseline: arg('baseline'),
   // A fixed request rate instead of as fast as possible: CPU per request without queueing.
   rate: arg('rate') === undefined ? undefined : Number(arg('rate')),
   serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -126,10 +129,10 @@ const freePort = () =>
       });
   });
 
-async function startSubgraphs(urls) {
+async function startSubgraphs(urls, tree = repo, suffix = '') {
   const subgraphs = {};
   for (const [name, databaseUrl] of Object.entries(urls)) {
-    const child = start(name, [...profile(name), path.join(__dirname, 'subgraph.js'), name, databaseUrl]);
+    const child = start(`${name}${suffix}`, [...profile(`${name}${suffix}`), path.join(tree, 'tools/bench/subgraph.js'), name, databaseUrl]);
     const { url } = await message(child, (m) => m.url);
     subgraphs[name] = { child, url };
   }
@@ -227,9 +230,9 @@ const GATEWAYS = {
   },
 };
 
-async function startGateways(file) {
+async function startGateways(file, names = opts.gateways) {
   const running = {};
-  for (const name of opts.gateways) {
+  for (const name of names) {
     const port = await freePort();
     const metricsPort = await freePort();
     const g = GATEWAYS[name];
@@ -335,7 +338,7 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
-const maillageOnly = (name) => (name.startsWith('maillage') || name === 'nocache' ? { byId: true, token: analystToken } : {});
+const maillageOnly = (name) => (name.startsWith('maillage') || name.startsWith('nocache') ? { byId: true, token: analystToken } : {});
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -456,6 +459,53 @@ async function probe(gateways, subgraphs, ops, n) {
   console.table(rows);
 }
 
+/**
+ * `--baseline DIR --probe N`: this tree's subgraphs against DIR's, each set behind its own Maillage
+ * gateway (this tree's, entity cache off, so the subgraphs do all the work). Requests alternate, the
+ * same body to one then the other, so both sets meet the same pages and the same background load;
+ * a set is idle while the other serves, so its CPU over the whole run is its CPU for its requests.
+ */
+async function compare(sets, ops, n) {
+  const rows = [];
+  for (const op of ops) {
+    const req = Q.request(op, maillageOnly('nocache'));
+    for (const set of sets) for (let i = 0; i < 5; i++) await fetchJson(set.gateway.url, req.nextBody ? { ...req, body: req.nextBody() } : req);
+    const stats = [];
+    for (const set of sets) {
+      stats.push({
+        set,
+        times: [],
+        statements: await statements(set.subgraphs),
+        cpu: Object.entries(set.subgraphs).map(([name, { child }]) => [name, sampler(child.pid)]),
+      });
+    }
+    for (let i = 0; i < n; i++) {
+      const body = req.nextBody ? req.nextBody() : req.body;
+      for (const st of stats) {
+        const t = performance.now();
+        const r = await fetchJson(st.set.gateway.url, { ...req, body });
+        st.times.push(performance.now() - t);
+        if (JSON.parse(r.text).errors) throw new Error(`${op.name} on ${st.set.name}: ${r.text.slice(0, 300)}`);
+      }
+    }
+    for (const st of stats) {
+      const cpu = st.cpu.map(([name, x]) => [name, (x.stop().cpuSeconds / n) * 1000]);
+      rows.push({
+        op: op.name,
+        subgraphs: st.set.name,
+        'median ms': +median(st.times).toFixed(1),
+        'subgraphs cpu ms': +cpu.reduce((a, [, ms]) => a + ms, 0).toFixed(2),
+        ...Object.fromEntries(cpu.map(([name, ms]) => [name, +ms.toFixed(2)])),
+        'SQL a request': ((await statements(st.set.subgraphs)) - st.statements) / n,
+      });
+    }
+    const [after, before] = rows.slice(-2);
+    after['x before'] = +(after['subgraphs cpu ms'] / before['subgraphs cpu ms']).toFixed(2);
+  }
+  console.table(rows);
+  return rows;
+}
+
 /** Latency and SQL statements per request of (b) as the list grows, one request at a time. */
 async function scaling(gateway, subgraphs) {
   const rows = [];
@@ -544,7 +594,8 @@ async function main() {
   const region = await loadRegion({ serverUrl: opts.serverUrl, actors: opts.actors, seed: opts.seed, log });
   const subgraphs = await startSubgraphs(region.urls);
   const file = supergraphFile(subgraphs);
-  const gateways = await startGateways(file);
+  // With --baseline, only the two gateways of the comparison.
+  const gateways = await startGateways(file, opts.baseline ? [] : opts.gateways);
   analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
   const ops = [
     Q.lookup,
@@ -555,6 +606,24 @@ async function main() {
     Q.deepEach(region.sizes.actors),
     Q.persisted(),
   ].filter((o) => opts.queries.includes(o.name));
+  if (opts.baseline) {
+    // The same gateway, over the baseline tree's subgraphs: both sets must give the same answers.
+    const before = await startSubgraphs(region.urls, path.resolve(opts.baseline), '@before');
+    const [beforeGateway] = Object.values(await startGateways(supergraphFile(before), ['nocache']));
+    const [after] = Object.values(await startGateways(file, ['nocache']));
+    await checkSameAnswers({ nocache: after, 'nocache@before': { ...beforeGateway, name: 'nocache@before' } }, ops, subgraphs);
+    log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    await compare(
+      [
+        { name: 'this tree', gateway: after, subgraphs },
+        { name: `before (${opts.baseline})`, gateway: beforeGateway, subgraphs: before },
+      ],
+      ops,
+      opts.probe || 50,
+    );
+    log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    return;
+  }
   await checkSameAnswers(gateways, ops, subgraphs);
   if (opts.probe) {
     await probe(gateways, subgraphs, ops, opts.probe);

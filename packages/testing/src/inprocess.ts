@@ -41,6 +41,15 @@ export interface InProcessSupergraph {
     variables?: Record<string, unknown>,
     opts?: { as?: As },
   ): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  /** Each subgraph's Prisma client, by service name, to arrange data a test needs. */
+  clients: Record<string, any>;
+  /** Runs an operation on one subgraph alone (an `_entities` fetch as the gateway sends it), as `opts.as`. @default as admin */
+  executeSubgraph<D = Record<string, any>>(
+    name: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { as?: As },
+  ): Promise<{ data?: D | null; errors?: readonly any[] }>;
   stop(): Promise<void>;
 }
 
@@ -59,9 +68,11 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
       )
     : undefined;
   const closers: (() => Promise<void>)[] = [];
+  const clients: Record<string, any> = {};
   for (const service of services) {
     const db = await openDatabase({ service: service.name, url: dbs?.urls[`${service.name}_ip`], migrationsDir: service.migrationsDir });
     const client = service.createClient(db.adapter);
+    clients[service.name] = client;
     closers.push(async () => {
       await client.$disconnect();
       await db.close();
@@ -78,14 +89,20 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
   };
   if (composed.errors) {
     await stopAll();
-    return { compositionErrors: composed.errors.map((e) => e.message), execute: async () => ({}), stop: async () => undefined };
+    return {
+      compositionErrors: composed.errors.map((e) => e.message),
+      clients: {},
+      execute: async () => ({}),
+      executeSubgraph: async () => ({}),
+      stop: async () => undefined,
+    };
   }
+  const schemas = new Map(
+    [...definitions].map(([name, d]) => [name, buildSecuredSubgraphSchema({ typeDefs: d.typeDefs, resolvers: d.resolvers })]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForGateway(composed.supergraphSdl),
-    buildService: ({ name }) => {
-      const d = definitions.get(name)!;
-      return new InProcessDataSource(buildSecuredSubgraphSchema({ typeDefs: d.typeDefs, resolvers: d.resolvers }), d.context);
-    },
+    buildService: ({ name }) => new InProcessDataSource(schemas.get(name)!, definitions.get(name)!.context),
   });
   const apollo = new ApolloServer({ gateway, stopOnTerminationSignals: false });
   await apollo.start();
@@ -94,6 +111,16 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
       const res = await apollo.executeOperation({ query, variables }, { contextValue: { viewer: testViewer(opts?.as ?? 'admin') } });
       if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
       return res.body.singleResult as never;
+    },
+    clients,
+    executeSubgraph: async (name, query, variables, opts) => {
+      const viewer = testViewer(opts?.as ?? 'admin');
+      return execute({
+        schema: schemas.get(name)!,
+        document: parse(query),
+        variableValues: variables,
+        contextValue: { ...((await definitions.get(name)!.context({ viewer })) as object), viewer },
+      }) as never;
     },
     stop: async () => {
       await apollo.stop();

@@ -1,0 +1,165 @@
+import { totalStatements } from '@maillage/observability';
+import { startInProcessSupergraph, type InProcessSupergraph } from '@maillage/testing';
+import { subgraphs } from './subgraphs';
+
+// The SQL statements an operation costs must not depend on how many entities it reaches: 10, 100
+// and 1,000 cost the same (every hop is one statement per loader batch, none per row, none per
+// page). Middle tier: the subgraphs in this process behind a real query planner, counted at their
+// driver adapters (@maillage/observability). The benchmark's (b2) and (c2) shapes, a fan-out that
+// reaches 1,000 members in one request, and the `_entities` fetches the gateway sends.
+let s: InProcessSupergraph;
+
+const KINDS = [
+  { service: 'chambers', prefix: 'ch', subtype: 'CCI_TERRITORIALE', category: 'RESSORTISSANT' },
+  { service: 'clusters', prefix: 'cl', subtype: 'CLUSTER', category: 'COMPANY' },
+  { service: 'councils', prefix: 'co', subtype: 'THINK_TANK', category: 'MEMBER' },
+  { service: 'clubs', prefix: 'cb', subtype: 'BUSINESS_CLUB', category: 'MEMBER' },
+];
+const SIZES = [
+  { n: 10, communeId: 'COM-29019' },
+  { n: 100, communeId: 'COM-35238' },
+  { n: 1000, communeId: 'COM-56260' },
+];
+const actorId = (n: number, i: number) => `act-st${n}-${String(i).padStart(4, '0')}`;
+
+/** `n` companies in a commune, each a member of one network of every kind (networks of 100 members). */
+async function arrange(n: number, communeId: string) {
+  const actors = Array.from({ length: n }, (_, i) => ({
+    id: actorId(n, i),
+    kind: 'COMPANY',
+    name: `Entreprise ${n} ${i}`,
+    searchName: `entreprise ${n} ${String(i).padStart(4, '0')}`,
+    communeId,
+    reach: [communeId],
+    sources: [],
+  }));
+  await s.clients.directory.actor.createMany({ data: actors });
+  for (const k of KINDS) {
+    const networks = Array.from({ length: Math.ceil(n / 100) }, (_, j) => ({
+      id: `${k.prefix}-st${n}-${j}`,
+      subtype: k.subtype,
+      name: `Réseau ${k.prefix} st${n}x ${j}`,
+      searchName: `reseau ${k.prefix} st${n}x ${j}`,
+      scope: [communeId],
+      reach: [communeId],
+      sources: [],
+    }));
+    await s.clients[k.service].network.createMany({ data: networks });
+    await s.clients[k.service].membership.createMany({
+      data: actors.map((a, i) => ({
+        id: `${k.prefix}-m-st${n}-${i}`,
+        networkId: networks[Math.floor(i / 100)].id,
+        actorId: a.id,
+        category: k.category,
+        startDate: new Date(Date.UTC(2020, 0, 1 + (i % 300))),
+        sources: [],
+      })),
+    });
+  }
+}
+
+const membershipsOf = `chamberMemberships { nodes { chamber { name } } }
+  clusterMemberships { nodes { cluster { name } } }
+  councilMemberships { nodes { council { name } } }
+  clubMemberships { nodes { club { name } } }`;
+
+/** Statements a request costs, after one unmeasured run (the planner's first plan, the JIT). */
+async function statementsOf(run: () => Promise<{ data?: any; errors?: readonly any[] }>) {
+  await run();
+  const before = totalStatements();
+  const res = await run();
+  expect(res.errors).toBeUndefined();
+  return { statements: totalStatements() - before, data: res.data };
+}
+
+beforeAll(async () => {
+  s = await startInProcessSupergraph(subgraphs);
+  for (const { n, communeId } of SIZES) await arrange(n, communeId);
+}, 240_000);
+afterAll(async () => s?.stop());
+
+test('(b2) a page of actors with their memberships in the four kinds: the same statements for 10 and 100 actors', async () => {
+  const query = `query FanOutPage($t: ID!, $n: Int!) { p0: actors(territoryId: $t, first: $n) { nodes { id name ${membershipsOf} } } }`;
+  const counts = [];
+  for (const { n, communeId } of SIZES.slice(0, 2)) {
+    const { statements, data } = await statementsOf(() => s.execute(query, { t: communeId, n }));
+    expect(data.p0.nodes).toHaveLength(n);
+    expect(data.p0.nodes[n - 1].clubMemberships.nodes).toEqual([{ club: { name: `Réseau cb st${n}x ${Math.floor((n - 1) / 100)}` } }]);
+    counts.push(statements);
+  }
+  expect(counts[0]).toBeGreaterThan(0);
+  expect(counts[1]).toBe(counts[0]);
+});
+
+test('(c2) the deep query from 10 and from 100 starting actors: the same statements', async () => {
+  const query = `query DeepPage($t: ID!, $n: Int!) { actors(territoryId: $t, first: $n) { nodes { id name
+    clubMemberships(first: 2) { nodes { club { id name members(first: 8) { nodes { actor { id name kind commune { name } departement { name } } } } } } }
+    clusterMemberships(first: 2) { nodes { cluster { id name members(first: 8) { nodes { actor { id name kind commune { name } departement { name } } } } } } } } } }`;
+  const counts = [];
+  for (const { n, communeId } of SIZES.slice(0, 2)) {
+    const { statements, data } = await statementsOf(() => s.execute(query, { t: communeId, n }));
+    expect(data.actors.nodes).toHaveLength(n);
+    const members = data.actors.nodes[0].clubMemberships.nodes[0].club.members.nodes;
+    expect(members).toHaveLength(Math.min(8, n));
+    expect(members[0].actor).toMatchObject({ id: actorId(n, 0), kind: 'COMPANY', departement: { name: expect.any(String) } });
+    counts.push(statements);
+  }
+  expect(counts[1]).toBe(counts[0]);
+});
+
+test('networks > members > actor > memberships and territory: the same statements for 10, 100 and 1,000 members', async () => {
+  const query = `query Members($q: String!, $m: Int!) { clubs(search: $q, first: 10) { totalCount nodes { name memberCount
+    members(first: $m) { totalCount nodes { category actor { id name commune { name } departement { name } ${membershipsOf} } } } } } }`;
+  const counts = [];
+  for (const { n } of SIZES) {
+    const { statements, data } = await statementsOf(() => s.execute(query, { q: `st${n}x`, m: Math.min(n, 100) }));
+    const clubs = data.clubs.nodes;
+    expect(clubs.map((c: any) => c.memberCount)).toEqual(clubs.map(() => Math.min(n, 100)));
+    const members = clubs.flatMap((c: any) => c.members.nodes);
+    expect(members).toHaveLength(n);
+    expect(new Set(members.map((m: any) => m.actor.id)).size).toBe(n);
+    expect(members.every((m: any) => m.actor.chamberMemberships.nodes.length === 1)).toBe(true);
+    counts.push(statements);
+  }
+  expect(counts[0]).toBeGreaterThan(0);
+  expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+});
+
+const ENTITY_FETCHES = [
+  {
+    service: 'directory',
+    rep: (id: string) => ({ __typename: 'Actor', id }),
+    query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { id name kind commune { name } departement { name } } } }`,
+  },
+  ...KINDS.map((k) => ({
+    service: k.service,
+    rep: (id: string) => ({ __typename: 'Actor', id }),
+    query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { ${membershipsOf.split('\n')[KINDS.indexOf(k)]} } } }`,
+  })),
+  {
+    service: 'clubs',
+    rep: (id: string, n: number, i: number) => ({ __typename: 'Club', id: `cb-st${n}-${Math.floor(i / 100)}` }),
+    query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Club { name memberCount members(first: 8) { totalCount nodes { actor { id } } } } } }`,
+  },
+  {
+    service: 'clubs',
+    rep: (id: string, n: number, i: number) => ({ __typename: 'ClubMembership', id: `cb-m-st${n}-${i}` }),
+    query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClubMembership { category club { name } actor { id } } } }`,
+  },
+];
+
+test.each(ENTITY_FETCHES.map((f) => [`${f.service} ${/on (\w+)/.exec(f.query)![1]}`, f]))(
+  '_entities of %s: the same statements for 10, 100 and 1,000 representations',
+  async (_, f) => {
+    const counts = [];
+    for (const { n } of SIZES) {
+      const reps = Array.from({ length: n }, (_x, i) => f.rep(actorId(n, i), n, i));
+      const { statements, data } = await statementsOf(() => s.executeSubgraph(f.service, f.query, { r: reps }));
+      expect(data._entities).toHaveLength(n);
+      expect(data._entities.every((e: unknown) => e !== null)).toBe(true);
+      counts.push(statements);
+    }
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+  },
+);
