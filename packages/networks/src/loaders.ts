@@ -3,21 +3,23 @@ import type { Viewer } from '@maillage/viewer';
 import { groupByKey } from '@maillage/subgraph-server';
 import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
-import { activeMemberCounts, memberPages, type MemberPage, type MemberPageKey } from './sql';
+import { activeMemberCounts, memberPages, membershipsOfActors, networksById, type MemberPage, type MemberPageKey } from './sql';
+import type { SqlRunner } from './typed-sql';
 
 const byName = [{ searchName: 'asc' }, { id: 'asc' }];
 const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
 
 /**
  * Every hop from a list to networks, memberships or initiatives goes through one of these: one SQL
- * statement per batch, whatever the length of the list. Created per request, never shared.
+ * statement per batch, whatever the length of the list. Created per request, never shared. The
+ * loaders of the (b2) and (c2) fan-outs run typed statements (`run`, sql.ts); the others, Prisma.
  */
-export function createLoaders(db: NetworkDb, ownType: string) {
+export function createLoaders(db: NetworkDb, ownType: string, run: SqlRunner) {
   const by = <R>(load: (keys: readonly string[]) => Promise<R[]>, key: (row: R) => string) =>
     new DataLoader<string, R[]>(async (keys) => groupByKey(await load(keys), key, keys));
   return {
     network: new DataLoader<string, NetworkRow | null>(async (ids) => {
-      const rows: NetworkRow[] = await db.network.findMany({ where: { id: { in: [...ids] } } });
+      const rows = await networksById(run, ids);
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
@@ -36,13 +38,13 @@ export function createLoaders(db: NetworkDb, ownType: string) {
       (m) => m.networkId,
     ),
     /** A page of each network's members (`Network.members`): only the rows shown are read. */
-    memberPage: new DataLoader<MemberPageKey, MemberPage, string>((keys) => memberPages(db, keys), {
+    memberPage: new DataLoader<MemberPageKey, MemberPage, string>((keys) => memberPages(run, keys), {
       cacheKeyFn: (k) => JSON.stringify([k.networkId, k.offset, k.limit, k.includeEnded, k.category, k.counted]),
     }),
     /** Distinct active members of each network (`Network.memberCount`), counted by the database. */
-    memberCount: new DataLoader<string, number>((ids) => activeMemberCounts(db, ids)),
+    memberCount: new DataLoader<string, number>((ids) => activeMemberCounts(run, ids)),
     membershipsByActor: by<MembershipRow>(
-      (ids) => db.membership.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byDate }),
+      (ids) => membershipsOfActors(run, ids),
       (m) => m.actorId,
     ),
     networksByActor: by<NetworkRow>(

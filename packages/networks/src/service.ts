@@ -7,6 +7,7 @@ import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
 import type { NetworkDb } from './rows';
 import { seedNetworks } from './seed';
+import { shareAdapter, type SqlRunner } from './typed-sql';
 
 export interface NetworkServiceOptions<
   Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> },
@@ -30,19 +31,31 @@ export function networkService<
 ): SubgraphService<Client, NetworkContext> & { typeDefs: ReturnType<typeof loadSchema>; resolvers: R } {
   const typeDefs = loadSchema(path.join(opts.packageDir, 'schema.graphql'));
   const { resolvers } = opts;
+  // Each client's typed statements run on the adapter it connected (typed-sql.ts `shareAdapter`).
+  const runners = new WeakMap<object, SqlRunner>();
+  const runnerOf = (client: Client) => {
+    const run = runners.get(client);
+    if (!run) throw new Error(`${opts.names.plural}: a client made without the service's createClient has no typed statements`);
+    return run;
+  };
   return {
     name: opts.names.plural,
     defaultPort: opts.defaultPort,
     migrationsDir: path.join(opts.packageDir, 'prisma/migrations'),
     seedDir: path.join(opts.packageDir, 'seed'),
-    createClient: opts.createClient,
+    createClient: (adapter, options) => {
+      const shared = shareAdapter(adapter);
+      const client = opts.createClient(shared.factory, options);
+      runners.set(client, shared.run);
+      return client;
+    },
     typeDefs,
     resolvers,
     definition: (client) => ({
       name: opts.names.plural,
       typeDefs,
       resolvers: resolverMap<NetworkContext>(resolvers),
-      context: ({ viewer }) => ({ db: client, loaders: createLoaders(client, opts.names.type), viewer }),
+      context: ({ viewer }) => ({ db: client, loaders: createLoaders(client, opts.names.type, runnerOf(client)), viewer }),
       ready: async () => {
         await client.$queryRaw`SELECT 1`;
       },

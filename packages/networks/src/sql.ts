@@ -1,11 +1,58 @@
-import type { MembershipRow, NetworkDb } from './rows';
+import type { MembershipRow, NetworkRow } from './rows';
+import { c, p, query, selectList, sql, type Shape, type SqlRunner } from './typed-sql';
 
 /**
- * The statements of the hot loaders that Prisma's query API cannot say in one statement per batch:
- * a page of each of many networks' members (a per-network OFFSET/LIMIT) and their counts. Tagged
- * templates: every value is a bound parameter, never spliced into the text. The row types below are
- * the columns each statement selects, under the names of the Prisma model (`MembershipRow`).
+ * The statements of the hot loaders (typed-sql.ts): the (b2) and (c2) fan-outs read memberships
+ * by actor, networks by id and pages of members, for every entity of a request in one statement
+ * each. Rows come out as `MembershipRow` and `NetworkRow`, the shapes Prisma's models give.
  */
+
+const membership = (m: string): Shape<MembershipRow> => ({
+  id: c.text(`${m}.id`),
+  networkId: c.text(`${m}.network_id`),
+  actorId: c.text(`${m}.actor_id`),
+  category: c.text(`${m}.category`),
+  role: c.textOrNull(`${m}.role`),
+  startDate: c.date(`${m}.start_date`),
+  endDate: c.date(`${m}.end_date`),
+  sources: c.texts(`${m}.sources`),
+});
+const MEMBERSHIP = membership('m');
+
+const NETWORK: Shape<NetworkRow> = {
+  id: c.text('id'),
+  subtype: c.text('subtype'),
+  name: c.text('name'),
+  shortName: c.textOrNull('short_name'),
+  searchName: c.text('search_name'),
+  description: c.textOrNull('description'),
+  actorId: c.textOrNull('actor_id'),
+  parentId: c.textOrNull('parent_id'),
+  predecessorId: c.textOrNull('predecessor_id'),
+  scope: c.texts('scope'),
+  reach: c.texts('reach'),
+  startDate: c.date('start_date'),
+  endDate: c.date('end_date'),
+  reportedMemberCount: c.intOrNull('reported_member_count'),
+  reportedMemberAsOf: c.date('reported_member_as_of'),
+  reportedMemberNote: c.textOrNull('reported_member_note'),
+  website: c.textOrNull('website'),
+  details: c.json('details'),
+  membersPublic: c.bool('members_public'),
+  sources: c.texts('sources'),
+};
+
+/** Networks by id (in no particular order). */
+export const networksById = (run: SqlRunner, ids: readonly string[]) =>
+  query(run, sql`SELECT ${selectList(NETWORK)} FROM network WHERE id = ANY(${p.texts(ids)}::text[])`, NETWORK);
+
+/** The memberships of many actors, in `membershipsByActor`'s order (start date, then id). */
+export const membershipsOfActors = (run: SqlRunner, actorIds: readonly string[]) =>
+  query(
+    run,
+    sql`SELECT ${selectList(MEMBERSHIP)} FROM membership m WHERE m.actor_id = ANY(${p.texts(actorIds)}::text[]) ORDER BY m.start_date ASC, m.id ASC`,
+    MEMBERSHIP,
+  );
 
 /** One page of one network's members, as `Network.members` asks for it. */
 export interface MemberPageKey {
@@ -25,10 +72,14 @@ export interface MemberPage {
   total: number | null;
 }
 
-type PagedRow = { [K in keyof MembershipRow]: MembershipRow[K] | null } & { key: number; total: bigint | null };
-
 /** Today (UTC) as a SQL date: a membership is active on it as `isActiveOn` says (started, not ended). */
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => p.text(new Date().toISOString().slice(0, 10));
+
+const PAGED: Shape<MembershipRow & { key: number; total: number | null }> = {
+  ...MEMBERSHIP,
+  key: c.int('k.key'),
+  total: c.intOrNull('t.total'),
+};
 
 /**
  * Pages of the members of many networks in one statement, whatever their number: each key (a
@@ -36,21 +87,24 @@ const today = () => new Date().toISOString().slice(0, 10);
  * its page, in `membersByNetwork`'s order (start date, then id). Before, the whole member list of
  * every network was read and deserialised to show 8 of them (a big club holds thousands).
  */
-export async function memberPages(db: NetworkDb, keys: readonly MemberPageKey[]): Promise<MemberPage[]> {
+export async function memberPages(run: SqlRunner, keys: readonly MemberPageKey[]): Promise<MemberPage[]> {
   const day = today();
-  const rows = (await db.$queryRaw`
-    SELECT k.key::int AS key, m.id, m.network_id AS "networkId", m.actor_id AS "actorId", m.category::text AS category,
-      m.role, m.start_date AS "startDate", m.end_date AS "endDate", m.sources,
-      CASE WHEN k.counted THEN (
+  const rows = await query(
+    run,
+    sql`
+    SELECT ${selectList(PAGED)}
+    FROM unnest(
+      ${p.texts(keys.map((k) => k.networkId))}::text[], ${p.ints(keys.map((k) => k.offset))}::int[], ${p.ints(keys.map((k) => k.limit))}::int[],
+      ${p.bools(keys.map((k) => k.includeEnded))}::bool[], ${p.texts(keys.map((k) => k.category))}::text[], ${p.bools(keys.map((k) => k.counted))}::bool[]
+    ) WITH ORDINALITY AS k(network_id, "offset", "limit", ended, category, counted, key)
+    LEFT JOIN LATERAL (
+      SELECT CASE WHEN k.counted THEN (
         SELECT count(*) FROM membership c
         WHERE c.network_id = k.network_id
           AND (k.ended OR ((c.start_date IS NULL OR c.start_date <= ${day}::date) AND (c.end_date IS NULL OR c.end_date > ${day}::date)))
           AND (k.category IS NULL OR c.category::text = k.category)
       ) END AS total
-    FROM unnest(
-      ${keys.map((k) => k.networkId)}::text[], ${keys.map((k) => k.offset)}::int[], ${keys.map((k) => k.limit)}::int[],
-      ${keys.map((k) => k.includeEnded)}::bool[], ${keys.map((k) => k.category)}::text[], ${keys.map((k) => k.counted)}::bool[]
-    ) WITH ORDINALITY AS k(network_id, "offset", "limit", ended, category, counted, key)
+    ) t ON true
     LEFT JOIN LATERAL (
       SELECT * FROM membership m
       WHERE m.network_id = k.network_id
@@ -59,24 +113,31 @@ export async function memberPages(db: NetworkDb, keys: readonly MemberPageKey[])
       ORDER BY m.start_date ASC, m.id ASC
       OFFSET k."offset" LIMIT k."limit"
     ) m ON true
-    ORDER BY k.key, m.start_date ASC, m.id ASC`) as PagedRow[];
+    ORDER BY k.key, m.start_date ASC, m.id ASC`,
+    PAGED,
+  );
   const pages = keys.map((): MemberPage => ({ rows: [], total: null }));
   for (const { key, total, ...row } of rows) {
     const page = pages[key - 1];
-    if (total !== null) page.total = Number(total);
-    if (row.id !== null) page.rows.push(row as MembershipRow);
+    if (total !== null) page.total = total;
+    if (row.id !== null) page.rows.push(row);
   }
   return pages;
 }
 
+const COUNT: Shape<{ networkId: string; n: number }> = { networkId: c.text('network_id'), n: c.int('count(DISTINCT actor_id)') };
+
 /** The number of distinct actors among each network's active members, for many networks in one statement. */
-export async function activeMemberCounts(db: NetworkDb, networkIds: readonly string[]): Promise<number[]> {
+export async function activeMemberCounts(run: SqlRunner, networkIds: readonly string[]): Promise<number[]> {
   const day = today();
-  const rows = (await db.$queryRaw`
-    SELECT network_id AS "networkId", count(DISTINCT actor_id)::int AS n FROM membership
-    WHERE network_id = ANY(${[...networkIds]}::text[])
+  const rows = await query(
+    run,
+    sql`SELECT ${selectList(COUNT)} FROM membership
+    WHERE network_id = ANY(${p.texts(networkIds)}::text[])
       AND (start_date IS NULL OR start_date <= ${day}::date) AND (end_date IS NULL OR end_date > ${day}::date)
-    GROUP BY network_id`) as { networkId: string; n: number }[];
+    GROUP BY network_id`,
+    COUNT,
+  );
   const counts = new Map(rows.map((r) => [r.networkId, r.n]));
   return networkIds.map((id) => counts.get(id) ?? 0);
 }
