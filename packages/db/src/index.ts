@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './idempotency';
 export * from './embedded';
 export * from './changes';
+export * from './typed-sql';

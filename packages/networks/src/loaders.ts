@@ -4,7 +4,7 @@ import { groupByKey } from '@maillage/subgraph-server';
 import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
 import { activeMemberCounts, memberPages, membershipsOfActors, networksById, type MemberPage, type MemberPageKey } from './sql';
-import type { SqlRunner } from './typed-sql';
+import type { StatementRunner } from '@maillage/db';
 
 const byName = [{ searchName: 'asc' }, { id: 'asc' }];
 const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
@@ -14,7 +14,7 @@ const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
  * statement per batch, whatever the length of the list. Created per request, never shared. The
  * loaders of the (b2) and (c2) fan-outs run typed statements (`run`, sql.ts); the others, Prisma.
  */
-export function createLoaders(db: NetworkDb, ownType: string, run: SqlRunner) {
+export function createLoaders(db: NetworkDb, ownType: string, run: StatementRunner) {
   const by = <R>(load: (keys: readonly string[]) => Promise<R[]>, key: (row: R) => string) =>
     new DataLoader<string, R[]>(async (keys) => groupByKey(await load(keys), key, keys));
   return {

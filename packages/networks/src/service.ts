@@ -2,12 +2,11 @@ import path from 'node:path';
 import { loadSchema, resolverMap } from '@maillage/subgraph-server';
 import type { ClientOptions, SeedLedger, SubgraphService } from '@maillage/service';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { readChanges } from '@maillage/db';
+import { readChanges, shareAdapter, type StatementRunner } from '@maillage/db';
 import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
 import type { NetworkDb } from './rows';
 import { seedNetworks } from './seed';
-import { shareAdapter, type SqlRunner } from './typed-sql';
 
 export interface NetworkServiceOptions<
   Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> },
@@ -32,7 +31,7 @@ export function networkService<
   const typeDefs = loadSchema(path.join(opts.packageDir, 'schema.graphql'));
   const { resolvers } = opts;
   // Each client's typed statements run on the adapter it connected (typed-sql.ts `shareAdapter`).
-  const runners = new WeakMap<object, SqlRunner>();
+  const runners = new WeakMap<object, StatementRunner>();
   const runnerOf = (client: Client) => {
     const run = runners.get(client);
     if (!run) throw new Error(`${opts.names.plural}: a client made without the service's createClient has no typed statements`);

@@ -1,5 +1,5 @@
 import type { MembershipRow, NetworkRow } from './rows';
-import { c, p, query, selectList, sql, type Shape, type SqlRunner } from './typed-sql';
+import { c, p, query, selectList, sql, type Shape, type StatementRunner } from '@maillage/db';
 
 /**
  * The statements of the hot loaders (typed-sql.ts): the (b2) and (c2) fan-outs read memberships
@@ -43,11 +43,11 @@ const NETWORK: Shape<NetworkRow> = {
 };
 
 /** Networks by id (in no particular order). */
-export const networksById = (run: SqlRunner, ids: readonly string[]) =>
+export const networksById = (run: StatementRunner, ids: readonly string[]) =>
   query(run, sql`SELECT ${selectList(NETWORK)} FROM network WHERE id = ANY(${p.texts(ids)}::text[])`, NETWORK);
 
 /** The memberships of many actors, in `membershipsByActor`'s order (start date, then id). */
-export const membershipsOfActors = (run: SqlRunner, actorIds: readonly string[]) =>
+export const membershipsOfActors = (run: StatementRunner, actorIds: readonly string[]) =>
   query(
     run,
     sql`SELECT ${selectList(MEMBERSHIP)} FROM membership m WHERE m.actor_id = ANY(${p.texts(actorIds)}::text[]) ORDER BY m.start_date ASC, m.id ASC`,
@@ -87,7 +87,7 @@ const PAGED: Shape<MembershipRow & { key: number; total: number | null }> = {
  * its page, in `membersByNetwork`'s order (start date, then id). Before, the whole member list of
  * every network was read and deserialised to show 8 of them (a big club holds thousands).
  */
-export async function memberPages(run: SqlRunner, keys: readonly MemberPageKey[]): Promise<MemberPage[]> {
+export async function memberPages(run: StatementRunner, keys: readonly MemberPageKey[]): Promise<MemberPage[]> {
   const day = today();
   const rows = await query(
     run,
@@ -128,7 +128,7 @@ export async function memberPages(run: SqlRunner, keys: readonly MemberPageKey[]
 const COUNT: Shape<{ networkId: string; n: number }> = { networkId: c.text('network_id'), n: c.int('count(DISTINCT actor_id)') };
 
 /** The number of distinct actors among each network's active members, for many networks in one statement. */
-export async function activeMemberCounts(run: SqlRunner, networkIds: readonly string[]): Promise<number[]> {
+export async function activeMemberCounts(run: StatementRunner, networkIds: readonly string[]): Promise<number[]> {
   const day = today();
   const rows = await query(
     run,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TRANSACTION_OPTIONS } from '@maillage/db';
+import { shareAdapter, TRANSACTION_OPTIONS, type StatementRunner } from '@maillage/db';
 import { DateScalar, DateTimeScalar, loadSchema, resolverMap, type SubgraphDefinition } from '@maillage/subgraph-server';
 import type { SubgraphService } from '@maillage/service';
 import { readChanges } from '@maillage/db';
@@ -33,12 +33,17 @@ export const resolvers: Resolvers = {
   Club,
 };
 
+// Each client's typed statements run on the adapter it connected (@maillage/db `shareAdapter`).
+const runners = new WeakMap<PrismaClient, StatementRunner>();
+
 export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> {
+  const run = runners.get(prisma);
+  if (!run) throw new Error('directory: a client made without the service\'s createClient has no typed statements');
   return {
     name: 'directory',
     typeDefs,
     resolvers: resolverMap<Context>(resolvers),
-    context: ({ viewer }) => createContext(prisma, viewer),
+    context: ({ viewer }) => createContext(prisma, viewer, run),
     ready: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
@@ -51,7 +56,12 @@ export const service: SubgraphService<PrismaClient, Context> = {
   defaultPort: 4001,
   migrationsDir: path.join(__dirname, '../prisma/migrations'),
   seedDir: path.join(__dirname, '../seed'),
-  createClient: (adapter, options) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }),
+  createClient: (adapter, options) => {
+    const shared = shareAdapter(adapter);
+    const client = new PrismaClient({ adapter: shared.factory, transactionOptions: TRANSACTION_OPTIONS, ...options });
+    runners.set(client, shared.run);
+    return client;
+  },
   definition: createServer,
   seed,
 };

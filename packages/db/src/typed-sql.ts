@@ -1,7 +1,7 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 
 /**
- * Typed SQL over the driver adapter, for the hot loaders: a statement is a tagged template whose
+ * Typed SQL over the driver adapter, for a subgraph's hot loaders: a statement is a tagged template whose
  * values are typed parameters (bound as `$n`, never spliced into the text), and its result is
  * decoded column by column into a declared row type. Through Prisma's client, the same 100 rows
  * cost about twice the CPU of the statement itself (the request's JSON protocol, its query
@@ -19,6 +19,7 @@ const param = (value: unknown, scalarType: Param['type']['scalarType'], arity: P
 });
 export const p = {
   text: (v: string | null) => param(v, 'string'),
+  int: (v: number) => param(v, 'int'),
   texts: (v: readonly (string | null)[]) => param([...v], 'string', 'list'),
   ints: (v: readonly number[]) => param([...v], 'int', 'list'),
   bools: (v: readonly boolean[]) => param([...v], 'boolean', 'list'),
@@ -59,6 +60,14 @@ export const c = {
   intOrNull: (expr: string): Column<number | null> => ({ select: `${expr}::int`, decode: (v) => (v == null ? null : Number(v)) }),
   bool: (expr: string): Column<boolean> => ({ select: `${expr}::boolean`, decode: (v) => v === true }),
   texts: (expr: string): Column<string[]> => ({ select: `${expr}::text[]`, decode: (v) => (v ?? []) as string[] }),
+  /** An enum column, as its label. */
+  enum: <T extends string>(expr: string): Column<T> => ({ select: `${expr}::text`, decode: (v) => v as T }),
+  enumOrNull: <T extends string>(expr: string): Column<T | null> => ({ select: `${expr}::text`, decode: (v) => (v ?? null) as T | null }),
+  /** A `timestamp(3)` column, which Prisma writes in UTC. */
+  timestamp: (expr: string): Column<Date> => ({
+    select: `to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    decode: (v) => new Date(v as string),
+  }),
   /** A `date` column: midnight UTC, as Prisma reads `@db.Date`. */
   date: (expr: string): Column<Date | null> => ({ select: `to_char(${expr}, 'YYYY-MM-DD')`, decode: dateOf }),
   json: (expr: string): Column<unknown> => ({
@@ -79,10 +88,10 @@ export const selectList = <R>(shape: Shape<R>): Fragment =>
   );
 
 /** Runs statements: through the driver adapter Prisma also uses (one pool, counted like Prisma's). */
-export type SqlRunner = (q: SqlQuery) => Promise<{ columnNames: string[]; rows: unknown[][] }>;
+export type StatementRunner = (q: SqlQuery) => Promise<{ columnNames: string[]; rows: unknown[][] }>;
 
 /** Runs a statement and decodes its rows with `shape`. */
-export async function query<R>(run: SqlRunner, q: SqlQuery, shape: Shape<R>): Promise<R[]> {
+export async function query<R>(run: StatementRunner, q: SqlQuery, shape: Shape<R>): Promise<R[]> {
   const { columnNames, rows } = await run(q);
   const columns = columnNames.map((name) => {
     const col = (shape as Record<string, Column<unknown>>)[name];
@@ -101,7 +110,7 @@ export async function query<R>(run: SqlRunner, q: SqlQuery, shape: Shape<R>): Pr
  * the client, `run` runs a statement on what the client connected (or connects it first), so both
  * draw on one pool and the statement counter wrapped around the factory counts both.
  */
-export function shareAdapter(factory: SqlDriverAdapterFactory): { factory: SqlDriverAdapterFactory; run: SqlRunner } {
+export function shareAdapter(factory: SqlDriverAdapterFactory): { factory: SqlDriverAdapterFactory; run: StatementRunner } {
   let connected: Promise<SqlDriverAdapter> | undefined;
   const connect = () => (connected ??= factory.connect());
   const shared = new Proxy(factory, {
