@@ -132,7 +132,12 @@ const freePort = () =>
 async function startSubgraphs(urls, tree = repo, suffix = '') {
   const subgraphs = {};
   for (const [name, databaseUrl] of Object.entries(urls)) {
-    const child = start(`${name}${suffix}`, [...profile(`${name}${suffix}`), path.join(tree, 'tools/bench/subgraph.js'), name, databaseUrl]);
+    const child = start(`${name}${suffix}`, [
+      ...profile(`${name}${suffix}`),
+      path.join(tree, 'tools/bench/subgraph.js'),
+      name,
+      databaseUrl,
+    ]);
     const { url } = await message(child, (m) => m.url);
     subgraphs[name] = { child, url };
   }
@@ -469,7 +474,8 @@ async function compare(sets, ops, n) {
   const rows = [];
   for (const op of ops) {
     const req = Q.request(op, maillageOnly('nocache'));
-    for (const set of sets) for (let i = 0; i < 5; i++) await fetchJson(set.gateway.url, req.nextBody ? { ...req, body: req.nextBody() } : req);
+    for (const set of sets)
+      for (let i = 0; i < 5; i++) await fetchJson(set.gateway.url, req.nextBody ? { ...req, body: req.nextBody() } : req);
     const stats = [];
     for (const set of sets) {
       stats.push({
@@ -612,7 +618,12 @@ async function main() {
     const [beforeGateway] = Object.values(await startGateways(supergraphFile(before), ['nocache']));
     const [after] = Object.values(await startGateways(file, ['nocache']));
     await checkSameAnswers({ nocache: after, 'nocache@before': { ...beforeGateway, name: 'nocache@before' } }, ops, subgraphs);
-    log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(
+      `load average: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     await compare(
       [
         { name: 'this tree', gateway: after, subgraphs },
@@ -621,7 +632,12 @@ async function main() {
       ops,
       opts.probe || 50,
     );
-    log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(
+      `load average after: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     return;
   }
   await checkSameAnswers(gateways, ops, subgraphs);

@@ -38,7 +38,7 @@ const runners = new WeakMap<PrismaClient, StatementRunner>();
 
 export function createServer(prisma: PrismaClient): SubgraphDefinition<Context> {
   const run = runners.get(prisma);
-  if (!run) throw new Error('directory: a client made without the service\'s createClient has no typed statements');
+  if (!run) throw new Error("directory: a client made without the service's createClient has no typed statements");
   return {
     name: 'directory',
     typeDefs,
