@@ -112,7 +112,12 @@ export async function query<R>(run: StatementRunner, q: SqlQuery, shape: Shape<R
  */
 export function shareAdapter(factory: SqlDriverAdapterFactory): { factory: SqlDriverAdapterFactory; run: StatementRunner } {
   let connected: Promise<SqlDriverAdapter> | undefined;
-  const connect = () => (connected ??= factory.connect());
+  // A failed connection is not kept: the next statement tries again, as Prisma's client does.
+  const connect = () =>
+    (connected ??= factory.connect().catch((err: unknown) => {
+      connected = undefined;
+      throw err;
+    }));
   const shared = new Proxy(factory, {
     get(target, prop) {
       if (prop === 'connect') return connect;
