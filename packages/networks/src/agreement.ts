@@ -73,7 +73,11 @@ export function agreementMutations(names: NetworkNames) {
       });
       if (count === 0) {
         const now = await required(tx.initiativeLink.findUnique({ where: { id: link.id } }), `link ${link.id}`);
-        throw userError(ErrorCode.NOT_PROPOSED, `${target.label} was already ${now.status.toLowerCase()} on ${initiativeId}`, 'initiativeId');
+        throw userError(
+          ErrorCode.NOT_PROPOSED,
+          `${target.label} was already ${now.status.toLowerCase()} on ${initiativeId}`,
+          'initiativeId',
+        );
       }
       const after: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId }, orderBy: { id: 'asc' } });
       await recordChanges(tx, [initiativeChange(names, initiative, after)]);
@@ -91,12 +95,18 @@ export function agreementMutations(names: NetworkNames) {
   const participation =
     (decision: Decision) =>
     (_: unknown, { initiativeId, actorId }: { initiativeId: string; actorId: string }, ctx: NetworkContext) =>
-      decide(ctx, initiativeId, { roles: ['PARTNER', 'PARTICIPANT'], targetId: actorId, label: `actor ${actorId}` }, decision, async (tx) => {
-        if (!(await speaksForActor(tx, ctx.viewer, actorId)))
-          throw forbidden(
-            `Only an editor of a ${names.field} that ${actorId} is an active member of (or operated by it), or an admin, decides on its participation`,
-          );
-      });
+      decide(
+        ctx,
+        initiativeId,
+        { roles: ['PARTNER', 'PARTICIPANT'], targetId: actorId, label: `actor ${actorId}` },
+        decision,
+        async (tx) => {
+          if (!(await speaksForActor(tx, ctx.viewer, actorId)))
+            throw forbidden(
+              `Only an editor of a ${names.field} that ${actorId} is an active member of (or operated by it), or an admin, decides on its participation`,
+            );
+        },
+      );
   return {
     confirmCoOrganisation: coOrganisation('CONFIRMED'),
     declineCoOrganisation: coOrganisation('DECLINED'),
@@ -109,20 +119,17 @@ export function agreementMutations(names: NetworkNames) {
  * `<field>InitiativesAwaiting(networkId)`: this subgraph's initiatives that name the network as
  * co-organiser and wait for its decision, for that network's editors (and admins).
  */
-export const initiativesAwaiting = async (
-  _: unknown, args: PageArgs & { networkId: string },
-  { db, viewer }: NetworkContext,
-) => {
-    requireScope(viewer, Scope.networkEdit, Scope.admin);
-    if (!mayEditNetwork(viewer, args.networkId)) throw forbidden(`Your token does not name network ${args.networkId}`);
-    const page = toPage(args);
-    const where = {
-      // Ids are global (their prefix names the kind): the id alone names the network.
-      links: { some: { role: 'CO_ORGANISER', status: 'PROPOSED', targetId: args.networkId } },
-    };
-    const [items, total] = await Promise.all([
-      db.initiative.findMany({ where, orderBy: [{ startDate: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
-      db.initiative.count({ where }),
-    ]);
-    return connection(items, total, page);
+export const initiativesAwaiting = async (_: unknown, args: PageArgs & { networkId: string }, { db, viewer }: NetworkContext) => {
+  requireScope(viewer, Scope.networkEdit, Scope.admin);
+  if (!mayEditNetwork(viewer, args.networkId)) throw forbidden(`Your token does not name network ${args.networkId}`);
+  const page = toPage(args);
+  const where = {
+    // Ids are global (their prefix names the kind): the id alone names the network.
+    links: { some: { role: 'CO_ORGANISER', status: 'PROPOSED', targetId: args.networkId } },
+  };
+  const [items, total] = await Promise.all([
+    db.initiative.findMany({ where, orderBy: [{ startDate: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+    db.initiative.count({ where }),
+  ]);
+  return connection(items, total, page);
 };

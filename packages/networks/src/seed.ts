@@ -149,7 +149,9 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           ...(i.parties ?? []).map((p) => ({ role: p.role, targetType: 'Actor', targetId: p.actorId })),
         ];
         if (links.length) {
-          await tx.initiativeLink.createMany({ data: links.map((l, k) => ({ id: `${i.id}-${k}`, initiativeId: i.id, ...l, ...agreement })) });
+          await tx.initiativeLink.createMany({
+            data: links.map((l, k) => ({ id: `${i.id}-${k}`, initiativeId: i.id, ...l, ...agreement })),
+          });
         }
       }
       await recordChanges(tx, [reseedChange]);

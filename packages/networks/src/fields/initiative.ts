@@ -63,7 +63,9 @@ export function initiativeFields(names: NetworkNames) {
     },
     /** Every co-organisation named, proposed, confirmed or declined, in the order they were named. */
     coOrganisations: async (i: InitiativeRow, _: unknown, ctx: Ctx) => {
-      const rows = await Promise.all((await coOrganising(i, ctx)).map(async (l) => ({ network: await networkOf(l, ctx), ...agreement(l) })));
+      const rows = await Promise.all(
+        (await coOrganising(i, ctx)).map(async (l) => ({ network: await networkOf(l, ctx), ...agreement(l) })),
+      );
       return rows.flatMap((r) => (r.network ? [{ ...r, network: r.network }] : []));
     },
     organiserKinds: async (i: InitiativeRow, _: unknown, { loaders }: Ctx) =>

@@ -41,7 +41,11 @@ export function queries(names: NetworkNames) {
         ...(args.status ? { status: args.status } : {}),
         // Joint: at least one confirmed co-organiser from another kind of network.
         ...(args.jointOnly
-          ? { links: { some: { role: 'CO_ORGANISER', status: 'CONFIRMED', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } } } }
+          ? {
+              links: {
+                some: { role: 'CO_ORGANISER', status: 'CONFIRMED', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } },
+              },
+            }
           : {}),
       };
       const [items, total] = await Promise.all([

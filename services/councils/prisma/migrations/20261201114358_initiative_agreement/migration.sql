@@ -15,3 +15,7 @@ UPDATE "initiative_link" AS l
 SET "status" = 'CONFIRMED', "decided_by" = 'source', "decided_at" = CURRENT_TIMESTAMP, "proposed_by" = 'source'
 FROM "initiative" AS i
 WHERE i."id" = l."initiative_id" AND cardinality(i."sources") > 0;
+
+-- Followers of the change log (the region's index) hold links without a status: they read
+-- everything again, as after a seed.
+INSERT INTO "change_log" ("entity_type", "entity_id", "op") VALUES ('*', '*', 'RESEED');
