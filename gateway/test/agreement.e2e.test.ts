@@ -116,6 +116,7 @@ test('a proposal is shown as such and counted nowhere; the named council confirm
   });
   const delay = await shows(async () => (await indexed(true)).includes(proposed.id) && (await pair()) === pairBefore + 1);
   expect(delay).toBeLessThan(FRESH_WITHIN_MS);
+  console.log(`agreement: delay from the confirmation's answer to the measures (ms): ${delay}`);
 
   // Read back through the gateway's cross-kind field, as any client: the same.
   const back = await ok(
