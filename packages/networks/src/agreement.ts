@@ -23,24 +23,36 @@ export type AgreementStatus = 'PROPOSED' | 'CONFIRMED' | 'DECLINED';
 export const deciderOf = (viewer: Viewer) => viewer.subject ?? `role:${viewer.role}`;
 
 /**
- * Whether the viewer speaks for an actor in this subgraph: an admin, or an editor of a network of
- * this kind the actor is an active member of or operates. Networks of other kinds are not in this
- * database: their editors are not recognised here (a known gap, see the architecture document).
+ * Of these actors, those the viewer speaks for in this subgraph: all for an admin; for an editor,
+ * those that are active members of, or operate, a network of this kind its token names. Networks
+ * of other kinds are not in this database: their editors are not recognised here (a known gap, see
+ * the architecture document). Two queries, whatever the number of actors.
  */
-export async function speaksForActor(tx: NetworkDb, viewer: Viewer, actorId: string): Promise<boolean> {
-  if (viewer.role === 'admin') return true;
-  if (!viewer.scopes.includes(Scope.networkEdit) || viewer.networks.length === 0) return false;
+export async function actorsSpokenFor(tx: NetworkDb, viewer: Viewer, actorIds: string[]): Promise<Set<string>> {
+  if (viewer.role === 'admin') return new Set(actorIds);
+  if (!actorIds.length || !viewer.scopes.includes(Scope.networkEdit) || viewer.networks.length === 0) return new Set();
   const [memberships, operated] = await Promise.all([
-    tx.membership.findMany({ where: { actorId, networkId: { in: viewer.networks } } }),
-    tx.network.findMany({ where: { actorId, id: { in: viewer.networks } } }),
+    tx.membership.findMany({ where: { actorId: { in: actorIds }, networkId: { in: viewer.networks } } }),
+    tx.network.findMany({ where: { actorId: { in: actorIds }, id: { in: viewer.networks } } }),
   ]);
-  return operated.length > 0 || memberships.some((m) => isActiveOn(m));
+  return new Set([...memberships.filter((m) => isActiveOn(m)).map((m) => m.actorId), ...operated.map((n) => n.actorId!)]);
 }
 
-/** The status a new link starts with: confirmed when its proposer speaks for the one it names. */
-export async function initialStatus(tx: NetworkDb, viewer: Viewer, link: { role: string; targetId: string }): Promise<AgreementStatus> {
-  const agreed = link.role === 'CO_ORGANISER' ? mayEditNetwork(viewer, link.targetId) : await speaksForActor(tx, viewer, link.targetId);
-  return agreed ? 'CONFIRMED' : 'PROPOSED';
+/** The status each new link starts with: confirmed when its proposer speaks for the one it names. */
+export async function initialStatuses<L extends { role: string; targetId: string }>(
+  tx: NetworkDb,
+  viewer: Viewer,
+  links: L[],
+): Promise<(L & { status: AgreementStatus })[]> {
+  const actors = await actorsSpokenFor(
+    tx,
+    viewer,
+    links.filter((l) => l.role !== 'CO_ORGANISER').map((l) => l.targetId),
+  );
+  return links.map((l) => ({
+    ...l,
+    status: (l.role === 'CO_ORGANISER' ? mayEditNetwork(viewer, l.targetId) : actors.has(l.targetId)) ? 'CONFIRMED' : 'PROPOSED',
+  }));
 }
 
 type Decision = 'CONFIRMED' | 'DECLINED';
@@ -101,7 +113,7 @@ export function agreementMutations(names: NetworkNames) {
         { roles: ['PARTNER', 'PARTICIPANT'], targetId: actorId, label: `actor ${actorId}` },
         decision,
         async (tx) => {
-          if (!(await speaksForActor(tx, ctx.viewer, actorId)))
+          if (!(await actorsSpokenFor(tx, ctx.viewer, [actorId])).has(actorId))
             throw forbidden(
               `Only an editor of a ${names.field} that ${actorId} is an active member of (or operated by it), or an admin, decides on its participation`,
             );

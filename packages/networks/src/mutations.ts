@@ -3,7 +3,7 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
 import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
-import { deciderOf, initialStatus } from './agreement';
+import { deciderOf, initialStatuses } from './agreement';
 import { initiativeChange, membershipChange, networkChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
@@ -192,19 +192,14 @@ export function mutations(names: NetworkNames) {
                 // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
                 const now = new Date();
                 const proposer = deciderOf(viewer);
-                const data = [];
-                for (const l of links.values()) {
-                  const status = await initialStatus(tx, viewer, l);
-                  data.push({
-                    id: `${id}-${randomUUID().slice(0, 8)}`,
-                    initiativeId: id,
-                    ...l,
-                    status,
-                    proposedBy: proposer,
-                    proposedAt: now,
-                    ...(status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
-                  });
-                }
+                const data = (await initialStatuses(tx, viewer, [...links.values()])).map((l) => ({
+                  id: `${id}-${randomUUID().slice(0, 8)}`,
+                  initiativeId: id,
+                  ...l,
+                  proposedBy: proposer,
+                  proposedAt: now,
+                  ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
+                }));
                 await tx.initiativeLink.createMany({ data });
               }
               const created = await required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
