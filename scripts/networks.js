@@ -74,6 +74,11 @@ function valuesFor(kind, kinds) {
     kindList: sentence(kinds.map((k) => `a ${k.field}`)),
     networkUnion: kinds.map((k) => k.type).join(' | '),
     idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
+    // Another kind, for tests that name a network of another subgraph (test/agreement.test.ts).
+    otherKIND: others[0].kind,
+    otherIdPrefix: others[0].idPrefix,
+    otherType: others[0].type,
+    firstCategory: kind.categories[0].value,
     // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
     // Every kind as a fragment on its network type (the synergies reader's co-organisers).
     coOrganiserRefs: kinds.map((k) => `        ... on ${k.type} {\n          id\n        }`).join('\n'),

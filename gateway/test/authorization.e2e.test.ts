@@ -84,6 +84,20 @@ const newCompany = async (as: 'admin' | 'editor' = 'admin') => {
   return res.data!.createActor.id as string;
 };
 
+const KIND_ENUM = { Chamber: 'CHAMBER', Cluster: 'CLUSTER', Council: 'COUNCIL', Club: 'CLUB' } as const;
+const otherKind = (k: Kind) => KINDS[(KINDS.indexOf(k) + 1) % KINDS.length];
+
+/** An initiative of the kind's WRITE network naming others, created by an editor of that network alone: proposals. */
+async function proposal(k: Kind, names: Record<string, unknown>): Promise<string> {
+  const res = await h
+    .as('editor', { subject: 'editor-lead', networks: [WRITE[k]] })
+    .query(`mutation($input: Create${k}InitiativeInput!) { create${k}Initiative(input: $input) { id } }`, {
+      input: { [`${field(k)}Id`]: WRITE[k], kind: 'MEETING', status: 'PLANNED', name: 'Proposition', ...names },
+    });
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return (res.data as Record<string, { id: string }>)[`create${k}Initiative`].id;
+}
+
 /** What a refused write must not change: row counts and the latest change of each table the rows touch. */
 async function state(subgraph: string) {
   const db = h.clients[subgraph];
@@ -98,13 +112,14 @@ async function state(subgraph: string) {
     ]);
     return { actors, roles, openRoles, keys, revoked, latest: latest._max.updatedAt };
   }
-  const [memberships, open, initiatives, privateLists] = await Promise.all([
+  const [memberships, open, initiatives, privateLists, proposedLinks] = await Promise.all([
     db.membership.count(),
     db.membership.count({ where: { endDate: null } }),
     db.initiative.count(),
     db.network.count({ where: { membersPublic: false } }),
+    db.initiativeLink.count({ where: { status: 'PROPOSED' } }),
   ]);
-  return { memberships, open, initiatives, privateLists };
+  return { memberships, open, initiatives, privateLists, proposedLinks };
 }
 
 interface Row {
@@ -218,6 +233,34 @@ const rows: Row[] = [
       expect: writeForEditors,
       query: `mutation { set${k}MemberListVisibility(id: "${WRITE[k]}", visibility: PRIVATE) { id } }`,
     },
+    // Agreed links: only who speaks for the one named decides (docs/architecture.md, "Agreed links").
+    ...(['confirm', 'decline'] as const).flatMap((verb): Row[] => [
+      {
+        name: `${verb}${k}CoOrganisation`,
+        subgraph: SUBGRAPH[k],
+        expect: writeForEditors,
+        prepare: async () => ({
+          i: await proposal(k, { coOrganisers: [{ kind: KIND_ENUM[otherKind(k)], id: WRITE[otherKind(k)] }] }),
+          n: WRITE[otherKind(k)],
+        }),
+        query: `mutation($i: ID!, $n: ID!) { ${verb}${k}CoOrganisation(initiativeId: $i, networkId: $n) { id } }`,
+      },
+      {
+        name: `${verb}${k}Participation`,
+        subgraph: SUBGRAPH[k],
+        expect: writeForEditors,
+        prepare: async () => {
+          // A member of a network of the editor's (not of the lead's): the editor speaks for it.
+          const a = await newCompany();
+          await admin(
+            `mutation($a: ID!) { add${k}Membership(input: { ${field(k)}Id: "${PRIVATE[k]}", actorId: $a, category: ${CATEGORY[k]} }) { id } }`,
+            { a },
+          );
+          return { i: await proposal(k, { parties: [{ actorId: a, role: 'PARTICIPANT' }] }), a };
+        },
+        query: `mutation($i: ID!, $a: ID!) { ${verb}${k}Participation(initiativeId: $i, actorId: $a) { id } }`,
+      },
+    ]),
     {
       name: `${k}.members of a private list`,
       subgraph: SUBGRAPH[k],

@@ -17,7 +17,7 @@ const CATEGORY = { CHAMBER: 'RESSORTISSANT', CLUSTER: 'COMPANY', COUNCIL: 'MEMBE
 const INITIATIVE_KINDS = ['MEETING', 'CONFERENCE', 'PROGRAMME', 'PROJECT', 'EVENT'];
 const BATCH = 10_000;
 // Bump when what the loader writes changes, so that old bench databases are reloaded.
-const LOADER_VERSION = 1;
+const LOADER_VERSION = 2;
 
 /** The sizes of a région of `actors` actors, everything else scaled as in the full-size région. */
 function sizesFor(actors) {
@@ -121,6 +121,7 @@ async function loadNetworks(client, region, kind) {
     ];
     targets.forEach(([role, type, id], k) => links.push({ id: `${i.id}-${k}`, initiativeId: i.id, role, type, target: id }));
   }
+  const loadedAt = new Date().toISOString();
   await client.query('TRUNCATE initiative_link, initiative, membership, network CASCADE');
   await insertColumns(
     client,
@@ -180,6 +181,12 @@ async function loadNetworks(client, region, kind) {
       ['role', 'text', links.map((l) => l.role), (c) => `${c}::"LinkRole"`],
       ['target_type', 'text', links.map((l) => l.type)],
       ['target_id', 'text', links.map((l) => l.target)],
+      // The synthetic initiatives cite a source, so their links are confirmed, as the seed loader
+      // confirms a sourced initiative's (docs/architecture.md, "Agreed links"): they count.
+      ['status', 'text', links.map(() => 'CONFIRMED'), (c) => `${c}::"AgreementStatus"`],
+      ['proposed_by', 'text', links.map(() => 'source')],
+      ['decided_by', 'text', links.map(() => 'source')],
+      ['decided_at', 'timestamp', links.map(() => loadedAt)],
     ],
     links.length,
   );

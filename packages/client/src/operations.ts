@@ -123,6 +123,20 @@ export type AddRoleInput = {
   title: Scalars['String']['input'];
 };
 
+/**
+ * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
+ * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
+ * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
+ */
+export type AgreementStatus =
+  /** Agreed by the one named (or stated by a source). */
+  | 'CONFIRMED'
+  /** Refused by the one named: shown, never counted. */
+  | 'DECLINED'
+  /** Named, awaiting the decision of the one named. */
+  | 'PROPOSED';
+
 /** How bridging scores were computed. */
 export type BridgingMethod =
   /** Betweenness centrality on the actor–network graph (Brandes, normalised), for graphs of up to 5,000 nodes. */
@@ -263,7 +277,7 @@ export type CreateActorInput = {
 export type CreateChamberInitiativeInput = {
   /** The chamber that leads the initiative. */
   chamberId: Scalars['ID']['input'];
-  /** Networks of other subgraphs (or other chambers) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other chambers) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
   dateNote?: InputMaybe<Scalars['String']['input']>;
@@ -275,7 +289,7 @@ export type CreateChamberInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a chamber your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -293,7 +307,7 @@ export type CreateChamberInitiativeInput = {
 export type CreateClubInitiativeInput = {
   /** The club that leads the initiative. */
   clubId: Scalars['ID']['input'];
-  /** Networks of other subgraphs (or other clubs) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other clubs) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
   dateNote?: InputMaybe<Scalars['String']['input']>;
@@ -305,7 +319,7 @@ export type CreateClubInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a club your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -323,7 +337,7 @@ export type CreateClubInitiativeInput = {
 export type CreateClusterInitiativeInput = {
   /** The cluster that leads the initiative. */
   clusterId: Scalars['ID']['input'];
-  /** Networks of other subgraphs (or other clusters) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other clusters) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
   dateNote?: InputMaybe<Scalars['String']['input']>;
@@ -335,7 +349,7 @@ export type CreateClusterInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a cluster your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -351,7 +365,7 @@ export type CreateClusterInitiativeInput = {
 
 /** A new initiative led by a council. */
 export type CreateCouncilInitiativeInput = {
-  /** Networks of other subgraphs (or other councils) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other councils) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The council that leads the initiative. */
   councilId: Scalars['ID']['input'];
@@ -365,7 +379,7 @@ export type CreateCouncilInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a council your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;

@@ -15,6 +15,8 @@ export const ErrorCode = {
   DUPLICATE_IDENTIFIER: 'DUPLICATE_IDENTIFIER',
   NOT_FOUND: 'NOT_FOUND',
   ALREADY_ENDED: 'ALREADY_ENDED',
+  /** A confirmation or decline of a link that is no longer a proposal: already confirmed or declined. */
+  NOT_PROPOSED: 'NOT_PROPOSED',
   INVALID_CODE: 'INVALID_CODE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** No identity, or one that failed verification (forged, expired, revoked): HTTP 401 at the door. */

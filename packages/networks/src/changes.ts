@@ -1,12 +1,12 @@
 import type { Change } from '@maillage/db';
 import type { NetworkNames } from './names';
-import type { InitiativeRow, MembershipRow, NetworkRow } from './rows';
+import type { InitiativeRow, LinkRow, MembershipRow, NetworkRow } from './rows';
 
 /**
  * The outbox entries of a network subgraph (packages/db `recordChanges`): each names the entity by
  * its GraphQL type and id, enough for a cache to drop it, and carries the row after the change, so
  * the region's index applies it without reading the graph again. The payload is the row as this
- * subgraph stores it (dates as ISO instants); an initiative's carries its links.
+ * subgraph stores it (dates as ISO instants); an initiative's carries its links and their agreement.
  */
 export const membershipChange = (names: NetworkNames, row: MembershipRow): Change => ({
   entityType: names.types.membership,
@@ -27,12 +27,24 @@ export const membershipChange = (names: NetworkNames, row: MembershipRow): Chang
 export const initiativeChange = (
   names: NetworkNames,
   row: InitiativeRow,
-  links: { role: string; targetType: string; targetId: string }[],
+  links: Pick<LinkRow, 'role' | 'targetType' | 'targetId' | 'status' | 'proposedAt' | 'decidedAt'>[],
 ): Change => ({
   entityType: names.types.initiative,
   entityId: row.id,
   op: 'UPSERT',
-  payload: { ...row, links: links.map((l) => ({ role: l.role, targetType: l.targetType, targetId: l.targetId })) },
+  // Each link with its agreement status: the index counts confirmed links only, so a confirmation
+  // (an UPSERT of the initiative) reaches the synergy measures like any other change.
+  payload: {
+    ...row,
+    links: links.map((l) => ({
+      role: l.role,
+      targetType: l.targetType,
+      targetId: l.targetId,
+      status: l.status,
+      proposedAt: l.proposedAt,
+      decidedAt: l.decidedAt,
+    })),
+  },
 });
 
 export const networkChange = (names: NetworkNames, row: NetworkRow): Change => ({

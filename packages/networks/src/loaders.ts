@@ -67,9 +67,11 @@ export function createLoaders(db: NetworkDb, ownType: string, run: StatementRunn
       (ids) => db.initiativeLink.findMany({ where: { initiativeId: { in: [...ids] } }, orderBy: { id: 'asc' } }),
       (l) => l.initiativeId,
     ),
-    /** Initiatives an actor takes part in (as partner or participant), by actor id. */
+    /** Initiatives an actor takes part in (as a confirmed partner or participant), by actor id. */
     initiativesByActor: new DataLoader<string, InitiativeRow[]>(async (actorIds) => {
-      const links: LinkRow[] = await db.initiativeLink.findMany({ where: { targetType: 'Actor', targetId: { in: [...actorIds] } } });
+      const links: LinkRow[] = await db.initiativeLink.findMany({
+        where: { targetType: 'Actor', status: 'CONFIRMED', targetId: { in: [...actorIds] } },
+      });
       const initiatives: InitiativeRow[] = links.length
         ? await db.initiative.findMany({ where: { id: { in: [...new Set(links.map((l) => l.initiativeId))] } }, orderBy: byDate })
         : [];

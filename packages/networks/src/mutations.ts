@@ -3,12 +3,13 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
 import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
+import { deciderOf, initialStatuses } from './agreement';
 import { initiativeChange, membershipChange, networkChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
 import { overlaps } from './periods';
-import type { MembershipRow, NetworkDb } from './rows';
+import type { LinkRow, MembershipRow, NetworkDb } from './rows';
 
 const MAX_CO_ORGANISERS = 20;
 const MAX_PARTIES = 500;
@@ -188,12 +189,22 @@ export function mutations(names: NetworkNames) {
                 },
               });
               if (links.size) {
-                await tx.initiativeLink.createMany({
-                  data: [...links.values()].map((l) => ({ id: `${id}-${randomUUID().slice(0, 8)}`, initiativeId: id, ...l })),
-                });
+                // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
+                const now = new Date();
+                const proposer = deciderOf(viewer);
+                const data = (await initialStatuses(tx, viewer, [...links.values()])).map((l) => ({
+                  id: `${id}-${randomUUID().slice(0, 8)}`,
+                  initiativeId: id,
+                  ...l,
+                  proposedBy: proposer,
+                  proposedAt: now,
+                  ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
+                }));
+                await tx.initiativeLink.createMany({ data });
               }
               const created = await required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
-              await recordChanges(tx, [initiativeChange(names, created, [...links.values()])]);
+              const written: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId: id }, orderBy: { id: 'asc' } });
+              await recordChanges(tx, [initiativeChange(names, created, written)]);
               return created;
             },
             (id) => tx.initiative.findUnique({ where: { id } }),

@@ -63,6 +63,12 @@ export interface LinkRow {
   role: 'CO_ORGANISER' | 'PARTNER' | 'PARTICIPANT';
   targetType: string;
   targetId: string;
+  /** Whether the one named agreed (packages/networks/src/agreement.ts). */
+  status: 'PROPOSED' | 'CONFIRMED' | 'DECLINED';
+  proposedBy: string | null;
+  proposedAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
 }
 
 /** A Prisma filter, order or payload as this package writes them: plain objects Prisma validates. */
@@ -95,12 +101,21 @@ type NetworkData = Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorI
   Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>>;
 type InitiativeData = Omit<InitiativeRow, 'reportedParticipantCount'> & { reportedParticipantCount?: number | null };
 
+type LinkData = Omit<LinkRow, 'role' | 'status' | 'proposedAt' | 'proposedBy' | 'decidedBy' | 'decidedAt'> & {
+  role: string;
+  status: string;
+  proposedBy?: string | null;
+  proposedAt?: Date;
+  decidedBy?: string | null;
+  decidedAt?: Date | null;
+};
+
 /** The part of a generated PrismaClient (or of its transaction client) this package uses. */
 export interface NetworkDb extends IdempotencyStore {
   network: ModelDelegate<NetworkRow, NetworkData>;
   membership: ModelDelegate<MembershipRow>;
   initiative: ModelDelegate<InitiativeRow, InitiativeData>;
-  initiativeLink: ModelDelegate<LinkRow, Omit<LinkRow, 'role'> & { role: string }>;
+  initiativeLink: ModelDelegate<LinkRow, LinkData>;
   $transaction<T>(fn: (tx: NetworkDb) => Promise<T>, opts?: { timeout?: number }): Promise<T>;
   $queryRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<unknown>;
 }

@@ -81,6 +81,7 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
     check(!m.startDate || !m.endDate || m.startDate <= m.endDate, `memberships.json ${m.id}`, 'ends before it starts');
   }
 
+  const seededAt = new Date();
   await db.$transaction(
     async (tx) => {
       // Networks first without their links to each other, so order in the file does not matter.
@@ -137,12 +138,20 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
         };
         await tx.initiative.upsert({ where: { id: i.id }, create: { id: i.id, ...data }, update: data });
         await tx.initiativeLink.deleteMany({ where: { initiativeId: i.id } });
+        // The co-organisers and parties of an initiative a source states (a press article, the
+        // network's own site) are stated by that source: confirmed. Without a source, a seeded link
+        // is a proposal like any other until the one it names decides.
+        const agreement = i.sources?.length
+          ? { status: 'CONFIRMED', proposedBy: 'source', decidedBy: 'source', decidedAt: seededAt }
+          : { status: 'PROPOSED', proposedBy: 'seed' };
         const links = [
           ...(i.coOrganisers ?? []).map((c) => ({ role: 'CO_ORGANISER', targetType: TYPE_OF_KIND[c.kind], targetId: c.id })),
           ...(i.parties ?? []).map((p) => ({ role: p.role, targetType: 'Actor', targetId: p.actorId })),
         ];
         if (links.length) {
-          await tx.initiativeLink.createMany({ data: links.map((l, k) => ({ id: `${i.id}-${k}`, initiativeId: i.id, ...l })) });
+          await tx.initiativeLink.createMany({
+            data: links.map((l, k) => ({ id: `${i.id}-${k}`, initiativeId: i.id, ...l, ...agreement })),
+          });
         }
       }
       await recordChanges(tx, [reseedChange]);

@@ -53,9 +53,9 @@ export interface SnapshotInitiative {
   name: string;
   /** The network that leads it. */
   organiserId: string;
-  /** Networks of any kind organising it with the lead. */
+  /** Networks of any kind organising it with the lead that confirmed it (proposals count nowhere). */
   coOrganiserIds: string[];
-  /** Actors taking part as partners or participants. */
+  /** Actors taking part as partners or participants, confirmed by their side. */
   partyActorIds: string[];
   startDate?: string | null;
   endDate?: string | null;

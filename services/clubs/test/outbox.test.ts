@@ -73,10 +73,18 @@ test('an import records one entry per created row, an initiative its links, a vi
   await s.execute(`mutation { setClubMemberListVisibility(id: "cb-reseau-1234", visibility: PRIVATE) { id } }`, {}, { as: editor });
   const { changes } = await readChanges(s.client, from, 100);
   expect(changes.map((c) => c.entityType)).toEqual(['ClubMembership', 'ClubMembership', 'ClubInitiative', 'Club']);
+  // Each link with its agreement: named by an editor of the club alone, both are proposals.
   expect((changes[2].payload as { links: unknown[] }).links).toEqual(
     expect.arrayContaining([
-      { role: 'CO_ORGANISER', targetType: 'Council', targetId: 'co-cmip' },
-      { role: 'PARTNER', targetType: 'Actor', targetId: 'act-edf' },
+      {
+        role: 'CO_ORGANISER',
+        targetType: 'Council',
+        targetId: 'co-cmip',
+        status: 'PROPOSED',
+        proposedAt: expect.any(String),
+        decidedAt: null,
+      },
+      { role: 'PARTNER', targetType: 'Actor', targetId: 'act-edf', status: 'PROPOSED', proposedAt: expect.any(String), decidedAt: null },
     ]),
   );
   expect(changes[3]).toMatchObject({ entityId: 'cb-reseau-1234', payload: { membersPublic: false } });

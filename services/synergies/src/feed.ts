@@ -146,7 +146,12 @@ export class RegionState {
     }
     if (type.endsWith('Initiative') && KIND_OF_TYPE[type.slice(0, -'Initiative'.length)]) {
       if (c.op === 'DELETE') return this.initiatives.delete(c.entityId);
-      const links = Array.isArray(p.links) ? (p.links as { role?: unknown; targetType?: unknown; targetId?: unknown }[]) : [];
+      // Only confirmed links count in the measures: a proposal or a decline is no synergy. (Entries
+      // logged before links had a status are followed, in every log, by the RESEED the
+      // initiative_agreement migration writes: the index then reads everything again.)
+      const links = (
+        Array.isArray(p.links) ? (p.links as { role?: unknown; targetType?: unknown; targetId?: unknown; status?: unknown }[]) : []
+      ).filter((l) => l.status === 'CONFIRMED');
       this.initiatives.set(c.entityId, {
         id: c.entityId,
         name: str(p.name) ?? '',

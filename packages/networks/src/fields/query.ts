@@ -39,9 +39,13 @@ export function queries(names: NetworkNames) {
       const page = toPage(args);
       const where = {
         ...(args.status ? { status: args.status } : {}),
-        // Joint: at least one co-organiser from another kind of network.
+        // Joint: at least one confirmed co-organiser from another kind of network.
         ...(args.jointOnly
-          ? { links: { some: { role: 'CO_ORGANISER', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } } } }
+          ? {
+              links: {
+                some: { role: 'CO_ORGANISER', status: 'CONFIRMED', targetType: { not: names.type, in: Object.keys(KIND_OF_TYPE) } },
+              },
+            }
           : {}),
       };
       const [items, total] = await Promise.all([

@@ -20,6 +20,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, YYYY-MM-DD. */
   Date: { input: Date; output: Date | string; }
+  /** An instant, ISO 8601. */
+  DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: any; output: any; }
 };
 
@@ -76,6 +78,20 @@ export type AddChamberMembershipInput = {
   /** When the membership started. */
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
+
+/**
+ * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
+ * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
+ * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
+ */
+export type AgreementStatus =
+  /** Agreed by the one named (or stated by a source). */
+  | 'CONFIRMED'
+  /** Refused by the one named: shown, never counted. */
+  | 'DECLINED'
+  /** Named, awaiting the decision of the one named. */
+  | 'PROPOSED';
 
 /**
  * A consular chamber network: a CCI (territoriale, départementale or régionale) or a CMA (régionale, with its
@@ -207,7 +223,9 @@ export type ChamberEdge = {
  */
 export type ChamberInitiative = Initiative & Node & {
   __typename?: 'ChamberInitiative';
-  /** Networks of any kind that organise it with the lead chamber. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead chamber and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** The source's words when it gives no exact date. */
   dateNote?: Maybe<Scalars['String']['output']>;
@@ -217,7 +235,7 @@ export type ChamberInitiative = Initiative & Node & {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`ch-i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is: a meeting, a programme, a project… */
   kind: InitiativeKind;
@@ -225,9 +243,9 @@ export type ChamberInitiative = Initiative & Node & {
   name: Scalars['String']['output'];
   /** The chamber that leads it. */
   organiser: Chamber;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
-  /** Actors taking part as partners or participants. */
+  /** Actors taking part as partners or participants: those who confirmed unless `status` asks for proposals or declines. */
   parties: ChamberPartyConnection;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -252,6 +270,7 @@ export type ChamberInitiativePartiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   role?: InputMaybe<PartyRole>;
+  status?: InputMaybe<AgreementStatus>;
 };
 
 /** A page of chamber initiatives. */
@@ -382,10 +401,16 @@ export type ChamberPartyEdge = {
   __typename?: 'ChamberPartyEdge';
   /** Opaque position of this item: pass it as `after` for the items that follow. */
   cursor: Scalars['String']['output'];
+  /** When the actor's side confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The actor taking part; null when the directory cannot answer. */
   node?: Maybe<Actor>;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
   /** Partner or participant. */
   role: PartyRole;
+  /** Whether the actor's side agreed: proposed, confirmed or declined. */
+  status: AgreementStatus;
 };
 
 /** Subtype of chamber. */
@@ -433,6 +458,19 @@ export type Cluster = Network & Node & {
   startDate?: Maybe<Scalars['Date']['output']>;
 };
 
+/** A network named as co-organiser of an initiative, and whether it agreed. */
+export type CoOrganisation = {
+  __typename?: 'CoOrganisation';
+  /** When the named network confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The network named. */
+  network: Network;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
+  /** Proposed, confirmed or declined. */
+  status: AgreementStatus;
+};
+
 export type Council = Network & Node & {
   __typename?: 'Council';
   active: Scalars['Boolean']['output'];
@@ -452,7 +490,7 @@ export type Council = Network & Node & {
 export type CreateChamberInitiativeInput = {
   /** The chamber that leads the initiative. */
   chamberId: Scalars['ID']['input'];
-  /** Networks of other subgraphs (or other chambers) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other chambers) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
   dateNote?: InputMaybe<Scalars['String']['input']>;
@@ -464,7 +502,7 @@ export type CreateChamberInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a chamber your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -519,13 +557,15 @@ export type ImportedChamberMembershipInput = {
 
 /** An initiative of a network of any kind: a meeting, a programme, a project. */
 export type Initiative = {
-  /** Networks of any kind that organise it with the lead. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** When it ends (or ended). */
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is. */
   kind: InitiativeKind;
@@ -533,7 +573,7 @@ export type Initiative = {
   name: Scalars['String']['output'];
   /** The network that leads it. */
   organiser: Network;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -595,8 +635,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a membership. Refused when the chamber is unknown, the dates are reversed, or the actor already holds an overlapping membership of the same category. */
   addChamberMembership: ChamberMembership;
+  /** Confirms a proposal naming a network as co-organiser of a chamber initiative. For an editor of the named network (or an admin); NOT_PROPOSED when already decided. */
+  confirmChamberCoOrganisation: ChamberInitiative;
+  /** Confirms a proposal naming an actor as partner or participant. For an editor of a chamber the actor is an active member of or operates (or an admin). */
+  confirmChamberParticipation: ChamberInitiative;
   /** Creates an initiative, with co-organisers and parties from any subgraph. */
   createChamberInitiative: ChamberInitiative;
+  /** Declines a proposal naming a network as co-organiser: it stays shown as declined and counts nowhere. For an editor of the named network (or an admin). */
+  declineChamberCoOrganisation: ChamberInitiative;
+  /** Declines a proposal naming an actor as partner or participant. For the same deciders as its confirmation. */
+  declineChamberParticipation: ChamberInitiative;
   /** Ends a membership on a date. */
   endChamberMembership: ChamberMembership;
   /** Records many memberships of one chamber in one transaction (a spreadsheet import), idempotent on actor, category and start date. For the chamber's editors and admins. */
@@ -612,9 +660,33 @@ export type MutationAddChamberMembershipArgs = {
 };
 
 
+export type MutationConfirmChamberCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmChamberParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateChamberInitiativeArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateChamberInitiativeInput;
+};
+
+
+export type MutationDeclineChamberCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeclineChamberParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
 };
 
 
@@ -719,10 +791,12 @@ export type Query = {
   /** An initiative of a chamber by id. */
   chamberInitiative?: Maybe<ChamberInitiative>;
   /**
-   * Initiatives of chambers; jointOnly keeps those co-organised with another kind of network.
+   * Initiatives of chambers; jointOnly keeps those co-organised with another kind of network (a confirmed co-organiser).
    * @deprecated Use `initiatives(kind: CHAMBER)`: every kind of network in one list, with territory and period filters.
    */
   chamberInitiatives: ChamberInitiativeConnection;
+  /** Initiatives of chambers that name a network as co-organiser and await its decision. For that network's editors and admins. */
+  chamberInitiativesAwaiting: ChamberInitiativeConnection;
   /** Chambers, by name; filtered by subtype, by territory, active only unless includeEnded. */
   chambers: ChamberConnection;
 };
@@ -743,6 +817,13 @@ export type QueryChamberInitiativesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   jointOnly?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<InitiativeStatus>;
+};
+
+
+export type QueryChamberInitiativesAwaitingArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  networkId: Scalars['ID']['input'];
 };
 
 
@@ -918,6 +999,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AddChamberMembershipInput: AddChamberMembershipInput;
+  AgreementStatus: AgreementStatus;
   Chamber: ResolverTypeWrapper<NetworkRow>;
   ChamberConnection: ResolverTypeWrapper<Omit<ChamberConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ChamberEdge']>, nodes: Array<ResolversTypes['Chamber']> }>;
   ChamberEdge: ResolverTypeWrapper<Omit<ChamberEdge, 'node'> & { node: ResolversTypes['Chamber'] }>;
@@ -935,9 +1017,11 @@ export type ResolversTypes = {
   ChamberSubtype: ChamberSubtype;
   Club: ResolverTypeWrapper<EntityRef>;
   Cluster: ResolverTypeWrapper<EntityRef>;
+  CoOrganisation: ResolverTypeWrapper<Omit<CoOrganisation, 'network'> & { network: ResolversTypes['Network'] }>;
   Council: ResolverTypeWrapper<EntityRef>;
   CreateChamberInitiativeInput: CreateChamberInitiativeInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportChamberMembershipsInput: ImportChamberMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedChamberMembershipInput: ImportedChamberMembershipInput;
@@ -982,9 +1066,11 @@ export type ResolversParentTypes = {
   ChamberPartyEdge: Omit<ChamberPartyEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Actor']> };
   Club: EntityRef;
   Cluster: EntityRef;
+  CoOrganisation: Omit<CoOrganisation, 'network'> & { network: ResolversParentTypes['Network'] };
   Council: EntityRef;
   CreateChamberInitiativeInput: CreateChamberInitiativeInput;
   Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
   ImportChamberMembershipsInput: ImportChamberMembershipsInput;
   ImportedChamberMembershipInput: ImportedChamberMembershipInput;
   Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
@@ -1050,6 +1136,7 @@ export type ChamberEdgeResolvers<ContextType = NetworkContext, ParentType extend
 
 export type ChamberInitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ChamberInitiative'] = ResolversParentTypes['ChamberInitiative'], FederationReferenceType extends FederationReferenceTypes['ChamberInitiative'] = FederationReferenceTypes['ChamberInitiative']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ChamberInitiative']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  coOrganisations?: Resolver<Array<ResolversTypes['CoOrganisation']>, ParentType, ContextType>;
   coOrganisers?: Resolver<Array<Maybe<ResolversTypes['Network']>>, ParentType, ContextType>;
   dateNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1060,7 +1147,7 @@ export type ChamberInitiativeResolvers<ContextType = NetworkContext, ParentType 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organiser?: Resolver<ResolversTypes['Chamber'], ParentType, ContextType>;
   organiserKinds?: Resolver<Array<ResolversTypes['NetworkKind']>, ParentType, ContextType>;
-  parties?: Resolver<ResolversTypes['ChamberPartyConnection'], ParentType, ContextType, RequireFields<ChamberInitiativePartiesArgs, 'first'>>;
+  parties?: Resolver<ResolversTypes['ChamberPartyConnection'], ParentType, ContextType, RequireFields<ChamberInitiativePartiesArgs, 'first' | 'status'>>;
   place?: Resolver<Maybe<ResolversTypes['Territory']>, ParentType, ContextType>;
   reportedParticipantCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1134,8 +1221,11 @@ export type ChamberPartyConnectionResolvers<ContextType = NetworkContext, Parent
 
 export type ChamberPartyEdgeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ChamberPartyEdge'] = ResolversParentTypes['ChamberPartyEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['PartyRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
 };
 
 export type ClubResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Club'] = ResolversParentTypes['Club']> = {
@@ -1148,6 +1238,13 @@ export type ClusterResolvers<ContextType = NetworkContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type CoOrganisationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CoOrganisation'] = ResolversParentTypes['CoOrganisation']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
+};
+
 export type CouncilResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Council'] = ResolversParentTypes['Council']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1155,6 +1252,10 @@ export type CouncilResolvers<ContextType = NetworkContext, ParentType extends Re
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
+}
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
 }
 
 export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
@@ -1167,7 +1268,11 @@ export type MembershipResolvers<ContextType = NetworkContext, ParentType extends
 
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addChamberMembership?: Resolver<ResolversTypes['ChamberMembership'], ParentType, ContextType, RequireFields<MutationAddChamberMembershipArgs, 'input'>>;
+  confirmChamberCoOrganisation?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType, RequireFields<MutationConfirmChamberCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  confirmChamberParticipation?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType, RequireFields<MutationConfirmChamberParticipationArgs, 'actorId' | 'initiativeId'>>;
   createChamberInitiative?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType, RequireFields<MutationCreateChamberInitiativeArgs, 'input'>>;
+  declineChamberCoOrganisation?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType, RequireFields<MutationDeclineChamberCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  declineChamberParticipation?: Resolver<ResolversTypes['ChamberInitiative'], ParentType, ContextType, RequireFields<MutationDeclineChamberParticipationArgs, 'actorId' | 'initiativeId'>>;
   endChamberMembership?: Resolver<ResolversTypes['ChamberMembership'], ParentType, ContextType, RequireFields<MutationEndChamberMembershipArgs, 'endDate' | 'id'>>;
   importChamberMemberships?: Resolver<ResolversTypes['ChamberMembershipImport'], ParentType, ContextType, RequireFields<MutationImportChamberMembershipsArgs, 'input'>>;
   setChamberMemberListVisibility?: Resolver<ResolversTypes['Chamber'], ParentType, ContextType, RequireFields<MutationSetChamberMemberListVisibilityArgs, 'id' | 'visibility'>>;
@@ -1192,6 +1297,7 @@ export type QueryResolvers<ContextType = NetworkContext, ParentType extends Reso
   chamber?: Resolver<Maybe<ResolversTypes['Chamber']>, ParentType, ContextType, RequireFields<QueryChamberArgs, 'id'>>;
   chamberInitiative?: Resolver<Maybe<ResolversTypes['ChamberInitiative']>, ParentType, ContextType, RequireFields<QueryChamberInitiativeArgs, 'id'>>;
   chamberInitiatives?: Resolver<ResolversTypes['ChamberInitiativeConnection'], ParentType, ContextType, RequireFields<QueryChamberInitiativesArgs, 'first' | 'jointOnly'>>;
+  chamberInitiativesAwaiting?: Resolver<ResolversTypes['ChamberInitiativeConnection'], ParentType, ContextType, RequireFields<QueryChamberInitiativesAwaitingArgs, 'first' | 'networkId'>>;
   chambers?: Resolver<ResolversTypes['ChamberConnection'], ParentType, ContextType, RequireFields<QueryChambersArgs, 'first' | 'includeEnded'>>;
 };
 
@@ -1224,8 +1330,10 @@ export type Resolvers<ContextType = NetworkContext> = {
   ChamberPartyEdge?: ChamberPartyEdgeResolvers<ContextType>;
   Club?: ClubResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  CoOrganisation?: CoOrganisationResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
   Initiative?: InitiativeResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

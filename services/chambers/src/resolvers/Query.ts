@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { CHAMBER } from '@maillage/kinds';
-import { queries } from '@maillage/networks';
+import { initiativesAwaiting, queries } from '@maillage/networks';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 const q = queries(CHAMBER);
@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   chambers: q.networks,
   chamberInitiative: q.initiative,
   chamberInitiatives: q.initiatives,
+  chamberInitiativesAwaiting: initiativesAwaiting,
 };

@@ -20,6 +20,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, YYYY-MM-DD. */
   Date: { input: Date; output: Date | string; }
+  /** An instant, ISO 8601. */
+  DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: any; output: any; }
 };
 
@@ -76,6 +78,20 @@ export type AddClubMembershipInput = {
   /** When the membership started. */
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
+
+/**
+ * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
+ * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
+ * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
+ */
+export type AgreementStatus =
+  /** Agreed by the one named (or stated by a source). */
+  | 'CONFIRMED'
+  /** Refused by the one named: shown, never counted. */
+  | 'DECLINED'
+  /** Named, awaiting the decision of the one named. */
+  | 'PROPOSED';
 
 export type Chamber = Network & Node & {
   __typename?: 'Chamber';
@@ -217,7 +233,9 @@ export type ClubEdge = {
  */
 export type ClubInitiative = Initiative & Node & {
   __typename?: 'ClubInitiative';
-  /** Networks of any kind that organise it with the lead club. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead club and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** The source's words when it gives no exact date. */
   dateNote?: Maybe<Scalars['String']['output']>;
@@ -227,7 +245,7 @@ export type ClubInitiative = Initiative & Node & {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`cb-i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is: a meeting, a programme, a project… */
   kind: InitiativeKind;
@@ -235,9 +253,9 @@ export type ClubInitiative = Initiative & Node & {
   name: Scalars['String']['output'];
   /** The club that leads it. */
   organiser: Club;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
-  /** Actors taking part as partners or participants. */
+  /** Actors taking part as partners or participants: those who confirmed unless `status` asks for proposals or declines. */
   parties: ClubPartyConnection;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -262,6 +280,7 @@ export type ClubInitiativePartiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   role?: InputMaybe<PartyRole>;
+  status?: InputMaybe<AgreementStatus>;
 };
 
 /** A page of club initiatives. */
@@ -390,10 +409,16 @@ export type ClubPartyEdge = {
   __typename?: 'ClubPartyEdge';
   /** Opaque position of this item: pass it as `after` for the items that follow. */
   cursor: Scalars['String']['output'];
+  /** When the actor's side confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The actor taking part; null when the directory cannot answer. */
   node?: Maybe<Actor>;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
   /** Partner or participant. */
   role: PartyRole;
+  /** Whether the actor's side agreed: proposed, confirmed or declined. */
+  status: AgreementStatus;
 };
 
 /** Subtype of club. */
@@ -418,6 +443,19 @@ export type Cluster = Network & Node & {
   startDate?: Maybe<Scalars['Date']['output']>;
 };
 
+/** A network named as co-organiser of an initiative, and whether it agreed. */
+export type CoOrganisation = {
+  __typename?: 'CoOrganisation';
+  /** When the named network confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The network named. */
+  network: Network;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
+  /** Proposed, confirmed or declined. */
+  status: AgreementStatus;
+};
+
 export type Council = Network & Node & {
   __typename?: 'Council';
   active: Scalars['Boolean']['output'];
@@ -437,7 +475,7 @@ export type Council = Network & Node & {
 export type CreateClubInitiativeInput = {
   /** The club that leads the initiative. */
   clubId: Scalars['ID']['input'];
-  /** Networks of other subgraphs (or other clubs) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other clubs) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
   dateNote?: InputMaybe<Scalars['String']['input']>;
@@ -449,7 +487,7 @@ export type CreateClubInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a club your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -504,13 +542,15 @@ export type ImportedClubMembershipInput = {
 
 /** An initiative of a network of any kind: a meeting, a programme, a project. */
 export type Initiative = {
-  /** Networks of any kind that organise it with the lead. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** When it ends (or ended). */
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is. */
   kind: InitiativeKind;
@@ -518,7 +558,7 @@ export type Initiative = {
   name: Scalars['String']['output'];
   /** The network that leads it. */
   organiser: Network;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -580,8 +620,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a membership. Refused when the club is unknown, the dates are reversed, or the actor already holds an overlapping membership of the same category. */
   addClubMembership: ClubMembership;
+  /** Confirms a proposal naming a network as co-organiser of a club initiative. For an editor of the named network (or an admin); NOT_PROPOSED when already decided. */
+  confirmClubCoOrganisation: ClubInitiative;
+  /** Confirms a proposal naming an actor as partner or participant. For an editor of a club the actor is an active member of or operates (or an admin). */
+  confirmClubParticipation: ClubInitiative;
   /** Creates an initiative, with co-organisers and parties from any subgraph. */
   createClubInitiative: ClubInitiative;
+  /** Declines a proposal naming a network as co-organiser: it stays shown as declined and counts nowhere. For an editor of the named network (or an admin). */
+  declineClubCoOrganisation: ClubInitiative;
+  /** Declines a proposal naming an actor as partner or participant. For the same deciders as its confirmation. */
+  declineClubParticipation: ClubInitiative;
   /** Ends a membership on a date. */
   endClubMembership: ClubMembership;
   /** Records many memberships of one club in one transaction (a spreadsheet import), idempotent on actor, category and start date. For the club's editors and admins. */
@@ -597,9 +645,33 @@ export type MutationAddClubMembershipArgs = {
 };
 
 
+export type MutationConfirmClubCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmClubParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateClubInitiativeArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateClubInitiativeInput;
+};
+
+
+export type MutationDeclineClubCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeclineClubParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
 };
 
 
@@ -704,10 +776,12 @@ export type Query = {
   /** An initiative of a club by id. */
   clubInitiative?: Maybe<ClubInitiative>;
   /**
-   * Initiatives of clubs; jointOnly keeps those co-organised with another kind of network.
+   * Initiatives of clubs; jointOnly keeps those co-organised with another kind of network (a confirmed co-organiser).
    * @deprecated Use `initiatives(kind: CLUB)`: every kind of network in one list, with territory and period filters.
    */
   clubInitiatives: ClubInitiativeConnection;
+  /** Initiatives of clubs that name a network as co-organiser and await its decision. For that network's editors and admins. */
+  clubInitiativesAwaiting: ClubInitiativeConnection;
   /** Clubs, by name; filtered by subtype, by territory, active only unless includeEnded. */
   clubs: ClubConnection;
 };
@@ -728,6 +802,13 @@ export type QueryClubInitiativesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   jointOnly?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<InitiativeStatus>;
+};
+
+
+export type QueryClubInitiativesAwaitingArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  networkId: Scalars['ID']['input'];
 };
 
 
@@ -903,6 +984,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AddClubMembershipInput: AddClubMembershipInput;
+  AgreementStatus: AgreementStatus;
   Chamber: ResolverTypeWrapper<EntityRef>;
   Club: ResolverTypeWrapper<NetworkRow>;
   ClubConnection: ResolverTypeWrapper<Omit<ClubConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ClubEdge']>, nodes: Array<ResolversTypes['Club']> }>;
@@ -920,9 +1002,11 @@ export type ResolversTypes = {
   ClubPartyEdge: ResolverTypeWrapper<Omit<ClubPartyEdge, 'node'> & { node?: Maybe<ResolversTypes['Actor']> }>;
   ClubSubtype: ClubSubtype;
   Cluster: ResolverTypeWrapper<EntityRef>;
+  CoOrganisation: ResolverTypeWrapper<Omit<CoOrganisation, 'network'> & { network: ResolversTypes['Network'] }>;
   Council: ResolverTypeWrapper<EntityRef>;
   CreateClubInitiativeInput: CreateClubInitiativeInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportClubMembershipsInput: ImportClubMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedClubMembershipInput: ImportedClubMembershipInput;
@@ -967,9 +1051,11 @@ export type ResolversParentTypes = {
   ClubPartyConnection: Omit<ClubPartyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ClubPartyEdge']> };
   ClubPartyEdge: Omit<ClubPartyEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Actor']> };
   Cluster: EntityRef;
+  CoOrganisation: Omit<CoOrganisation, 'network'> & { network: ResolversParentTypes['Network'] };
   Council: EntityRef;
   CreateClubInitiativeInput: CreateClubInitiativeInput;
   Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
   ImportClubMembershipsInput: ImportClubMembershipsInput;
   ImportedClubMembershipInput: ImportedClubMembershipInput;
   Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
@@ -1040,6 +1126,7 @@ export type ClubEdgeResolvers<ContextType = NetworkContext, ParentType extends R
 
 export type ClubInitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClubInitiative'] = ResolversParentTypes['ClubInitiative'], FederationReferenceType extends FederationReferenceTypes['ClubInitiative'] = FederationReferenceTypes['ClubInitiative']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ClubInitiative']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  coOrganisations?: Resolver<Array<ResolversTypes['CoOrganisation']>, ParentType, ContextType>;
   coOrganisers?: Resolver<Array<Maybe<ResolversTypes['Network']>>, ParentType, ContextType>;
   dateNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1050,7 +1137,7 @@ export type ClubInitiativeResolvers<ContextType = NetworkContext, ParentType ext
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organiser?: Resolver<ResolversTypes['Club'], ParentType, ContextType>;
   organiserKinds?: Resolver<Array<ResolversTypes['NetworkKind']>, ParentType, ContextType>;
-  parties?: Resolver<ResolversTypes['ClubPartyConnection'], ParentType, ContextType, RequireFields<ClubInitiativePartiesArgs, 'first'>>;
+  parties?: Resolver<ResolversTypes['ClubPartyConnection'], ParentType, ContextType, RequireFields<ClubInitiativePartiesArgs, 'first' | 'status'>>;
   place?: Resolver<Maybe<ResolversTypes['Territory']>, ParentType, ContextType>;
   reportedParticipantCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1124,13 +1211,23 @@ export type ClubPartyConnectionResolvers<ContextType = NetworkContext, ParentTyp
 
 export type ClubPartyEdgeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClubPartyEdge'] = ResolversParentTypes['ClubPartyEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['PartyRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
 };
 
 export type ClusterResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CoOrganisationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CoOrganisation'] = ResolversParentTypes['CoOrganisation']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
 };
 
 export type CouncilResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Council'] = ResolversParentTypes['Council']> = {
@@ -1140,6 +1237,10 @@ export type CouncilResolvers<ContextType = NetworkContext, ParentType extends Re
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
+}
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
 }
 
 export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
@@ -1152,7 +1253,11 @@ export type MembershipResolvers<ContextType = NetworkContext, ParentType extends
 
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addClubMembership?: Resolver<ResolversTypes['ClubMembership'], ParentType, ContextType, RequireFields<MutationAddClubMembershipArgs, 'input'>>;
+  confirmClubCoOrganisation?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationConfirmClubCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  confirmClubParticipation?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationConfirmClubParticipationArgs, 'actorId' | 'initiativeId'>>;
   createClubInitiative?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationCreateClubInitiativeArgs, 'input'>>;
+  declineClubCoOrganisation?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationDeclineClubCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  declineClubParticipation?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationDeclineClubParticipationArgs, 'actorId' | 'initiativeId'>>;
   endClubMembership?: Resolver<ResolversTypes['ClubMembership'], ParentType, ContextType, RequireFields<MutationEndClubMembershipArgs, 'endDate' | 'id'>>;
   importClubMemberships?: Resolver<ResolversTypes['ClubMembershipImport'], ParentType, ContextType, RequireFields<MutationImportClubMembershipsArgs, 'input'>>;
   setClubMemberListVisibility?: Resolver<ResolversTypes['Club'], ParentType, ContextType, RequireFields<MutationSetClubMemberListVisibilityArgs, 'id' | 'visibility'>>;
@@ -1177,6 +1282,7 @@ export type QueryResolvers<ContextType = NetworkContext, ParentType extends Reso
   club?: Resolver<Maybe<ResolversTypes['Club']>, ParentType, ContextType, RequireFields<QueryClubArgs, 'id'>>;
   clubInitiative?: Resolver<Maybe<ResolversTypes['ClubInitiative']>, ParentType, ContextType, RequireFields<QueryClubInitiativeArgs, 'id'>>;
   clubInitiatives?: Resolver<ResolversTypes['ClubInitiativeConnection'], ParentType, ContextType, RequireFields<QueryClubInitiativesArgs, 'first' | 'jointOnly'>>;
+  clubInitiativesAwaiting?: Resolver<ResolversTypes['ClubInitiativeConnection'], ParentType, ContextType, RequireFields<QueryClubInitiativesAwaitingArgs, 'first' | 'networkId'>>;
   clubs?: Resolver<ResolversTypes['ClubConnection'], ParentType, ContextType, RequireFields<QueryClubsArgs, 'first' | 'includeEnded'>>;
 };
 
@@ -1209,8 +1315,10 @@ export type Resolvers<ContextType = NetworkContext> = {
   ClubPartyConnection?: ClubPartyConnectionResolvers<ContextType>;
   ClubPartyEdge?: ClubPartyEdgeResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  CoOrganisation?: CoOrganisationResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
   Initiative?: InitiativeResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

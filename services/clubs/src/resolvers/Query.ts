@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { CLUB } from '@maillage/kinds';
-import { queries } from '@maillage/networks';
+import { initiativesAwaiting, queries } from '@maillage/networks';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 const q = queries(CLUB);
@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   clubs: q.networks,
   clubInitiative: q.initiative,
   clubInitiatives: q.initiatives,
+  clubInitiativesAwaiting: initiativesAwaiting,
 };

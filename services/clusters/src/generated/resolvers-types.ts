@@ -20,6 +20,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, YYYY-MM-DD. */
   Date: { input: Date; output: Date | string; }
+  /** An instant, ISO 8601. */
+  DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: any; output: any; }
 };
 
@@ -76,6 +78,20 @@ export type AddClusterMembershipInput = {
   /** When the membership started. */
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
+
+/**
+ * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
+ * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
+ * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
+ */
+export type AgreementStatus =
+  /** Agreed by the one named (or stated by a source). */
+  | 'CONFIRMED'
+  /** Refused by the one named: shown, never counted. */
+  | 'DECLINED'
+  /** Named, awaiting the decision of the one named. */
+  | 'PROPOSED';
 
 export type Chamber = Network & Node & {
   __typename?: 'Chamber';
@@ -234,7 +250,9 @@ export type ClusterEdge = {
  */
 export type ClusterInitiative = Initiative & Node & {
   __typename?: 'ClusterInitiative';
-  /** Networks of any kind that organise it with the lead cluster. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead cluster and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** The source's words when it gives no exact date. */
   dateNote?: Maybe<Scalars['String']['output']>;
@@ -244,7 +262,7 @@ export type ClusterInitiative = Initiative & Node & {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`cl-i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is: a meeting, a programme, a project… */
   kind: InitiativeKind;
@@ -252,9 +270,9 @@ export type ClusterInitiative = Initiative & Node & {
   name: Scalars['String']['output'];
   /** The cluster that leads it. */
   organiser: Cluster;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
-  /** Actors taking part as partners or participants. */
+  /** Actors taking part as partners or participants: those who confirmed unless `status` asks for proposals or declines. */
   parties: ClusterPartyConnection;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -279,6 +297,7 @@ export type ClusterInitiativePartiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   role?: InputMaybe<PartyRole>;
+  status?: InputMaybe<AgreementStatus>;
 };
 
 /** A page of cluster initiatives. */
@@ -411,10 +430,16 @@ export type ClusterPartyEdge = {
   __typename?: 'ClusterPartyEdge';
   /** Opaque position of this item: pass it as `after` for the items that follow. */
   cursor: Scalars['String']['output'];
+  /** When the actor's side confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The actor taking part; null when the directory cannot answer. */
   node?: Maybe<Actor>;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
   /** Partner or participant. */
   role: PartyRole;
+  /** Whether the actor's side agreed: proposed, confirmed or declined. */
+  status: AgreementStatus;
 };
 
 /** Subtype of cluster. */
@@ -425,6 +450,19 @@ export type ClusterSubtype =
   | 'POLE_DE_COMPETITIVITE'
   /** A local pôle entrepreneurial supporting project holders. */
   | 'POLE_ENTREPRENEURIAL';
+
+/** A network named as co-organiser of an initiative, and whether it agreed. */
+export type CoOrganisation = {
+  __typename?: 'CoOrganisation';
+  /** When the named network confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The network named. */
+  network: Network;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
+  /** Proposed, confirmed or declined. */
+  status: AgreementStatus;
+};
 
 export type Council = Network & Node & {
   __typename?: 'Council';
@@ -445,7 +483,7 @@ export type Council = Network & Node & {
 export type CreateClusterInitiativeInput = {
   /** The cluster that leads the initiative. */
   clusterId: Scalars['ID']['input'];
-  /** Networks of other subgraphs (or other clusters) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other clusters) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
   dateNote?: InputMaybe<Scalars['String']['input']>;
@@ -457,7 +495,7 @@ export type CreateClusterInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a cluster your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -512,13 +550,15 @@ export type ImportedClusterMembershipInput = {
 
 /** An initiative of a network of any kind: a meeting, a programme, a project. */
 export type Initiative = {
-  /** Networks of any kind that organise it with the lead. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** When it ends (or ended). */
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is. */
   kind: InitiativeKind;
@@ -526,7 +566,7 @@ export type Initiative = {
   name: Scalars['String']['output'];
   /** The network that leads it. */
   organiser: Network;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -601,8 +641,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a membership. Refused when the cluster is unknown, the dates are reversed, or the actor already holds an overlapping membership of the same category. */
   addClusterMembership: ClusterMembership;
+  /** Confirms a proposal naming a network as co-organiser of a cluster initiative. For an editor of the named network (or an admin); NOT_PROPOSED when already decided. */
+  confirmClusterCoOrganisation: ClusterInitiative;
+  /** Confirms a proposal naming an actor as partner or participant. For an editor of a cluster the actor is an active member of or operates (or an admin). */
+  confirmClusterParticipation: ClusterInitiative;
   /** Creates an initiative, with co-organisers and parties from any subgraph. */
   createClusterInitiative: ClusterInitiative;
+  /** Declines a proposal naming a network as co-organiser: it stays shown as declined and counts nowhere. For an editor of the named network (or an admin). */
+  declineClusterCoOrganisation: ClusterInitiative;
+  /** Declines a proposal naming an actor as partner or participant. For the same deciders as its confirmation. */
+  declineClusterParticipation: ClusterInitiative;
   /** Ends a membership on a date. */
   endClusterMembership: ClusterMembership;
   /** Records many memberships of one cluster in one transaction (a spreadsheet import), idempotent on actor, category and start date. For the cluster's editors and admins. */
@@ -618,9 +666,33 @@ export type MutationAddClusterMembershipArgs = {
 };
 
 
+export type MutationConfirmClusterCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmClusterParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateClusterInitiativeArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateClusterInitiativeInput;
+};
+
+
+export type MutationDeclineClusterCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeclineClusterParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
 };
 
 
@@ -725,10 +797,12 @@ export type Query = {
   /** An initiative of a cluster by id. */
   clusterInitiative?: Maybe<ClusterInitiative>;
   /**
-   * Initiatives of clusters; jointOnly keeps those co-organised with another kind of network.
+   * Initiatives of clusters; jointOnly keeps those co-organised with another kind of network (a confirmed co-organiser).
    * @deprecated Use `initiatives(kind: CLUSTER)`: every kind of network in one list, with territory and period filters.
    */
   clusterInitiatives: ClusterInitiativeConnection;
+  /** Initiatives of clusters that name a network as co-organiser and await its decision. For that network's editors and admins. */
+  clusterInitiativesAwaiting: ClusterInitiativeConnection;
   /** Clusters, by name; filtered by subtype, by territory, active only unless includeEnded. */
   clusters: ClusterConnection;
 };
@@ -749,6 +823,13 @@ export type QueryClusterInitiativesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   jointOnly?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<InitiativeStatus>;
+};
+
+
+export type QueryClusterInitiativesAwaitingArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  networkId: Scalars['ID']['input'];
 };
 
 
@@ -924,6 +1005,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AddClusterMembershipInput: AddClusterMembershipInput;
+  AgreementStatus: AgreementStatus;
   Chamber: ResolverTypeWrapper<EntityRef>;
   Club: ResolverTypeWrapper<EntityRef>;
   Cluster: ResolverTypeWrapper<NetworkRow>;
@@ -941,9 +1023,11 @@ export type ResolversTypes = {
   ClusterPartyConnection: ResolverTypeWrapper<Omit<ClusterPartyConnection, 'edges'> & { edges: Array<ResolversTypes['ClusterPartyEdge']> }>;
   ClusterPartyEdge: ResolverTypeWrapper<Omit<ClusterPartyEdge, 'node'> & { node?: Maybe<ResolversTypes['Actor']> }>;
   ClusterSubtype: ClusterSubtype;
+  CoOrganisation: ResolverTypeWrapper<Omit<CoOrganisation, 'network'> & { network: ResolversTypes['Network'] }>;
   Council: ResolverTypeWrapper<EntityRef>;
   CreateClusterInitiativeInput: CreateClusterInitiativeInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportClusterMembershipsInput: ImportClusterMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedClusterMembershipInput: ImportedClusterMembershipInput;
@@ -989,9 +1073,11 @@ export type ResolversParentTypes = {
   ClusterMembershipImportRow: Omit<ClusterMembershipImportRow, 'membership'> & { membership?: Maybe<ResolversParentTypes['ClusterMembership']> };
   ClusterPartyConnection: Omit<ClusterPartyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ClusterPartyEdge']> };
   ClusterPartyEdge: Omit<ClusterPartyEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Actor']> };
+  CoOrganisation: Omit<CoOrganisation, 'network'> & { network: ResolversParentTypes['Network'] };
   Council: EntityRef;
   CreateClusterInitiativeInput: CreateClusterInitiativeInput;
   Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
   ImportClusterMembershipsInput: ImportClusterMembershipsInput;
   ImportedClusterMembershipInput: ImportedClusterMembershipInput;
   Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
@@ -1069,6 +1155,7 @@ export type ClusterEdgeResolvers<ContextType = NetworkContext, ParentType extend
 
 export type ClusterInitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClusterInitiative'] = ResolversParentTypes['ClusterInitiative'], FederationReferenceType extends FederationReferenceTypes['ClusterInitiative'] = FederationReferenceTypes['ClusterInitiative']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ClusterInitiative']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  coOrganisations?: Resolver<Array<ResolversTypes['CoOrganisation']>, ParentType, ContextType>;
   coOrganisers?: Resolver<Array<Maybe<ResolversTypes['Network']>>, ParentType, ContextType>;
   dateNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1079,7 +1166,7 @@ export type ClusterInitiativeResolvers<ContextType = NetworkContext, ParentType 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organiser?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
   organiserKinds?: Resolver<Array<ResolversTypes['NetworkKind']>, ParentType, ContextType>;
-  parties?: Resolver<ResolversTypes['ClusterPartyConnection'], ParentType, ContextType, RequireFields<ClusterInitiativePartiesArgs, 'first'>>;
+  parties?: Resolver<ResolversTypes['ClusterPartyConnection'], ParentType, ContextType, RequireFields<ClusterInitiativePartiesArgs, 'first' | 'status'>>;
   place?: Resolver<Maybe<ResolversTypes['Territory']>, ParentType, ContextType>;
   reportedParticipantCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1153,8 +1240,18 @@ export type ClusterPartyConnectionResolvers<ContextType = NetworkContext, Parent
 
 export type ClusterPartyEdgeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['ClusterPartyEdge'] = ResolversParentTypes['ClusterPartyEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['PartyRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
+};
+
+export type CoOrganisationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CoOrganisation'] = ResolversParentTypes['CoOrganisation']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
 };
 
 export type CouncilResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Council'] = ResolversParentTypes['Council']> = {
@@ -1164,6 +1261,10 @@ export type CouncilResolvers<ContextType = NetworkContext, ParentType extends Re
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
+}
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
 }
 
 export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
@@ -1183,7 +1284,11 @@ export type MembershipResolvers<ContextType = NetworkContext, ParentType extends
 
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addClusterMembership?: Resolver<ResolversTypes['ClusterMembership'], ParentType, ContextType, RequireFields<MutationAddClusterMembershipArgs, 'input'>>;
+  confirmClusterCoOrganisation?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType, RequireFields<MutationConfirmClusterCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  confirmClusterParticipation?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType, RequireFields<MutationConfirmClusterParticipationArgs, 'actorId' | 'initiativeId'>>;
   createClusterInitiative?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType, RequireFields<MutationCreateClusterInitiativeArgs, 'input'>>;
+  declineClusterCoOrganisation?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType, RequireFields<MutationDeclineClusterCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  declineClusterParticipation?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType, RequireFields<MutationDeclineClusterParticipationArgs, 'actorId' | 'initiativeId'>>;
   endClusterMembership?: Resolver<ResolversTypes['ClusterMembership'], ParentType, ContextType, RequireFields<MutationEndClusterMembershipArgs, 'endDate' | 'id'>>;
   importClusterMemberships?: Resolver<ResolversTypes['ClusterMembershipImport'], ParentType, ContextType, RequireFields<MutationImportClusterMembershipsArgs, 'input'>>;
   setClusterMemberListVisibility?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationSetClusterMemberListVisibilityArgs, 'id' | 'visibility'>>;
@@ -1208,6 +1313,7 @@ export type QueryResolvers<ContextType = NetworkContext, ParentType extends Reso
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'id'>>;
   clusterInitiative?: Resolver<Maybe<ResolversTypes['ClusterInitiative']>, ParentType, ContextType, RequireFields<QueryClusterInitiativeArgs, 'id'>>;
   clusterInitiatives?: Resolver<ResolversTypes['ClusterInitiativeConnection'], ParentType, ContextType, RequireFields<QueryClusterInitiativesArgs, 'first' | 'jointOnly'>>;
+  clusterInitiativesAwaiting?: Resolver<ResolversTypes['ClusterInitiativeConnection'], ParentType, ContextType, RequireFields<QueryClusterInitiativesAwaitingArgs, 'first' | 'networkId'>>;
   clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, RequireFields<QueryClustersArgs, 'first' | 'includeEnded'>>;
 };
 
@@ -1240,8 +1346,10 @@ export type Resolvers<ContextType = NetworkContext> = {
   ClusterMembershipImportRow?: ClusterMembershipImportRowResolvers<ContextType>;
   ClusterPartyConnection?: ClusterPartyConnectionResolvers<ContextType>;
   ClusterPartyEdge?: ClusterPartyEdgeResolvers<ContextType>;
+  CoOrganisation?: CoOrganisationResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
   Initiative?: InitiativeResolvers<ContextType>;
   LabelPeriod?: LabelPeriodResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;

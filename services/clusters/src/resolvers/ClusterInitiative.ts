@@ -10,6 +10,7 @@ export const ClusterInitiative: ClusterInitiativeResolvers = {
   __resolveReference: initiative.resolveInitiative,
   organiser: initiative.organiser,
   coOrganisers: byKind.coOrganisers,
+  coOrganisations: byKind.coOrganisations,
   organiserKinds: byKind.organiserKinds,
   joint: byKind.joint,
   parties: initiative.parties,

@@ -1,10 +1,11 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { CLUSTER } from '@maillage/kinds';
-import { importMutations, mutations } from '@maillage/networks';
+import { agreementMutations, importMutations, mutations } from '@maillage/networks';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 const m = mutations(CLUSTER);
 const imports = importMutations(CLUSTER);
+const agreement = agreementMutations(CLUSTER);
 
 export const Mutation: MutationResolvers = {
   addClusterMembership: m.addMembership,
@@ -12,4 +13,8 @@ export const Mutation: MutationResolvers = {
   endClusterMembership: m.endMembership,
   createClusterInitiative: m.createInitiative,
   setClusterMemberListVisibility: m.setMemberListVisibility,
+  confirmClusterCoOrganisation: agreement.confirmCoOrganisation,
+  declineClusterCoOrganisation: agreement.declineCoOrganisation,
+  confirmClusterParticipation: agreement.confirmParticipation,
+  declineClusterParticipation: agreement.declineParticipation,
 };

@@ -20,6 +20,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date, YYYY-MM-DD. */
   Date: { input: Date; output: Date | string; }
+  /** An instant, ISO 8601. */
+  DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: any; output: any; }
 };
 
@@ -77,6 +79,20 @@ export type AddCouncilMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/**
+ * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
+ * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
+ * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
+ */
+export type AgreementStatus =
+  /** Agreed by the one named (or stated by a source). */
+  | 'CONFIRMED'
+  /** Refused by the one named: shown, never counted. */
+  | 'DECLINED'
+  /** Named, awaiting the decision of the one named. */
+  | 'PROPOSED';
+
 export type Chamber = Network & Node & {
   __typename?: 'Chamber';
   active: Scalars['Boolean']['output'];
@@ -120,6 +136,19 @@ export type Cluster = Network & Node & {
   scope: Array<Maybe<Territory>>;
   shortName?: Maybe<Scalars['String']['output']>;
   startDate?: Maybe<Scalars['Date']['output']>;
+};
+
+/** A network named as co-organiser of an initiative, and whether it agreed. */
+export type CoOrganisation = {
+  __typename?: 'CoOrganisation';
+  /** When the named network confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The network named. */
+  network: Network;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
+  /** Proposed, confirmed or declined. */
+  status: AgreementStatus;
 };
 
 /**
@@ -258,7 +287,9 @@ export type CouncilEdge = {
  */
 export type CouncilInitiative = Initiative & Node & {
   __typename?: 'CouncilInitiative';
-  /** Networks of any kind that organise it with the lead council. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead council and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** The source's words when it gives no exact date. */
   dateNote?: Maybe<Scalars['String']['output']>;
@@ -268,7 +299,7 @@ export type CouncilInitiative = Initiative & Node & {
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier of the initiative (`co-i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is: a meeting, a programme, a project… */
   kind: InitiativeKind;
@@ -276,9 +307,9 @@ export type CouncilInitiative = Initiative & Node & {
   name: Scalars['String']['output'];
   /** The council that leads it. */
   organiser: Council;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
-  /** Actors taking part as partners or participants. */
+  /** Actors taking part as partners or participants: those who confirmed unless `status` asks for proposals or declines. */
   parties: CouncilPartyConnection;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -303,6 +334,7 @@ export type CouncilInitiativePartiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   role?: InputMaybe<PartyRole>;
+  status?: InputMaybe<AgreementStatus>;
 };
 
 /** A page of council initiatives. */
@@ -431,10 +463,16 @@ export type CouncilPartyEdge = {
   __typename?: 'CouncilPartyEdge';
   /** Opaque position of this item: pass it as `after` for the items that follow. */
   cursor: Scalars['String']['output'];
+  /** When the actor's side confirmed or declined; null while proposed. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The actor taking part; null when the directory cannot answer. */
   node?: Maybe<Actor>;
+  /** When the initiative's lead named it. */
+  proposedAt: Scalars['DateTime']['output'];
   /** Partner or participant. */
   role: PartyRole;
+  /** Whether the actor's side agreed: proposed, confirmed or declined. */
+  status: AgreementStatus;
 };
 
 /** Subtype of council. */
@@ -448,7 +486,7 @@ export type CouncilSubtype =
 
 /** A new initiative led by a council. */
 export type CreateCouncilInitiativeInput = {
-  /** Networks of other subgraphs (or other councils) organising it too; 20 at most. */
+  /** Networks of other subgraphs (or other councils) organising it too; 20 at most. Each is a proposal until an editor of that network confirms it (at once when your token names it too). */
   coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
   /** The council that leads the initiative. */
   councilId: Scalars['ID']['input'];
@@ -462,7 +500,7 @@ export type CreateCouncilInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a council your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -517,13 +555,15 @@ export type ImportedCouncilMembershipInput = {
 
 /** An initiative of a network of any kind: a meeting, a programme, a project. */
 export type Initiative = {
-  /** Networks of any kind that organise it with the lead. */
+  /** Every network named as co-organiser, with its agreement: proposed, confirmed or declined. */
+  coOrganisations: Array<CoOrganisation>;
+  /** Networks of any kind that organise it with the lead and confirmed it; proposals are in `coOrganisations`. */
   coOrganisers: Array<Maybe<Network>>;
   /** When it ends (or ended). */
   endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…` followed by `i-…`). */
   id: Scalars['ID']['output'];
-  /** True when organisers come from at least two kinds of network. */
+  /** True when confirmed organisers come from at least two kinds of network. */
   joint: Scalars['Boolean']['output'];
   /** What the initiative is. */
   kind: InitiativeKind;
@@ -531,7 +571,7 @@ export type Initiative = {
   name: Scalars['String']['output'];
   /** The network that leads it. */
   organiser: Network;
-  /** Kinds of network among the organisers, the lead's first. */
+  /** Kinds of network among the organisers (confirmed co-organisers only), the lead's first. */
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
@@ -593,8 +633,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a membership. Refused when the council is unknown, the dates are reversed, or the actor already holds an overlapping membership of the same category. */
   addCouncilMembership: CouncilMembership;
+  /** Confirms a proposal naming a network as co-organiser of a council initiative. For an editor of the named network (or an admin); NOT_PROPOSED when already decided. */
+  confirmCouncilCoOrganisation: CouncilInitiative;
+  /** Confirms a proposal naming an actor as partner or participant. For an editor of a council the actor is an active member of or operates (or an admin). */
+  confirmCouncilParticipation: CouncilInitiative;
   /** Creates an initiative, with co-organisers and parties from any subgraph. */
   createCouncilInitiative: CouncilInitiative;
+  /** Declines a proposal naming a network as co-organiser: it stays shown as declined and counts nowhere. For an editor of the named network (or an admin). */
+  declineCouncilCoOrganisation: CouncilInitiative;
+  /** Declines a proposal naming an actor as partner or participant. For the same deciders as its confirmation. */
+  declineCouncilParticipation: CouncilInitiative;
   /** Ends a membership on a date. */
   endCouncilMembership: CouncilMembership;
   /** Records many memberships of one council in one transaction (a spreadsheet import), idempotent on actor, category and start date. For the council's editors and admins. */
@@ -610,9 +658,33 @@ export type MutationAddCouncilMembershipArgs = {
 };
 
 
+export type MutationConfirmCouncilCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmCouncilParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateCouncilInitiativeArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateCouncilInitiativeInput;
+};
+
+
+export type MutationDeclineCouncilCoOrganisationArgs = {
+  initiativeId: Scalars['ID']['input'];
+  networkId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeclineCouncilParticipationArgs = {
+  actorId: Scalars['ID']['input'];
+  initiativeId: Scalars['ID']['input'];
 };
 
 
@@ -717,10 +789,12 @@ export type Query = {
   /** An initiative of a council by id. */
   councilInitiative?: Maybe<CouncilInitiative>;
   /**
-   * Initiatives of councils; jointOnly keeps those co-organised with another kind of network.
+   * Initiatives of councils; jointOnly keeps those co-organised with another kind of network (a confirmed co-organiser).
    * @deprecated Use `initiatives(kind: COUNCIL)`: every kind of network in one list, with territory and period filters.
    */
   councilInitiatives: CouncilInitiativeConnection;
+  /** Initiatives of councils that name a network as co-organiser and await its decision. For that network's editors and admins. */
+  councilInitiativesAwaiting: CouncilInitiativeConnection;
   /** Councils, by name; filtered by subtype, by territory, active only unless includeEnded. */
   councils: CouncilConnection;
 };
@@ -741,6 +815,13 @@ export type QueryCouncilInitiativesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   jointOnly?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<InitiativeStatus>;
+};
+
+
+export type QueryCouncilInitiativesAwaitingArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  networkId: Scalars['ID']['input'];
 };
 
 
@@ -927,9 +1008,11 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AddCouncilMembershipInput: AddCouncilMembershipInput;
+  AgreementStatus: AgreementStatus;
   Chamber: ResolverTypeWrapper<EntityRef>;
   Club: ResolverTypeWrapper<EntityRef>;
   Cluster: ResolverTypeWrapper<EntityRef>;
+  CoOrganisation: ResolverTypeWrapper<Omit<CoOrganisation, 'network'> & { network: ResolversTypes['Network'] }>;
   Council: ResolverTypeWrapper<NetworkRow>;
   CouncilConnection: ResolverTypeWrapper<Omit<CouncilConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CouncilEdge']>, nodes: Array<ResolversTypes['Council']> }>;
   CouncilEdge: ResolverTypeWrapper<Omit<CouncilEdge, 'node'> & { node: ResolversTypes['Council'] }>;
@@ -947,6 +1030,7 @@ export type ResolversTypes = {
   CouncilSubtype: CouncilSubtype;
   CreateCouncilInitiativeInput: CreateCouncilInitiativeInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportCouncilMembershipsInput: ImportCouncilMembershipsInput;
   ImportRowStatus: ImportRowStatus;
   ImportedCouncilMembershipInput: ImportedCouncilMembershipInput;
@@ -980,6 +1064,7 @@ export type ResolversParentTypes = {
   Chamber: EntityRef;
   Club: EntityRef;
   Cluster: EntityRef;
+  CoOrganisation: Omit<CoOrganisation, 'network'> & { network: ResolversParentTypes['Network'] };
   Council: NetworkRow;
   CouncilConnection: Omit<CouncilConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CouncilEdge']>, nodes: Array<ResolversParentTypes['Council']> };
   CouncilEdge: Omit<CouncilEdge, 'node'> & { node: ResolversParentTypes['Council'] };
@@ -995,6 +1080,7 @@ export type ResolversParentTypes = {
   CouncilPartyEdge: Omit<CouncilPartyEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Actor']> };
   CreateCouncilInitiativeInput: CreateCouncilInitiativeInput;
   Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
   ImportCouncilMembershipsInput: ImportCouncilMembershipsInput;
   ImportedCouncilMembershipInput: ImportedCouncilMembershipInput;
   Initiative: ResolversInterfaceTypes<ResolversParentTypes>['Initiative'];
@@ -1032,6 +1118,13 @@ export type ClubResolvers<ContextType = NetworkContext, ParentType extends Resol
 export type ClusterResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CoOrganisationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CoOrganisation'] = ResolversParentTypes['CoOrganisation']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  network?: Resolver<ResolversTypes['Network'], ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
 };
 
 export type CouncilResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Council'] = ResolversParentTypes['Council'], FederationReferenceType extends FederationReferenceTypes['Council'] = FederationReferenceTypes['Council']> = {
@@ -1079,6 +1172,7 @@ export type CouncilEdgeResolvers<ContextType = NetworkContext, ParentType extend
 
 export type CouncilInitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CouncilInitiative'] = ResolversParentTypes['CouncilInitiative'], FederationReferenceType extends FederationReferenceTypes['CouncilInitiative'] = FederationReferenceTypes['CouncilInitiative']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CouncilInitiative']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  coOrganisations?: Resolver<Array<ResolversTypes['CoOrganisation']>, ParentType, ContextType>;
   coOrganisers?: Resolver<Array<Maybe<ResolversTypes['Network']>>, ParentType, ContextType>;
   dateNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1089,7 +1183,7 @@ export type CouncilInitiativeResolvers<ContextType = NetworkContext, ParentType 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organiser?: Resolver<ResolversTypes['Council'], ParentType, ContextType>;
   organiserKinds?: Resolver<Array<ResolversTypes['NetworkKind']>, ParentType, ContextType>;
-  parties?: Resolver<ResolversTypes['CouncilPartyConnection'], ParentType, ContextType, RequireFields<CouncilInitiativePartiesArgs, 'first'>>;
+  parties?: Resolver<ResolversTypes['CouncilPartyConnection'], ParentType, ContextType, RequireFields<CouncilInitiativePartiesArgs, 'first' | 'status'>>;
   place?: Resolver<Maybe<ResolversTypes['Territory']>, ParentType, ContextType>;
   reportedParticipantCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1163,12 +1257,19 @@ export type CouncilPartyConnectionResolvers<ContextType = NetworkContext, Parent
 
 export type CouncilPartyEdgeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['CouncilPartyEdge'] = ResolversParentTypes['CouncilPartyEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  proposedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['PartyRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgreementStatus'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
+}
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
 }
 
 export type InitiativeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Initiative'] = ResolversParentTypes['Initiative']> = {
@@ -1181,7 +1282,11 @@ export type MembershipResolvers<ContextType = NetworkContext, ParentType extends
 
 export type MutationResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addCouncilMembership?: Resolver<ResolversTypes['CouncilMembership'], ParentType, ContextType, RequireFields<MutationAddCouncilMembershipArgs, 'input'>>;
+  confirmCouncilCoOrganisation?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationConfirmCouncilCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  confirmCouncilParticipation?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationConfirmCouncilParticipationArgs, 'actorId' | 'initiativeId'>>;
   createCouncilInitiative?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationCreateCouncilInitiativeArgs, 'input'>>;
+  declineCouncilCoOrganisation?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationDeclineCouncilCoOrganisationArgs, 'initiativeId' | 'networkId'>>;
+  declineCouncilParticipation?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationDeclineCouncilParticipationArgs, 'actorId' | 'initiativeId'>>;
   endCouncilMembership?: Resolver<ResolversTypes['CouncilMembership'], ParentType, ContextType, RequireFields<MutationEndCouncilMembershipArgs, 'endDate' | 'id'>>;
   importCouncilMemberships?: Resolver<ResolversTypes['CouncilMembershipImport'], ParentType, ContextType, RequireFields<MutationImportCouncilMembershipsArgs, 'input'>>;
   setCouncilMemberListVisibility?: Resolver<ResolversTypes['Council'], ParentType, ContextType, RequireFields<MutationSetCouncilMemberListVisibilityArgs, 'id' | 'visibility'>>;
@@ -1206,6 +1311,7 @@ export type QueryResolvers<ContextType = NetworkContext, ParentType extends Reso
   council?: Resolver<Maybe<ResolversTypes['Council']>, ParentType, ContextType, RequireFields<QueryCouncilArgs, 'id'>>;
   councilInitiative?: Resolver<Maybe<ResolversTypes['CouncilInitiative']>, ParentType, ContextType, RequireFields<QueryCouncilInitiativeArgs, 'id'>>;
   councilInitiatives?: Resolver<ResolversTypes['CouncilInitiativeConnection'], ParentType, ContextType, RequireFields<QueryCouncilInitiativesArgs, 'first' | 'jointOnly'>>;
+  councilInitiativesAwaiting?: Resolver<ResolversTypes['CouncilInitiativeConnection'], ParentType, ContextType, RequireFields<QueryCouncilInitiativesAwaitingArgs, 'first' | 'networkId'>>;
   councils?: Resolver<ResolversTypes['CouncilConnection'], ParentType, ContextType, RequireFields<QueryCouncilsArgs, 'first' | 'includeEnded'>>;
 };
 
@@ -1232,6 +1338,7 @@ export type Resolvers<ContextType = NetworkContext> = {
   Chamber?: ChamberResolvers<ContextType>;
   Club?: ClubResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
+  CoOrganisation?: CoOrganisationResolvers<ContextType>;
   Council?: CouncilResolvers<ContextType>;
   CouncilConnection?: CouncilConnectionResolvers<ContextType>;
   CouncilEdge?: CouncilEdgeResolvers<ContextType>;
@@ -1246,6 +1353,7 @@ export type Resolvers<ContextType = NetworkContext> = {
   CouncilPartyConnection?: CouncilPartyConnectionResolvers<ContextType>;
   CouncilPartyEdge?: CouncilPartyEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
   Initiative?: InitiativeResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

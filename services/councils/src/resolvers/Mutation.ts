@@ -1,10 +1,11 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { COUNCIL } from '@maillage/kinds';
-import { importMutations, mutations } from '@maillage/networks';
+import { agreementMutations, importMutations, mutations } from '@maillage/networks';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 const m = mutations(COUNCIL);
 const imports = importMutations(COUNCIL);
+const agreement = agreementMutations(COUNCIL);
 
 export const Mutation: MutationResolvers = {
   addCouncilMembership: m.addMembership,
@@ -12,4 +13,8 @@ export const Mutation: MutationResolvers = {
   endCouncilMembership: m.endMembership,
   createCouncilInitiative: m.createInitiative,
   setCouncilMemberListVisibility: m.setMemberListVisibility,
+  confirmCouncilCoOrganisation: agreement.confirmCoOrganisation,
+  declineCouncilCoOrganisation: agreement.declineCoOrganisation,
+  confirmCouncilParticipation: agreement.confirmParticipation,
+  declineCouncilParticipation: agreement.declineParticipation,
 };

@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { COUNCIL } from '@maillage/kinds';
-import { queries } from '@maillage/networks';
+import { initiativesAwaiting, queries } from '@maillage/networks';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 const q = queries(COUNCIL);
@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   councils: q.networks,
   councilInitiative: q.initiative,
   councilInitiatives: q.initiatives,
+  councilInitiativesAwaiting: initiativesAwaiting,
 };

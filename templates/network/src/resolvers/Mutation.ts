@@ -1,10 +1,11 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { {{KIND}} } from '@maillage/kinds';
-import { importMutations, mutations } from '@maillage/networks';
+import { agreementMutations, importMutations, mutations } from '@maillage/networks';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 const m = mutations({{KIND}});
 const imports = importMutations({{KIND}});
+const agreement = agreementMutations({{KIND}});
 
 export const Mutation: MutationResolvers = {
   add{{Type}}Membership: m.addMembership,
@@ -12,4 +13,8 @@ export const Mutation: MutationResolvers = {
   end{{Type}}Membership: m.endMembership,
   create{{Type}}Initiative: m.createInitiative,
   set{{Type}}MemberListVisibility: m.setMemberListVisibility,
+  confirm{{Type}}CoOrganisation: agreement.confirmCoOrganisation,
+  decline{{Type}}CoOrganisation: agreement.declineCoOrganisation,
+  confirm{{Type}}Participation: agreement.confirmParticipation,
+  decline{{Type}}Participation: agreement.declineParticipation,
 };

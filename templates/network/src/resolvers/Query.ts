@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { {{KIND}} } from '@maillage/kinds';
-import { queries } from '@maillage/networks';
+import { initiativesAwaiting, queries } from '@maillage/networks';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 const q = queries({{KIND}});
@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   {{plural}}: q.networks,
   {{field}}Initiative: q.initiative,
   {{field}}Initiatives: q.initiatives,
+  {{field}}InitiativesAwaiting: initiativesAwaiting,
 };

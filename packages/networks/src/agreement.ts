@@ -1,0 +1,147 @@
+import { ErrorCode, userError } from '@maillage/errors';
+import { forbidden, mayEditNetwork, requireScope, Scope, type Viewer } from '@maillage/viewer';
+import { recordChanges } from '@maillage/db';
+import { connection, toPage, type PageArgs } from '@maillage/subgraph-server';
+import { initiativeChange } from './changes';
+import { required } from './fields/common';
+import type { NetworkContext } from './loaders';
+import type { NetworkNames } from './names';
+import { isActiveOn, type LinkRow, type NetworkDb } from './rows';
+
+/**
+ * Agreed links (docs/architecture.md, "Agreed links"). Naming a network as co-organiser, or an
+ * actor as partner or participant, is a proposal until someone who speaks for the one named
+ * confirms it: for a network, its editors; for an actor, the editors of a network it is an active
+ * member of (or operated by it). Naming is agreement at once when the proposer already speaks for
+ * the one named (an editor whose token names both networks, a network naming its own member).
+ * Only confirmed links count: `coOrganisers`, `joint`, `organiserKinds`, `parties` and every
+ * synergy measure.
+ */
+export type AgreementStatus = 'PROPOSED' | 'CONFIRMED' | 'DECLINED';
+
+/** Who decided, as the link records it: the token's subject, else the role (a service, a dev token). */
+export const deciderOf = (viewer: Viewer) => viewer.subject ?? `role:${viewer.role}`;
+
+/**
+ * Of these actors, those the viewer speaks for in this subgraph: all for an admin; for an editor,
+ * those that are active members of, or operate, a network of this kind its token names. Networks
+ * of other kinds are not in this database: their editors are not recognised here (a known gap, see
+ * the architecture document). Two queries, whatever the number of actors.
+ */
+export async function actorsSpokenFor(tx: NetworkDb, viewer: Viewer, actorIds: string[]): Promise<Set<string>> {
+  if (viewer.role === 'admin') return new Set(actorIds);
+  if (!actorIds.length || !viewer.scopes.includes(Scope.networkEdit) || viewer.networks.length === 0) return new Set();
+  const [memberships, operated] = await Promise.all([
+    tx.membership.findMany({ where: { actorId: { in: actorIds }, networkId: { in: viewer.networks } } }),
+    tx.network.findMany({ where: { actorId: { in: actorIds }, id: { in: viewer.networks } } }),
+  ]);
+  return new Set([...memberships.filter((m) => isActiveOn(m)).map((m) => m.actorId), ...operated.map((n) => n.actorId!)]);
+}
+
+/** The status each new link starts with: confirmed when its proposer speaks for the one it names. */
+export async function initialStatuses<L extends { role: string; targetId: string }>(
+  tx: NetworkDb,
+  viewer: Viewer,
+  links: L[],
+): Promise<(L & { status: AgreementStatus })[]> {
+  const actors = await actorsSpokenFor(
+    tx,
+    viewer,
+    links.filter((l) => l.role !== 'CO_ORGANISER').map((l) => l.targetId),
+  );
+  return links.map((l) => ({
+    ...l,
+    status: (l.role === 'CO_ORGANISER' ? mayEditNetwork(viewer, l.targetId) : actors.has(l.targetId)) ? 'CONFIRMED' : 'PROPOSED',
+  }));
+}
+
+type Decision = 'CONFIRMED' | 'DECLINED';
+
+/**
+ * `confirm<Type>CoOrganisation`, `decline<Type>CoOrganisation`, `confirm<Type>Participation`,
+ * `decline<Type>Participation`: one decision on one proposed link, in one transaction with its
+ * outbox entry. The conditional update makes two decisions at once safe: the second finds the link
+ * no longer proposed and gets NOT_PROPOSED.
+ */
+export function agreementMutations(names: NetworkNames) {
+  async function decide(
+    { db, viewer }: NetworkContext,
+    initiativeId: string,
+    target: { roles: string[]; targetId: string; label: string },
+    decision: Decision,
+    authorize: (tx: NetworkDb) => Promise<void>,
+  ) {
+    requireScope(viewer, Scope.networkEdit, Scope.admin);
+    return db.$transaction(async (tx) => {
+      const initiative = await tx.initiative.findUnique({ where: { id: initiativeId } });
+      if (!initiative) throw userError(ErrorCode.NOT_FOUND, `No ${names.field} initiative ${initiativeId}`, 'initiativeId');
+      const links: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId } });
+      const link = links.find((l) => target.roles.includes(l.role) && l.targetId === target.targetId);
+      if (!link) throw userError(ErrorCode.NOT_FOUND, `Initiative ${initiativeId} does not name ${target.label}`, 'initiativeId');
+      await authorize(tx);
+      const { count } = await tx.initiativeLink.updateMany({
+        where: { id: link.id, status: 'PROPOSED' },
+        data: { status: decision, decidedBy: deciderOf(viewer), decidedAt: new Date() },
+      });
+      if (count === 0) {
+        const now = await required(tx.initiativeLink.findUnique({ where: { id: link.id } }), `link ${link.id}`);
+        throw userError(
+          ErrorCode.NOT_PROPOSED,
+          `${target.label} was already ${now.status.toLowerCase()} on ${initiativeId}`,
+          'initiativeId',
+        );
+      }
+      const after: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId }, orderBy: { id: 'asc' } });
+      await recordChanges(tx, [initiativeChange(names, initiative, after)]);
+      return initiative;
+    });
+  }
+
+  const coOrganisation =
+    (decision: Decision) =>
+    (_: unknown, { initiativeId, networkId }: { initiativeId: string; networkId: string }, ctx: NetworkContext) =>
+      decide(ctx, initiativeId, { roles: ['CO_ORGANISER'], targetId: networkId, label: `network ${networkId}` }, decision, async () => {
+        if (!mayEditNetwork(ctx.viewer, networkId))
+          throw forbidden(`Only an editor of ${networkId} decides on its co-organisation: your token does not name it`);
+      });
+  const participation =
+    (decision: Decision) =>
+    (_: unknown, { initiativeId, actorId }: { initiativeId: string; actorId: string }, ctx: NetworkContext) =>
+      decide(
+        ctx,
+        initiativeId,
+        { roles: ['PARTNER', 'PARTICIPANT'], targetId: actorId, label: `actor ${actorId}` },
+        decision,
+        async (tx) => {
+          if (!(await actorsSpokenFor(tx, ctx.viewer, [actorId])).has(actorId))
+            throw forbidden(
+              `Only an editor of a ${names.field} that ${actorId} is an active member of (or operated by it), or an admin, decides on its participation`,
+            );
+        },
+      );
+  return {
+    confirmCoOrganisation: coOrganisation('CONFIRMED'),
+    declineCoOrganisation: coOrganisation('DECLINED'),
+    confirmParticipation: participation('CONFIRMED'),
+    declineParticipation: participation('DECLINED'),
+  };
+}
+
+/**
+ * `<field>InitiativesAwaiting(networkId)`: this subgraph's initiatives that name the network as
+ * co-organiser and wait for its decision, for that network's editors (and admins).
+ */
+export const initiativesAwaiting = async (_: unknown, args: PageArgs & { networkId: string }, { db, viewer }: NetworkContext) => {
+  requireScope(viewer, Scope.networkEdit, Scope.admin);
+  if (!mayEditNetwork(viewer, args.networkId)) throw forbidden(`Your token does not name network ${args.networkId}`);
+  const page = toPage(args);
+  const where = {
+    // Ids are global (their prefix names the kind): the id alone names the network.
+    links: { some: { role: 'CO_ORGANISER', status: 'PROPOSED', targetId: args.networkId } },
+  };
+  const [items, total] = await Promise.all([
+    db.initiative.findMany({ where, orderBy: [{ startDate: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
+    db.initiative.count({ where }),
+  ]);
+  return connection(items, total, page);
+};

@@ -1,0 +1,173 @@
+// Written by `npm run networks` from templates/network/test/: edit the template, not this file.
+import { readChanges } from '@maillage/db';
+import type { NetworkDb } from '@maillage/networks';
+import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { service } from '../src/server';
+
+// Agreed links (docs/architecture.md, "Agreed links"): a co-organiser or a party named by the lead
+// is a proposal until someone who speaks for it decides.
+let s: SubgraphHarness<NetworkDb>;
+beforeAll(async () => {
+  s = await startSubgraphAlone(service);
+}, 120_000);
+afterAll(async () => s?.stop());
+
+const LEAD = 'co-think-tank-industrie';
+// A network of another subgraph: a reference here, which this subgraph names without reading.
+const NAMED = 'ch-agreement-named';
+const MEMBER = 'act-agreement-member';
+const OUTSIDER = 'act-agreement-outsider';
+const leadEditor = testViewer('editor', { networks: [LEAD], subject: 'lead-editor' });
+const namedEditor = testViewer('editor', { networks: [NAMED], subject: 'named-editor' });
+
+const FIELDS = `id joint organiserKinds coOrganisers { __typename ... on Council { id } }
+  coOrganisations { status proposedAt decidedAt network { __typename ... on Council { id } } }
+  parties { edges { node { id } status } }
+  proposed: parties(status: PROPOSED) { edges { node { id } status proposedAt decidedAt } }`;
+const CREATE = `mutation($input: CreateCouncilInitiativeInput!) { createCouncilInitiative(input: $input) { ${FIELDS} } }`;
+const decide = (verb: 'confirm' | 'decline', what: 'CoOrganisation' | 'Participation', arg: 'networkId' | 'actorId') =>
+  `mutation($i: ID!, $t: ID!) { ${verb}Council${what}(initiativeId: $i, ${arg}: $t) { ${FIELDS} } }`;
+const CONFIRM_CO = decide('confirm', 'CoOrganisation', 'networkId');
+const DECLINE_CO = decide('decline', 'CoOrganisation', 'networkId');
+const CONFIRM_PARTY = decide('confirm', 'Participation', 'actorId');
+const DECLINE_PARTY = decide('decline', 'Participation', 'actorId');
+const codes = (res: { errors?: readonly { extensions?: { code?: string } }[] }) => (res.errors ?? []).map((e) => e.extensions?.code);
+
+let initiativeId: string;
+
+test('naming another network and a non-member makes proposals; a member of the lead is confirmed at once', async () => {
+  const added = await s.execute(
+    `mutation($input: AddCouncilMembershipInput!) { addCouncilMembership(input: $input) { id } }`,
+    { input: { councilId: LEAD, actorId: MEMBER, category: 'MEMBER' } },
+  );
+  expect(added.errors).toBeUndefined();
+  const res = await s.execute(
+    CREATE,
+    {
+      input: {
+        councilId: LEAD,
+        kind: 'MEETING',
+        status: 'PLANNED',
+        name: 'Rencontre à confirmer',
+        coOrganisers: [{ kind: 'CHAMBER', id: NAMED }],
+        parties: [
+          { actorId: MEMBER, role: 'PARTICIPANT' },
+          { actorId: OUTSIDER, role: 'PARTNER' },
+        ],
+      },
+    },
+    { as: leadEditor },
+  );
+  expect(res.errors).toBeUndefined();
+  const i = res.data!.createCouncilInitiative;
+  initiativeId = i.id;
+  expect(i.coOrganisers).toEqual([]);
+  expect(i.joint).toBe(false);
+  expect(i.organiserKinds).toEqual(['COUNCIL']);
+  expect(i.coOrganisations).toEqual([{ status: 'PROPOSED', proposedAt: expect.any(String), decidedAt: null, network: { __typename: 'Chamber' } }]);
+  expect(i.parties.edges).toEqual([{ node: { id: MEMBER }, status: 'CONFIRMED' }]);
+  expect(i.proposed.edges).toEqual([{ node: { id: OUTSIDER }, status: 'PROPOSED', proposedAt: expect.any(String), decidedAt: null }]);
+
+  const joint = await s.execute(`{ councilInitiatives(jointOnly: true, first: 100) { nodes { id } } }`);
+  expect(joint.data!.councilInitiatives.nodes.map((n: { id: string }) => n.id)).not.toContain(initiativeId);
+});
+
+test('the named network sees the proposal awaiting it; others may not list it', async () => {
+  const q = `query($n: ID!) { councilInitiativesAwaiting(networkId: $n) { totalCount nodes { id } } }`;
+  const mine = await s.execute(q, { n: NAMED }, { as: namedEditor });
+  expect(mine.data!.councilInitiativesAwaiting).toEqual({ totalCount: 1, nodes: [{ id: initiativeId }] });
+  expect(codes(await s.execute(q, { n: NAMED }, { as: leadEditor }))).toEqual(['FORBIDDEN']);
+});
+
+test('only an editor of the named network decides: the lead editor is refused', async () => {
+  const res = await s.execute(CONFIRM_CO, { i: initiativeId, t: NAMED }, { as: leadEditor });
+  expect(codes(res)).toEqual(['FORBIDDEN']);
+  expect(codes(await s.execute(CONFIRM_CO, { i: initiativeId, t: NAMED }, { as: 'anonymous' }))).toEqual(['UNAUTHENTICATED']);
+});
+
+test('unknown initiatives and links that were never proposed are NOT_FOUND', async () => {
+  expect(codes(await s.execute(CONFIRM_CO, { i: 'co-i-nope', t: NAMED }, { as: namedEditor }))).toEqual(['NOT_FOUND']);
+  expect(codes(await s.execute(CONFIRM_CO, { i: initiativeId, t: 'ch-other' }, { as: 'admin' }))).toEqual(['NOT_FOUND']);
+});
+
+test('the named network confirms: it counts, the decision is dated, and it goes to the outbox in the same write', async () => {
+  const res = await s.execute(CONFIRM_CO, { i: initiativeId, t: NAMED }, { as: namedEditor });
+  expect(res.errors).toBeUndefined();
+  const i = res.data!.confirmCouncilCoOrganisation;
+  expect(i.coOrganisers).toEqual([{ __typename: 'Chamber' }]);
+  expect(i.joint).toBe(true);
+  expect(i.organiserKinds).toEqual(['COUNCIL', 'CHAMBER']);
+  expect(i.coOrganisations[0]).toMatchObject({ status: 'CONFIRMED', decidedAt: expect.any(String) });
+
+  const rows = await s.client.initiativeLink.findMany({ where: { initiativeId, role: 'CO_ORGANISER' } });
+  expect(rows[0]).toMatchObject({ status: 'CONFIRMED', proposedBy: 'lead-editor', decidedBy: 'named-editor' });
+  const log = await readChanges(s.client as never, '0', 10_000);
+  const last = log.changes.filter((c) => c.entityId === initiativeId).at(-1)!;
+  expect((last.payload as { links: { targetId: string; status: string }[] }).links).toContainEqual(
+    expect.objectContaining({ targetId: NAMED, status: 'CONFIRMED' }),
+  );
+
+  const joint = await s.execute(`{ councilInitiatives(jointOnly: true, first: 100) { nodes { id } } }`);
+  expect(joint.data!.councilInitiatives.nodes.map((n: { id: string }) => n.id)).toContain(initiativeId);
+  const awaiting = await s.execute(`query($n: ID!) { councilInitiativesAwaiting(networkId: $n) { totalCount } }`, { n: NAMED }, { as: namedEditor });
+  expect(awaiting.data!.councilInitiativesAwaiting.totalCount).toBe(0);
+});
+
+test('a decided link cannot be decided again: NOT_PROPOSED', async () => {
+  expect(codes(await s.execute(CONFIRM_CO, { i: initiativeId, t: NAMED }, { as: namedEditor }))).toEqual(['NOT_PROPOSED']);
+  expect(codes(await s.execute(DECLINE_CO, { i: initiativeId, t: NAMED }, { as: namedEditor }))).toEqual(['NOT_PROPOSED']);
+});
+
+test('a participation is decided by who speaks for the actor: not the named network, an admin yes', async () => {
+  expect(codes(await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: namedEditor }))).toEqual(['FORBIDDEN']);
+  const res = await s.execute(DECLINE_PARTY, { i: initiativeId, t: OUTSIDER }, { as: 'admin' });
+  expect(res.errors).toBeUndefined();
+  const i = res.data!.declineCouncilParticipation;
+  expect(i.parties.edges).toEqual([{ node: { id: MEMBER }, status: 'CONFIRMED' }]);
+  expect(i.proposed.edges).toEqual([]);
+  const declined = await s.execute(
+    `query($id: ID!) { councilInitiative(id: $id) { parties(status: DECLINED) { edges { node { id } decidedAt } } } }`,
+    { id: initiativeId },
+  );
+  expect(declined.data!.councilInitiative.parties.edges).toEqual([{ node: { id: OUTSIDER }, decidedAt: expect.any(String) }]);
+  expect(codes(await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: 'admin' }))).toEqual(['NOT_PROPOSED']);
+});
+
+test('an editor of a council the actor is a member of confirms its participation; a declined co-organisation stays shown, uncounted', async () => {
+  const res = await s.execute(
+    CREATE,
+    {
+      input: {
+        councilId: LEAD,
+        kind: 'MEETING',
+        status: 'IDEA',
+        name: 'Projet à deux',
+        coOrganisers: [{ kind: 'CHAMBER', id: NAMED }],
+        parties: [{ actorId: OUTSIDER, role: 'PARTICIPANT' }],
+      },
+    },
+    { as: leadEditor },
+  );
+  const id = res.data!.createCouncilInitiative.id;
+  const declined = await s.execute(DECLINE_CO, { i: id, t: NAMED }, { as: namedEditor });
+  expect(declined.data!.declineCouncilCoOrganisation).toMatchObject({ joint: false, coOrganisers: [], coOrganisations: [{ status: 'DECLINED' }] });
+
+  // The outsider joins the lead: its editors now speak for it.
+  await s.execute(`mutation($input: AddCouncilMembershipInput!) { addCouncilMembership(input: $input) { id } }`, {
+    input: { councilId: LEAD, actorId: OUTSIDER, category: 'MEMBER' },
+  });
+  const confirmed = await s.execute(CONFIRM_PARTY, { i: id, t: OUTSIDER }, { as: leadEditor });
+  expect(confirmed.errors).toBeUndefined();
+  expect(confirmed.data!.confirmCouncilParticipation.parties.edges).toEqual([{ node: { id: OUTSIDER }, status: 'CONFIRMED' }]);
+  const actor = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { councilInitiatives { nodes { id } } } } }`, {
+    r: [{ __typename: 'Actor', id: OUTSIDER }],
+  });
+  // Its participation in the first initiative was declined: only the confirmed one lists.
+  expect(actor.data!._entities[0].councilInitiatives.nodes).toEqual([{ id }]);
+});
+
+test('seeded co-organisers, stated by their sources, are confirmed', async () => {
+  const rows = await s.client.initiativeLink.findMany({ where: { proposedBy: 'source' } });
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => r.status === 'CONFIRMED' && r.decidedBy === 'source')).toBe(true);
+});
