@@ -1,0 +1,14 @@
+const { performance } = require('node:perf_hooks');
+const { generateRegion, REGION_SIZE } = require('@maillage/synthetic');
+const { SynergyEngine, searchGraph, words } = require('@maillage/synergy');
+const ratio = 100000 / REGION_SIZE.actors;
+const size = { actors: 100000, networks: Math.round(REGION_SIZE.networks * ratio), memberships: Math.round(REGION_SIZE.memberships * ratio), initiatives: Math.round(REGION_SIZE.initiatives * ratio), seed: 2026 };
+console.log(size);
+let t = performance.now();
+const s = generateRegion(size);
+console.log('gen', performance.now() - t, s.memberships.length);
+t = performance.now(); const e = new SynergyEngine(s); console.log('index', performance.now() - t);
+t = performance.now(); let n=0; for (const a of s.actors) n += words(a.name).length; console.log('words', performance.now() - t, n);
+t = performance.now(); searchGraph(e.ix, { text: 'usinage martin' }); console.log('search first', performance.now() - t);
+t = performance.now(); searchGraph(e.ix, { text: 'mecanik durnad' }); console.log('search 2', performance.now() - t);
+t = performance.now(); e.report({ territoryId: 'REG-76' }); console.log('report', performance.now() - t);

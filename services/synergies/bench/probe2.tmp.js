@@ -1,0 +1,14 @@
+const { performance } = require('node:perf_hooks');
+const MiniSearch = require('minisearch').default || require('minisearch');
+const { generateRegion } = require('@maillage/synthetic');
+const { words } = require('@maillage/synergy');
+const s = generateRegion({ actors: 100000, networks: 2000, memberships: 1000, initiatives: 20000, seed: 2026 });
+const docs = []; s.actors.forEach((a,i)=>docs.push({id:docs.length,name:a.name})); s.networks.forEach((a)=>docs.push({id:docs.length,name:a.name})); s.initiatives.forEach((a)=>docs.push({id:docs.length,name:a.name}));
+const tokenize = (text) => { const w = words(text); const j=[]; for (let i=0;i+1<w.length;i++) j.push(w[i]+w[i+1]); return [...w,...j]; };
+let t = performance.now(); for (const d of docs) tokenize(d.name); console.log('tokenize', performance.now()-t);
+t = performance.now(); const toks = docs.map(d=>tokenize(d.name)); 
+const e = new MiniSearch({ fields: ['name'], storeFields: [], tokenize: (x)=>toks[x]??tokenize(x), extractField: (d)=>d.id, processTerm: (t) => t || null });
+t = performance.now(); e.addAll(docs); console.log('addAll pre-tokenized', performance.now()-t);
+const e2 = new MiniSearch({ fields: ['name'], storeFields: [], tokenize, processTerm: (t) => t || null });
+t = performance.now(); e2.addAll(docs); console.log('addAll', performance.now()-t);
+t = performance.now(); e2.discard(5); e2.add({id: 5, name: 'Mécanic Vallée Nouveau'}); console.log('discard+add', performance.now()-t);
