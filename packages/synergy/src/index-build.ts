@@ -191,12 +191,14 @@ export class GraphIndex {
 
   /** Live entities, and memberships that name an actor or network absent from the graph (skipped). */
   counts() {
+    // In the public index, a membership waiting on a network whose list is private is left out, not dangling (as `publicPart`).
     let hidden = 0;
     if (this.publicOnly)
-      for (const [id, keys] of this.waiting) {
-        const n = this.networkIx.get(id);
-        if (n !== undefined && this.networks[n].publicMembers === false) hidden += keys.size;
-      }
+      for (const keys of this.waiting.values())
+        for (const key of keys) {
+          const n = this.networkIx.get(this.rawMemberships.get(key)!.networkId);
+          if (n !== undefined && this.hides(this.networks[n])) hidden++;
+        }
     const memberships = this.membershipIx.size;
     return {
       actors: this.actorIx.size,
@@ -225,7 +227,8 @@ export class GraphIndex {
         if (b !== undefined) touched.communes.push(this.actorCommune[b]);
         // An actor's initiatives reach views by their organisers: a party's commune counts in ties.
         // and the organisation behind a network places it (its seat).
-        if ((a !== undefined && this.actorInitiatives[a].length) || (b !== undefined && this.actorInitiatives[b].length)) touched.all = true;
+        if ((a !== undefined && this.actorInitiatives[a].length) || (b !== undefined && this.actorInitiatives[b].length))
+          touched.all = true;
         if (this.seatOf.has(c.id)) touched.all = true;
         touched.periods.push([-Infinity, Infinity]);
         break;

@@ -94,7 +94,11 @@ export function actorMemberships(ix: GraphIndex, a: number, q: KindFilter): numb
     .filter((m) => (!q.kind || ix.kinds[ix.mNetwork[m]] === q.kind) && (q.includeEnded || activeOn(ix.mStart[m], ix.mEnd[m], day)))
     .sort(
       (x, y) =>
-        rank[ix.mNetwork[x]] - rank[ix.mNetwork[y]] || ix.mStart[x] - ix.mStart[y] || ix.mEnd[x] - ix.mEnd[y] || cmp(ix.mId[x], ix.mId[y]) || x - y,
+        rank[ix.mNetwork[x]] - rank[ix.mNetwork[y]] ||
+        ix.mStart[x] - ix.mStart[y] ||
+        ix.mEnd[x] - ix.mEnd[y] ||
+        cmp(ix.mId[x], ix.mId[y]) ||
+        x - y,
     );
 }
 

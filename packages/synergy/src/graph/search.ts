@@ -56,8 +56,10 @@ const indexOf = (doc: number) => Math.floor(doc / 3);
 /**
  * The search documents of an index, one per live actor, network and initiative (ids by `docOf`),
  * built with the index (`build`: at once, or by chunks between other work, `buildInBackground`)
- * and kept by it: each change that renames, adds or removes one tells `touch`, which replaces it
- * (MiniSearch `discard` and `add`). Changes told during a background build are applied when it ends.
+ * and kept by it: each change that renames, adds or removes one tells `touch`, which replaces it.
+ * MiniSearch `remove` with the name as it was indexed (kept here), not `discard`: a discarded
+ * document's terms still count in the term statistics until a vacuum, so the scores would drift from
+ * a fresh build's. Changes told during a background build are applied when it ends.
  */
 export class GraphSearch implements NameIndex {
   readonly engine = new MiniSearch<Doc>({ fields: ['name'], storeFields: [], tokenize, processTerm: (t) => t || null });
@@ -65,6 +67,8 @@ export class GraphSearch implements NameIndex {
   buildMs?: number;
   private pending?: Set<number>;
   private built?: Promise<void>;
+  /** The name each document was indexed with: what `remove` needs. */
+  private readonly indexed = new Map<number, string>();
 
   constructor(private readonly ix: GraphIndex) {}
 
@@ -74,6 +78,7 @@ export class GraphSearch implements NameIndex {
     ix.actors.forEach((a, i) => ix.actorLive[i] && docs.push({ id: docOf.actor(i), name: a.name }));
     ix.networks.forEach((n, i) => ix.networkLive[i] && docs.push({ id: docOf.network(i), name: n.name }));
     ix.iName.forEach((name, i) => ix.iLive[i] && docs.push({ id: docOf.initiative(i), name }));
+    for (const d of docs) this.indexed.set(d.id, d.name);
     return docs;
   }
 
@@ -115,9 +120,17 @@ export class GraphSearch implements NameIndex {
       return;
     }
     if (!this.built) return; // not built yet: the build reads the index as it is then
-    if (this.engine.has(doc)) this.engine.discard(doc);
+    const was = this.indexed.get(doc);
     const name = this.nameOf(doc);
-    if (name !== null) this.engine.add({ id: doc, name });
+    if (was === name) return;
+    if (was !== undefined) {
+      this.engine.remove({ id: doc, name: was });
+      this.indexed.delete(doc);
+    }
+    if (name !== null) {
+      this.engine.add({ id: doc, name });
+      this.indexed.set(doc, name);
+    }
   }
 
   /** The name of a live document, or null. */
