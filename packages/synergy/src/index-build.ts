@@ -291,7 +291,7 @@ export class GraphIndex {
     if (a === undefined) return;
     this.actorIx.delete(id);
     this.actorLive[a] = false;
-    for (const m of [...this.byActor[a]]) this.detach(m, id);
+    this.detachAll(this.byActor[a], id);
     this.actorCommune[a] = null;
     this.actorKey[a] = '';
     this.actorDivision[a] = -1;
@@ -322,7 +322,7 @@ export class GraphIndex {
       if (old.actorId) removeFrom(this.seatOf, old.actorId, n);
       this.networks[n] = v;
       this.kinds[n] = v.kind;
-      if (this.hides(v) && !this.hides(old)) for (const m of [...this.byNetwork[n]]) this.detach(m, v.id);
+      if (this.hides(v) && !this.hides(old)) this.detachAll(this.byNetwork[n], v.id);
     }
     if (v.actorId) addTo(this.seatOf, v.actorId, n);
     const seat = v.actorId ? this.actorIx.get(v.actorId) : undefined;
@@ -338,7 +338,7 @@ export class GraphIndex {
     if (n === undefined) return;
     this.networkIx.delete(id);
     this.networkLive[n] = false;
-    for (const m of [...this.byNetwork[n]]) this.detach(m, id);
+    this.detachAll(this.byNetwork[n], id);
     const actorId = this.networks[n].actorId;
     if (actorId) removeFrom(this.seatOf, actorId, n);
     this.networkSeat[n] = null;
@@ -412,11 +412,18 @@ export class GraphIndex {
     this.membershipIx.delete(key);
   }
 
-  /** A membership's row goes because the actor or network it names went (or hid): it waits for it again. */
-  private detach(m: number, id: string) {
-    const key = this.mId[m] || [...this.membershipIx].find(([, row]) => row === m)![0];
-    this.kill(m, key);
-    addTo(this.waiting, id, key);
+  /**
+   * The rows of an actor's (a network's) memberships go because it went (or hid its list): they wait
+   * for it again. The list is emptied at once, not row by row (a network of thousands of members).
+   */
+  private detachAll(rows: number[], id: string) {
+    const all = rows.splice(0);
+    const anonymous = all.some((m) => !this.mId[m]) ? new Map([...this.membershipIx].map(([key, row]) => [row, key])) : undefined;
+    for (const m of all) {
+      const key = this.mId[m] || anonymous!.get(m)!;
+      this.kill(m, key);
+      addTo(this.waiting, id, key);
+    }
   }
 
   private attachWaiting(id: string) {

@@ -82,8 +82,9 @@ export class GraphSearch implements NameIndex {
     return docs;
   }
 
-  /** Builds the documents now. */
+  /** Builds the documents now (once: a build begun already stands). */
   build(): this {
+    if (this.built) return this;
     const t0 = performance.now();
     this.engine.addAll(this.docs());
     this.buildMs = performance.now() - t0;
