@@ -11,6 +11,6 @@ export * from './measures/sectors';
 export * from './measures/ties';
 export { round } from './measures/memo';
 export { resolveScope, View, intersect, presentIn, type Scope, type ResolvedScope } from './scope';
-export { GraphIndex, isLargeBuyer, dayOf, isoOfDay, divisionOf } from './index-build';
+export { GraphIndex, isLargeBuyer, dayOf, isoOfDay, divisionOf, docOf, type IndexChange, type Touched } from './index-build';
 export * from './graph/lists';
 export * from './graph/search';

@@ -1,5 +1,5 @@
 import { dayOf } from './index-build';
-import type { GraphIndex } from './index-build';
+import type { GraphIndex, Touched } from './index-build';
 
 /** Which part of the graph a measure looks at. */
 export interface Scope {
@@ -58,7 +58,8 @@ export class View {
       return inTerritory[a] === 1;
     };
     for (let m = 0; m < ix.mNetwork.length; m++) {
-      if (ix.mStart[m] > scope.to || ix.mEnd[m] < scope.from) continue;
+      // A row whose membership went (network -1) is a tombstone.
+      if (ix.mNetwork[m] < 0 || ix.mStart[m] > scope.to || ix.mEnd[m] < scope.from) continue;
       const a = ix.mActor[m];
       if (!located(a)) continue;
       perNetwork[ix.mNetwork[m]].push(a);
@@ -72,7 +73,20 @@ export class View {
       }
     });
     this.networks = [];
-    for (let n = 0; n < ix.networks.length; n++) if (this.members[n].length > 0 || this.declaredIn(n)) this.networks.push(n);
+    for (let n = 0; n < ix.networks.length; n++)
+      if (ix.networkLive[n] && (this.members[n].length > 0 || this.declaredIn(n))) this.networks.push(n);
+  }
+
+  /**
+   * Whether a change (`GraphIndex.apply`) may alter what this view holds: one reaching every scope,
+   * or a membership (an actor) located in the view's territory and active in its period, before or
+   * after the change. The engine drops the views it touches and builds them again on their next use.
+   */
+  touchedBy(t: Touched): boolean {
+    if (t.all) return true;
+    const { territoryId, from, to } = this.scope;
+    if (!t.periods.some(([start, end]) => start <= to && end >= from)) return false;
+    return !territoryId || t.communes.some((c) => this.ix.reach.of(c).has(territoryId));
   }
 
   /** True when the network's seat or declared scope lies in the territory, or its scope covers it. */

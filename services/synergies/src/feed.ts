@@ -1,5 +1,6 @@
 import { gatewayHeaders, viewerOf } from '@maillage/viewer';
 import type {
+  IndexChange,
   NetworkKind,
   RegionSnapshot,
   SnapshotActor,
@@ -101,27 +102,32 @@ export class RegionState {
     };
   }
 
-  /** Applies one change; false when it is of no concern to the measures (a role, an unknown type). */
-  apply(c: FeedChange): boolean {
+  /**
+   * Applies one change; says what it changed, for the index to apply too (`SynergyEngine.apply`),
+   * or null when it is of no concern to the measures (a role, an unknown type).
+   */
+  apply(c: FeedChange): IndexChange | null {
     const p = c.payload ?? {};
     const type = c.entityType;
+    const id = c.entityId;
     if (type === 'Actor') {
-      if (c.op === 'DELETE') return this.actors.delete(c.entityId);
-      this.actors.set(c.entityId, {
-        id: c.entityId,
+      if (c.op === 'DELETE') return this.actors.delete(id) ? { type: 'actor', id, value: null } : null;
+      const value: SnapshotActor = {
+        id,
         name: str(p.name) ?? '',
         kind: str(p.kind) ?? 'COMPANY',
         nafCode: str(p.nafCode),
         communeId: str(p.communeId),
         category: str(p.category),
         headcountBand: str(p.headcountBand),
-      });
-      return true;
+      };
+      this.actors.set(id, value);
+      return { type: 'actor', id, value };
     }
     if (KIND_OF_TYPE[type]) {
-      if (c.op === 'DELETE') return this.networks.delete(c.entityId);
-      this.networks.set(c.entityId, {
-        id: c.entityId,
+      if (c.op === 'DELETE') return this.networks.delete(id) ? { type: 'network', id, value: null } : null;
+      const value: SnapshotNetwork = {
+        id,
         kind: KIND_OF_TYPE[type],
         name: str(p.name) ?? '',
         scope: strings(p.scope),
@@ -130,30 +136,32 @@ export class RegionState {
         // The cross-kind lists' "active" is the network's own dates.
         startDate: day(p.startDate),
         endDate: day(p.endDate),
-      });
-      return true;
+      };
+      this.networks.set(id, value);
+      return { type: 'network', id, value };
     }
     if (type.endsWith('Membership') && KIND_OF_TYPE[type.slice(0, -'Membership'.length)]) {
-      if (c.op === 'DELETE') return this.memberships.delete(c.entityId);
-      this.memberships.set(c.entityId, {
-        id: c.entityId,
+      if (c.op === 'DELETE') return this.memberships.delete(id) ? { type: 'membership', id, value: null } : null;
+      const value: SnapshotMembership = {
+        id,
         networkId: str(p.networkId) ?? '',
         actorId: str(p.actorId) ?? '',
         startDate: day(p.startDate),
         endDate: day(p.endDate),
-      });
-      return true;
+      };
+      this.memberships.set(id, value);
+      return { type: 'membership', id, value };
     }
     if (type.endsWith('Initiative') && KIND_OF_TYPE[type.slice(0, -'Initiative'.length)]) {
-      if (c.op === 'DELETE') return this.initiatives.delete(c.entityId);
+      if (c.op === 'DELETE') return this.initiatives.delete(id) ? { type: 'initiative', id, value: null } : null;
       // Only confirmed links count in the measures: a proposal or a decline is no synergy. (Entries
       // logged before links had a status are followed, in every log, by the RESEED the
       // initiative_agreement migration writes: the index then reads everything again.)
       const links = (
         Array.isArray(p.links) ? (p.links as { role?: unknown; targetType?: unknown; targetId?: unknown; status?: unknown }[]) : []
       ).filter((l) => l.status === 'CONFIRMED');
-      this.initiatives.set(c.entityId, {
-        id: c.entityId,
+      const value: SnapshotInitiative = {
+        id,
         name: str(p.name) ?? '',
         organiserId: str(p.networkId) ?? '',
         coOrganiserIds: links.filter((l) => l.role === 'CO_ORGANISER').flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
@@ -164,9 +172,10 @@ export class RegionState {
         endDate: day(p.endDate),
         placeId: str(p.placeId),
         status: str(p.status),
-      });
-      return true;
+      };
+      this.initiatives.set(id, value);
+      return { type: 'initiative', id, value };
     }
-    return false;
+    return null;
   }
 }

@@ -78,12 +78,12 @@ export function nodeOf(engine: SynergyEngine, id: string): NodeRef | null {
   const n = ix.networkIndex(id);
   if (n !== undefined) return networkRef(engine, n);
   if (MEMBERSHIP_ID.test(id)) {
-    const m = ix.mId.indexOf(id);
-    if (m >= 0) return membershipRef(engine, m);
+    const m = ix.membershipIndex(id);
+    if (m !== undefined) return membershipRef(engine, m);
   }
   if (INITIATIVE_ID.test(id)) {
-    const i = ix.iId.indexOf(id);
-    if (i >= 0) return initiativeRef(engine, i);
+    const i = ix.initiativeIndex(id);
+    if (i !== undefined) return initiativeRef(engine, i);
   }
   return getTerritory(id) ? territoryRef(id) : null;
 }

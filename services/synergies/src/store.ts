@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { publicPart, SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
+import { SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
 import { RegionState, type ChangeSource, type FeedChange } from './feed';
 import type { SnapshotReader } from './source';
 
@@ -43,9 +43,10 @@ export interface SnapshotFigures {
 }
 
 interface Loaded {
+  /** The snapshot read (without a feed, what the engines stay on until the next read). */
   snapshot: RegionSnapshot;
   engine: SynergyEngine;
-  publicEngine?: SynergyEngine;
+  publicEngine: SynergyEngine;
   /** When the last full read (or the checkpoint it continues) was taken: the safety net counts from it. */
   loadedAt: number;
 }
@@ -56,8 +57,25 @@ export interface FeedStatus {
   applied: number;
   /** Sources that failed their last poll. */
   down: string[];
-  /** Milliseconds the last rebuild of the engine took. */
-  lastRebuildMs: number;
+  /** Milliseconds the changes of the last poll that brought any took to apply to the index (both engines). */
+  lastApplyMs: number;
+  /** Changes of concern to the index applied since the last full read, and the slowest one, in milliseconds. */
+  indexChanges: number;
+  maxChangeMs: number;
+  /** Milliseconds the last full build of the index took, and its search (built right after, by chunks). */
+  buildMs: number;
+  searchBuildMs: number | null;
+}
+
+/**
+ * Both engines over one snapshot: everything, and the public part (private member lists left out),
+ * which follows the same changes and shares the first one's search (names are public, and both
+ * index the same entities in the same order). The search is built by chunks right after, so the
+ * first query does not build it and the event loop is not held while it is built.
+ */
+function buildEngines(snapshot: RegionSnapshot): { engine: SynergyEngine; publicEngine: SynergyEngine } {
+  const engine = new SynergyEngine(snapshot, { search: 'background' });
+  return { engine, publicEngine: new SynergyEngine(snapshot, { publicOnly: true, search: engine.names }) };
 }
 
 /**
@@ -66,7 +84,8 @@ export interface FeedStatus {
  * With a feed (the default), the first query waits for one full read through the gateway, taken
  * after noting each subgraph's log head; from then on every subgraph's change log is polled from its
  * position and each change applied to the region's maps (`RegionState`), in order per subgraph,
- * and the engine rebuilt from them once per poll that changed anything. Positions and the snapshot
+ * and to the engines' index in place (`SynergyEngine.apply`: lists, search, member sets; the
+ * views it touches are built again when next asked). Positions and the snapshot
  * are saved together every `checkpointMs`, so a restart loads them and follows the logs from there.
  * A log that cannot be read keeps its position and is asked again at the next poll. A `RESEED` entry
  * (a seed rewrote rows wholesale) or a log that went backwards (a database recreated) makes it read
@@ -84,7 +103,10 @@ export class SnapshotStore {
   private positions: Record<string, string> = {};
   private readonly down = new Set<string>();
   private applied = 0;
-  private lastRebuildMs = 0;
+  private lastApplyMs = 0;
+  private indexChanges = 0;
+  private maxChangeMs = 0;
+  private buildMs = 0;
   private lastCheckpoint = 0;
   private unsaved = false;
   private timer?: NodeJS.Timeout;
@@ -102,29 +124,39 @@ export class SnapshotStore {
   /** The engine over everything (analysts, admins) or over public member lists only. */
   async engine(mayReadPrivate: boolean): Promise<SynergyEngine> {
     const loaded = await this.current();
-    if (mayReadPrivate) return loaded.engine;
-    return (loaded.publicEngine ??= new SynergyEngine(publicPart(loaded.snapshot)));
+    return mayReadPrivate ? loaded.engine : loaded.publicEngine;
   }
 
   figures(engine: SynergyEngine): SnapshotFigures {
-    const { ix } = engine;
-    return {
-      takenAt: ix.takenAt,
-      actors: ix.actors.length,
-      networks: ix.networks.length,
-      memberships: ix.mNetwork.length,
-      initiatives: ix.iId.length,
-      dangling: ix.dangling,
-    };
+    return { takenAt: engine.takenAt, ...engine.ix.counts() };
   }
 
   status(): FeedStatus {
-    return { positions: { ...this.positions }, applied: this.applied, down: [...this.down], lastRebuildMs: this.lastRebuildMs };
+    return {
+      positions: { ...this.positions },
+      applied: this.applied,
+      down: [...this.down],
+      lastApplyMs: this.lastApplyMs,
+      indexChanges: this.indexChanges,
+      maxChangeMs: this.maxChangeMs,
+      buildMs: this.buildMs,
+      searchBuildMs: this.loaded?.engine.names.buildMs ?? null,
+    };
   }
 
-  /** The snapshot the engine was last built from (tests compare it with a fresh full read). */
+  /** The graph the engines answer on: the feed's maps, or the last snapshot read (tests compare it with a fresh full read). */
   get snapshot(): RegionSnapshot | undefined {
-    return this.loaded?.snapshot;
+    if (!this.loaded) return undefined;
+    return this.state ? this.state.snapshot(this.loaded.engine.takenAt) : this.loaded.snapshot;
+  }
+
+  private load(snapshot: RegionSnapshot, loadedAt: number): Loaded {
+    const t0 = performance.now();
+    const loaded = { snapshot, ...buildEngines(snapshot), loadedAt };
+    this.buildMs = performance.now() - t0;
+    this.indexChanges = 0;
+    this.maxChangeMs = 0;
+    return loaded;
   }
 
   /**
@@ -154,11 +186,7 @@ export class SnapshotStore {
     if (!saved || !feed.sources.every((s) => saved.positions[s.name] !== undefined)) return;
     this.state = new RegionState(saved.snapshot);
     this.positions = { ...saved.positions };
-    this.loaded = {
-      snapshot: saved.snapshot,
-      engine: new SynergyEngine(saved.snapshot),
-      loadedAt: Date.parse(saved.snapshot.takenAt) || Date.now(),
-    };
+    this.loaded = this.load(saved.snapshot, Date.parse(saved.snapshot.takenAt) || Date.now());
     this.lastCheckpoint = Date.now();
     this.opts.log(`checkpoint loaded: following the logs from ${JSON.stringify(this.positions)}`);
     this.schedule();
@@ -197,9 +225,9 @@ export class SnapshotStore {
         ? Object.fromEntries(await Promise.all(feed.sources.map(async (s) => [s.name, (await s.read('0', 1)).head] as const)))
         : {};
       const { requests, ...snapshot } = await this.reader.read();
-      const engine = new SynergyEngine(snapshot);
-      this.loaded = { snapshot, engine, loadedAt: Date.now() };
-      const f = this.figures(engine);
+      if (feed) this.generation++; // a poll under way drops what it read: the new index starts from these heads
+      this.loaded = this.load(snapshot, Date.now());
+      const f = this.figures(this.loaded.engine);
       await this.db.syncRun.update({
         where: { id },
         data: {
@@ -212,10 +240,13 @@ export class SnapshotStore {
         },
       });
       this.opts.log(
-        `snapshot read (${reason}): ${f.actors} actors, ${f.networks} networks, ${f.memberships} memberships, ${f.initiatives} initiatives, ${requests} requests, ${Date.now() - started} ms`,
+        `snapshot read (${reason}): ${f.actors} actors, ${f.networks} networks, ${f.memberships} memberships, ${f.initiatives} initiatives, ${requests} requests, ${Date.now() - started} ms (index built in ${this.buildMs.toFixed(0)} ms, search building)`,
       );
+      void this.loaded.engine.searchReady().then(() => {
+        const ms = this.loaded?.engine.names.buildMs;
+        if (ms !== undefined) this.opts.log(`search built in ${ms.toFixed(0)} ms`);
+      });
       if (feed) {
-        this.generation++;
         this.state = new RegionState(snapshot);
         this.positions = heads;
         await this.checkpoint();
@@ -256,6 +287,7 @@ export class SnapshotStore {
     const pageSize = feed.pageSize ?? 500;
     const generation = this.generation;
     let changed = false;
+    let applyMs = 0;
     let readAgain: string | undefined;
     await Promise.all(
       feed.sources.map(async (source) => {
@@ -275,7 +307,17 @@ export class SnapshotStore {
                 readAgain = `reseed in ${source.name}`;
                 return;
               }
-              if (state.apply(c)) changed = true;
+              const change = state.apply(c);
+              if (change) {
+                const t0 = performance.now();
+                this.loaded!.engine.apply(change);
+                this.loaded!.publicEngine.apply(change);
+                const ms = performance.now() - t0;
+                applyMs += ms;
+                this.indexChanges++;
+                if (ms > this.maxChangeMs) this.maxChangeMs = ms;
+                changed = true;
+              }
               this.positions[source.name] = c.seq;
               this.applied++;
               this.unsaved = true;
@@ -295,11 +337,11 @@ export class SnapshotStore {
       }),
     );
     if (this.stopped || generation !== this.generation) return;
-    if (changed) {
-      const t0 = performance.now();
-      const snapshot = state.snapshot(new Date().toISOString());
-      this.loaded = { snapshot, engine: new SynergyEngine(snapshot), loadedAt: this.loaded?.loadedAt ?? Date.now() };
-      this.lastRebuildMs = performance.now() - t0;
+    if (changed && this.loaded) {
+      const at = new Date().toISOString();
+      this.loaded.engine.ix.takenAt = at;
+      this.loaded.publicEngine.ix.takenAt = at;
+      this.lastApplyMs = applyMs;
     }
     if (readAgain) {
       this.opts.log(`change feed: ${readAgain}; reading the graph again`);
@@ -316,7 +358,7 @@ export class SnapshotStore {
     this.unsaved = false;
     this.lastCheckpoint = Date.now();
     try {
-      await feed.checkpoints.saveCheckpoint(this.state.snapshot(this.loaded?.snapshot.takenAt ?? new Date().toISOString()), positions);
+      await feed.checkpoints.saveCheckpoint(this.state.snapshot(this.loaded?.engine.takenAt ?? new Date().toISOString()), positions);
     } catch (err) {
       this.unsaved = true;
       this.opts.log(`checkpoint failed: ${(err as Error).message}`);

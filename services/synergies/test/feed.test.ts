@@ -1,5 +1,5 @@
 import { generateRegion } from '@maillage/synthetic';
-import type { RegionSnapshot } from '@maillage/synergy';
+import { isoOfDay, type RegionSnapshot } from '@maillage/synergy';
 import type { PrismaClient } from '../src/generated/prisma/client';
 import type { ChangeSource, FeedChange, FeedPage } from '../src/feed';
 import { prismaCheckpoints } from '../src/server';
@@ -66,7 +66,7 @@ function setup(logs: MemoryLog[], pageSize = 500) {
   return { store, reader, applied };
 }
 
-test('changes are applied in order per log, once each, and the engine sees them', async () => {
+test('changes are applied in order per log, once each, and the engine sees them in place', async () => {
   const directory = new MemoryLog('directory');
   const clubs = new MemoryLog('clubs');
   const { store, applied } = setup([directory, clubs], 2);
@@ -76,8 +76,10 @@ test('changes are applied in order per log, once each, and the engine sees them'
   for (let i = 0; i < 5; i++)
     clubs.push('ClubMembership', `cb-m-${i}`, { networkId, actorId: 'act-new', startDate: `202${i}-01-01T00:00:00.000Z`, endDate: null });
   await store.poll();
+  // The same engine, its index updated in place: no rebuild per poll.
   const after = await store.engine(true);
-  expect(after).not.toBe(before);
+  expect(after).toBe(before);
+  expect(store.status().indexChanges).toBe(6);
   const actor = after.ix.actorIndex('act-new')!;
   expect(after.ix.byActor[actor]).toHaveLength(5);
   expect(applied).toEqual(['directory:1', 'clubs:1', 'clubs:2', 'clubs:3', 'clubs:4', 'clubs:5']);
@@ -93,6 +95,8 @@ test('changes are applied in order per log, once each, and the engine sees them'
   expect(applied.slice(6)).toEqual(['clubs:6']);
   const ended = (await store.engine(true)).ix;
   expect(ended.byActor[ended.actorIndex('act-new')!]).toHaveLength(5);
+  const row = ended.membershipIndex('cb-m-0')!;
+  expect(isoOfDay(ended.mEnd[row])).toBe('2020-06-01');
   expect(store.snapshot!.memberships.find((m) => m.id === 'cb-m-0')!.endDate).toBe('2020-06-01');
   expect(store.status().positions).toEqual({ directory: '1', clubs: '6' });
   await store.stop();

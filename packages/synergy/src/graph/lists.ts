@@ -1,6 +1,6 @@
 import { ancestorsOf, reachOf } from '@maillage/reference';
 import { dayOf, type GraphIndex } from '../index-build';
-import { memoOn } from '../measures/memo';
+import { memoOnVersion } from '../measures/memo';
 import { searchKey } from '../measures/search';
 import type { NetworkKind } from '../snapshot';
 
@@ -35,9 +35,13 @@ interface NetworkFacts {
   byName: number[];
 }
 
-const networkFacts = memoOn((ix: GraphIndex): NetworkFacts => {
+/** Rebuilt on first use after a network changed: a few thousand rows, a sort by name. */
+const networkFacts = memoOnVersion(networksVersion, (ix: GraphIndex): NetworkFacts => {
   const key = ix.networks.map((n) => searchKey(n.name));
-  const byName = ix.networks.map((_, i) => i).sort((a, b) => cmp(key[a], key[b]) || cmp(ix.networks[a].id, ix.networks[b].id));
+  const byName = ix.networks
+    .map((_, i) => i)
+    .filter((n) => ix.networkLive[n])
+    .sort((a, b) => cmp(key[a], key[b]) || cmp(ix.networks[a].id, ix.networks[b].id));
   return {
     key,
     reach: ix.networks.map((n) => new Set(reachOf(n.scope))),
@@ -47,6 +51,10 @@ const networkFacts = memoOn((ix: GraphIndex): NetworkFacts => {
     byName,
   };
 });
+
+function networksVersion(ix: GraphIndex) {
+  return ix.networksVersion;
+}
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -84,11 +92,18 @@ export function actorMemberships(ix: GraphIndex, a: number, q: KindFilter): numb
   const day = today();
   return ix.byActor[a]
     .filter((m) => (!q.kind || ix.kinds[ix.mNetwork[m]] === q.kind) && (q.includeEnded || activeOn(ix.mStart[m], ix.mEnd[m], day)))
-    .sort((x, y) => rank[ix.mNetwork[x]] - rank[ix.mNetwork[y]] || ix.mStart[x] - ix.mStart[y] || ix.mEnd[x] - ix.mEnd[y] || x - y);
+    .sort(
+      (x, y) =>
+        rank[ix.mNetwork[x]] - rank[ix.mNetwork[y]] ||
+        ix.mStart[x] - ix.mStart[y] ||
+        ix.mEnd[x] - ix.mEnd[y] ||
+        cmp(ix.mId[x], ix.mId[y]) ||
+        x - y,
+    );
 }
 
 /** Each network's position in the order by name. */
-const networkRank = memoOn((ix: GraphIndex): Int32Array => {
+const networkRank = memoOnVersion(networksVersion, (ix: GraphIndex): Int32Array => {
   const r = new Int32Array(ix.networks.length);
   networkFacts(ix).byName.forEach((n, i) => (r[n] = i));
   return r;
@@ -107,17 +122,6 @@ export interface InitiativeFilter {
   party?: number;
 }
 
-/** Initiatives by start date (undated last), then id. */
-const initiativeOrder = memoOn((ix: GraphIndex): number[] =>
-  ix.iId
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const sa = Number.isNaN(ix.iStart[a]) ? Infinity : ix.iStart[a];
-      const sb = Number.isNaN(ix.iStart[b]) ? Infinity : ix.iStart[b];
-      return sa - sb || cmp(ix.iId[a], ix.iId[b]);
-    }),
-);
-
 /** Whether organisers come from at least two kinds of network. */
 export const isJoint = (ix: GraphIndex, i: number) => new Set(ix.iOrganisers[i].map((n) => ix.kinds[n])).size > 1;
 
@@ -130,8 +134,9 @@ export function listInitiatives(ix: GraphIndex, q: InitiativeFilter): number[] {
   const from = dayOf(q.from) ?? -Infinity;
   const to = dayOf(q.to) ?? Infinity;
   const dated = q.from != null || q.to != null;
-  const parties = q.party === undefined ? undefined : new Set(initiativesOfActor(ix)[q.party] ?? []);
-  return initiativeOrder(ix).filter((i) => {
+  const parties = q.party === undefined ? undefined : new Set(ix.actorInitiatives[q.party] ?? []);
+  // The index keeps the order (by start date, undated last, then id) as initiatives change.
+  return ix.iOrder.filter((i) => {
     const lead = ix.iOrganisers[i][0];
     if (parties && !parties.has(i)) return false;
     if (q.kind && (lead === undefined || ix.kinds[lead] !== q.kind)) return false;
@@ -146,9 +151,3 @@ export function listInitiatives(ix: GraphIndex, q: InitiativeFilter): number[] {
     return true;
   });
 }
-
-const initiativesOfActor = memoOn((ix: GraphIndex): number[][] => {
-  const out: number[][] = ix.actors.map(() => []);
-  ix.iParties.forEach((ps, i) => ps.forEach((a) => out[a].push(i)));
-  return out;
-});

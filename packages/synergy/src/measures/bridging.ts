@@ -53,6 +53,8 @@ function betweennessScores(view: View): (a: number) => number {
       g.mergeEdge(`a${a}`, `n${n}`);
     }
   }
+  // graphology's Brandes cannot size its stack for an empty graph (a scope with no members).
+  if (!g.order) return () => 0;
   const scores = betweenness(g, { normalized: true });
   return (a) => scores[`a${a}`] ?? 0;
 }

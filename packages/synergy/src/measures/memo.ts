@@ -16,3 +16,17 @@ export function memoOn<K extends object, V>(build: (key: K) => V): (key: K) => V
     return v;
   };
 }
+
+/**
+ * Like `memoOn`, for a structure derived from a part of an object that changes: built again on
+ * first use after `version(key)` moved (the index bumps a counter at each change to its networks).
+ */
+export function memoOnVersion<K extends object, V>(version: (key: K) => number, build: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, { version: number; value: V }>();
+  return (key) => {
+    const now = version(key);
+    let c = cache.get(key);
+    if (!c || c.version !== now) cache.set(key, (c = { version: now, value: build(key) }));
+    return c.value;
+  };
+}

@@ -1,7 +1,6 @@
-import { normaliseText } from '@maillage/reference';
+import { searchKey } from '../text';
 import type { GraphIndex } from '../index-build';
 import { resolveScope } from '../scope';
-import { memoOn } from './memo';
 import { membersOf } from './overlap';
 
 export interface SearchQuery {
@@ -16,15 +15,10 @@ export interface SearchHit {
   score: number;
 }
 
-/** Lower case, no accents, punctuation as spaces, single spaces: how names and search text compare. */
-export const searchKey = (s: string) =>
-  normaliseText(s)
-    .replace(/[^a-z0-9 ]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+export { searchKey };
 
-/** Every actor's name as a search key, by actor index; built once per index. */
-export const searchKeys = memoOn((ix: GraphIndex): string[] => ix.actors.map((a) => searchKey(a.name)));
+/** Every actor's name as a search key, by actor index ('' for an actor gone): the index keeps them as it changes. */
+export const searchKeys = (ix: GraphIndex): string[] => ix.actorKey;
 
 /** Rank of a normalised name against normalised search text (0 = no match). */
 export function matchScore(name: string, text: string, words: string[]): number {
@@ -55,6 +49,7 @@ export function search(ix: GraphIndex, q: SearchQuery): SearchHit[] {
   }
   const hits: SearchHit[] = [];
   for (const a of pool) {
+    if (!ix.actorLive[a]) continue;
     if (sector && !(ix.actors[a].nafCode ?? '').toUpperCase().startsWith(sector)) continue;
     if (q.territoryId && !ix.reach.of(ix.actorCommune[a]).has(q.territoryId)) continue;
     const score = text ? matchScore(keys[a], text, words) : 1;

@@ -44,6 +44,8 @@ export const Query: QueryResolvers = {
     toPage(args);
     // Names are public: every viewer searches the same actors, networks and initiatives.
     const engine = await engineFor(ctx);
+    // Built right after the index, by chunks: a query in the first seconds waits for it to end.
+    await engine.searchReady();
     const { ix } = engine;
     const hits = searchGraph(ix, args);
     const toHit = (k: number): SearchHitModel => {
