@@ -451,7 +451,7 @@ async function main() {
       'dist/index.js',
       LEAN_NODE_ARGS,
     );
-    return ['gateway', await gateway.firstReady(30_000)];
+    return ["gateway", await gateway.firstReady(120_000)];
   };
   await startSubgraphs({}, front);
   const upMs = Date.now() - started;
