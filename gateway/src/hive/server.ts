@@ -6,7 +6,6 @@ import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 import { DEV_TOKENS, type TokenConfig } from '../auth';
 import { loadPersistedOperations } from '../operations';
 import type { PartnerKeyRevocations } from '../revocations';
-import { useInterfaceExpansion } from './expand-interfaces';
 import { useMaillage } from './plugin';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../../schema/operations/manifest.json');
@@ -54,7 +53,6 @@ export async function startHiveGateway(opts: HiveGatewayOptions) {
     logging: opts.logging ?? false,
     landingPage: false,
     plugins: () => [
-      useInterfaceExpansion(supergraph),
       useMaillage({
         signingSecret: opts.signingSecret ?? DEV_SIGNING_SECRET,
         tokens: opts.tokens ?? DEV_TOKENS,
