@@ -16,7 +16,7 @@ async function main() {
       `http://127.0.0.1:${port}/healthcheck`,
       'dist/hive/main.js',
     );
-    return ['hive', await hive.firstReady(30_000)];
+    return ['hive', await hive.firstReady(120_000)];
   };
   await startSubgraphs({ GATEWAY_URL: `http://127.0.0.1:${port}/graphql` }, front);
   console.log(`\nMaillage subgraphs behind Hive Gateway, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
