@@ -8,15 +8,17 @@ const { startSubgraphs, started, stop, supervise } = require('./start');
 const port = process.env.PORT ?? '4100';
 
 async function main() {
-  const routes = await startSubgraphs({ GATEWAY_URL: `http://127.0.0.1:${port}/graphql` });
-  const hive = supervise(
-    'hive',
-    path.resolve(__dirname, '../gateway'),
-    { ...routes, PORT: port },
-    `http://127.0.0.1:${port}/healthcheck`,
-    'dist/hive/main.js',
-  );
-  await hive.firstReady(30_000);
+  const front = async (routes) => {
+    const hive = supervise(
+      'hive',
+      path.resolve(__dirname, '../gateway'),
+      { ...routes, PORT: port },
+      `http://127.0.0.1:${port}/healthcheck`,
+      'dist/hive/main.js',
+    );
+    return ['hive', await hive.firstReady(120_000)];
+  };
+  await startSubgraphs({ GATEWAY_URL: `http://127.0.0.1:${port}/graphql` }, front);
   console.log(`\nMaillage subgraphs behind Hive Gateway, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  GraphQL endpoint: http://127.0.0.1:${port}/graphql\n`);
 }

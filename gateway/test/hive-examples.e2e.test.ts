@@ -40,11 +40,16 @@ const reads = readdirSync(EXAMPLES)
   .filter((f) => f.endsWith('.graphql') && !f.startsWith('6-'))
   .flatMap((f) => operationsOf(f).map((op) => [f, op.name!.value] as const));
 
-// Hive Gateway 2.15.1's planner fails on the fields of an interface-typed field whose implementations
-// other subgraphs declare as @external placeholders (co-organisers of a joint initiative): "Was not
-// able to find any options for kind: This shouldn't have happened." Maillage's gateway (Apollo's
-// planner) answers them. Kept as failing tests, so that a Hive Gateway that plans them turns them red
-// and they move back with the others.
+// Hive Gateway 2.15.1 cannot plan the fields of co-organisers (`coOrganisers: [Network]!`, an
+// interface) fetched from the lead's subgraph: "Was not able to find any options for kind: This
+// shouldn't have happened." The refusal is @graphql-tools/federation 4.5.2's own check on a
+// subgraph request (getStitchingOptionsFromSupergraph, createIfaceFieldChecker): a field selected on
+// an interface whose implementation in that subgraph is an `@external` placeholder (each network
+// subgraph declares the other kinds' types so, `@key(resolvable: false)`) is refused there instead of
+// being fetched from the type's owner. Rewriting the operation into inline fragments per kind
+// (`... on Chamber { name }`) does not help: it is refused the same (tried through a plugin's onParse).
+// Maillage's gateway (Apollo's planner) answers them. Kept as failing tests, so that a Hive Gateway
+// that plans them turns them red and they move back with the others.
 const HIVE_GAPS = new Set(['5-joint-initiatives.graphql']);
 
 const sameAnswer = async (file: string, name: string) => {

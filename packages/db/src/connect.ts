@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Embedded database directory; `memory://` (the default) keeps it in memory. */
   pgliteDir?: string;
+  /** How long a refused first connection is retried (the server still starting). @default 0 */
+  connectWaitMs?: number;
   /** Folder of Prisma migrations (`<timestamp>_<name>/migration.sql`) applied before serving. */
   migrationsDir: string;
   log?: (msg: string) => void;
@@ -68,8 +70,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const { connectionString, schema } = splitSchema(opts.url);
     // Raw SQL (and the migrations) name tables unqualified: the search_path finds them.
     const options = schema ? `-c search_path=${quoteIdent(schema)},public` : undefined;
-    const client = new pg.Client({ connectionString, options });
-    await client.connect();
+    const client = await connectRetrying(() => new pg.Client({ connectionString, options }), opts.connectWaitMs ?? 0);
     try {
       if (schema) await ensureSchema(client, schema);
       await applyMigrations(pgRunner(client), opts.migrationsDir, { log });
@@ -88,6 +89,21 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
   const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;
   return { kind: 'pglite', adapter: countStatements(opts.service, adapter), close: () => db.close() };
+}
+
+/** A connected client; a refused connection is tried again every 100 ms until `waitMs` has passed. */
+async function connectRetrying(create: () => import('pg').Client, waitMs: number): Promise<import('pg').Client> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const client = create();
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** The URL without its `schema` parameter (which is Prisma's, not libpq's), and that schema. */

@@ -166,3 +166,28 @@ const pgServer = process.env.TEST_DATABASE_URL;
   },
   60_000,
 );
+
+test('a subgraph started before its embedded server waits for it with connectWaitMs, and fails at once without', async () => {
+  // A free port, then the server on it only after the subgraph has begun connecting (as npm start launches them).
+  const probe = await startEmbeddedServer({ dataDir: 'memory://', port: 0, schemas: ['clubs'] });
+  const port = probe.port;
+  await probe.stop();
+  const url = `postgres://clubs@127.0.0.1:${port}/postgres?schema=clubs`;
+  await expect(openDatabase({ service: 'clubs', url, migrationsDir: migrations('clubs') })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  const opening = openDatabase({ service: 'clubs', url, connectWaitMs: 60_000, migrationsDir: migrations('clubs') });
+  await new Promise((r) => setTimeout(r, 500));
+  const late = await startEmbeddedServer({ dataDir: 'memory://', port, schemas: ['clubs'] });
+  try {
+    const db = await opening;
+    const adapter = await db.adapter.connect();
+    try {
+      const applied = readdirSync(migrations('clubs'), { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+      expect(await rowsOf(adapter, 'SELECT count(*)::int AS n FROM "_prisma_migrations"')).toEqual([[applied]]);
+    } finally {
+      await adapter.dispose();
+      await db.close();
+    }
+  } finally {
+    await late.stop();
+  }
+}, 120_000);

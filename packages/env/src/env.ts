@@ -50,6 +50,12 @@ export function subgraphEnvShape(defaultPort: number) {
      * @default 2000 (Prisma's)
      */
     DATABASE_TRANSACTION_WAIT_MS: z.coerce.number().int().min(1).max(600_000).optional(),
+    /**
+     * How long the first connection to DATABASE_URL is retried while it is refused: scripts/start.js
+     * starts a subgraph alongside the embedded PostgreSQL, which listens a second or two later.
+     * @default 0 (a refused connection fails the start at once)
+     */
+    DATABASE_CONNECT_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(0),
     /** Data directory of the embedded database; `memory://` keeps it in memory. */
     PGLITE_DIR: z.string().min(1).optional(),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -11,8 +11,15 @@ test('defaults apply when variables are absent', () => {
     PORT: 4005,
     HOST: '127.0.0.1',
     DATABASE_POOL_SIZE: 10,
+    DATABASE_CONNECT_WAIT_MS: 0,
     NODE_ENV: 'development',
   });
+});
+
+test('a refused first connection is retried only when DATABASE_CONNECT_WAIT_MS says how long, 0 to 600000 ms', () => {
+  expect(readEnv('clubs', subgraphEnvShape(4005), { DATABASE_CONNECT_WAIT_MS: '60000' }).DATABASE_CONNECT_WAIT_MS).toBe(60_000);
+  for (const bad of ['-1', '2.5', 'soon', '600001'])
+    expect(() => readEnv('clubs', subgraphEnvShape(4005), { DATABASE_CONNECT_WAIT_MS: bad })).toThrow(/DATABASE_CONNECT_WAIT_MS/);
 });
 
 test('the pool size is a whole number of connections, 1 to 200', () => {

@@ -63,6 +63,8 @@ export interface ServiceOptions {
   databaseUrl?: string;
   /** Connections of the PostgreSQL pool. @default 10 */
   databasePoolSize?: number;
+  /** How long a refused first connection is retried. @default 0 */
+  databaseConnectWaitMs?: number;
   pgliteDir?: string;
   /** How long a transaction waits for the database. @default Prisma's 2 s */
   transactionWaitMs?: number;
@@ -82,17 +84,17 @@ export interface StartedService<Client> extends RunningServer {
   client: Client;
 }
 
-/** Opens the database (migrating it), seeds it when asked, and serves the subgraph. */
-export async function startService<Client extends ServiceClient, Ctx extends object>(
+/** The database opened and migrated, the client on it, seeded when asked. */
+async function openSeeded<Client extends ServiceClient, Ctx extends object>(
   service: SubgraphService<Client, Ctx>,
-  opts: ServiceOptions,
-): Promise<StartedService<Client>> {
-  const logger = opts.logger ?? createLogger(service.name);
-  const log = opts.log ?? ((msg: string) => logger.info(msg));
+  opts: PrepareOptions,
+  log: (msg: string) => void,
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const t0 = performance.now();
   const db = await openDatabase({
     service: service.name,
     url: opts.databaseUrl,
+    connectWaitMs: opts.databaseConnectWaitMs,
     poolSize: opts.databasePoolSize,
     pgliteDir: opts.pgliteDir,
     migrationsDir: service.migrationsDir,
@@ -102,10 +104,51 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
     db.adapter,
     opts.transactionWaitMs ? { transactionOptions: { ...TRANSACTION_OPTIONS, maxWait: opts.transactionWaitMs } } : undefined,
   );
+  const close = async () => {
+    await client.$disconnect();
+    await db.close();
+  };
   const t1 = performance.now();
   try {
     if (opts.seed) await seedIfChanged(service as unknown as SubgraphService<Client, object>, client, log);
-    log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
+  return { client, close };
+}
+
+/** What a start does before it serves: the options of `startService` that reach the database. */
+export type PrepareOptions = Pick<
+  ServiceOptions,
+  'databaseUrl' | 'databaseConnectWaitMs' | 'databasePoolSize' | 'pgliteDir' | 'transactionWaitMs' | 'seed' | 'log'
+>;
+
+/**
+ * Migrates and (when asked) seeds the service's database, then lets go of it, serving nothing.
+ * scripts/start.js runs it in a short-lived process before the long-running one on a first start:
+ * what loading the seed leaves resident (Prisma's query compiler memory, a grown heap, which WASM
+ * and V8 never give back) goes with that process, and the server then starts as on a later start.
+ */
+export async function prepareService<Client extends ServiceClient, Ctx extends object>(
+  service: SubgraphService<Client, Ctx>,
+  opts: PrepareOptions,
+): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  const { close } = await openSeeded(service, opts, log);
+  await close();
+}
+
+/** Opens the database (migrating it), seeds it when asked, and serves the subgraph. */
+export async function startService<Client extends ServiceClient, Ctx extends object>(
+  service: SubgraphService<Client, Ctx>,
+  opts: ServiceOptions,
+): Promise<StartedService<Client>> {
+  const logger = opts.logger ?? createLogger(service.name);
+  const log = opts.log ?? ((msg: string) => logger.info(msg));
+  const { client, close } = await openSeeded(service, opts, log);
+  try {
     const server = await startSubgraph(
       { ...service.definition(client, logger), log, logger },
       {
@@ -121,13 +164,11 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
       client,
       stop: async () => {
         await server.stop();
-        await client.$disconnect();
-        await db.close();
+        await close();
       },
     };
   } catch (err) {
-    await client.$disconnect();
-    await db.close();
+    await close();
     throw err;
   }
 }
@@ -135,8 +176,22 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
 /** Entry point of a subgraph process: configuration from the environment, clean stop on SIGTERM. */
 export async function runService<Client extends ServiceClient, Ctx extends object>(service: SubgraphService<Client, Ctx>): Promise<void> {
   const env = serviceEnv(service.name, service.defaultPort);
-  await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger(service.name, env.LOG_LEVEL);
+  const database = {
+    databaseUrl: env.DATABASE_URL,
+    databaseConnectWaitMs: env.DATABASE_CONNECT_WAIT_MS,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    transactionWaitMs: env.DATABASE_TRANSACTION_WAIT_MS,
+    pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
+    seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
+  };
+  // `node dist/index.js --prepare`: migrate and seed, then exit (scripts/start.js, first start).
+  if (process.argv.includes('--prepare')) {
+    await prepareService(service, { ...database, log: (msg) => logger.info(msg) });
+    // Nothing is left to wait for, but a library's timer may keep the loop alive.
+    process.exit(0);
+  }
+  await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
   warnDevelopmentSetup(
     service.name,
     {
@@ -152,11 +207,7 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     logger,
     port: env.PORT,
     host: env.HOST,
-    databaseUrl: env.DATABASE_URL,
-    databasePoolSize: env.DATABASE_POOL_SIZE,
-    transactionWaitMs: env.DATABASE_TRANSACTION_WAIT_MS,
-    pgliteDir: env.DATABASE_URL ? undefined : (env.PGLITE_DIR ?? path.resolve('.data', service.name)),
-    seed: env.MAILLAGE_SEED === '1' || env.MAILLAGE_SEED === 'true',
+    ...database,
     signingSecret: signingSecret(env, service.name),
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
   });
