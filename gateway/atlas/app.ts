@@ -206,7 +206,7 @@ async function loadSynergies(): Promise<void> {
       bridges,
     });
   }
-  drawGraph(
+  await drawGraph(
     [...nodes.values()],
     data.bridgingActors.actors.map((b) => ({ name: b.actor.name, score: b.score, networks: b.networkCount })),
   );
@@ -223,18 +223,23 @@ function nameOf(id: string): string {
   return (state.sigma?.getGraph().getNodeAttribute(id, 'label') as string | undefined) ?? id;
 }
 
-function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number; networks: number }[]): void {
+/** Draws the graph and its tables; resolves once every edge is on the canvas and clickable. */
+function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number; networks: number }[]): Promise<void> {
   state.sigma?.kill();
-  const graph = buildGraph(
+  const atlasGraph = buildGraph(
     nodes,
     [...state.edges.values()].map((e) => e.edge),
   );
-  state.sigma = renderGraph(
+  const rendered = renderGraph(
     $('graph'),
-    graph,
+    atlasGraph,
     (key) => showEdge(key),
     (id) => showNode(id),
   );
+  state.sigma = rendered.sigma;
+  // Links per network, from the edges to draw: the canvas gets them only after its first frame.
+  const degree = new Map<string, number>();
+  for (const e of atlasGraph.edges) for (const n of [e.a, e.b]) degree.set(n, (degree.get(n) ?? 0) + 1);
   (window as unknown as { maillageAtlas: unknown }).maillageAtlas = {
     sigma: state.sigma,
     edgePoint: (a: string, b: string) => edgePoint(state.sigma!, edgeKey(a, b)),
@@ -295,13 +300,14 @@ function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number
             el('th', { scope: 'row' }, n.name),
             el('td', {}, KIND_LABELS[n.kind] ?? n.kind),
             el('td', { class: 'num' }, fmtInt(n.members)),
-            el('td', { class: 'num' }, fmtInt(graph.hasNode(n.id) ? graph.degree(n.id) : 0)),
+            el('td', { class: 'num' }, fmtInt(degree.get(n.id) ?? 0)),
           ),
         ),
     ),
   );
-  $('graph-summary').textContent = `${fmtInt(graph.order)} réseaux, ${fmtInt(graph.size)} liens.`;
+  $('graph-summary').textContent = `${fmtInt(atlasGraph.graph.order)} réseaux, ${fmtInt(atlasGraph.edges.length)} liens.`;
   showEdge(null);
+  return rendered.complete;
 }
 
 function showEdge(key: string | null): void {
