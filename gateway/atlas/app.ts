@@ -168,7 +168,7 @@ async function loadSynergies(): Promise<void> {
       jointInitiatives: p.jointInitiatives.map((i) => i.name),
       sectorCouples: p.sectorLinks.map((l) => `${l.a.label} × ${l.b.label}`),
       whiteSpace: p.whiteSpace,
-      reasons: p.reasons.map(frenchReason),
+      reasons: p.reasonDetails.map(frenchReason),
     };
   });
   state.edges = new Map();
