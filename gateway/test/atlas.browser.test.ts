@@ -143,7 +143,10 @@ test('the map shows Hérault and Aveyron with their figures; hover, focus and cl
     expect((await row.locator('td').allInnerTexts()).map(squeeze)).toEqual(e.cells.map(squeeze));
     // The map has the département, named with the same figures for screen readers.
     const shape = page.locator(`#dep-${e.code}`);
-    expect(squeeze((await shape.getAttribute('aria-label'))!)).toContain(squeeze(`${e.cells[1]} réseaux actifs, ${e.cells[2]} membres`));
+    const said = `${e.cells[1]} ${e.networks < 2 ? 'réseau actif' : 'réseaux actifs'}, ${e.cells[2]} ${e.members < 2 ? 'membre' : 'membres'}`;
+    expect(squeeze((await shape.getAttribute('aria-label'))!)).toContain(squeeze(said));
+    // Both départements have members located in them in the seeds (Main Gauche…, Cyrille Brengues in Millau).
+    expect(e.members).toBeGreaterThan(0);
     await shape.hover();
     await page.locator('#map-figures').filter({ hasText: e.name }).waitFor();
   }
