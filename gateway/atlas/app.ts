@@ -220,7 +220,7 @@ async function loadSynergies(): Promise<void> {
 }
 
 function nameOf(id: string): string {
-  return (state.sigma?.getGraph().getNodeAttribute(id, 'label') as string | undefined) ?? id;
+  return (state.sigma?.getGraph().getNodeAttribute(id, 'name') as string | undefined) ?? id;
 }
 
 /** Draws the graph and its tables; resolves once every edge is on the canvas and clickable. */
@@ -348,7 +348,7 @@ function showNode(id: string): void {
   const graph = state.sigma!.getGraph();
   const a = graph.getNodeAttributes(id);
   $('edge-detail').replaceChildren(
-    el('h3', {}, a.label as string),
+    el('h3', {}, a.name as string),
     el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${graph.degree(id)} lien(s) dans le graphe.`),
   );
 }

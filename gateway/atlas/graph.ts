@@ -8,8 +8,8 @@
 // Chromium with SwiftShader: the graph and layout take under 0.1 s; sigma's set-up (shaders, label
 // glyphs) about 0.5 s; then the GPU work of the frame, 2 to 4 s, mostly the edges: compiling and
 // running sigma's edge programs (the visible one and the picking one that edge clicks read). So
-// the networks are drawn first, alone, and the edges (strongest first) and their picking are
-// added once that frame is on screen: the page shows the région's networks at once and the ties
+// the networks are drawn first, alone, and the edges (strongest first), their picking and the
+// labels are added once that frame is on screen: the page shows the région's networks at once and the ties
 // follow, instead of a blank canvas until everything is ready.
 import Graph from 'graphology';
 import Sigma from 'sigma';
@@ -62,7 +62,9 @@ export function buildGraph(nodes: NetworkNode[], edges: PairEdge[]): AtlasGraph 
       const r = radius[k] * Math.sqrt((i + 0.5) / ofKind.length);
       const t = i * 2.399963;
       graph.addNode(n.id, {
-        label: n.name,
+        // `name`, not yet `label`: sigma rasterises the glyphs of every label it is given, so the
+        // labels are handed over with the edges, after the first frame.
+        name: n.name,
         x: cx + r * Math.cos(t),
         y: cy + r * Math.sin(t),
         size: small + large * Math.sqrt(n.members / maxMembers),
@@ -134,6 +136,7 @@ export function renderGraph(
   const complete = firstFrame.then(() => {
     if (killed) return;
     for (const e of edges) if (!graph.hasEdge(e.key)) graph.addUndirectedEdgeWithKey(e.key, e.a, e.b, e.attributes);
+    graph.updateEachNodeAttributes((_, attrs) => ({ ...attrs, label: attrs.name as string }), { attributes: ['label'] });
     sigma.setSettings({ enableEdgeEvents: true, renderLabels: true });
     return nextFrame();
   });
