@@ -5,7 +5,7 @@ import type Sigma from 'sigma';
 import { AtlasError, lastCost, run, type Failure } from './api';
 import { el, fmtDecimal, fmtInt, fmtScore, KIND_COLOURS, KIND_LABELS } from './format';
 import { buildGraph, edgeKey, edgePoint, highlightEdge, renderGraph, type NetworkNode, type PairEdge } from './graph';
-import { describe, MEASURES, renderMap, renderMapTable, type DepartementFigures, type Measure } from './map';
+import { count, describe, MEASURES, renderMap, renderMapTable, type DepartementFigures, type Measure } from './map';
 import { frenchReason } from './reasons';
 import { ReportTable, reportCsv, type ReportRow } from './report';
 
@@ -333,8 +333,8 @@ function showEdge(key: string | null): void {
       'p',
       {},
       r
-        ? `Score de synergie ${fmtScore(r.score)} ; ${fmtInt(r.sharedCount)} membre(s) en commun.`
-        : `${fmtInt(e.edge.jointInitiatives)} initiative(s) commune(s), hors des paires les mieux classées du rapport.`,
+        ? `Score de synergie ${fmtScore(r.score)} ; ${count(r.sharedCount, 'membre', 'membres')} en commun.`
+        : `${count(e.edge.jointInitiatives, 'initiative commune', 'initiatives communes')}, hors des paires les mieux classées du rapport.`,
     ),
     ...list('Membres communs', r?.sharedMembers ?? []),
     ...list('Couples de secteurs', r?.sectorCouples ?? []),
@@ -349,7 +349,7 @@ function showNode(id: string): void {
   const a = graph.getNodeAttributes(id);
   $('edge-detail').replaceChildren(
     el('h3', {}, a.name as string),
-    el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${graph.degree(id)} lien(s) dans le graphe.`),
+    el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${count(graph.degree(id), 'lien', 'liens')} dans le graphe.`),
   );
 }
 
