@@ -5,7 +5,7 @@ import type Sigma from 'sigma';
 import { AtlasError, lastCost, run, type Failure } from './api';
 import { el, fmtDecimal, fmtInt, fmtScore, KIND_COLOURS, KIND_LABELS } from './format';
 import { buildGraph, edgeKey, edgePoint, highlightEdge, renderGraph, type NetworkNode, type PairEdge } from './graph';
-import { describe, MEASURES, renderMap, renderMapTable, type DepartementFigures, type Measure } from './map';
+import { count, describe, MEASURES, renderMap, renderMapTable, type DepartementFigures, type Measure } from './map';
 import { frenchReason } from './reasons';
 import { ReportTable, reportCsv, type ReportRow } from './report';
 
@@ -168,7 +168,7 @@ async function loadSynergies(): Promise<void> {
       jointInitiatives: p.jointInitiatives.map((i) => i.name),
       sectorCouples: p.sectorLinks.map((l) => `${l.a.label} × ${l.b.label}`),
       whiteSpace: p.whiteSpace,
-      reasons: p.reasons.map(frenchReason),
+      reasons: p.reasonDetails.map(frenchReason),
     };
   });
   state.edges = new Map();
@@ -206,7 +206,7 @@ async function loadSynergies(): Promise<void> {
       bridges,
     });
   }
-  drawGraph(
+  await drawGraph(
     [...nodes.values()],
     data.bridgingActors.actors.map((b) => ({ name: b.actor.name, score: b.score, networks: b.networkCount })),
   );
@@ -220,21 +220,26 @@ async function loadSynergies(): Promise<void> {
 }
 
 function nameOf(id: string): string {
-  return (state.sigma?.getGraph().getNodeAttribute(id, 'label') as string | undefined) ?? id;
+  return (state.sigma?.getGraph().getNodeAttribute(id, 'name') as string | undefined) ?? id;
 }
 
-function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number; networks: number }[]): void {
+/** Draws the graph and its tables; resolves once every edge is on the canvas and clickable. */
+function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number; networks: number }[]): Promise<void> {
   state.sigma?.kill();
-  const graph = buildGraph(
+  const atlasGraph = buildGraph(
     nodes,
     [...state.edges.values()].map((e) => e.edge),
   );
-  state.sigma = renderGraph(
+  const rendered = renderGraph(
     $('graph'),
-    graph,
+    atlasGraph,
     (key) => showEdge(key),
     (id) => showNode(id),
   );
+  state.sigma = rendered.sigma;
+  // Links per network, from the edges to draw: the canvas gets them only after its first frame.
+  const degree = new Map<string, number>();
+  for (const e of atlasGraph.edges) for (const n of [e.a, e.b]) degree.set(n, (degree.get(n) ?? 0) + 1);
   (window as unknown as { maillageAtlas: unknown }).maillageAtlas = {
     sigma: state.sigma,
     edgePoint: (a: string, b: string) => edgePoint(state.sigma!, edgeKey(a, b)),
@@ -295,13 +300,14 @@ function drawGraph(nodes: NetworkNode[], bridging: { name: string; score: number
             el('th', { scope: 'row' }, n.name),
             el('td', {}, KIND_LABELS[n.kind] ?? n.kind),
             el('td', { class: 'num' }, fmtInt(n.members)),
-            el('td', { class: 'num' }, fmtInt(graph.hasNode(n.id) ? graph.degree(n.id) : 0)),
+            el('td', { class: 'num' }, fmtInt(degree.get(n.id) ?? 0)),
           ),
         ),
     ),
   );
-  $('graph-summary').textContent = `${fmtInt(graph.order)} réseaux, ${fmtInt(graph.size)} liens.`;
+  $('graph-summary').textContent = `${fmtInt(atlasGraph.graph.order)} réseaux, ${fmtInt(atlasGraph.edges.length)} liens.`;
   showEdge(null);
+  return rendered.complete;
 }
 
 function showEdge(key: string | null): void {
@@ -327,8 +333,8 @@ function showEdge(key: string | null): void {
       'p',
       {},
       r
-        ? `Score de synergie ${fmtScore(r.score)} ; ${fmtInt(r.sharedCount)} membre(s) en commun.`
-        : `${fmtInt(e.edge.jointInitiatives)} initiative(s) commune(s), hors des paires les mieux classées du rapport.`,
+        ? `Score de synergie ${fmtScore(r.score)} ; ${count(r.sharedCount, 'membre', 'membres')} en commun.`
+        : `${count(e.edge.jointInitiatives, 'initiative commune', 'initiatives communes')}, hors des paires les mieux classées du rapport.`,
     ),
     ...list('Membres communs', r?.sharedMembers ?? []),
     ...list('Couples de secteurs', r?.sectorCouples ?? []),
@@ -342,8 +348,8 @@ function showNode(id: string): void {
   const graph = state.sigma!.getGraph();
   const a = graph.getNodeAttributes(id);
   $('edge-detail').replaceChildren(
-    el('h3', {}, a.label as string),
-    el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${graph.degree(id)} lien(s) dans le graphe.`),
+    el('h3', {}, a.name as string),
+    el('p', {}, `${KIND_LABELS[a.kind as string] ?? ''} : ${count(graph.degree(id), 'lien', 'liens')} dans le graphe.`),
   );
 }
 

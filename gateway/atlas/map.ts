@@ -31,10 +31,13 @@ const value = (d: DepartementFigures, m: Measure) => (m === 'perThousand' ? (d.p
 export const formatMeasure = (d: DepartementFigures, m: Measure) =>
   m === 'perThousand' ? (d.perThousand === null ? 'n.c.' : fmtDecimal(d.perThousand)) : fmtInt(d[m]);
 
+/** A count and its noun, singular for 0 and 1 as French has it. */
+export const count = (n: number, one: string, many: string) => `${fmtInt(n)} ${n < 2 ? one : many}`;
+
 export function describe(d: DepartementFigures): string {
-  return `${d.name} (${d.code}) : ${fmtInt(d.networks)} réseaux actifs, ${fmtInt(d.members)} membres, ${fmtInt(d.memberships)} adhésions, ${
+  return `${d.name} (${d.code}) : ${count(d.networks, 'réseau actif', 'réseaux actifs')}, ${count(d.members, 'membre', 'membres')}, ${count(d.memberships, 'adhésion', 'adhésions')}, ${
     d.perThousand === null ? 'population inconnue' : `${fmtDecimal(d.perThousand)} adhésions pour 1 000 habitants`
-  }, ${fmtInt(d.jointInitiatives)} initiatives communes`;
+  }, ${count(d.jointInitiatives, 'initiative commune', 'initiatives communes')}`;
 }
 
 export function renderMap(

@@ -4,7 +4,7 @@ import { startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import type { Browser, Page } from 'playwright-core';
 import { startGateway } from '../src/server';
 import { ARTIFACTS, launchChromium, watchProblems } from './browser';
-import { frenchReason } from '../atlas/reasons';
+import { frenchReason, type ReasonDetail } from '../atlas/reasons';
 import { subgraphs } from './subgraphs';
 
 // The regional atlas (/atlas/) in Debian's Chromium, on the seeded graph: the expected figures
@@ -33,6 +33,9 @@ async function analyst<D = any>(query: string, variables?: Record<string, unknow
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data as D;
 }
+
+/** What the page asks of each reason (schema/operations/AtlasSynergies.graphql). */
+const REASON = 'code text count actors { id name } sectorLinks { a { code label } b { code label } } initiatives { id name } similarity';
 
 const fr = (n: number, digits = 0) =>
   new Intl.NumberFormat('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
@@ -140,7 +143,10 @@ test('the map shows Hérault and Aveyron with their figures; hover, focus and cl
     expect((await row.locator('td').allInnerTexts()).map(squeeze)).toEqual(e.cells.map(squeeze));
     // The map has the département, named with the same figures for screen readers.
     const shape = page.locator(`#dep-${e.code}`);
-    expect(squeeze((await shape.getAttribute('aria-label'))!)).toContain(squeeze(`${e.cells[1]} réseaux actifs, ${e.cells[2]} membres`));
+    const said = `${e.cells[1]} ${e.networks < 2 ? 'réseau actif' : 'réseaux actifs'}, ${e.cells[2]} ${e.members < 2 ? 'membre' : 'membres'}`;
+    expect(squeeze((await shape.getAttribute('aria-label'))!)).toContain(squeeze(said));
+    // Both départements have members located in them in the seeds (Main Gauche…, Cyrille Brengues in Millau).
+    expect(e.members).toBeGreaterThan(0);
     await shape.hover();
     await page.locator('#map-figures').filter({ hasText: e.name }).waitFor();
   }
@@ -174,11 +180,11 @@ test('the graph joins the Conseil Métropolitain and CCI Hérault through Main G
   const report = await analyst(`{ synergyReport(scope: { territoryId: "REG-76" }, first: 100) { pairs {
       networkA { ... on Council { id } ... on Chamber { id } ... on Cluster { id } ... on Club { id } }
       networkB { ... on Council { id } ... on Chamber { id } ... on Cluster { id } ... on Club { id } }
-      reasons sharedMembers { name } } } }`);
+      reasonDetails { ${REASON} } sharedMembers { name } } } }`);
   const pair = report.synergyReport.pairs.find((p: any) => [p.networkA.id, p.networkB.id].sort().join() === 'ch-cci-herault,co-cmip');
   expect(pair.sharedMembers.map((m: any) => m.name)).toContain('Main Gauche');
-  const reason = pair.reasons.find((r: string) => r.includes('Main Gauche')) as string;
-  expect(reason).toBeDefined();
+  const reason = pair.reasonDetails.find((r: ReasonDetail) => r.code === 'SHARED_MEMBERS') as ReasonDetail;
+  expect(reason.actors.map((a) => a.name)).toContain('Main Gauche');
 
   const hasEdge = await page.evaluate(() => (window as any).maillageAtlas.sigma.getGraph().hasEdge('ch-cci-herault|co-cmip'));
   expect(hasEdge).toBe(true);
@@ -217,13 +223,13 @@ test('the report table sorts, exports its rows as a French CSV, and prints on A4
   const report = await analyst(`{ synergyReport(scope: { territoryId: "REG-76" }, first: 100) { pairs {
       networkA { ... on Council { name } ... on Chamber { name } ... on Cluster { name } ... on Club { name } }
       networkB { ... on Council { name } ... on Chamber { name } ... on Cluster { name } ... on Club { name } }
-      score sharedCount reasons } } }`);
+      score sharedCount reasonDetails { ${REASON} } } } }`);
   const pairs = report.synergyReport.pairs as {
     networkA: { name: string };
     networkB: { name: string };
     score: number;
     sharedCount: number;
-    reasons: string[];
+    reasonDetails: ReasonDetail[];
   }[];
   expect(pairs.length).toBeGreaterThan(1);
   const rows = page.locator('#report-table tbody tr');
@@ -253,7 +259,7 @@ test('the report table sorts, exports its rows as a French CSV, and prints on A4
       p.networkB.name,
       String(Math.round(p.score * 1000) / 1000).replace('.', ','),
     ]);
-    expect(lines[i + 1]).toContain(frenchReason(p.reasons[0]).replace(/"/g, '""'));
+    expect(lines[i + 1]).toContain(frenchReason(p.reasonDetails[0]).replace(/"/g, '""'));
   });
 
   // The print stylesheet: A4, no controls, the report table as wide as the page.

@@ -66,6 +66,7 @@ const config: CodegenConfig = {
           TerritoryTies: `${models}TerritoryTiesModel`,
           CrossTerritoryTies: `${models}CrossTerritoryTiesModel`,
           SynergyPair: `${models}SynergyPairModel`,
+          SynergyReason: `${models}SynergyReasonModel`,
           SynergyReport: `${models}SynergyReportModel`,
           ActorHit: `${models}ActorHitModel`,
           PathStep: `${models}PathStepModel`,

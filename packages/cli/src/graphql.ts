@@ -693,6 +693,23 @@ export const SectorRelation = {
 } as const;
 
 export type SectorRelation = typeof SectorRelation[keyof typeof SectorRelation];
+/** What a reason of a synergy pair says. */
+export const SynergyReasonCode = {
+  /** Their sector profiles complete each other: the division couples in `sectorLinks`. */
+  ComplementarySectors: 'COMPLEMENTARY_SECTORS',
+  /** No shared member, but members of one share a third network with members of the other: the first three in `actors`, `count` in all. */
+  Introducers: 'INTRODUCERS',
+  /** They organised initiatives together already: `count` in all, the latest three in `initiatives`. */
+  JointInitiatives: 'JOINT_INITIATIVES',
+  /** They have organised no initiative together yet. */
+  NoJointInitiative: 'NO_JOINT_INITIATIVE',
+  /** They share members: `count` in all, the first five in `actors`. */
+  SharedMembers: 'SHARED_MEMBERS',
+  /** Their sector profiles are alike, with no complementary couple: the cosine in `similarity`. */
+  SimilarSectors: 'SIMILAR_SECTORS'
+} as const;
+
+export type SynergyReasonCode = typeof SynergyReasonCode[keyof typeof SynergyReasonCode];
 /** Level of a territory in the French administrative map. */
 export const TerritoryLevel = {
   Commune: 'COMMUNE',

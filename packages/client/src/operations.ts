@@ -648,6 +648,21 @@ export type SectorRelation =
   /** Complementary, yet no shared member and no joint initiative. */
   | 'WHITE_SPACE';
 
+/** What a reason of a synergy pair says. */
+export type SynergyReasonCode =
+  /** Their sector profiles complete each other: the division couples in `sectorLinks`. */
+  | 'COMPLEMENTARY_SECTORS'
+  /** No shared member, but members of one share a third network with members of the other: the first three in `actors`, `count` in all. */
+  | 'INTRODUCERS'
+  /** They organised initiatives together already: `count` in all, the latest three in `initiatives`. */
+  | 'JOINT_INITIATIVES'
+  /** They have organised no initiative together yet. */
+  | 'NO_JOINT_INITIATIVE'
+  /** They share members: `count` in all, the first five in `actors`. */
+  | 'SHARED_MEMBERS'
+  /** Their sector profiles are alike, with no complementary couple: the cosine in `similarity`. */
+  | 'SIMILAR_SECTORS';
+
 /** Level of a territory in the French administrative map. */
 export type TerritoryLevel =
   | 'COMMUNE'
@@ -732,7 +747,7 @@ export type AtlasSynergiesQueryVariables = Exact<{
 }>;
 
 
-export type AtlasSynergiesQuery = { __typename?: 'Query', territory: { __typename?: 'Territory', id: string, name: string, chambers: { __typename?: 'ChamberConnection', totalCount: number, nodes: Array<{ __typename?: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, clusters: { __typename?: 'ClusterConnection', totalCount: number, nodes: Array<{ __typename?: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, councils: { __typename?: 'CouncilConnection', totalCount: number, nodes: Array<{ __typename?: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, clubs: { __typename?: 'ClubConnection', totalCount: number, nodes: Array<{ __typename?: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null } | null, synergyReport: { __typename?: 'SynergyReport', networkCount: number, memberCount: number, scope: { __typename?: 'Scope', from: string, to: string, snapshotTakenAt: string }, pairs: Array<{ __typename?: 'SynergyPair', score: number, similarity: number, complementarity: number, sharedCount: number, whiteSpace: boolean, reasons: Array<string>, networkA:
+export type AtlasSynergiesQuery = { __typename?: 'Query', territory: { __typename?: 'Territory', id: string, name: string, chambers: { __typename?: 'ChamberConnection', totalCount: number, nodes: Array<{ __typename?: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, clusters: { __typename?: 'ClusterConnection', totalCount: number, nodes: Array<{ __typename?: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, councils: { __typename?: 'CouncilConnection', totalCount: number, nodes: Array<{ __typename?: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null, clubs: { __typename?: 'ClubConnection', totalCount: number, nodes: Array<{ __typename?: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }> } | null } | null, synergyReport: { __typename?: 'SynergyReport', networkCount: number, memberCount: number, scope: { __typename?: 'Scope', from: string, to: string, snapshotTakenAt: string }, pairs: Array<{ __typename?: 'SynergyPair', score: number, similarity: number, complementarity: number, sharedCount: number, whiteSpace: boolean, networkA:
         | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
         | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
         | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
@@ -742,7 +757,7 @@ export type AtlasSynergiesQuery = { __typename?: 'Query', territory: { __typenam
         | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
         | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
         | { __typename: 'Council', id: string, name: string, kind: NetworkKind, memberCount: number }
-      , sharedMembers: Array<{ __typename?: 'Actor', id: string, name: string }>, sectorLinks: Array<{ __typename?: 'SectorLink', weight: number, a: { __typename?: 'SectorDivision', code: string, label: string }, b: { __typename?: 'SectorDivision', code: string, label: string } }>, jointInitiatives: Array<{ __typename?: 'InitiativeSummary', id: string, name: string, startDate: string | null }> }> }, coParticipation: Array<{ __typename?: 'CoParticipation', count: number, weight: number, networkA:
+      , reasonDetails: Array<{ __typename?: 'SynergyReason', code: SynergyReasonCode, text: string, count: number, similarity: number | null, actors: Array<{ __typename?: 'Actor', id: string, name: string }>, sectorLinks: Array<{ __typename?: 'SectorLink', a: { __typename?: 'SectorDivision', code: string, label: string }, b: { __typename?: 'SectorDivision', code: string, label: string } }>, initiatives: Array<{ __typename?: 'InitiativeSummary', id: string, name: string }> }>, sharedMembers: Array<{ __typename?: 'Actor', id: string, name: string }>, sectorLinks: Array<{ __typename?: 'SectorLink', weight: number, a: { __typename?: 'SectorDivision', code: string, label: string }, b: { __typename?: 'SectorDivision', code: string, label: string } }>, jointInitiatives: Array<{ __typename?: 'InitiativeSummary', id: string, name: string, startDate: string | null }> }> }, coParticipation: Array<{ __typename?: 'CoParticipation', count: number, weight: number, networkA:
       | { __typename: 'Chamber', id: string, name: string, kind: NetworkKind, memberCount: number }
       | { __typename: 'Club', id: string, name: string, kind: NetworkKind, memberCount: number }
       | { __typename: 'Cluster', id: string, name: string, kind: NetworkKind, memberCount: number }
@@ -843,7 +858,7 @@ export interface PersistedOperations {
   ActorCard: { id: 'd98d04719333816f802f7884e1372ac3a3a04ab573bac9a3548c5c5bb42d38d7'; variables: ActorCardQueryVariables; result: ActorCardQuery };
   AtlasDepartement: { id: '656d254456c689fcd903385348565bb11999deb71002a9f961c0ef04fbe15609'; variables: AtlasDepartementQueryVariables; result: AtlasDepartementQuery };
   AtlasMap: { id: 'e6e45855590155766678b5af81aa5b228703950e8f96dead5f4b33ca8e4ae33a'; variables: AtlasMapQueryVariables; result: AtlasMapQuery };
-  AtlasSynergies: { id: 'f04bb95faa084e7a6fd60162c3aa22b3a08f5c3a672a9633b98c4239c3a7ea4c'; variables: AtlasSynergiesQueryVariables; result: AtlasSynergiesQuery };
+  AtlasSynergies: { id: 'b08270a83e5b773943b5788e8a0c39188d904c36d1c5e6abc2d3906c347bf069'; variables: AtlasSynergiesQueryVariables; result: AtlasSynergiesQuery };
   ClubMembersByTerritory: { id: 'e9971bee06be48a9df50970769e1e1e044ed0d20b7f7911d1f9749feb4bc86a6'; variables: ClubMembersByTerritoryQueryVariables; result: ClubMembersByTerritoryQuery };
   NetworkAgenda: { id: '225295069acc9e15decc25fa8a78fe99ee7aafbdc841a14470506e40647bbf23'; variables: NetworkAgendaQueryVariables; result: NetworkAgendaQuery };
   NetworkMembers: { id: 'd24475221a50e6febdd1165531563cf4c58941c16c05364dfb952247f6c4cd96'; variables: NetworkMembersQueryVariables; result: NetworkMembersQuery };
@@ -855,7 +870,7 @@ export const persistedOperationIds = {
   ActorCard: 'd98d04719333816f802f7884e1372ac3a3a04ab573bac9a3548c5c5bb42d38d7',
   AtlasDepartement: '656d254456c689fcd903385348565bb11999deb71002a9f961c0ef04fbe15609',
   AtlasMap: 'e6e45855590155766678b5af81aa5b228703950e8f96dead5f4b33ca8e4ae33a',
-  AtlasSynergies: 'f04bb95faa084e7a6fd60162c3aa22b3a08f5c3a672a9633b98c4239c3a7ea4c',
+  AtlasSynergies: 'b08270a83e5b773943b5788e8a0c39188d904c36d1c5e6abc2d3906c347bf069',
   ClubMembersByTerritory: 'e9971bee06be48a9df50970769e1e1e044ed0d20b7f7911d1f9749feb4bc86a6',
   NetworkAgenda: '225295069acc9e15decc25fa8a78fe99ee7aafbdc841a14470506e40647bbf23',
   NetworkMembers: 'd24475221a50e6febdd1165531563cf4c58941c16c05364dfb952247f6c4cd96',

@@ -228,6 +228,11 @@ describe('synergy report', () => {
     const n1n2 = pairs.find((p) => p.a === net('n1') && p.b === net('n2'))!;
     expect(n1n2.reasons).toContain('1 shared member: Logiciel Héraultais');
     expect(n1n2.reasons.some((r) => r.startsWith('2 joint initiatives already: Rencontre Millau–Montpellier'))).toBe(true);
+    // The same reasons as data: the texts in order, and what each names.
+    expect(n1n2.why.map((r) => r.text)).toEqual(n1n2.reasons);
+    expect(n1n2.why[0]).toMatchObject({ code: 'SHARED_MEMBERS', count: 1, actors: [engine.ix.actorIndex('a2')] });
+    expect(n1n2.why.find((r) => r.code === 'JOINT_INITIATIVES')).toMatchObject({ count: 2, initiatives: expect.any(Array) });
+    expect(n1n2.why.find((r) => r.code === 'JOINT_INITIATIVES')!.initiatives).toHaveLength(2);
     // Score = (complementarity + (similarity + Jaccard 1/4) / 2) × (1 + ln 2) / (1 + coParticipation).
     expect(n1n2.score).toBeCloseTo(
       ((n1n2.complementarity + (n1n2.similarity + 0.25) / 2) * (1 + Math.log(2))) / (1 + n1n2.coParticipation),

@@ -8,6 +8,7 @@ import type {
   NetworkTies,
   Need,
   PathStep,
+  Reason,
   ReportPair,
   ResolvedScope,
   SearchHit,
@@ -101,6 +102,7 @@ export type CrossTerritoryTiesModel = Bound<{
   territories: TerritoryTies[];
 }>;
 export type SynergyPairModel = Bound<ReportPair>;
+export type SynergyReasonModel = Bound<Reason>;
 export type SynergyReportModel = Bound<SynergyReport & { scope: ResolvedScope; first: number }>;
 export type ActorHitModel = Bound<SearchHit>;
 export type PathStepModel = Bound<PathStep>;

@@ -193,6 +193,47 @@ test('synergy report: the pair, its score and its reasons', async () => {
   ]);
 });
 
+test('synergy report: the same reasons as data, a code and what each names, with the English text', async () => {
+  const { data, errors } = await run(
+    `{ synergyReport(${S}) { pairs { reasons reasonDetails { code text count actors { id } sectorLinks { a { code } b { code } } initiatives { id name } similarity } } } }`,
+  );
+  expect(errors).toBeUndefined();
+  const [pair] = data!.synergyReport.pairs;
+  expect(pair.reasonDetails.map((r: { text: string }) => r.text)).toEqual(pair.reasons);
+  expect(pair.reasonDetails).toEqual([
+    {
+      code: 'SHARED_MEMBERS',
+      text: '1 shared member: Bravo',
+      count: 1,
+      actors: [{ id: 'act-b' }],
+      sectorLinks: [],
+      initiatives: [],
+      similarity: null,
+    },
+    {
+      code: 'COMPLEMENTARY_SECTORS',
+      text: pair.reasons[1],
+      count: 2,
+      actors: [],
+      sectorLinks: [
+        { a: { code: '25' }, b: { code: '62' } },
+        { a: { code: '62' }, b: { code: '25' } },
+      ],
+      initiatives: [],
+      similarity: null,
+    },
+    {
+      code: 'JOINT_INITIATIVES',
+      text: '1 joint initiative already: Rencontre',
+      count: 1,
+      actors: [],
+      sectorLinks: [],
+      initiatives: [{ id: 'in-1', name: 'Rencontre' }],
+      similarity: null,
+    },
+  ]);
+});
+
 test('search, who has the solution and first clients', async () => {
   const search = await run(
     `{ searchActors(text: "BRAVO") { totalCount pageInfo { hasNextPage } nodes { actor { id } name score } } }`,

@@ -12,7 +12,26 @@ export interface ReportPair extends NetworkPair {
   initiatives: number[];
   /** Members of both, or members of one who share a third network with a member of the other. */
   introducers: number[];
+  /** Why, as data a client can word in its own language; each says it in English in `text`. */
+  why: Reason[];
+  /** The English texts of `why`, in order. */
   reasons: string[];
+}
+
+export type ReasonCode =
+  'SHARED_MEMBERS' | 'COMPLEMENTARY_SECTORS' | 'SIMILAR_SECTORS' | 'JOINT_INITIATIVES' | 'NO_JOINT_INITIATIVE' | 'INTRODUCERS';
+
+/** One reason: its code and what it names (actor and initiative indices, division couples). */
+export interface Reason {
+  code: ReasonCode;
+  text: string;
+  /** How many in all (the lists name the first few); 0 for NO_JOINT_INITIATIVE. */
+  count: number;
+  actors: number[];
+  sectorLinks: DivisionLink[];
+  initiatives: number[];
+  /** SIMILAR_SECTORS: the cosine of the two profiles, rounded as the text gives it. */
+  similarity: number | null;
 }
 
 export interface SynergyReport {
@@ -50,22 +69,45 @@ function explain(view: View, p: RankedPair, initiatives: number[]): ReportPair {
   const introducers = sharedMembers.length ? sharedMembers.slice(0, 5) : introducersOf(view, p.a, p.b);
   const links = sectorLinks(view, p.a, p.b);
   const name = (a: number) => ix.actors[a].name;
-  const reasons: string[] = [];
-  if (sharedMembers.length)
-    reasons.push(`${plural(sharedMembers.length, 'shared member')}: ${sharedMembers.slice(0, 5).map(name).join(', ')}`);
-  if (links.length) reasons.push(`complementary sectors: ${links.map((l) => `${divisionLabel(l.a)} ↔ ${divisionLabel(l.b)}`).join('; ')}`);
-  else if (p.similarity > 0) reasons.push(`similar sector profiles (cosine ${p.similarity.toFixed(2)})`);
-  if (initiatives.length)
-    reasons.push(
-      `${plural(initiatives.length, 'joint initiative')} already: ${initiatives
-        .slice(0, 3)
-        .map((i) => ix.iName[i])
-        .join(', ')}`,
+  const why: Reason[] = [];
+  const reason = (code: ReasonCode, text: string, more: Partial<Omit<Reason, 'code' | 'text'>>) =>
+    why.push({ code, text, count: 0, actors: [], sectorLinks: [], initiatives: [], similarity: null, ...more });
+  if (sharedMembers.length) {
+    const named = sharedMembers.slice(0, 5);
+    reason('SHARED_MEMBERS', `${plural(sharedMembers.length, 'shared member')}: ${named.map(name).join(', ')}`, {
+      count: sharedMembers.length,
+      actors: named,
+    });
+  }
+  if (links.length)
+    reason(
+      'COMPLEMENTARY_SECTORS',
+      `complementary sectors: ${links.map((l) => `${divisionLabel(l.a)} ↔ ${divisionLabel(l.b)}`).join('; ')}`,
+      {
+        count: links.length,
+        sectorLinks: links,
+      },
     );
-  else reasons.push('no joint initiative yet');
-  if (!sharedMembers.length && introducers.length)
-    reasons.push(`could be introduced by ${introducers.slice(0, 3).map(name).join(', ')}, who share a network with members of both`);
-  return { ...p, score: round(p.score), sharedMembers, sectorLinks: links, initiatives, introducers, reasons };
+  else if (p.similarity > 0) {
+    const cosine = p.similarity.toFixed(2);
+    reason('SIMILAR_SECTORS', `similar sector profiles (cosine ${cosine})`, { similarity: Number(cosine) });
+  }
+  if (initiatives.length) {
+    const named = initiatives.slice(0, 3);
+    reason('JOINT_INITIATIVES', `${plural(initiatives.length, 'joint initiative')} already: ${named.map((i) => ix.iName[i]).join(', ')}`, {
+      count: initiatives.length,
+      initiatives: named,
+    });
+  } else reason('NO_JOINT_INITIATIVE', 'no joint initiative yet', {});
+  if (!sharedMembers.length && introducers.length) {
+    const named = introducers.slice(0, 3);
+    reason('INTRODUCERS', `could be introduced by ${named.map(name).join(', ')}, who share a network with members of both`, {
+      count: introducers.length,
+      actors: named,
+    });
+  }
+  const reasons = why.map((r) => r.text);
+  return { ...p, score: round(p.score), sharedMembers, sectorLinks: links, initiatives, introducers, why, reasons };
 }
 
 /** Members of A in a third network with a member of B, and members of B in a third with one of A. */

@@ -649,6 +649,21 @@ export type SectorRelation =
   /** Complementary, yet no shared member and no joint initiative. */
   | 'WHITE_SPACE';
 
+/** What a reason of a synergy pair says. */
+export type SynergyReasonCode =
+  /** Their sector profiles complete each other: the division couples in `sectorLinks`. */
+  | 'COMPLEMENTARY_SECTORS'
+  /** No shared member, but members of one share a third network with members of the other: the first three in `actors`, `count` in all. */
+  | 'INTRODUCERS'
+  /** They organised initiatives together already: `count` in all, the latest three in `initiatives`. */
+  | 'JOINT_INITIATIVES'
+  /** They have organised no initiative together yet. */
+  | 'NO_JOINT_INITIATIVE'
+  /** They share members: `count` in all, the first five in `actors`. */
+  | 'SHARED_MEMBERS'
+  /** Their sector profiles are alike, with no complementary couple: the cosine in `similarity`. */
+  | 'SIMILAR_SECTORS';
+
 /** Level of a territory in the French administrative map. */
 export type TerritoryLevel =
   | 'COMMUNE'

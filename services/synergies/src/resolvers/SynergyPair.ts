@@ -10,4 +10,5 @@ export const SynergyPair: SynergyPairResolvers = {
   jointInitiatives: ({ engine, initiatives }, { first }) =>
     initiatives.slice(0, limit(first)).map((initiative) => ({ engine, initiative })),
   introducers: ({ engine, introducers }) => introducers.map((a) => actorRef(engine, a)),
+  reasonDetails: ({ engine, why }) => why.map((r) => ({ ...r, engine })),
 };

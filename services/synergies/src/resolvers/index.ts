@@ -22,6 +22,7 @@ import { SolutionCandidate } from './SolutionCandidate';
 import { SolutionConnection } from './SolutionConnection';
 import { SolutionNetwork } from './SolutionNetwork';
 import { SynergyPair } from './SynergyPair';
+import { SynergyReason } from './SynergyReason';
 import { SynergyReport } from './SynergyReport';
 import { TerritoryCount } from './TerritoryCount';
 import { Territory } from './Territory';
@@ -57,6 +58,7 @@ export const resolvers = {
   TerritoryCount,
   SynergyReport,
   SynergyPair,
+  SynergyReason,
   ActorHit,
   SolutionConnection,
   SolutionCandidate,
