@@ -7,7 +7,7 @@ export interface ChangeFeedOptions {
   /** One per subgraph whose entities are cached, named as the subgraph. */
   sources: ChangeSource[];
   cache: EntityCache;
-  /** Milliseconds between two reads of a log that is caught up. @default 100 */
+  /** Milliseconds between two reads of a log that is caught up. @default 200 */
   pollMs?: number;
   /** Changes asked for per read. @default 500 */
   pageSize?: number;
@@ -56,7 +56,7 @@ export class ChangeFeedFollower {
   private stopped = false;
 
   constructor(private readonly opts: ChangeFeedOptions) {
-    this.pollMs = opts.pollMs ?? 100;
+    this.pollMs = opts.pollMs ?? 200;
     this.pageSize = opts.pageSize ?? 500;
     this.followed = opts.sources.map((source) => ({ source, caughtUpAt: 0, behind: 0, failing: false, noLog: false }));
     if (opts.registry) {

@@ -91,8 +91,8 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
       /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
       ENTITY_CACHE_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-      /** Milliseconds between two reads of each subgraph's change log by the entity cache's follower; 0 turns it off (mutations through this gateway and the TTL only). @default 100 */
-      ENTITY_CACHE_FEED_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+      /** Milliseconds between two reads of each subgraph's change log by the entity cache's follower; 0 turns it off (mutations through this gateway and the TTL only). @default 200 */
+      ENTITY_CACHE_FEED_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
       /** Subgraphs whose change logs the entity cache follows, comma separated. @default every subgraph of the supergraph (one without a log is left to its TTL) */
       ENTITY_CACHE_FEEDS: z
         .string()

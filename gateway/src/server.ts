@@ -103,7 +103,7 @@ export interface EntityCacheSettings {
   /**
    * Following the subgraphs' change logs (change-feed.ts): every change, whatever wrote it, drops
    * what it touched. `false`: off (mutations through this gateway and the TTL only).
-   * @default every subgraph of the supergraph, read every 100 ms
+   * @default every subgraph of the supergraph, read every 200 ms
    */
   feed?: false | { subgraphs?: string[]; pollMs?: number };
 }

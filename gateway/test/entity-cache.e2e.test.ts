@@ -7,6 +7,7 @@ import { totalStatements } from '@maillage/observability';
 import { postGraphQL, repoRoot, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import type { EntityCache } from '../src/entity-cache';
 import { startGateway, type RunningGateway } from '../src/server';
+import { caughtUp } from './change-feed';
 
 // The gateway keeps the entities of `_entities` fetches across requests: a later request for
 // another mix of keys takes the hits and asks the subgraph for the misses only; a mutation through
@@ -19,6 +20,7 @@ let reference: RunningGateway;
 let cache: EntityCache;
 
 const CLUB = 'cb-reseau-1234';
+const FOLLOWED = ['directory', 'clubs'];
 const supergraph = () => readFileSync(`${repoRoot}/schema/supergraph.graphql`, 'utf8');
 
 // The shared-store test needs a Redis (TEST_REDIS_URL, else 127.0.0.1:6379): skipped loudly without one, never in CI.
@@ -59,7 +61,11 @@ const ACTORS = `query($first: Int!) { actors(territoryId: "REG-76", first: $firs
 const MEMBERS = `query($id: ID!) { club(id: $id) { members(first: 50) { nodes { actor { id name } } } } }`;
 
 beforeAll(async () => {
-  h = await startSupergraph([directory, clubs] as never[], async (o) => (cached = await startGateway({ ...o, entityCache: {} })));
+  // The change logs of the two subgraphs started here only (entity-cache-feed.e2e.test.ts tests the follower).
+  h = await startSupergraph(
+    [directory, clubs] as never[],
+    async (o) => (cached = await startGateway({ ...o, entityCache: { feed: { subgraphs: FOLLOWED } } })),
+  );
   cache = cached.entityCache!;
   // The same gateway without the cache, on the same subgraphs: what a request must answer.
   reference = await startGateway({
@@ -121,12 +127,12 @@ test('a mutation through the gateway is never served stale: the entities it answ
   });
 });
 
-test('a change written beneath the gateway is served until its change feed calls invalidate, and never after', async () => {
+test('a change written beneath the gateway and its outbox is served until invalidate is called, and never after', async () => {
   const first = await h.query(MEMBERS, { id: CLUB });
   const actor = first.data!.club.members.nodes.at(-1).actor as { id: string; name: string };
   await h.query(MEMBERS, { id: CLUB });
   await h.clients.directory.actor.update({ where: { id: actor.id }, data: { name: `${actor.name} bis` } });
-  // The cache knows nothing of a write it did not see: this is what the change feed is for.
+  // Beneath the outbox too (no change_log row): no log tells the cache, only the TTL or a call to invalidate.
   const stale = await h.query(MEMBERS, { id: CLUB });
   expect(stale.data!.club.members.nodes.at(-1).actor.name).toBe(actor.name);
   await cache.invalidate('Actor', actor.id);
@@ -142,6 +148,8 @@ test('a private member list read by an analyst never leaves that visibility', as
     `mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PRIVATE) { id memberListVisibility } }`,
   );
   expect(set.errors).toBeUndefined();
+  // The change log drops everything of the clubs subgraph for this change (a network's): let it, before warming.
+  await caughtUp(cached, h.subgraphUrls);
   const member = (await h.as('analyst').query(MEMBERS, { id: CLUB })).data!.club.members.nodes[0].actor.id as string;
   // Through an entity fetch: the actor's club memberships, and the club's member list, from the clubs subgraph.
   const PRIVATE_LIST = `query($id: ID!) { actor(id: $id) { clubMemberships { nodes { club { id members(first: 5) { nodes { actor { id } } } } } } } }`;
@@ -164,6 +172,7 @@ test('a private member list read by an analyst never leaves that visibility', as
     for (const n of list as { actor: { id: string } }[]) expect(text).not.toContain(n.actor.id);
   }
   await editor.query(`mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PUBLIC) { id } }`);
+  await caughtUp(cached, h.subgraphUrls);
 });
 
 test('a selection meeting a private field is never cached', async () => {
@@ -191,12 +200,13 @@ test('a member list made private is not served from what anonymous callers read 
   expect(after.hit).toBe(0);
   expect(JSON.stringify(after.result.data)).not.toContain('"members":{');
   await editor.query(`mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PUBLIC) { id } }`);
+  await caughtUp(cached, h.subgraphUrls);
 });
 
 withRedis(
   'two gateways sharing Redis: what one fetched the other serves, and a mutation through one is not served stale by the other',
   async () => {
-    const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:` };
+    const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:`, feed: { subgraphs: FOLLOWED } };
     const [a, b] = [
       await startGateway({
         port: 0,
