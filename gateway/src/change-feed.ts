@@ -59,28 +59,31 @@ export class ChangeFeedFollower {
     this.pollMs = opts.pollMs ?? 200;
     this.pageSize = opts.pageSize ?? 500;
     this.followed = opts.sources.map((source) => ({ source, caughtUpAt: 0, behind: 0, failing: false, noLog: false }));
-    if (opts.registry) {
-      const followed = this.followed;
-      new Gauge({
-        name: 'maillage_gateway_entity_cache_feed_lag_seconds',
-        help: "Seconds since the entity cache's follower last read a subgraph's change log up to its head (about the poll interval when all is well).",
+    const registry = opts.registry;
+    if (!registry) return;
+    // Per followed subgraph with a log, computed when /metrics is read.
+    const perSubgraph = (name: string, help: string, value: (f: Followed, now: number) => number) => {
+      const gauge: Gauge<'subgraph'> = new Gauge({
+        name,
+        help,
         labelNames: ['subgraph'] as const,
-        registers: [opts.registry],
-        collect() {
+        registers: [registry],
+        collect: () => {
           const now = Date.now();
-          for (const f of followed) if (!f.noLog) this.set({ subgraph: f.source.name }, f.caughtUpAt ? (now - f.caughtUpAt) / 1000 : -1);
+          for (const f of this.followed) if (!f.noLog) gauge.set({ subgraph: f.source.name }, value(f, now));
         },
       });
-      new Gauge({
-        name: 'maillage_gateway_entity_cache_feed_behind',
-        help: "Changes of a subgraph's log not yet invalidated in the entity cache, at the follower's last read.",
-        labelNames: ['subgraph'] as const,
-        registers: [opts.registry],
-        collect() {
-          for (const f of followed) if (!f.noLog) this.set({ subgraph: f.source.name }, f.behind);
-        },
-      });
-    }
+    };
+    perSubgraph(
+      'maillage_gateway_entity_cache_feed_lag_seconds',
+      "Seconds since the entity cache's follower last read a subgraph's change log up to its head (about the poll interval when all is well; -1 before the first read).",
+      (f, now) => (f.caughtUpAt ? (now - f.caughtUpAt) / 1000 : -1),
+    );
+    perSubgraph(
+      'maillage_gateway_entity_cache_feed_behind',
+      "Changes of a subgraph's log not yet invalidated in the entity cache, at the follower's last read.",
+      (f) => f.behind,
+    );
   }
 
   /** Starts following (no entity of a followed subgraph is cached from now until its head is read); resolves once every log's head was asked for once (read or failed). */

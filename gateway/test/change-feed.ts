@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { repoRoot } from '@maillage/testing';
 import { changesUrlOf, HttpChangeSource } from '@maillage/subgraph-server';
 import { DEV_SIGNING_SECRET } from '@maillage/viewer';
-import type { RunningGateway } from '../src/server';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../src/server';
 
 /** The head of a subgraph's change log, read with the client the gateway follows it with. */
 export const headOf = async (name: string, graphqlUrl: string) =>
@@ -28,3 +30,14 @@ export async function caughtUp(g: RunningGateway, urls: Record<string, string>, 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Another gateway over the harness's subgraphs (a replica, a reference without cache), quiet, on port 0. */
+export const gatewayOver = (subgraphUrls: Record<string, string>, opts: Partial<GatewayOptions> = {}) =>
+  startGateway({
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl: readFileSync(`${repoRoot}/schema/supergraph.graphql`, 'utf8'),
+    subgraphUrls,
+    log: () => undefined,
+    ...opts,
+  });

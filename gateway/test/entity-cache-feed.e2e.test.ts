@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { service as clubs } from '@maillage/clubs';
 import { service as directory } from '@maillage/directory';
-import { postAsGateway, postGraphQL, repoRoot, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
+import { postAsGateway, postGraphQL, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import { startGateway, type RunningGateway } from '../src/server';
-import { caughtUp } from './change-feed';
+import { redisForTests } from './redis';
+import { caughtUp, gatewayOver } from './change-feed';
 
 // The entity cache follows the subgraphs' change logs: whatever writes (a mutation through any
 // gateway, a write straight to a subgraph, a seed), the gateway stops serving what changed once
@@ -15,17 +14,8 @@ import { caughtUp } from './change-feed';
 /** Generous: the follower reads each log every 100 ms; this is no timing test. */
 const FRESH_WITHIN_MS = 2000;
 const CLUB = 'cb-reseau-1234';
-const supergraph = () => readFileSync(`${repoRoot}/schema/supergraph.graphql`, 'utf8');
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisReachable = (() => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
-  return spawnSync(process.execPath, ['-e', probe]).status === 0;
-})();
-if (!redisReachable && process.env.CI !== 'true')
-  console.warn(`\n  Redis change-feed test SKIPPED: nothing answers at ${REDIS_URL}. CI never skips it.\n`);
-const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
+const { url: REDIS_URL, withRedis } = redisForTests('Redis change-feed test');
 
 let h: Harness;
 let cached: RunningGateway;
@@ -102,13 +92,7 @@ test('a write straight to a subgraph: served from the cache before, never after 
 });
 
 test('a mutation through another gateway (a replica without shared state) reaches this cache through the log', async () => {
-  const other = await startGateway({
-    port: 0,
-    host: '127.0.0.1',
-    supergraphSdl: supergraph(),
-    subgraphUrls: h.subgraphUrls,
-    log: () => undefined,
-  });
+  const other = await gatewayOver(h.subgraphUrls);
   try {
     const actor = await aMember();
     await aMember();
@@ -196,14 +180,7 @@ test('a member list made private straight at its subgraph is not served from wha
 
 test('a seed reload (RESEED) drops everything of its subgraph; a write no log records is served until the TTL, then fresh', async () => {
   const ttlMs = 1500;
-  const short = await startGateway({
-    port: 0,
-    host: '127.0.0.1',
-    supergraphSdl: supergraph(),
-    subgraphUrls: h.subgraphUrls,
-    log: () => undefined,
-    entityCache: { maxTtlMs: ttlMs, feed: { subgraphs: followed, pollMs: 100 } },
-  });
+  const short = await gatewayOver(h.subgraphUrls, { entityCache: { maxTtlMs: ttlMs, feed: { subgraphs: followed, pollMs: 100 } } });
   try {
     const actor = await aMember(short);
     await aMember(short);
@@ -273,15 +250,7 @@ test('the follower resumes after a subgraph restart, and its lag is in the metri
 
 withRedis('replicas sharing Redis each follow the logs: a write straight to a subgraph is fresh on both', async () => {
   const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:`, feed: { subgraphs: followed, pollMs: 100 } };
-  const start = () =>
-    startGateway({
-      port: 0,
-      host: '127.0.0.1',
-      supergraphSdl: supergraph(),
-      subgraphUrls: h.subgraphUrls,
-      log: () => undefined,
-      entityCache,
-    });
+  const start = () => gatewayOver(h.subgraphUrls, { entityCache });
   const a = await start();
   const b = await start();
   try {

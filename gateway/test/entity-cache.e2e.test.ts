@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { service as clubs } from '@maillage/clubs';
 import { service as directory } from '@maillage/directory';
 import { totalStatements } from '@maillage/observability';
-import { postGraphQL, repoRoot, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
+import { postGraphQL, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import type { EntityCache } from '../src/entity-cache';
 import { startGateway, type RunningGateway } from '../src/server';
-import { caughtUp } from './change-feed';
+import { redisForTests } from './redis';
+import { caughtUp, gatewayOver } from './change-feed';
 
 // The gateway keeps the entities of `_entities` fetches across requests: a later request for
 // another mix of keys takes the hits and asks the subgraph for the misses only; a mutation through
@@ -21,18 +20,9 @@ let cache: EntityCache;
 
 const CLUB = 'cb-reseau-1234';
 const FOLLOWED = ['directory', 'clubs'];
-const supergraph = () => readFileSync(`${repoRoot}/schema/supergraph.graphql`, 'utf8');
 
 // The shared-store test needs a Redis (TEST_REDIS_URL, else 127.0.0.1:6379): skipped loudly without one, never in CI.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisReachable = (() => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
-  return spawnSync(process.execPath, ['-e', probe]).status === 0;
-})();
-if (!redisReachable && process.env.CI !== 'true')
-  console.warn(`\n  Redis entity cache test SKIPPED: nothing answers at ${REDIS_URL}. CI never skips it.\n`);
-const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
+const { url: REDIS_URL, withRedis } = redisForTests('Redis entity cache test');
 
 /** Entity-cache lookups so far, by outcome, from the gateway's own /metrics. */
 async function lookups(): Promise<Record<string, number>> {
@@ -68,13 +58,7 @@ beforeAll(async () => {
   );
   cache = cached.entityCache!;
   // The same gateway without the cache, on the same subgraphs: what a request must answer.
-  reference = await startGateway({
-    port: 0,
-    host: '127.0.0.1',
-    supergraphSdl: supergraph(),
-    subgraphUrls: h.subgraphUrls,
-    log: () => undefined,
-  });
+  reference = await gatewayOver(h.subgraphUrls);
 }, 180_000);
 afterAll(async () => {
   await reference?.stop();
@@ -207,24 +191,7 @@ withRedis(
   'two gateways sharing Redis: what one fetched the other serves, and a mutation through one is not served stale by the other',
   async () => {
     const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:`, feed: { subgraphs: FOLLOWED } };
-    const [a, b] = [
-      await startGateway({
-        port: 0,
-        host: '127.0.0.1',
-        supergraphSdl: supergraph(),
-        subgraphUrls: h.subgraphUrls,
-        log: () => undefined,
-        entityCache,
-      }),
-      await startGateway({
-        port: 0,
-        host: '127.0.0.1',
-        supergraphSdl: supergraph(),
-        subgraphUrls: h.subgraphUrls,
-        log: () => undefined,
-        entityCache,
-      }),
-    ];
+    const [a, b] = [await gatewayOver(h.subgraphUrls, { entityCache }), await gatewayOver(h.subgraphUrls, { entityCache })];
     try {
       const first = await postGraphQL<any>(a.url, MEMBERS, { id: CLUB });
       const actor = first.data!.club.members.nodes[0].actor as { id: string; name: string };
