@@ -182,21 +182,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const feedSettings = ec?.feed === false ? undefined : ec?.feed;
   const followed = feedSettings?.subgraphs ?? subgraphUrls(opts).map(([name]) => name);
   const urls = Object.fromEntries(subgraphUrls(opts));
+  const unknown = followed.filter((name) => !urls[name]);
+  if (unknown.length) throw new Error(`the entity cache's feeds name ${unknown.join(', ')}, which the supergraph has no subgraph of`);
   const changeFeed =
     entityCache && ec?.feed !== false
       ? new ChangeFeedFollower({
           cache: entityCache,
-          sources: followed
-            .filter((name) => urls[name])
-            .map(
-              (name) =>
-                new HttpChangeSource(
-                  name,
-                  () => changesUrlOf(urls[name]),
-                  () => signingSecret,
-                  { reader: 'service:gateway' },
-                ),
-            ),
+          sources: followed.map(
+            (name) =>
+              new HttpChangeSource(
+                name,
+                () => changesUrlOf(urls[name]),
+                () => signingSecret,
+                { reader: 'service:gateway' },
+              ),
+          ),
           pollMs: feedSettings?.pollMs,
           sharedStore: !!ec?.redisUrl,
           registry: metrics.registry,
