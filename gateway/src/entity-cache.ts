@@ -160,6 +160,18 @@ export class RedisEntityStore implements EntityStore {
   async invalidate(tags: string[]) {
     if (!tags.length) return;
     try {
+      // Without an offline queue a command sent while connecting fails at once: an invalidation
+      // (the change feed's first, at start) waits for the connection instead, 2 s at most.
+      if (this.redis.status === 'connecting' || this.redis.status === 'connect' || this.redis.status === 'wait')
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.redis.off('ready', done);
+            resolve();
+          };
+          const timer = setTimeout(done, 2000);
+          this.redis.once('ready', done);
+        });
       await this.redis.eval(INVALIDATE, tags.length, ...tags.map((t) => this.prefix + 'tag:' + t));
     } catch {
       this.distrustUntil = Date.now() + this.maxTtlMs;

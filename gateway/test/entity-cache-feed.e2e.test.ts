@@ -181,6 +181,7 @@ test('a member list made private straight at its subgraph is not served from wha
 test('a seed reload (RESEED) drops everything of its subgraph; a write no log records is served until the TTL, then fresh', async () => {
   const ttlMs = 1500;
   const short = await gatewayOver(h.subgraphUrls, { entityCache: { maxTtlMs: ttlMs, feed: { subgraphs: followed, pollMs: 100 } } });
+  await caughtUp(short, h.subgraphUrls, 10_000);
   try {
     const actor = await aMember(short);
     await aMember(short);
@@ -253,6 +254,8 @@ withRedis('replicas sharing Redis each follow the logs: a write straight to a su
   const start = () => gatewayOver(h.subgraphUrls, { entityCache });
   const a = await start();
   const b = await start();
+  // Each has read the heads (and dropped, at its start, what the store held of those subgraphs).
+  await Promise.all([caughtUp(a, h.subgraphUrls, 10_000), caughtUp(b, h.subgraphUrls, 10_000)]);
   try {
     const actor = await aMember(a);
     const before = await hits(b);
