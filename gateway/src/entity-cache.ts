@@ -24,7 +24,11 @@ export interface StoredEntity {
   key: string;
   value: string;
   ttlMs: number;
-  /** `Type:id` of the entity and of every entity inside it: what `invalidate` names. */
+  /**
+   * What drops it (`invalidateTags`): `Type:id` of the entity and of every entity inside it (what
+   * `invalidate` names), `Type[]` for every type it holds in a list (an entity of that type created
+   * or renamed may enter, leave or move in the list), and `@subgraph` (everything fetched from it).
+   */
   tags: string[];
 }
 
@@ -156,6 +160,18 @@ export class RedisEntityStore implements EntityStore {
   async invalidate(tags: string[]) {
     if (!tags.length) return;
     try {
+      // Without an offline queue a command sent while connecting fails at once: an invalidation
+      // (the change feed's first, at start) waits for the connection instead, 2 s at most.
+      if (this.redis.status === 'connecting' || this.redis.status === 'connect' || this.redis.status === 'wait')
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.redis.off('ready', done);
+            resolve();
+          };
+          const timer = setTimeout(done, 2000);
+          this.redis.once('ready', done);
+        });
       await this.redis.eval(INVALIDATE, tags.length, ...tags.map((t) => this.prefix + 'tag:' + t));
     } catch {
       this.distrustUntil = Date.now() + this.maxTtlMs;
@@ -226,6 +242,12 @@ export interface EntityCacheOptions {
   peers?: boolean;
 }
 
+/** Tag of every entry fetched from a subgraph: what a change log that cannot be vouched for clears. */
+export const subgraphTag = (subgraph: string) => `@${subgraph}`;
+/** Tag of every entry holding a list of a type's objects. */
+export const listTag = (typename: string) => `${typename}[]`;
+export const entityTag = (typename: string, id: string) => `${typename}:${id}`;
+
 /** The IPC message of an invalidation between a gateway's workers. */
 export interface InvalidationMessage {
   entityInvalidate: { typename: string; id: string }[];
@@ -257,6 +279,11 @@ export class EntityCache {
   private readonly lookups?: Counter<'subgraph' | 'type' | 'outcome'>;
   private readonly invalidations?: Counter<'source'>;
   private readonly peers: boolean;
+  /**
+   * Subgraphs whose change log is followed but not (yet) read up to its head (change-feed.ts):
+   * their entities are neither served nor kept, since a change to them could go unnoticed.
+   */
+  private readonly unvouched = new Set<string>();
   private readonly fromPeer = (m: unknown) => {
     if (isInvalidationMessage(m)) void this.invalidateMany(m.entityInvalidate, 'peer').catch(() => undefined);
   };
@@ -269,13 +296,13 @@ export class EntityCache {
     if (opts.registry) {
       this.lookups = new Counter({
         name: 'maillage_gateway_entity_cache_lookups_total',
-        help: 'Entities asked of a subgraph through the entity cache, by subgraph, type and outcome (hit, miss, uncacheable).',
+        help: 'Entities asked of a subgraph through the entity cache, by subgraph, type and outcome (hit, miss, uncacheable, unvouched: its change log not followed up to its head).',
         labelNames: ['subgraph', 'type', 'outcome'] as const,
         registers: [opts.registry],
       });
       this.invalidations = new Counter({
         name: 'maillage_gateway_entity_cache_invalidations_total',
-        help: 'Entities invalidated, by source (mutation through this gateway, change feed).',
+        help: 'Cache tags invalidated (an entity, a list type, a whole subgraph), by source (mutation through this gateway, feed: a subgraph change log, peer: another worker).',
         labelNames: ['source'] as const,
         registers: [opts.registry],
       });
@@ -297,7 +324,21 @@ export class EntityCache {
 
   async invalidateMany(entities: { typename: string; id: string }[], source = 'feed') {
     if (!entities.length) return;
-    const tags = [...new Set(entities.map((e) => `${e.typename}:${e.id}`))];
+    await this.invalidateTags(
+      entities.map((e) => entityTag(e.typename, e.id)),
+      source,
+    );
+    if (this.peers && source !== 'peer') process.send!({ entityInvalidate: entities } satisfies InvalidationMessage);
+  }
+
+  /**
+   * Drops every entry holding one of these tags (`Type:id`, `Type[]`, `@subgraph`), in this
+   * process and in the store. Not passed to the other workers: the change feed's follower runs in
+   * each of them (change-feed.ts), and `invalidateMany` tells them of a mutation's entities.
+   */
+  async invalidateTags(tagList: string[], source = 'feed') {
+    if (!tagList.length) return;
+    const tags = [...new Set(tagList)];
     const seq = ++this.seq;
     const at = Date.now();
     for (const tag of tags) {
@@ -310,8 +351,13 @@ export class EntityCache {
       this.invalidatedAt.delete(tag);
     }
     this.invalidations?.inc({ source }, tags.length);
-    if (this.peers && source !== 'peer') process.send!({ entityInvalidate: entities } satisfies InvalidationMessage);
     await this.store.invalidate(tags);
+  }
+
+  /** Whether entities of `subgraph` may be served and kept: false while its followed change log is behind or unread. */
+  vouch(subgraph: string, vouched: boolean) {
+    if (vouched) this.unvouched.delete(subgraph);
+    else this.unvouched.add(subgraph);
   }
 
   /**
@@ -328,8 +374,8 @@ export class EntityCache {
     }
     const reps = request.variables?.representations;
     const ttlMs = Array.isArray(reps) ? this.ttlOf(request.query) : 0;
-    if (!ttlMs) {
-      if (Array.isArray(reps)) this.count(subgraph, reps, 'uncacheable');
+    if (!ttlMs || this.unvouched.has(subgraph)) {
+      if (Array.isArray(reps)) this.count(subgraph, reps, ttlMs ? 'unvouched' : 'uncacheable');
       return send(body);
     }
     const { representations: _, ...others } = request.variables;
@@ -383,10 +429,15 @@ export class EntityCache {
       const json = JSON.stringify(entity ?? null);
       hits[i] = json;
       if (!roots[i] || entity == null || errored.has(j)) return;
+      const lists = new Set<string>();
       const tags = [
         ...new Set([
           roots[i]!,
-          ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities).map((e) => `${e.typename}:${e.id}`),
+          subgraphTag(subgraph),
+          ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities, lists).map((e) =>
+            entityTag(e.typename, e.id),
+          ),
+          ...[...lists].map(listTag),
         ]),
       ];
       // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
@@ -447,17 +498,26 @@ export class EntityCache {
     return this.entitiesIn(data, mutation, op.selectionSet);
   }
 
-  /** Every object with an `id` in a value, typed by its `__typename` or by the schema along the selection. */
-  private entitiesIn(value: unknown, type: unknown, set: SelectionSetNode | undefined): { typename: string; id: string }[] {
+  /**
+   * Every object with an `id` in a value, typed by its `__typename` or by the schema along the
+   * selection; `lists` (when given) gets the type of every object met as an element of a list.
+   */
+  private entitiesIn(
+    value: unknown,
+    type: unknown,
+    set: SelectionSetNode | undefined,
+    lists?: Set<string>,
+  ): { typename: string; id: string }[] {
     const schema = this.schema!;
     const found: { typename: string; id: string }[] = [];
-    const walk = (value: unknown, type: GraphQLCompositeType | undefined, set: SelectionSetNode | undefined) => {
-      if (Array.isArray(value)) return value.forEach((v) => walk(v, type, set));
+    const walk = (value: unknown, type: GraphQLCompositeType | undefined, set: SelectionSetNode | undefined, listed = false) => {
+      if (Array.isArray(value)) return value.forEach((v) => walk(v, type, set, true));
       if (!value || typeof value !== 'object' || !set) return;
       const obj = value as Record<string, unknown>;
       const named = typeof obj.__typename === 'string' ? schema.getType(obj.__typename) : type;
       const here = named && isCompositeType(named) ? named : undefined;
       if (here && isObjectType(here) && typeof obj.id === 'string') found.push({ typename: here.name, id: obj.id });
+      if (listed && here && isObjectType(here)) lists?.add(here.name);
       for (const sel of set.selections) {
         if (sel.kind === Kind.INLINE_FRAGMENT) {
           const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : here;

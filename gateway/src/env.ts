@@ -91,6 +91,13 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
       /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
       ENTITY_CACHE_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+      /** Milliseconds between two reads of each subgraph's change log by the entity cache's follower; 0 turns it off (mutations through this gateway and the TTL only). @default 200 */
+      ENTITY_CACHE_FEED_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+      /** Subgraphs whose change logs the entity cache follows, comma separated. @default every subgraph of the supergraph (one without a log is left to its TTL) */
+      ENTITY_CACHE_FEEDS: z
+        .string()
+        .optional()
+        .transform((s) => (s === undefined ? undefined : split(s))),
       /** Prefix of the entity cache's Redis keys. @default maillage:entity: */
       ENTITY_CACHE_KEY_PREFIX: z.string().min(1).max(100).default('maillage:entity:'),
       /** Prefix of the response cache's Redis keys and of the revocation channel. @default maillage */
@@ -162,5 +169,7 @@ export function entityCacheOf(env: GatewayEnv) {
     maxTtlMs: env.ENTITY_CACHE_MAX_TTL_MS,
     redisUrl: env.REDIS_URL,
     keyPrefix: env.ENTITY_CACHE_KEY_PREFIX,
+    feed:
+      env.ENTITY_CACHE_FEED_POLL_MS === 0 ? (false as const) : { pollMs: env.ENTITY_CACHE_FEED_POLL_MS, subgraphs: env.ENTITY_CACHE_FEEDS },
   };
 }

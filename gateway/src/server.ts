@@ -41,6 +41,8 @@ import { cacheHintsPlugin, memoryStore, RedisResponseCache, ResponseCache, serve
 import { PartnerKeyRevocations, revocationPlugin } from './revocations';
 import { requestErrorStatusPlugin } from './statuses';
 import { EntityCache, MemoryEntityStore, RedisEntityStore } from './entity-cache';
+import { ChangeFeedFollower } from './change-feed';
+import { changesUrlOf, HttpChangeSource } from '@maillage/subgraph-server';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
@@ -98,6 +100,12 @@ export interface EntityCacheSettings {
   redisUrl?: string;
   /** @default maillage:entity: */
   keyPrefix?: string;
+  /**
+   * Following the subgraphs' change logs (change-feed.ts): every change, whatever wrote it, drops
+   * what it touched. `false`: off (mutations through this gateway and the TTL only).
+   * @default every subgraph of the supergraph, read every 200 ms
+   */
+  feed?: false | { subgraphs?: string[]; pollMs?: number };
 }
 
 /** Redis shared by every gateway process and replica, for the response cache and partner-key revocations. */
@@ -131,6 +139,8 @@ export interface RunningGateway {
    * change feeds (what changed without a mutation through this gateway).
    */
   entityCache?: EntityCache;
+  /** The follower of the subgraphs' change logs that invalidates the entity cache, when on. */
+  changeFeed?: ChangeFeedFollower;
   stop(): Promise<void>;
 }
 
@@ -169,6 +179,30 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         peers: !ec.redisUrl && cluster.isWorker,
       })
     : undefined;
+  const feedSettings = ec?.feed === false ? undefined : ec?.feed;
+  const followed = feedSettings?.subgraphs ?? subgraphUrls(opts).map(([name]) => name);
+  const urls = Object.fromEntries(subgraphUrls(opts));
+  const unknown = followed.filter((name) => !urls[name]);
+  if (unknown.length) throw new Error(`the entity cache's feeds name ${unknown.join(', ')}, which the supergraph has no subgraph of`);
+  const changeFeed =
+    entityCache && ec?.feed !== false
+      ? new ChangeFeedFollower({
+          cache: entityCache,
+          sources: followed.map(
+            (name) =>
+              new HttpChangeSource(
+                name,
+                () => changesUrlOf(urls[name]),
+                () => signingSecret,
+                { reader: 'service:gateway' },
+              ),
+          ),
+          pollMs: feedSettings?.pollMs,
+          sharedStore: !!ec?.redisUrl,
+          registry: metrics.registry,
+          logger,
+        })
+      : undefined;
   const breakerLog = (level: 'info' | 'warn', fields: Record<string, unknown>, msg: string) => logger[level](fields, msg);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.watchSupergraphPath
@@ -260,6 +294,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     ],
   });
   await apollo.start();
+  // Each log's head is asked for before the first request, for 2 s at most: a subgraph whose log
+  // is not read yet has its entities fetched, not cached, until it is.
+  const heads = changeFeed?.start();
+  if (heads) await Promise.race([heads, new Promise((r) => setTimeout(r, 2000).unref())]);
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: 'gateway' }));
   app.get(
     '/ready',
@@ -311,7 +349,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     port,
     metricsUrl: metricsServer.url,
     entityCache,
+    changeFeed,
     stop: async () => {
+      await changeFeed?.stop();
       for (const source of dataSources.values()) source.close();
       await metricsServer.close();
       await apollo.stop();

@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { service as clubs } from '@maillage/clubs';
 import { service as directory } from '@maillage/directory';
 import { totalStatements } from '@maillage/observability';
-import { postGraphQL, repoRoot, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
+import { postGraphQL, startSupergraph, tokenFor, type Harness } from '@maillage/testing';
 import type { EntityCache } from '../src/entity-cache';
 import { startGateway, type RunningGateway } from '../src/server';
+import { redisForTests } from './redis';
+import { gatewayOver } from './change-feed';
 
 // The gateway keeps the entities of `_entities` fetches across requests: a later request for
 // another mix of keys takes the hits and asks the subgraph for the misses only; a mutation through
@@ -19,18 +19,9 @@ let reference: RunningGateway;
 let cache: EntityCache;
 
 const CLUB = 'cb-reseau-1234';
-const supergraph = () => readFileSync(`${repoRoot}/schema/supergraph.graphql`, 'utf8');
 
 // The shared-store test needs a Redis (TEST_REDIS_URL, else 127.0.0.1:6379): skipped loudly without one, never in CI.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisReachable = (() => {
-  const { hostname, port } = new URL(REDIS_URL);
-  const probe = `require('net').connect(${Number(port || 6379)}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1)); setTimeout(() => process.exit(1), 1000);`;
-  return spawnSync(process.execPath, ['-e', probe]).status === 0;
-})();
-if (!redisReachable && process.env.CI !== 'true')
-  console.warn(`\n  Redis entity cache test SKIPPED: nothing answers at ${REDIS_URL}. CI never skips it.\n`);
-const withRedis = redisReachable || process.env.CI === 'true' ? test : test.skip;
+const { url: REDIS_URL, withRedis } = redisForTests('Redis entity cache test');
 
 /** Entity-cache lookups so far, by outcome, from the gateway's own /metrics. */
 async function lookups(): Promise<Record<string, number>> {
@@ -59,16 +50,15 @@ const ACTORS = `query($first: Int!) { actors(territoryId: "REG-76", first: $firs
 const MEMBERS = `query($id: ID!) { club(id: $id) { members(first: 50) { nodes { actor { id name } } } } }`;
 
 beforeAll(async () => {
-  h = await startSupergraph([directory, clubs] as never[], async (o) => (cached = await startGateway({ ...o, entityCache: {} })));
+  // Without the change-log follower: these tests count statements and write beneath the outbox,
+  // and entity-cache-feed.e2e.test.ts tests the follower.
+  h = await startSupergraph(
+    [directory, clubs] as never[],
+    async (o) => (cached = await startGateway({ ...o, entityCache: { feed: false } })),
+  );
   cache = cached.entityCache!;
   // The same gateway without the cache, on the same subgraphs: what a request must answer.
-  reference = await startGateway({
-    port: 0,
-    host: '127.0.0.1',
-    supergraphSdl: supergraph(),
-    subgraphUrls: h.subgraphUrls,
-    log: () => undefined,
-  });
+  reference = await gatewayOver(h.subgraphUrls);
 }, 180_000);
 afterAll(async () => {
   await reference?.stop();
@@ -121,12 +111,12 @@ test('a mutation through the gateway is never served stale: the entities it answ
   });
 });
 
-test('a change written beneath the gateway is served until its change feed calls invalidate, and never after', async () => {
+test('a change written beneath the gateway and its outbox is served until invalidate is called, and never after', async () => {
   const first = await h.query(MEMBERS, { id: CLUB });
   const actor = first.data!.club.members.nodes.at(-1).actor as { id: string; name: string };
   await h.query(MEMBERS, { id: CLUB });
   await h.clients.directory.actor.update({ where: { id: actor.id }, data: { name: `${actor.name} bis` } });
-  // The cache knows nothing of a write it did not see: this is what the change feed is for.
+  // Beneath the outbox too (no change_log row): no log tells the cache, only the TTL or a call to invalidate.
   const stale = await h.query(MEMBERS, { id: CLUB });
   expect(stale.data!.club.members.nodes.at(-1).actor.name).toBe(actor.name);
   await cache.invalidate('Actor', actor.id);
@@ -196,25 +186,8 @@ test('a member list made private is not served from what anonymous callers read 
 withRedis(
   'two gateways sharing Redis: what one fetched the other serves, and a mutation through one is not served stale by the other',
   async () => {
-    const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:` };
-    const [a, b] = [
-      await startGateway({
-        port: 0,
-        host: '127.0.0.1',
-        supergraphSdl: supergraph(),
-        subgraphUrls: h.subgraphUrls,
-        log: () => undefined,
-        entityCache,
-      }),
-      await startGateway({
-        port: 0,
-        host: '127.0.0.1',
-        supergraphSdl: supergraph(),
-        subgraphUrls: h.subgraphUrls,
-        log: () => undefined,
-        entityCache,
-      }),
-    ];
+    const entityCache = { redisUrl: REDIS_URL, keyPrefix: `test:entity:${randomUUID()}:`, feed: false as const };
+    const [a, b] = [await gatewayOver(h.subgraphUrls, { entityCache }), await gatewayOver(h.subgraphUrls, { entityCache })];
     try {
       const first = await postGraphQL<any>(a.url, MEMBERS, { id: CLUB });
       const actor = first.data!.club.members.nodes[0].actor as { id: string; name: string };

@@ -1,7 +1,7 @@
 import { DEV_SIGNING_SECRET, DEV_TOKEN_SECRET } from '@maillage/viewer';
 import { PUBLISHED_SECRETS } from '@maillage/env';
 import { tokenConfigFromEnv } from '../src/auth';
-import { gatewayEnv } from '../src/env';
+import { entityCacheOf, gatewayEnv } from '../src/env';
 
 // The gateway refuses, at start, a production setup anyone who reads the repository could sign for.
 const signing = 'Zq3v9XkR2mB7pL4tW8yN1cF6hJ0sD5gA-_uE';
@@ -67,4 +67,14 @@ test('outside production the development defaults stand in (and the gateway says
   const warned: string[] = [];
   expect(tokenConfigFromEnv(gatewayEnv({}), (m) => warned.push(m))).toMatchObject({ secret: DEV_TOKEN_SECRET });
   expect(warned).toHaveLength(1);
+});
+
+test("the entity cache follows every subgraph's change log unless told which, or told not to", () => {
+  expect(entityCacheOf(gatewayEnv({}))?.feed).toEqual({ pollMs: 200, subgraphs: undefined });
+  expect(entityCacheOf(gatewayEnv({ ENTITY_CACHE_FEEDS: 'directory, clubs', ENTITY_CACHE_FEED_POLL_MS: '50' }))?.feed).toEqual({
+    pollMs: 50,
+    subgraphs: ['directory', 'clubs'],
+  });
+  expect(entityCacheOf(gatewayEnv({ ENTITY_CACHE_FEED_POLL_MS: '0' }))?.feed).toBe(false);
+  expect(() => gatewayEnv({ ENTITY_CACHE_FEED_POLL_MS: '-1' })).toThrow(/ENTITY_CACHE_FEED_POLL_MS/);
 });

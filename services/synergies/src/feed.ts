@@ -1,4 +1,4 @@
-import { gatewayHeaders, viewerOf } from '@maillage/viewer';
+import type { FeedChange } from '@maillage/subgraph-server';
 import type {
   IndexChange,
   NetworkKind,
@@ -9,58 +9,11 @@ import type {
   SnapshotNetwork,
 } from '@maillage/synergy';
 
-/** One entry of a subgraph's change log (packages/db `LoggedChange`), as `POST /changes` serves it. */
-export interface FeedChange {
-  seq: string;
-  entityType: string;
-  entityId: string;
-  op: 'UPSERT' | 'DELETE' | 'RESEED';
-  payload: Record<string, unknown> | null;
-  at: string;
-}
+// The reader of the logs is shared with the gateway's entity cache (packages/subgraph-server).
+export { HttpChangeSource, type ChangeSource, type FeedChange, type FeedPage } from '@maillage/subgraph-server';
 
-export interface FeedPage {
-  changes: FeedChange[];
-  last: string;
-  head: string;
-}
-
-/** A subgraph's change log, read from a position. */
-export interface ChangeSource {
-  readonly name: string;
-  read(after: string, first: number): Promise<FeedPage>;
-}
-
-/** The service's own statement to the subgraphs: who reads their logs. */
-const FEED_READER = viewerOf({ scopes: ['admin'], subject: 'service:synergies' });
-
-/**
- * A subgraph's log over HTTP, straight to the subgraph (`POST /changes`), signed as the gateway
- * signs: a statement for that subgraph bound to this body, with the shared secret every service of
- * the deployment holds already (each verifies the gateway's statements with it). Not through the
- * gateway: the log is no part of the graph, the gateway routes only GraphQL, and a poll every
- * 200 ms would cost the gateway's door, planner and rate limits for nothing.
- */
-export class HttpChangeSource implements ChangeSource {
-  constructor(
-    readonly name: string,
-    private readonly url: () => string,
-    private readonly secret: () => string,
-    private readonly timeoutMs = 5000,
-  ) {}
-
-  async read(after: string, first: number): Promise<FeedPage> {
-    const body = JSON.stringify({ after, first });
-    const res = await fetch(this.url(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await gatewayHeaders(FEED_READER, this.secret(), this.name, body)) },
-      body,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    if (!res.ok) throw new Error(`${this.name} change log answered HTTP ${res.status}`);
-    return (await res.json()) as FeedPage;
-  }
-}
+/** The service's own name in its statement to the subgraphs: who reads their logs. */
+export const FEED_READER = 'service:synergies';
 
 const KIND_OF_TYPE: Record<string, NetworkKind> = { Chamber: 'CHAMBER', Cluster: 'CLUSTER', Council: 'COUNCIL', Club: 'CLUB' };
 

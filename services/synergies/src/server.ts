@@ -6,7 +6,7 @@ import type { SubgraphService } from '@maillage/service';
 import { signingSecret } from '@maillage/env';
 import type { RegionSnapshot } from '@maillage/synergy';
 import { feedUrls, refreshSeconds, synergiesEnv } from './env';
-import { HttpChangeSource } from './feed';
+import { FEED_READER, HttpChangeSource } from './feed';
 import { PrismaClient } from './generated/prisma/client';
 import { createContext, type Context } from './context';
 import { resolvers } from './resolvers';
@@ -81,6 +81,7 @@ export function feedFromEnv(prisma: PrismaClient, extra: Pick<FeedOptions, 'onAp
           name,
           () => feedUrls(synergiesEnv())[name],
           () => secret,
+          { reader: FEED_READER },
         ),
     ),
     pollMs: env.SYNERGIES_FEED_POLL_MS,
