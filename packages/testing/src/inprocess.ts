@@ -7,7 +7,8 @@ import { openDatabase } from '@maillage/db';
 import type { SubgraphService } from '@maillage/service';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createDatabases, testServerUrl } from './databases';
-import { testViewer, type As } from './roles';
+import { testViewer } from './roles';
+import type { Execute } from './subgraph';
 
 /**
  * Runs a subgraph schema in the gateway's process with a fresh subgraph context (DataLoaders) for
@@ -35,12 +36,8 @@ class InProcessDataSource extends LocalGraphQLDataSource {
 export interface InProcessSupergraph {
   /** Composition errors, if the subgraphs do not compose (then nothing else is started). */
   compositionErrors?: string[];
-  /** Runs an operation through the gateway as `opts.as` (a role or a viewer). @default as admin */
-  execute<D = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    opts?: { as?: As },
-  ): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  /** Runs an operation through the gateway. @default as admin */
+  execute: Execute;
   stop(): Promise<void>;
 }
 

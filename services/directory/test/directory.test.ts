@@ -1,13 +1,8 @@
 import { encodeCursor } from '@maillage/subgraph-server';
-import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
-import type { PrismaClient } from '../src/generated/prisma/client';
+import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
-let s: SubgraphHarness<PrismaClient>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 test('_entities resolves Actor by id', async () => {
   const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { id name siren commune { id } } } }`, {

@@ -1,12 +1,6 @@
 import { gatewayHeaders, viewerOf } from '@maillage/viewer';
-import type {
-  NetworkKind,
-  RegionSnapshot,
-  SnapshotActor,
-  SnapshotInitiative,
-  SnapshotMembership,
-  SnapshotNetwork,
-} from '@maillage/synergy';
+import { KIND_OF_TYPE } from '@maillage/kinds';
+import type { RegionSnapshot, SnapshotActor, SnapshotInitiative, SnapshotMembership, SnapshotNetwork } from '@maillage/synergy';
 
 /** One entry of a subgraph's change log (packages/db `LoggedChange`), as `POST /changes` serves it. */
 export interface FeedChange {
@@ -61,7 +55,15 @@ export class HttpChangeSource implements ChangeSource {
   }
 }
 
-const KIND_OF_TYPE: Record<string, NetworkKind> = { Chamber: 'CHAMBER', Cluster: 'CLUSTER', Council: 'COUNCIL', Club: 'CLUB' };
+// The catalogue's table, read by any entity type a log names (an Actor, a membership type…).
+const kindOfType: Partial<Record<string, (typeof KIND_OF_TYPE)[keyof typeof KIND_OF_TYPE]>> = KIND_OF_TYPE;
+
+/** A DELETE removes the entity's entry; any other op writes its row. True when the index changed. */
+function put<V>(entries: Map<string, V>, c: FeedChange, row: () => V): boolean {
+  if (c.op === 'DELETE') return entries.delete(c.entityId);
+  entries.set(c.entityId, row());
+  return true;
+}
 
 /** A date as the gateway's `Date` scalar gives it (YYYY-MM-DD), from a payload's ISO instant. */
 const day = (v: unknown): string | null => (typeof v === 'string' && v.length >= 10 ? v.slice(0, 10) : null);
@@ -106,8 +108,7 @@ export class RegionState {
     const p = c.payload ?? {};
     const type = c.entityType;
     if (type === 'Actor') {
-      if (c.op === 'DELETE') return this.actors.delete(c.entityId);
-      this.actors.set(c.entityId, {
+      return put(this.actors, c, () => ({
         id: c.entityId,
         name: str(p.name) ?? '',
         kind: str(p.kind) ?? 'COMPANY',
@@ -115,14 +116,13 @@ export class RegionState {
         communeId: str(p.communeId),
         category: str(p.category),
         headcountBand: str(p.headcountBand),
-      });
-      return true;
+      }));
     }
-    if (KIND_OF_TYPE[type]) {
-      if (c.op === 'DELETE') return this.networks.delete(c.entityId);
-      this.networks.set(c.entityId, {
+    const kind = kindOfType[type];
+    if (kind) {
+      return put(this.networks, c, () => ({
         id: c.entityId,
-        kind: KIND_OF_TYPE[type],
+        kind,
         name: str(p.name) ?? '',
         scope: strings(p.scope),
         actorId: str(p.actorId),
@@ -130,24 +130,20 @@ export class RegionState {
         // The cross-kind lists' "active" is the network's own dates.
         startDate: day(p.startDate),
         endDate: day(p.endDate),
-      });
-      return true;
+      }));
     }
-    if (type.endsWith('Membership') && KIND_OF_TYPE[type.slice(0, -'Membership'.length)]) {
-      if (c.op === 'DELETE') return this.memberships.delete(c.entityId);
-      this.memberships.set(c.entityId, {
+    if (type.endsWith('Membership') && kindOfType[type.slice(0, -'Membership'.length)]) {
+      return put(this.memberships, c, () => ({
         id: c.entityId,
         networkId: str(p.networkId) ?? '',
         actorId: str(p.actorId) ?? '',
         startDate: day(p.startDate),
         endDate: day(p.endDate),
-      });
-      return true;
+      }));
     }
-    if (type.endsWith('Initiative') && KIND_OF_TYPE[type.slice(0, -'Initiative'.length)]) {
-      if (c.op === 'DELETE') return this.initiatives.delete(c.entityId);
+    if (type.endsWith('Initiative') && kindOfType[type.slice(0, -'Initiative'.length)]) {
       const links = Array.isArray(p.links) ? (p.links as { role?: unknown; targetType?: unknown; targetId?: unknown }[]) : [];
-      this.initiatives.set(c.entityId, {
+      return put(this.initiatives, c, () => ({
         id: c.entityId,
         name: str(p.name) ?? '',
         organiserId: str(p.networkId) ?? '',
@@ -159,8 +155,7 @@ export class RegionState {
         endDate: day(p.endDate),
         placeId: str(p.placeId),
         status: str(p.status),
-      });
-      return true;
+      }));
     }
     return false;
   }
