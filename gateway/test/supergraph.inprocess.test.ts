@@ -107,3 +107,22 @@ test('3. members of the Conseil Métropolitain de l’Industrie Positive who als
     ['Main Gauche', ['RESSORTISSANT CCI Hérault']],
   ]);
 });
+
+test("an actor's memberships of private lists are left out for those who may not read them", async () => {
+  // Cyrille Brengues belongs to the Club des Entrepreneurs Millavois, whose list is made private here.
+  const privateClub = 'cb-club-entrepreneurs-millavois';
+  const visibility = (v: string) =>
+    s.execute(`mutation { setClubMemberListVisibility(id: "${privateClub}", visibility: ${v}) { id } }`, {}, admin);
+  expect((await visibility('PRIVATE')).errors).toBeUndefined();
+  try {
+    const q = `{ actor(id: "act-cyrille-brengues") { clubMemberships { totalCount nodes { club { id } } } } }`;
+    const anonymousRes = await s.execute(q, {}, anonymous);
+    const analyst = await s.execute(q, {}, { as: 'analyst' });
+    const clubsOf = (r: { data?: any }) => r.data!.actor.clubMemberships.nodes.map((n: { club: { id: string } }) => n.club.id);
+    expect(clubsOf(analyst)).toContain(privateClub);
+    expect(clubsOf(anonymousRes)).not.toContain(privateClub);
+    expect(anonymousRes.data!.actor.clubMemberships.totalCount).toBe(analyst.data!.actor.clubMemberships.totalCount - 1);
+  } finally {
+    await visibility('PUBLIC');
+  }
+});
