@@ -28,9 +28,7 @@ test('_entities resolves Club by id, with its parent and scope', async () => {
 test('_entities resolves ClubInitiative by id', async () => {
   const res = await s.execute(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClubInitiative { name status dateNote place { id } joint organiserKinds } } }`,
-    {
-      r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }],
-    },
+    { r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }] },
   );
   expect(res.data!._entities).toEqual([
     {

@@ -18,9 +18,7 @@ test('_entities resolves Actor by id', async () => {
 test('_entities resolves Territory by id, with its roll-up', async () => {
   const res = await s.execute(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name level epci { id } departement { id } region { id name } } } }`,
-    {
-      r: [{ __typename: 'Territory', id: 'COM-12145' }],
-    },
+    { r: [{ __typename: 'Territory', id: 'COM-12145' }] },
   );
   expect(res.data!._entities).toEqual([
     {
