@@ -338,17 +338,6 @@ test('the viewer the subgraph sees is the one the token names', async () => {
   });
 });
 
-test("an actor's memberships of private lists are left out for those who may not read them", async () => {
-  // Cyrille Brengues belongs to the Club des Entrepreneurs Millavois, whose list is private here.
-  const q = `{ actor(id: "act-cyrille-brengues") { clubMemberships { totalCount nodes { club { id } } } } }`;
-  const anonymous = await h.query(q);
-  const analyst = await h.as('analyst').query(q);
-  const clubsOf = (r: GraphQLResponse) => r.data!.actor.clubMemberships.nodes.map((n: { club: { id: string } }) => n.club.id);
-  expect(clubsOf(analyst)).toContain(PRIVATE.Club);
-  expect(clubsOf(anonymous)).not.toContain(PRIVATE.Club);
-  expect(anonymous.data!.actor.clubMemberships.totalCount).toBe(analyst.data!.actor.clubMemberships.totalCount - 1);
-});
-
 test('direct calls to a subgraph without the gateway’s signature are refused', async () => {
   const query = `mutation { createActor(input: { kind: COMPANY, name: "Around the gateway" }) { id } }`;
   const before = await state('directory');

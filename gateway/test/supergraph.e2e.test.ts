@@ -56,59 +56,6 @@ test('1. an actor by SIREN, with its territory roll-up, memberships, people and 
   ]);
 });
 
-test('2. members of Réseau 1234 grouped by département, with its parent club', async () => {
-  // The articles name no member company of Réseau 1234: add one on each side of the 12/34 line.
-  const millau = await h
-    .as('admin')
-    .query(`mutation { createActor(input: { kind: COMPANY, name: "Atelier des Causses", communeCode: "12145" }) { id } }`);
-  const montpellier = await h
-    .as('admin')
-    .query(`mutation { createActor(input: { kind: COMPANY, name: "Bureau Garosud", communeCode: "34172" }) { id } }`);
-  for (const actor of [millau, montpellier]) {
-    const added = await h
-      .as('admin')
-      .query(
-        `mutation($a: ID!) { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: $a, category: MEMBER, startDate: "2020-01-01" }) { id } }`,
-        {
-          a: actor.data!.createActor.id,
-        },
-      );
-    expect(added.errors).toBeUndefined();
-  }
-  const res = await h.query(example('2-reseau-1234-by-departement'));
-  expect(res.errors).toBeUndefined();
-  const club = res.data!.club;
-  expect(club.name).toBe('Réseau 1234');
-  expect(club.scope.map((t: { id: string }) => t.id)).toEqual(['DEP-12', 'DEP-34']);
-  expect(club.parent).toEqual({
-    name: 'Club des Entrepreneurs Millavois',
-    reportedMemberCount: { count: 80, asOf: '2018-09-01', note: 'environ 80 membres en septembre 2018' },
-  });
-  expect(club.memberCount).toBe(3);
-  const groups = club.membersByTerritory.map((g: any) => [g.territory?.id ?? null, g.count, g.actors.map((a: any) => a.name)]);
-  expect(groups).toEqual([
-    ['DEP-12', 1, ['Atelier des Causses']],
-    ['DEP-34', 1, ['Bureau Garosud']],
-    [null, 1, ['Damien André']],
-  ]);
-});
-
-test('3. members of the Conseil Métropolitain de l’Industrie Positive who also belong to a chamber, a cluster or a club', async () => {
-  const res = await h.query(example('3-council-members-in-other-networks'));
-  expect(res.errors).toBeUndefined();
-  const council = res.data!.council;
-  expect(council.members.totalCount).toBe(17);
-  expect(council.strategyAxes).toHaveLength(3);
-  const alsoElsewhere = council.members.nodes
-    .map((m: any) => m.actor)
-    .filter((a: any) => a.chamberMemberships.totalCount + a.clusterMemberships.totalCount + a.clubMemberships.totalCount > 0)
-    .map((a: any) => [a.name, a.chamberMemberships.nodes.map((n: any) => `${n.category} ${n.chamber.name}`)]);
-  expect(alsoElsewhere.sort()).toEqual([
-    ['CMA Hérault', ['ATTACHED_CHAMBER CMA Occitanie']],
-    ['Main Gauche', ['RESSORTISSANT CCI Hérault']],
-  ]);
-});
-
 test('4. networks of every kind active in a département and in a région, with member counts', async () => {
   const dep = (await h.query(example('4-networks-in-territory'), { territoryId: 'DEP-34' })).data!.territory;
   expect(dep.name).toBe('Hérault');

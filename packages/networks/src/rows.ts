@@ -71,7 +71,7 @@ export interface LinkRow {
   decidedAt: Date | null;
 }
 
-/** A Prisma filter, order or payload as this package writes them: plain objects Prisma validates. */
+/** A Prisma filter or order as this package writes them: plain objects Prisma validates. */
 type Where = Record<string, unknown>;
 interface FindManyArgs {
   where?: Where;
@@ -80,42 +80,54 @@ interface FindManyArgs {
   take?: number;
 }
 
+/** A field's value as the generated clients' inputs take it: the value, a date also as its ISO string. */
+type Value<V> = V | (V extends Date ? string : never);
+
 /**
- * The methods of one generated Prisma model delegate this package calls. Declared as methods, so
- * each subgraph's client fits although its enums are narrower literal types than the `string`s
- * here; the rows coming back are typed by the row interfaces above.
+ * What this package may write into a row: any of its fields, each as a value or in Prisma's
+ * `{ set }` form. It is no narrower than what every generated client's inputs take (their enums
+ * are literal types, `string` here; their update inputs carry operation objects), so each
+ * subgraph's PrismaClient satisfies NetworkDb as it is generated, without a cast; a write here is
+ * still checked for its field names and value types.
  */
-export interface ModelDelegate<Row, Create = Row> {
+export type WriteData<Row> = { [K in keyof Row]?: Value<Row[K]> | { set?: Value<Row[K]> } };
+
+/** A row to create: the fields every generated client requires (all but defaults and relation keys). */
+export type CreateData<Row, Required extends keyof Row> = WriteData<Row> & { [K in Required]: Value<Row[K]> };
+
+/** A row by its id, as the generated clients' unique inputs type it (`id` there may be undefined). */
+type ById = { id: string | undefined };
+
+/**
+ * The methods of one generated Prisma model delegate this package calls. Declared as methods: a
+ * method's parameters compare both ways, so the generated delegates, whose argument types are
+ * generic over Prisma's own input types, fit these; the rows coming back are typed by the row
+ * interfaces above.
+ */
+export interface ModelDelegate<Row, Create> {
   findMany(args: FindManyArgs): Promise<Row[]>;
   findUnique(args: { where: { id: string } }): Promise<Row | null>;
   count(args?: { where?: Where }): Promise<number>;
   create(args: { data: Create }): Promise<Row>;
-  createMany(args: { data: Create[] }): Promise<{ count: number }>;
-  update(args: { where: { id: string }; data: Partial<Create> }): Promise<Row>;
-  updateMany(args: { where: Where; data: Partial<Create> }): Promise<{ count: number }>;
-  upsert(args: { where: { id: string }; create: Create; update: Omit<Create, 'id'> }): Promise<Row>;
+  // Optional where the generated delegate's are (its parameters must fit these): this package
+  // always passes them.
+  createMany(args?: { data: Create | Create[] }): Promise<{ count: number }>;
+  update(args: { where: ById; data: WriteData<Row> }): Promise<Row>;
+  updateMany(args: { where?: Where; data: WriteData<Row> }): Promise<{ count: number }>;
+  upsert(args: { where: ById; create: Create; update: WriteData<Row> }): Promise<Row>;
   deleteMany(args: { where: Where }): Promise<{ count: number }>;
 }
 
-type NetworkData = Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'> &
-  Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>>;
-type InitiativeData = Omit<InitiativeRow, 'reportedParticipantCount'> & { reportedParticipantCount?: number | null };
-
-type LinkData = Omit<LinkRow, 'role' | 'status' | 'proposedAt' | 'proposedBy' | 'decidedBy' | 'decidedAt'> & {
-  role: string;
-  status: string;
-  proposedBy?: string | null;
-  proposedAt?: Date;
-  decidedBy?: string | null;
-  decidedAt?: Date | null;
-};
-
 /** The part of a generated PrismaClient (or of its transaction client) this package uses. */
 export interface NetworkDb extends IdempotencyStore {
-  network: ModelDelegate<NetworkRow, NetworkData>;
-  membership: ModelDelegate<MembershipRow>;
-  initiative: ModelDelegate<InitiativeRow, InitiativeData>;
-  initiativeLink: ModelDelegate<LinkRow, LinkData>;
+  network: ModelDelegate<NetworkRow, CreateData<NetworkRow, 'id' | 'subtype' | 'name' | 'searchName'>>;
+  membership: ModelDelegate<MembershipRow, CreateData<MembershipRow, 'id' | 'actorId' | 'category'>>;
+  initiative: ModelDelegate<InitiativeRow, CreateData<InitiativeRow, 'id' | 'kind' | 'status' | 'name'>>;
+  // Links are listed, written whole, deleted, and their agreement decided by id (agreement.ts).
+  initiativeLink: Pick<
+    ModelDelegate<LinkRow, CreateData<Omit<LinkRow, 'role' | 'status'> & { role: string; status: string }, 'id' | 'role' | 'targetType' | 'targetId'>>,
+    'findMany' | 'findUnique' | 'createMany' | 'updateMany' | 'deleteMany'
+  >;
   $transaction<T>(fn: (tx: NetworkDb) => Promise<T>, opts?: { timeout?: number }): Promise<T>;
   $queryRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<unknown>;
 }

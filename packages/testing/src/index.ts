@@ -4,5 +4,6 @@ export * from './subgraph';
 export * from './inprocess';
 export * from './roles';
 export * from './entities';
+export * from './constraints';
 export * from './postgres';
 export * from './processes';

@@ -8,6 +8,7 @@ import type { SubgraphService } from '@maillage/service';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
+import type { Execute } from './subgraph';
 
 /**
  * Runs a subgraph schema in the gateway's process with a fresh subgraph context (DataLoaders) for
@@ -35,12 +36,8 @@ class InProcessDataSource extends LocalGraphQLDataSource {
 export interface InProcessSupergraph {
   /** Composition errors, if the subgraphs do not compose (then nothing else is started). */
   compositionErrors?: string[];
-  /** Runs an operation through the gateway as `opts.as` (a role or a viewer). @default as admin */
-  execute<D = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    opts?: { as?: As },
-  ): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  /** Runs an operation through the gateway. @default as admin */
+  execute: Execute;
   /** Each subgraph's Prisma client, by service name, to arrange data a test needs. */
   clients: Record<string, any>;
   /** Runs an operation on one subgraph alone (an `_entities` fetch as the gateway sends it), as `opts.as`. @default as admin */

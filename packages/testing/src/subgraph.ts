@@ -5,17 +5,20 @@ import type { SeedLedger, SubgraphService } from '@maillage/service';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
 
+/** Runs an operation in-process as `opts.as` (a role or a viewer); both in-process tiers take it. */
+export type Execute = <D = Record<string, any>>(
+  query: string,
+  variables?: Record<string, unknown>,
+  opts?: { as?: As },
+) => Promise<{ data?: D | null; errors?: readonly any[] }>;
+
 export interface SubgraphHarness<Client> {
   client: Client;
   /**
-   * Runs an operation against the subgraph schema in-process (no HTTP), with a fresh context, as
-   * `opts.as` (a role or a viewer). @default as admin: the trusted caller; pass a role to test authorization
+   * Runs an operation against the subgraph schema in-process (no HTTP), with a fresh context.
+   * @default as admin: the trusted caller; pass a role to test authorization
    */
-  execute<D = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    opts?: { as?: As },
-  ): Promise<{ data?: D | null; errors?: readonly any[] }>;
+  execute: Execute;
   stop(): Promise<void>;
 }
 
@@ -66,5 +69,30 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
       await db.close();
       await dbs?.drop();
     },
+  };
+}
+
+/**
+ * `startSubgraphAlone` for a whole test file: started before its first test, stopped after its
+ * last. The harness it returns may be used inside tests only.
+ */
+export function subgraphForFile<Client extends { $disconnect(): Promise<void> } & SeedLedger, Ctx extends object>(
+  service: SubgraphService<Client, Ctx>,
+): SubgraphHarness<Client> {
+  let h: SubgraphHarness<Client> | undefined;
+  beforeAll(async () => {
+    h = await startSubgraphAlone(service);
+  }, 120_000);
+  afterAll(async () => h?.stop());
+  const started = () => {
+    if (!h) throw new Error(`the ${service.name} subgraph is not started: use its harness inside a test`);
+    return h;
+  };
+  return {
+    get client() {
+      return started().client;
+    },
+    execute: (query, variables, opts) => started().execute(query, variables, opts),
+    stop: () => started().stop(),
   };
 }

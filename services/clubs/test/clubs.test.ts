@@ -1,13 +1,8 @@
-import type { NetworkDb } from '@maillage/networks';
-import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
+import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The shared network behaviour (@maillage/networks) exercised through the clubs subgraph alone.
-let s: SubgraphHarness<NetworkDb>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 test('_entities resolves Club by id, with its parent and scope', async () => {
   const res = await s.execute(
@@ -33,9 +28,7 @@ test('_entities resolves Club by id, with its parent and scope', async () => {
 test('_entities resolves ClubInitiative by id', async () => {
   const res = await s.execute(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClubInitiative { name status dateNote place { id } joint organiserKinds } } }`,
-    {
-      r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }],
-    },
+    { r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }] },
   );
   expect(res.data!._entities).toEqual([
     {

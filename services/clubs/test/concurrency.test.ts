@@ -1,7 +1,7 @@
 import pg from 'pg';
-import type { NetworkDb } from '@maillage/networks';
 import { describeOnPostgres, startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
 import { service } from '../src/server';
+import type { PrismaClient } from '../src/generated/prisma/client';
 
 // Writes racing on PostgreSQL: the API's checks read before they write, so concurrent requests
 // all pass them; the database's constraints decide. PGlite serialises everything on its single
@@ -10,7 +10,7 @@ const N = 50;
 const editor = testViewer('editor', { networks: ['cb-reseau-1234'] });
 
 describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
-  let s: SubgraphHarness<NetworkDb>;
+  let s: SubgraphHarness<PrismaClient>;
   let admin: pg.Client;
   let dbName: string;
   beforeAll(async () => {

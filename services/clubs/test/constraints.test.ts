@@ -2,6 +2,7 @@ import { constraintError } from '@maillage/errors';
 import { openDatabase, type Database } from '@maillage/db';
 import { maskInternalErrors } from '@maillage/subgraph-server';
 import type { NetworkDb } from '@maillage/networks';
+import { expectConstraintRefusals, refusal, type ConstraintCase } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The invariants of migration 20261201090000_database_invariants, on the embedded PGlite that
@@ -20,11 +21,6 @@ afterAll(async () => {
 });
 
 const sql = (text: string) => (client as any).$executeRawUnsafe(text) as Promise<number>;
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (err: unknown) => err,
-  );
 const insertMembership = (id: string, start: string | null, end: string | null, category = 'MEMBER') =>
   sql(
     `INSERT INTO membership (id, network_id, actor_id, category, start_date, end_date) VALUES ('${id}', 'cb-reseau-1234', 'act-constraint', '${category}', ${start ? `'${start}'` : 'NULL'}, ${end ? `'${end}'` : 'NULL'})`,
@@ -84,7 +80,7 @@ test('a refusal through Prisma maps to the API code, also past the masking of in
 });
 
 test('check constraints refuse what each table promises', async () => {
-  const cases: [string, string, string][] = [
+  const cases: ConstraintCase[] = [
     [`UPDATE membership SET end_date = '2019-01-01' WHERE id = 'm-c-1'`, 'membership_dates_check', 'INVALID_DATE_RANGE'],
     [`UPDATE network SET end_date = '2000-01-01' WHERE id = 'cb-reseau-1234'`, 'network_dates_check', 'INVALID_DATE_RANGE'],
     [`UPDATE network SET parent_id = id WHERE id = 'cb-reseau-1234'`, 'network_parent_check', 'BAD_USER_INPUT'],
@@ -111,11 +107,7 @@ test('check constraints refuse what each table promises', async () => {
       'BAD_USER_INPUT',
     ],
   ];
-  for (const [statement, constraint, code] of cases) {
-    const err = await refusal(sql(statement));
-    expect([constraint, String((err as Error | null)?.message)]).toEqual([constraint, expect.stringContaining(constraint)]);
-    expect([constraint, constraintError(err)?.extensions.code]).toEqual([constraint, code]);
-  }
+  await expectConstraintRefusals(sql, cases);
 });
 
 test('the seed satisfies every constraint, and loads again', async () => {

@@ -1,13 +1,9 @@
 import type { NetworkDb } from '@maillage/networks';
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { subgraphForFile, testViewer, type SubgraphHarness } from '@maillage/testing';
 import { service } from '../src/server';
 
 // importClubMemberships (the shared bulk import of @maillage/networks) through the clubs subgraph alone.
-let s: SubgraphHarness<NetworkDb>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 const IMPORT = `mutation($input: ImportClubMembershipsInput!) {
   importClubMemberships(input: $input) {

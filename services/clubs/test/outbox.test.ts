@@ -1,14 +1,10 @@
-import { readChanges, type NetworkDb } from '@maillage/networks';
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { readChanges } from '@maillage/networks';
+import { subgraphForFile, testViewer } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The outbox of a network subgraph (the same code in all four): each write records its changes in
 // its own transaction, a refused write records nothing, and the log reads back in order.
-let s: SubgraphHarness<NetworkDb>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 const editor = testViewer('editor', { networks: ['cb-reseau-1234'] });
 const head = async () => (await readChanges(s.client, '0', 1)).head;

@@ -1,12 +1,7 @@
-import type { NetworkDb } from '@maillage/networks';
-import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
+import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
-let s: SubgraphHarness<NetworkDb>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 test('_entities resolves Cluster by id, with label periods', async () => {
   const res = await s.execute(

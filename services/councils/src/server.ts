@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { COUNCIL } from '@maillage/kinds';
 import { TRANSACTION_OPTIONS } from '@maillage/db';
-import { networkService, type NetworkDb } from '@maillage/networks';
+import { networkService } from '@maillage/networks';
 import { PrismaClient } from './generated/prisma/client';
 import { resolvers } from './resolvers';
 
@@ -10,9 +10,8 @@ export const service = networkService({
   names: COUNCIL,
   defaultPort: 4004,
   packageDir: path.join(__dirname, '..'),
-  // The generated client has the models NetworkDb describes, with this subgraph's enums.
-  createClient: (adapter, options) =>
-    new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }) as NetworkDb & PrismaClient,
+  // The generated client, as it is: it has the models NetworkDb describes, with this subgraph's enums.
+  createClient: (adapter, options) => new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS, ...options }),
   resolvers,
 });
 

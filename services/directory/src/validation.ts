@@ -53,6 +53,12 @@ function identifier(
   return r.value;
 }
 
+/** A code of an INSEE list, or null when empty; one the list does not hold is refused. */
+function inseeCode(known: (code: string) => unknown, value: string | null | undefined, field: string, what: string): string | null {
+  if (value && !known(value)) throw userError(ErrorCode.INVALID_CODE, `${field} ${JSON.stringify(value)} is not ${what}`, field);
+  return value || null;
+}
+
 /**
  * Turns client input into database columns, refusing anything invalid before a single row is
  * written. `current` is the stored actor on update, so cross-field rules see the final state.
@@ -90,26 +96,10 @@ export function actorColumns(input: ActorFields, current?: { siren: string | nul
       data.nafCode = naf.code;
     }
   }
-  if (has(input, 'legalCategory')) {
-    if (input.legalCategory && !legalCategory(input.legalCategory)) {
-      throw userError(
-        ErrorCode.INVALID_CODE,
-        `legalCategory ${JSON.stringify(input.legalCategory)} is not an INSEE legal category`,
-        'legalCategory',
-      );
-    }
-    data.legalCategory = input.legalCategory || null;
-  }
-  if (has(input, 'headcountBand')) {
-    if (input.headcountBand && !headcountBand(input.headcountBand)) {
-      throw userError(
-        ErrorCode.INVALID_CODE,
-        `headcountBand ${JSON.stringify(input.headcountBand)} is not an INSEE headcount band`,
-        'headcountBand',
-      );
-    }
-    data.headcountBand = input.headcountBand || null;
-  }
+  if (has(input, 'legalCategory'))
+    data.legalCategory = inseeCode(legalCategory, input.legalCategory, 'legalCategory', 'an INSEE legal category');
+  if (has(input, 'headcountBand'))
+    data.headcountBand = inseeCode(headcountBand, input.headcountBand, 'headcountBand', 'an INSEE headcount band');
   if (has(input, 'category')) data.category = input.category ?? null;
   if (has(input, 'communeCode')) {
     if (input.communeCode == null || input.communeCode === '') {

@@ -1,21 +1,9 @@
-import { constraintError } from '@maillage/errors';
-import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
-import type { PrismaClient } from '../src/generated/prisma/client';
+import { expectConstraintRefusals, subgraphForFile, type ConstraintCase } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The directory's invariants (migration 20261201090000_database_invariants) hold for rows written
 // past the API, and a rule the API's checks miss is still refused with the API's own code.
-let s: SubgraphHarness<PrismaClient>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
-
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (err: unknown) => err,
-  );
+const s = subgraphForFile(service);
 
 test('a SIREN changed under an existing SIRET is refused by the database as INVALID_IDENTIFIER', async () => {
   const created = await s.execute(
@@ -32,7 +20,7 @@ test('a SIREN changed under an existing SIRET is refused by the database as INVA
 
 test('check constraints refuse what each table promises', async () => {
   const sql = (text: string) => s.client.$executeRawUnsafe(text);
-  const cases: [string, string, string][] = [
+  const cases: ConstraintCase[] = [
     [`UPDATE actor SET siren = '12345' WHERE id = 'act-edf'`, 'actor_siren_check', 'INVALID_IDENTIFIER'],
     [`UPDATE actor SET rna = 'X123456789' WHERE id = 'act-edf'`, 'actor_rna_check', 'INVALID_IDENTIFIER'],
     [
@@ -60,9 +48,5 @@ test('check constraints refuse what each table promises', async () => {
       'BAD_USER_INPUT',
     ],
   ];
-  for (const [statement, constraint, code] of cases) {
-    const err = await refusal(sql(statement));
-    expect([constraint, String((err as Error | null)?.message)]).toEqual([constraint, expect.stringContaining(constraint)]);
-    expect([constraint, constraintError(err)?.extensions.code]).toEqual([constraint, code]);
-  }
+  await expectConstraintRefusals(sql, cases);
 });

@@ -1,13 +1,8 @@
 import { encodeCursor } from '@maillage/subgraph-server';
-import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
-import type { PrismaClient } from '../src/generated/prisma/client';
+import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
-let s: SubgraphHarness<PrismaClient>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 test('_entities resolves Actor by id', async () => {
   const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { id name siren commune { id } } } }`, {
@@ -23,9 +18,7 @@ test('_entities resolves Actor by id', async () => {
 test('_entities resolves Territory by id, with its roll-up', async () => {
   const res = await s.execute(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name level epci { id } departement { id } region { id name } } } }`,
-    {
-      r: [{ __typename: 'Territory', id: 'COM-12145' }],
-    },
+    { r: [{ __typename: 'Territory', id: 'COM-12145' }] },
   );
   expect(res.data!._entities).toEqual([
     {

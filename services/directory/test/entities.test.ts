@@ -1,11 +1,7 @@
-import { describeEntities, startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
+import { describeEntities, subgraphForFile } from '@maillage/testing';
 import { service, typeDefs } from '../src/server';
 
-let s: SubgraphHarness<unknown>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 describeEntities(() => s, typeDefs, {
   owned: { Actor: 'act-edf', Territory: 'REG-76' },

@@ -1,14 +1,9 @@
 import { readChanges } from '@maillage/db';
-import { startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
-import type { PrismaClient } from '../src/generated/prisma/client';
+import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The directory's outbox: actors and roles recorded in the write's transaction, without contact details.
-let s: SubgraphHarness<PrismaClient>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 test('the seed recorded a reseed; creating and moving an actor records its state, never its contact details', async () => {
   const start = await readChanges(s.client, '0', 1000);

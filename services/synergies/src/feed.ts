@@ -1,3 +1,4 @@
+import { KIND_OF_TYPE as CATALOGUE_KIND_OF_TYPE } from '@maillage/kinds';
 import type { FeedChange } from '@maillage/subgraph-server';
 import type {
   IndexChange,
@@ -15,7 +16,8 @@ export { HttpChangeSource, type ChangeSource, type FeedChange, type FeedPage } f
 /** The service's own name in its statement to the subgraphs: who reads their logs. */
 export const FEED_READER = 'service:synergies';
 
-const KIND_OF_TYPE: Record<string, NetworkKind> = { Chamber: 'CHAMBER', Cluster: 'CLUSTER', Council: 'COUNCIL', Club: 'CLUB' };
+// The catalogue's table, read by any entity type a log names (an Actor, a membership type…).
+const KIND_OF_TYPE: Partial<Record<string, NetworkKind>> = CATALOGUE_KIND_OF_TYPE;
 
 /** A date as the gateway's `Date` scalar gives it (YYYY-MM-DD), from a payload's ISO instant. */
 const day = (v: unknown): string | null => (typeof v === 'string' && v.length >= 10 ? v.slice(0, 10) : null);
@@ -77,11 +79,12 @@ export class RegionState {
       this.actors.set(id, value);
       return { type: 'actor', id, value };
     }
-    if (KIND_OF_TYPE[type]) {
+    const kind = KIND_OF_TYPE[type];
+    if (kind) {
       if (c.op === 'DELETE') return this.networks.delete(id) ? { type: 'network', id, value: null } : null;
       const value: SnapshotNetwork = {
         id,
-        kind: KIND_OF_TYPE[type],
+        kind,
         name: str(p.name) ?? '',
         scope: strings(p.scope),
         actorId: str(p.actorId),

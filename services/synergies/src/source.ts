@@ -1,13 +1,7 @@
 import { GraphQLClient, type GraphQLClientOptions } from '@maillage/client';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type {
-  NetworkKind,
-  RegionSnapshot,
-  SnapshotActor,
-  SnapshotInitiative,
-  SnapshotMembership,
-  SnapshotNetwork,
-} from '@maillage/synergy';
+import type { NetworkKind } from '@maillage/kinds';
+import type { RegionSnapshot, SnapshotActor, SnapshotInitiative, SnapshotMembership, SnapshotNetwork } from '@maillage/synergy';
 import * as ops from './generated/gateway';
 
 /**

@@ -5,7 +5,7 @@ import type { ChangeSource, FeedChange, FeedPage } from '../src/feed';
 import { prismaCheckpoints } from '../src/server';
 import type { SnapshotReader } from '../src/source';
 import { SnapshotStore, type FeedOptions } from '../src/store';
-import { synergiesDatabase } from './harness';
+import { useSynergiesDatabase } from './harness';
 
 // The store's feed logic against the service's real database (checkpoints, positions), with logs
 // held in memory: ordered per log, each change once, a log that fails keeps its position, a reseed
@@ -36,13 +36,7 @@ class FixedReader implements SnapshotReader {
 }
 
 let prisma: PrismaClient;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  const db = await synergiesDatabase();
-  prisma = db.prisma;
-  cleanup = db.stop;
-}, 60_000);
-afterAll(() => cleanup?.());
+useSynergiesDatabase((p) => (prisma = p));
 beforeEach(async () => {
   await prisma.feedPosition.deleteMany();
   await prisma.snapshotCheckpoint.deleteMany();

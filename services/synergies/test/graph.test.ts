@@ -1,6 +1,5 @@
 import type { RegionSnapshot } from '@maillage/synergy';
-import type { As } from '@maillage/testing';
-import { synergiesOn, type SynergiesHarness } from './harness';
+import { runSynergiesOn } from './harness';
 
 // The cross-kind fields and the Actor and Territory entities of this subgraph, in-process, on a
 // region small enough to check by hand. cb-2 keeps its member list private.
@@ -34,12 +33,7 @@ const region: RegionSnapshot = {
   ],
 };
 
-let h: SynergiesHarness;
-beforeAll(async () => {
-  h = await synergiesOn(region);
-}, 60_000);
-afterAll(() => h?.stop());
-const run = (query: string, as?: As) => h.run(query, as);
+const run = runSynergiesOn(region);
 
 const memberships = (id: string, args = 'includeEnded: true') =>
   `{ _entities(representations: [{ __typename: "Actor", id: "${id}" }]) { ... on Actor { memberships(${args}) { totalCount nodes { __typename id } } } } }`;

@@ -34,6 +34,30 @@ export async function synergiesOn(region: Omit<RegionSnapshot, 'requests'>): Pro
   };
 }
 
+/**
+ * `synergiesOn(region)` for the whole test file: started before its first test, stopped after its
+ * last. Returns the file's `run`.
+ */
+export function runSynergiesOn(region: Omit<RegionSnapshot, 'requests'>): SynergiesHarness['run'] {
+  let h: SynergiesHarness;
+  beforeAll(async () => {
+    h = await synergiesOn(region);
+  }, 60_000);
+  afterAll(() => h?.stop());
+  return (query, as) => h.run(query, as);
+}
+
+/** `synergiesDatabase()` for the whole test file: `use` is given its client before the first test. */
+export function useSynergiesDatabase(use: (prisma: PrismaClient) => void): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const db = await synergiesDatabase();
+    use(db.prisma);
+    cleanup = db.stop;
+  }, 60_000);
+  afterAll(() => cleanup?.());
+}
+
 /** The synergies service's own database, fresh, with its migrations applied; `stop` drops it. */
 export async function synergiesDatabase(): Promise<{ prisma: PrismaClient; stop(): Promise<void> }> {
   const server = testServerUrl();

@@ -1,7 +1,6 @@
 import { nafDivision } from '@maillage/reference';
 import type { RegionSnapshot } from '@maillage/synergy';
-import type { As } from '@maillage/testing';
-import { synergiesOn, type SynergiesHarness } from './harness';
+import { runSynergiesOn } from './harness';
 
 // Every root field through the schema and its type resolvers, in-process, on a region small enough
 // to work out by hand. Montpellier COM-34172 lies in DEP-34, Millau COM-12145 in DEP-12.
@@ -37,12 +36,7 @@ const region: RegionSnapshot = {
   ],
 };
 
-let h: SynergiesHarness;
-beforeAll(async () => {
-  h = await synergiesOn(region);
-}, 60_000);
-afterAll(() => h?.stop());
-const run = (query: string, as?: As) => h.run(query, as);
+const run = runSynergiesOn(region);
 
 const S = 'scope: { to: "2026-11-01" }';
 const N = '__typename ... on Chamber { id } ... on Club { id }';

@@ -5,7 +5,7 @@ import type { PrismaClient } from '../src/generated/prisma/client';
 import { service } from '../src/server';
 import type { SnapshotReader } from '../src/source';
 import { SNAPSHOT_UNAVAILABLE, SnapshotStore } from '../src/store';
-import { synergiesDatabase } from './harness';
+import { useSynergiesDatabase } from './harness';
 
 // The store's refresh policy against the service's real database (sync_run); the reader is fed
 // synthetic regions instead of the gateway, whose path the end-to-end tests cover.
@@ -24,13 +24,7 @@ const failing = () => {
 };
 
 let prisma: PrismaClient;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  const db = await synergiesDatabase();
-  prisma = db.prisma;
-  cleanup = db.stop;
-}, 60_000);
-afterAll(() => cleanup?.());
+useSynergiesDatabase((p) => (prisma = p));
 beforeEach(() => prisma.syncRun.deleteMany());
 
 const log = () => undefined;
