@@ -6,7 +6,40 @@ import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/viewer';
  * models (Network, Membership, Initiative, InitiativeLink) with its own enums, so code written
  * against these shapes serves all four; the generated clients differ only in enum literals.
  */
-export interface NetworkRow {
+/** Where a record's facts come from (docs/architecture.md, "Provenance"). */
+export type ProvenanceKind = 'STATED' | 'DERIVED' | 'ENTERED';
+
+/** The provenance columns every network, membership and initiative row carries. */
+export interface ProvenanceColumns {
+  provenance: ProvenanceKind;
+  /** The rule a DERIVED row follows, in words. */
+  provenanceRule: string | null;
+  /** The editor (viewer subject) who ENTERED the row, and when. */
+  enteredBy: string | null;
+  enteredAt: Date | null;
+}
+
+/**
+ * The provenance of a row written through the API: entered by the viewer's editor, now. The
+ * subject is the signed statement's (the gateway's verified token); none is recorded as null.
+ */
+export const enteredBy = (viewer: { subject?: string }, at = new Date()): ProvenanceColumns => ({
+  provenance: 'ENTERED',
+  provenanceRule: null,
+  enteredBy: viewer.subject ?? null,
+  enteredAt: at,
+});
+
+/** A name a network bore over a period, as stored in `network.names` (ISO dates). */
+export interface NetworkNameEntry {
+  name: string;
+  shortName?: string | null;
+  from?: string | null;
+  to?: string | null;
+  sources?: string[];
+}
+
+export interface NetworkRow extends ProvenanceColumns {
   id: string;
   subtype: string;
   name: string;
@@ -28,9 +61,11 @@ export interface NetworkRow {
   /** False when the network keeps its member list private. */
   membersPublic: boolean;
   sources: string[];
+  /** Its names over time, the current one last; [] when it never changed. */
+  names: unknown;
 }
 
-export interface MembershipRow {
+export interface MembershipRow extends ProvenanceColumns {
   id: string;
   networkId: string;
   actorId: string;
@@ -41,7 +76,7 @@ export interface MembershipRow {
   sources: string[];
 }
 
-export interface InitiativeRow {
+export interface InitiativeRow extends ProvenanceColumns {
   id: string;
   networkId: string;
   kind: string;
@@ -91,14 +126,17 @@ export interface ModelDelegate<Row, Create = Row> {
   deleteMany(args: { where: Where }): Promise<{ count: number }>;
 }
 
-type NetworkData = Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'> &
-  Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>>;
-type InitiativeData = Omit<InitiativeRow, 'reportedParticipantCount'> & { reportedParticipantCount?: number | null };
+/** What a write may leave to the columns' defaults: a row is STATED unless it says otherwise. */
+type ProvenanceDefaults<T> = Omit<T, keyof ProvenanceColumns> & Partial<ProvenanceColumns>;
+type NetworkData = ProvenanceDefaults<Omit<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId' | 'names'>> &
+  Partial<Pick<NetworkRow, 'membersPublic' | 'parentId' | 'predecessorId'>> & { names?: NetworkNameEntry[] };
+type MembershipData = ProvenanceDefaults<MembershipRow>;
+type InitiativeData = ProvenanceDefaults<Omit<InitiativeRow, 'reportedParticipantCount'>> & { reportedParticipantCount?: number | null };
 
 /** The part of a generated PrismaClient (or of its transaction client) this package uses. */
 export interface NetworkDb extends IdempotencyStore {
   network: ModelDelegate<NetworkRow, NetworkData>;
-  membership: ModelDelegate<MembershipRow>;
+  membership: ModelDelegate<MembershipRow, MembershipData>;
   initiative: ModelDelegate<InitiativeRow, InitiativeData>;
   initiativeLink: ModelDelegate<LinkRow, Omit<LinkRow, 'role'> & { role: string }>;
   $transaction<T>(fn: (tx: NetworkDb) => Promise<T>, opts?: { timeout?: number }): Promise<T>;

@@ -1,7 +1,7 @@
 import { forbidden, isAuthenticated, unauthenticated } from '@maillage/viewer';
 import { sliceConnection, type PageArgs } from '@maillage/subgraph-server';
 import type { NetworkType } from '@maillage/kinds';
-import { isActiveOn, mayReadMembers, type NetworkRow } from '../rows';
+import { isActiveOn, mayReadMembers, type NetworkNameEntry, type NetworkRow, type ProvenanceColumns } from '../rows';
 import { activeMemberIds, activeUnless, ref, type Ctx, type EntityRef, type ListArgs } from './common';
 
 /**
@@ -17,6 +17,24 @@ export const predecessor = (n: NetworkRow, _: unknown, { loaders }: Ctx) =>
   n.predecessorId ? loaders.network.load(n.predecessorId) : null;
 export const successors = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) =>
   sliceConnection(await loaders.successorsByPredecessor.load(n.id), args);
+/**
+ * `provenance` of a network, membership or initiative row: its kind and rule, who entered it and
+ * when, and its sources (for a derived row, those of the facts its rule was applied to).
+ */
+export const provenance = (row: ProvenanceColumns & { sources: string[] }) => ({
+  kind: row.provenance,
+  sources: row.sources,
+  rule: row.provenanceRule,
+  enteredBy: row.enteredBy,
+  enteredAt: row.enteredAt,
+});
+
+/** Names over time: the stored history, or the one name it has always had (from its start). */
+export const names = (n: NetworkRow) => {
+  const stored = Array.isArray(n.names) ? (n.names as NetworkNameEntry[]) : [];
+  if (stored.length) return stored.map((e) => ({ ...e, shortName: e.shortName ?? null, from: e.from ?? null, to: e.to ?? null, sources: e.sources ?? [] }));
+  return [{ name: n.name, shortName: n.shortName, from: n.startDate, to: n.endDate, sources: n.sources }];
+};
 export const scope = (n: NetworkRow) => n.scope.map((id) => ref('Territory', id));
 export const active = (row: { startDate: Date | null; endDate: Date | null }) => isActiveOn(row);
 export const reportedMemberCount = (n: NetworkRow) =>

@@ -1,5 +1,5 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
-import { DateScalar } from '@maillage/subgraph-server';
+import { DateScalar, DateTimeScalar } from '@maillage/subgraph-server';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Actor } from './Actor';
 import { {{Type}} } from './{{Type}}';
@@ -14,6 +14,7 @@ import { Territory } from './Territory';
 /** Every resolver of the {{plural}} subgraph, one object per GraphQL type. */
 export const resolvers: Resolvers = {
   Date: DateScalar,
+  DateTime: DateTimeScalar,
   Query,
   Mutation,
   {{Type}},
