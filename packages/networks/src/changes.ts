@@ -9,7 +9,7 @@ import type { InitiativeRow, MembershipRow, NetworkRow, ProvenanceColumns } from
  * subgraph stores it (dates as ISO instants); an initiative's carries its links.
  */
 /** The provenance a payload carries, so the region's index can leave derived facts out of a measure. */
-const provenanceOf = (row: ProvenanceColumns) => ({
+const provenanceColumns = (row: ProvenanceColumns) => ({
   provenance: row.provenance,
   provenanceRule: row.provenanceRule,
   enteredBy: row.enteredBy,
@@ -29,7 +29,7 @@ export const membershipChange = (names: NetworkNames, row: MembershipRow): Chang
     startDate: row.startDate,
     endDate: row.endDate,
     sources: row.sources,
-    ...provenanceOf(row),
+    ...provenanceColumns(row),
   },
 });
 
@@ -59,7 +59,7 @@ export const networkChange = (names: NetworkNames, row: NetworkRow): Change => (
     startDate: row.startDate,
     endDate: row.endDate,
     membersPublic: row.membersPublic,
-    ...provenanceOf(row),
+    ...provenanceColumns(row),
   },
 });
 

@@ -1,34 +1,9 @@
 import type { IdempotencyStore } from '@maillage/db';
+import type { ProvenanceColumns } from '@maillage/reference';
 import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/viewer';
 
-/**
- * Row shapes shared by the four network databases. Each subgraph's Prisma schema declares the same
- * models (Network, Membership, Initiative, InitiativeLink) with its own enums, so code written
- * against these shapes serves all four; the generated clients differ only in enum literals.
- */
-/** Where a record's facts come from (docs/architecture.md, "Provenance"). */
-export type ProvenanceKind = 'STATED' | 'DERIVED' | 'ENTERED';
-
-/** The provenance columns every network, membership and initiative row carries. */
-export interface ProvenanceColumns {
-  provenance: ProvenanceKind;
-  /** The rule a DERIVED row follows, in words. */
-  provenanceRule: string | null;
-  /** The editor (viewer subject) who ENTERED the row, and when. */
-  enteredBy: string | null;
-  enteredAt: Date | null;
-}
-
-/**
- * The provenance of a row written through the API: entered by the viewer's editor, now. The
- * subject is the signed statement's (the gateway's verified token); none is recorded as null.
- */
-export const enteredBy = (viewer: { subject?: string }, at = new Date()): ProvenanceColumns => ({
-  provenance: 'ENTERED',
-  provenanceRule: null,
-  enteredBy: viewer.subject ?? null,
-  enteredAt: at,
-});
+export type { ProvenanceColumns, ProvenanceKind } from '@maillage/reference';
+export { enteredBy } from '@maillage/reference';
 
 /** A name a network bore over a period, as stored in `network.names` (ISO dates). */
 export interface NetworkNameEntry {
@@ -39,6 +14,11 @@ export interface NetworkNameEntry {
   sources?: string[];
 }
 
+/**
+ * Row shapes shared by the four network databases. Each subgraph's Prisma schema declares the same
+ * models (Network, Membership, Initiative, InitiativeLink) with its own enums, so code written
+ * against these shapes serves all four; the generated clients differ only in enum literals.
+ */
 export interface NetworkRow extends ProvenanceColumns {
   id: string;
   subtype: string;

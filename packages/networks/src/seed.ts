@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getTerritory, normaliseText, reachOf } from '@maillage/reference';
+import { getTerritory, normaliseText, reachOf, seedProvenance, type SeedProvenance } from '@maillage/reference';
 import { recordChanges } from '@maillage/db';
 import { reseedChange } from './changes';
 import { TYPE_OF_KIND } from './names';
 import type { NetworkDb, NetworkNameEntry } from './rows';
-
-/** How a seed record says where its facts come from; without it, they are STATED by its sources. */
-interface SeedProvenance {
-  kind: 'STATED' | 'DERIVED';
-  rule?: string;
-}
 
 interface SeedNetwork {
   id: string;
@@ -76,22 +70,6 @@ function check(ok: boolean, where: string, message: string) {
   if (!ok) throw new Error(`seed ${where}: ${message}`);
 }
 
-/** A source no reader can check: the project's own notes. A seed record cites the article or register instead. */
-export const INTERNAL_SOURCE = /DOMAIN\.md|internal note|note interne/i;
-
-/**
- * The provenance columns of a seed record, checked: the seed states facts (sources required, none
- * of them an internal note) or derives them by a rule it names. Only an editor enters facts.
- */
-export function seedProvenance(where: string, sources: string[] | undefined, p: SeedProvenance | undefined) {
-  const kind = p?.kind ?? 'STATED';
-  check(kind === 'STATED' || kind === 'DERIVED', where, `provenance ${kind}: a seed states or derives, only an editor enters`);
-  check((sources ?? []).length > 0, where, 'no source');
-  for (const s of sources ?? []) check(!INTERNAL_SOURCE.test(s), where, `source ${JSON.stringify(s)} is an internal note: cite the public source`);
-  check(kind !== 'DERIVED' || !!p?.rule?.trim(), where, 'a derived fact names its rule');
-  return { provenance: kind, provenanceRule: kind === 'DERIVED' ? p!.rule!.trim() : null, enteredBy: null, enteredAt: null };
-}
-
 /** A network's names over time, checked: dated in order, the current name last. */
 function seedNames(n: SeedNetwork): NetworkNameEntry[] {
   const names = n.names ?? [];
@@ -106,6 +84,8 @@ function seedNames(n: SeedNetwork): NetworkNameEntry[] {
   for (const e of names) seedProvenance(`${where} name ${e.name}`, e.sources, undefined);
   return names;
 }
+
+export { INTERNAL_SOURCE, seedProvenance } from '@maillage/reference';
 
 /**
  * Loads a network subgraph's seed files (networks.json, memberships.json, initiatives.json) in one

@@ -3,6 +3,7 @@ import type { Viewer } from '@maillage/viewer';
 import { groupByKey } from '@maillage/subgraph-server';
 import type { Actor, Prisma, PrismaClient, Role } from './generated/prisma/client';
 import type { ActorKind } from './generated/prisma/enums';
+import { loadIndicators, type IndicatorKey } from './indicators';
 
 /** One page of the actors located in a territory. */
 export interface ActorsInTerritoryKey {
@@ -29,6 +30,9 @@ export interface Context {
 /** One statement per batch for every hop to an actor or to roles, whatever the list length. */
 function createLoaders(prisma: PrismaClient) {
   return {
+    indicators: new DataLoader<IndicatorKey, Awaited<ReturnType<typeof loadIndicators>>[number], string>((keys) => loadIndicators(prisma, keys), {
+      cacheKeyFn: (k) => `${k.territoryId}/${k.kind ?? ''}`,
+    }),
     actor: new DataLoader<string, Actor | null>(async (ids) => {
       const rows = await prisma.actor.findMany({ where: { id: { in: [...ids] } } });
       const byId = new Map(rows.map((a) => [a.id, a]));

@@ -1,7 +1,8 @@
+import { provenanceOf } from '@maillage/reference';
 import { forbidden, isAuthenticated, unauthenticated } from '@maillage/viewer';
 import { sliceConnection, type PageArgs } from '@maillage/subgraph-server';
 import type { NetworkType } from '@maillage/kinds';
-import { isActiveOn, mayReadMembers, type NetworkNameEntry, type NetworkRow, type ProvenanceColumns } from '../rows';
+import { isActiveOn, mayReadMembers, type NetworkNameEntry, type NetworkRow } from '../rows';
 import { activeMemberIds, activeUnless, ref, type Ctx, type EntityRef, type ListArgs } from './common';
 
 /**
@@ -17,17 +18,8 @@ export const predecessor = (n: NetworkRow, _: unknown, { loaders }: Ctx) =>
   n.predecessorId ? loaders.network.load(n.predecessorId) : null;
 export const successors = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) =>
   sliceConnection(await loaders.successorsByPredecessor.load(n.id), args);
-/**
- * `provenance` of a network, membership or initiative row: its kind and rule, who entered it and
- * when, and its sources (for a derived row, those of the facts its rule was applied to).
- */
-export const provenance = (row: ProvenanceColumns & { sources: string[] }) => ({
-  kind: row.provenance,
-  sources: row.sources,
-  rule: row.provenanceRule,
-  enteredBy: row.enteredBy,
-  enteredAt: row.enteredAt,
-});
+/** `provenance` of a network, membership or initiative row (a derived row's sources are those of the facts its rule was applied to). */
+export const provenance = provenanceOf;
 
 /** Names over time: the stored history, or the one name it has always had (from its start). */
 export const names = (n: NetworkRow) => {
