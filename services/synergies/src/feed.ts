@@ -141,6 +141,7 @@ export class RegionState {
         actorId: str(p.actorId) ?? '',
         startDate: day(p.startDate),
         endDate: day(p.endDate),
+        derived: p.provenance === 'DERIVED',
       });
       return true;
     }
@@ -159,6 +160,7 @@ export class RegionState {
         endDate: day(p.endDate),
         placeId: str(p.placeId),
         status: str(p.status),
+        derived: p.provenance === 'DERIVED',
       });
       return true;
     }

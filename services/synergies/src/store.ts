@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { publicPart, SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
+import { publicPart, statedPart, SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
 import { RegionState, type ChangeSource, type FeedChange } from './feed';
 import type { SnapshotReader } from './source';
 
@@ -46,6 +46,9 @@ interface Loaded {
   snapshot: RegionSnapshot;
   engine: SynergyEngine;
   publicEngine?: SynergyEngine;
+  /** Without derived facts (`includeDerived: false`), whole or public; built on first ask, dropped with the snapshot. */
+  statedEngine?: SynergyEngine;
+  statedPublicEngine?: SynergyEngine;
   /** When the last full read (or the checkpoint it continues) was taken: the safety net counts from it. */
   loadedAt: number;
 }
@@ -99,11 +102,18 @@ export class SnapshotStore {
     private readonly opts: { refreshMs: number; log: (msg: string) => void; feed?: FeedOptions },
   ) {}
 
-  /** The engine over everything (analysts, admins) or over public member lists only. */
-  async engine(mayReadPrivate: boolean): Promise<SynergyEngine> {
+  /**
+   * The engine over everything (analysts, admins) or over public member lists only; with
+   * `includeDerived` false, over the facts sources state and editors entered, without those derived by a rule.
+   */
+  async engine(mayReadPrivate: boolean, includeDerived = true): Promise<SynergyEngine> {
     const loaded = await this.current();
-    if (mayReadPrivate) return loaded.engine;
-    return (loaded.publicEngine ??= new SynergyEngine(publicPart(loaded.snapshot)));
+    if (includeDerived) {
+      if (mayReadPrivate) return loaded.engine;
+      return (loaded.publicEngine ??= new SynergyEngine(publicPart(loaded.snapshot)));
+    }
+    if (mayReadPrivate) return (loaded.statedEngine ??= new SynergyEngine(statedPart(loaded.snapshot)));
+    return (loaded.statedPublicEngine ??= new SynergyEngine(statedPart(publicPart(loaded.snapshot))));
   }
 
   figures(engine: SynergyEngine): SnapshotFigures {
