@@ -82,7 +82,12 @@ test('2. members of Réseau 1234 grouped by département, with its parent club',
   expect(club.scope.map((t: { id: string }) => t.id)).toEqual(['DEP-12', 'DEP-34']);
   expect(club.parent).toEqual({
     name: 'Club des Entrepreneurs Millavois',
-    reportedMemberCount: { count: 80, asOf: '2018-09-01', note: 'environ 80 membres en septembre 2018' },
+    // Midi Libre, 16 September 2018: « Avec 80 membres à ce jour » (the seed's source since issue 12).
+    reportedMemberCount: {
+      count: 80,
+      asOf: '2018-09-16',
+      note: '« 80 membres à ce jour » pour la première année du club (septembre 2018)',
+    },
   });
   expect(club.memberCount).toBe(3);
   const groups = club.membersByTerritory.map((g: any) => [g.territory?.id ?? null, g.count, g.actors.map((a: any) => a.name)]);
@@ -117,17 +122,19 @@ test('4. networks of every kind active in a département and in a région, with 
   const inOrder = dep.networks.nodes.map((n: any) => n.name);
   expect(inOrder).toEqual([...inOrder].sort((a, b) => a.localeCompare(b, 'fr', { sensitivity: 'base' })));
   expect(new Set(dep.networks.nodes.map((n: any) => n.kind)).size).toBe(4);
-  expect(names(ofKind(dep, 'CHAMBER'))).toEqual(['CCI Hérault', 'CMA Hérault', 'CMA Occitanie']);
+  // CCI Occitanie, the regional chamber since 2017, covers the Hérault.
+  expect(names(ofKind(dep, 'CHAMBER'))).toEqual(['CCI Hérault', 'CCI Occitanie', 'CMA Hérault', 'CMA Occitanie']);
   expect(ofKind(dep, 'CHAMBER').find((n: any) => n.name === 'CCI Hérault').memberCount).toBe(1);
   expect(names(ofKind(dep, 'CLUSTER'))).toEqual(['Aerospace Valley', 'Digital 113', 'Mécanic Vallée']);
   expect(names(ofKind(dep, 'COUNCIL'))).toEqual(["Conseil Métropolitain de l'Industrie Positive"]);
   expect(ofKind(dep, 'COUNCIL')[0].memberCount).toBe(17);
   expect(names(ofKind(dep, 'CLUB'))).toEqual(['Réseau 1234']);
-  expect(dep.networks.totalCount).toBe(8);
+  expect(dep.networks.totalCount).toBe(9);
 
   const reg = (await h.query(example('4-networks-in-territory'), { territoryId: 'REG-76' })).data!.territory;
   expect(names(ofKind(reg, 'CLUB'))).toEqual(['Club des Entrepreneurs Millavois', 'Réseau 1234']);
-  expect(names(ofKind(reg, 'CHAMBER'))).toEqual(['CCI Hérault', 'CCI de région Midi-Pyrénées', 'CMA Hérault', 'CMA Occitanie']);
+  // The CCIR Midi-Pyrénées ended on 2016-12-31, merged into CCI Occitanie.
+  expect(names(ofKind(reg, 'CHAMBER'))).toEqual(['CCI Hérault', 'CCI Occitanie', 'CMA Hérault', 'CMA Occitanie']);
   expect(ofKind(reg, 'CLUSTER')).toHaveLength(3);
 });
 

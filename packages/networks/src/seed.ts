@@ -116,7 +116,9 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           name: n.name,
           shortName: n.shortName ?? null,
           // Former names too: a 2017 article's « CCI Marseille-Provence » still finds the CCIAMP.
-          searchName: normaliseText([n.name, n.shortName, ...(n.names ?? []).flatMap((e) => [e.name, e.shortName])].filter(Boolean).join(' ')),
+          searchName: normaliseText(
+            [n.name, n.shortName, ...(n.names ?? []).flatMap((e) => [e.name, e.shortName])].filter(Boolean).join(' '),
+          ),
           description: n.description ?? null,
           actorId: n.actorId ?? null,
           scope: n.scope,

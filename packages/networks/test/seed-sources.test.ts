@@ -22,7 +22,9 @@ const seedFiles = readdirSync(services).flatMap((s) => {
 function sourceLists(value: unknown, where: string): [string, unknown][] {
   if (Array.isArray(value)) return value.flatMap((v, k) => sourceLists(v, `${where}[${k}]`));
   if (!value || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([k, v]) => (k === 'sources' ? [[`${where}.sources`, v] as [string, unknown]] : sourceLists(v, `${where}.${k}`)));
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'sources' ? [[`${where}.sources`, v] as [string, unknown]] : sourceLists(v, `${where}.${k}`),
+  );
 }
 
 test('the seed files are found: five subgraphs with data', () => {
@@ -51,5 +53,8 @@ test('the seed loader refuses an internal note, a derived fact without its rule,
   expect(() => seedProvenance('x', ['an article'], { kind: 'DERIVED' })).toThrow(/names its rule/);
   expect(() => seedProvenance('x', ['an article'], { kind: 'ENTERED' as never })).toThrow(/only an editor enters/);
   expect(() => seedProvenance('x', [], undefined)).toThrow(/no source/);
-  expect(seedProvenance('x', ['an article'], { kind: 'DERIVED', rule: 'a law' })).toMatchObject({ provenance: 'DERIVED', provenanceRule: 'a law' });
+  expect(seedProvenance('x', ['an article'], { kind: 'DERIVED', rule: 'a law' })).toMatchObject({
+    provenance: 'DERIVED',
+    provenanceRule: 'a law',
+  });
 });

@@ -35,7 +35,8 @@ export function seedProvenance(where: string, sources: readonly string[] | undef
   const kind = p?.kind ?? 'STATED';
   if (kind !== 'STATED' && kind !== 'DERIVED') fail(`provenance ${kind}: a seed states or derives, only an editor enters`);
   if (!sources?.length) fail('no source');
-  for (const s of sources ?? []) if (INTERNAL_SOURCE.test(s)) fail(`source ${JSON.stringify(s)} is an internal note: cite the public source`);
+  for (const s of sources ?? [])
+    if (INTERNAL_SOURCE.test(s)) fail(`source ${JSON.stringify(s)} is an internal note: cite the public source`);
   const rule = p?.rule?.trim();
   if (kind === 'DERIVED' && !rule) fail('a derived fact names its rule');
   return { provenance: kind, provenanceRule: kind === 'DERIVED' ? rule! : null, enteredBy: null, enteredAt: null };

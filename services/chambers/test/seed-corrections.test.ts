@@ -51,7 +51,9 @@ test('the CCI Marseille-Provence bears its later name from 2020-01-07, and its f
   ]);
   expect(c.names[1].sources.join(' ')).toMatch(/Destimed.*devient la CCI Métropolitaine Aix-Marseille-Provence/);
   // The missions Jean-Luc Chauvin names in the 2017 article.
-  expect(c.missions).toEqual(expect.arrayContaining([expect.stringMatching(/appui pour les start-up/), expect.stringMatching(/aménagement du territoire/)]));
+  expect(c.missions).toEqual(
+    expect.arrayContaining([expect.stringMatching(/appui pour les start-up/), expect.stringMatching(/aménagement du territoire/)]),
+  );
   expect(res.data!.chambers.nodes).toEqual([{ id: 'ch-cci-marseille-provence' }]);
 });
 

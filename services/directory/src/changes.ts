@@ -33,5 +33,15 @@ export const roleChange = (r: Role): Change => ({
   entityType: 'Role',
   entityId: r.id,
   op: 'UPSERT',
-  payload: { id: r.id, personId: r.personId, organisationId: r.organisationId, title: r.title, startDate: r.startDate, endDate: r.endDate, provenance: r.provenance, enteredBy: r.enteredBy, enteredAt: r.enteredAt },
+  payload: {
+    id: r.id,
+    personId: r.personId,
+    organisationId: r.organisationId,
+    title: r.title,
+    startDate: r.startDate,
+    endDate: r.endDate,
+    provenance: r.provenance,
+    enteredBy: r.enteredBy,
+    enteredAt: r.enteredAt,
+  },
 });

@@ -30,9 +30,12 @@ export interface Context {
 /** One statement per batch for every hop to an actor or to roles, whatever the list length. */
 function createLoaders(prisma: PrismaClient) {
   return {
-    indicators: new DataLoader<IndicatorKey, Awaited<ReturnType<typeof loadIndicators>>[number], string>((keys) => loadIndicators(prisma, keys), {
-      cacheKeyFn: (k) => `${k.territoryId}/${k.kind ?? ''}`,
-    }),
+    indicators: new DataLoader<IndicatorKey, Awaited<ReturnType<typeof loadIndicators>>[number], string>(
+      (keys) => loadIndicators(prisma, keys),
+      {
+        cacheKeyFn: (k) => `${k.territoryId}/${k.kind ?? ''}`,
+      },
+    ),
     actor: new DataLoader<string, Actor | null>(async (ids) => {
       const rows = await prisma.actor.findMany({ where: { id: { in: [...ids] } } });
       const byId = new Map(rows.map((a) => [a.id, a]));

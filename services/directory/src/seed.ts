@@ -85,7 +85,14 @@ export async function seed(prisma: PrismaClient, log: (msg: string) => void = co
         await tx.role.upsert({ where: { id: r.id }, create: { id: r.id, ...data }, update: data });
       }
       for (const { id, provenance: _, ...i } of indicators) {
-        const data = { ...i, rank: i.rank ?? null, rankNote: i.rankNote ?? null, authorId: i.authorId ?? null, reach: reachOf(i.scope), ...provenance.get(id)! };
+        const data = {
+          ...i,
+          rank: i.rank ?? null,
+          rankNote: i.rankNote ?? null,
+          authorId: i.authorId ?? null,
+          reach: reachOf(i.scope),
+          ...provenance.get(id)!,
+        };
         await tx.indicator.upsert({ where: { id }, create: { id, ...data }, update: data });
       }
       // Rows change wholesale here: followers of the log read everything again.

@@ -27,7 +27,7 @@ test('seeded actors and roles are stated by their public sources', async () => {
   expect(res.data!.occ).toEqual({ name: 'CCI Occitanie', foundedOn: '2017-01-01' });
 });
 
-test("the Astères forecast for Midi-Pyrénées in 2012 (0.9 %, second région) is found from Occitanie, the Aveyron and Millau", async () => {
+test('the Astères forecast for Midi-Pyrénées in 2012 (0.9 %, second région) is found from Occitanie, the Aveyron and Millau', async () => {
   const FIELDS = `id label areaName value unit period rank author { id name } scope { id } ${PROVENANCE}`;
   const res = await s.execute(`{
     occitanie: territory(id: "REG-76") { indicators(kind: GROWTH_FORECAST) { ${FIELDS} } }
@@ -73,10 +73,15 @@ test('an actor created or changed through a mutation is ENTERED by its editor, a
   const p = created.data!.createActor.provenance;
   expect(p).toMatchObject({ kind: 'ENTERED', rule: null, enteredBy: 'editor-provenance', sources: ["fiche de l'éditeur"] });
   expect(Date.parse(p.enteredAt)).toBeGreaterThanOrEqual(before - 1000);
-  const updated = await s.execute(`mutation { updateActor(id: "act-cci-herault", input: { website: "https://www.herault.cci.fr" }) { ${PROVENANCE} } }`, {}, { as: 'admin' });
+  const updated = await s.execute(
+    `mutation { updateActor(id: "act-cci-herault", input: { website: "https://www.herault.cci.fr" }) { ${PROVENANCE} } }`,
+    {},
+    { as: 'admin' },
+  );
   expect(updated.errors).toBeUndefined();
   expect(updated.data!.updateActor.provenance).toMatchObject({ kind: 'ENTERED', enteredBy: 'test-admin' });
-  const [logged] = (await s.client.$queryRaw`SELECT payload FROM change_log WHERE entity_id = 'act-cci-herault' ORDER BY seq DESC LIMIT 1`) as {
+  const [logged] = (await s.client
+    .$queryRaw`SELECT payload FROM change_log WHERE entity_id = 'act-cci-herault' ORDER BY seq DESC LIMIT 1`) as {
     payload: Record<string, unknown>;
   }[];
   expect(logged.payload).toMatchObject({ provenance: 'ENTERED', enteredBy: 'test-admin' });

@@ -34,7 +34,8 @@ afterAll(() => h?.stop());
 const S = 'scope: { to: "2026-11-01" }';
 
 test('network overlap counts a derived membership unless asked to leave derived facts out', async () => {
-  const q = (arg: string) => `{ networkOverlap(networkA: "ch-1", networkB: "cb-2", ${S}${arg}) { membersA membersB sharedCount jaccard sharedMembers { id } } }`;
+  const q = (arg: string) =>
+    `{ networkOverlap(networkA: "ch-1", networkB: "cb-2", ${S}${arg}) { membersA membersB sharedCount jaccard sharedMembers { id } } }`;
   const all = await h.run(q(''));
   const stated = await h.run(q(', includeDerived: false'));
   expect(all.errors).toBeUndefined();
@@ -69,7 +70,13 @@ test('the change feed carries provenance: a derived membership is marked so in t
     entityId: 'ch-m-x',
     op: 'UPSERT',
     at,
-    payload: { id: 'ch-m-x', networkId: 'ch-1', actorId: 'act-c', provenance: 'DERIVED', provenanceRule: 'Code de commerce, art. L. 710-1' },
+    payload: {
+      id: 'ch-m-x',
+      networkId: 'ch-1',
+      actorId: 'act-c',
+      provenance: 'DERIVED',
+      provenanceRule: 'Code de commerce, art. L. 710-1',
+    },
   });
   state.apply({
     seq: '2',

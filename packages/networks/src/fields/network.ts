@@ -24,7 +24,8 @@ export const provenance = provenanceOf;
 /** Names over time: the stored history, or the one name it has always had (from its start). */
 export const names = (n: NetworkRow) => {
   const stored = Array.isArray(n.names) ? (n.names as NetworkNameEntry[]) : [];
-  if (stored.length) return stored.map((e) => ({ ...e, shortName: e.shortName ?? null, from: e.from ?? null, to: e.to ?? null, sources: e.sources ?? [] }));
+  if (stored.length)
+    return stored.map((e) => ({ ...e, shortName: e.shortName ?? null, from: e.from ?? null, to: e.to ?? null, sources: e.sources ?? [] }));
   return [{ name: n.name, shortName: n.shortName, from: n.startDate, to: n.endDate, sources: n.sources }];
 };
 export const scope = (n: NetworkRow) => n.scope.map((id) => ref('Territory', id));

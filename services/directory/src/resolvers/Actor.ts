@@ -1,5 +1,13 @@
 import { sliceConnection, type PageArgs } from '@maillage/subgraph-server';
-import { getTerritory, provenanceOf, headcountBand, legalCategory, parseNafCode, vatNumberOfSiren, type TerritoryRecord } from '@maillage/reference';
+import {
+  getTerritory,
+  provenanceOf,
+  headcountBand,
+  legalCategory,
+  parseNafCode,
+  vatNumberOfSiren,
+  type TerritoryRecord,
+} from '@maillage/reference';
 import type { Context } from '../context';
 import type { Actor as ActorRow, Role } from '../generated/prisma/client';
 import { isActive } from './Role';

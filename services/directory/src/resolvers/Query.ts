@@ -36,7 +36,8 @@ export const Query: QueryResolvers = {
   },
   territory: (_: unknown, { id }: { id: string }) => getTerritory(id) ?? null,
   indicators: async (_: unknown, args: { territoryId?: string | null; kind?: IndicatorKind | null }, { prisma, loaders }: Context) => {
-    if (!args.territoryId) return prisma.indicator.findMany({ where: args.kind ? { kind: args.kind } : {}, orderBy: [{ period: 'asc' }, { id: 'asc' }] });
+    if (!args.territoryId)
+      return prisma.indicator.findMany({ where: args.kind ? { kind: args.kind } : {}, orderBy: [{ period: 'asc' }, { id: 'asc' }] });
     if (!getTerritory(args.territoryId)) throw userError(ErrorCode.UNKNOWN_TERRITORY, `No territory ${args.territoryId}`, 'territoryId');
     return loaders.indicators.load({ territoryId: args.territoryId, kind: args.kind ?? null });
   },
