@@ -172,6 +172,14 @@ test('provenance through the gateway: stated, derived and entered facts, and a m
     expect.objectContaining({ value: 0.9, unit: '%', period: '2012', rank: 2, author: { name: 'Astères' } }),
   ]);
 
+  // Through the cross-kind list too: the interface carries it, each kind's subgraph answers it.
+  const cross = await analyst(`{ actor(id: "act-main-gauche") { memberships(includeEnded: true) { nodes { id provenance { kind } } } } }`);
+  expect(cross.errors).toBeUndefined();
+  expect(Object.fromEntries(cross.data!.actor.memberships.nodes.map((m: any) => [m.id, m.provenance.kind]))).toEqual({
+    'ch-m-main-gauche-cci-herault': 'DERIVED',
+    'co-m-cmip-main-gauche': 'STATED',
+  });
+
   // Main Gauche is shared by the council and CCI Hérault only through the derived ressortissant membership.
   const overlap = async (includeDerived: boolean) =>
     (

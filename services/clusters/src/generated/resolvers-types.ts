@@ -540,6 +540,8 @@ export type Initiative = {
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
+  /** Whether the initiative is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** When it starts (or started). */
   startDate?: Maybe<Scalars['Date']['output']>;
   /** Where it stands. */
@@ -599,6 +601,8 @@ export type Membership = {
   id: Scalars['ID']['output'];
   /** The network. */
   network: Network;
+  /** Whether the membership is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
