@@ -39,6 +39,7 @@ const subgraphs = () => {
       mappers: {
         Actor: './prisma/client#Actor',
         Role: './prisma/client#Role',
+        Indicator: './prisma/client#Indicator',
         PartnerKey: './prisma/client#PartnerKey',
         Territory: '@maillage/reference#TerritoryRecord',
         TerritoryMembers: '../resolvers/NetworkMembers#TerritoryGroup',

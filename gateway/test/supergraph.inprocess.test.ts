@@ -82,7 +82,12 @@ test('2. members of Réseau 1234 grouped by département, with its parent club',
   expect(club.scope.map((t: { id: string }) => t.id)).toEqual(['DEP-12', 'DEP-34']);
   expect(club.parent).toEqual({
     name: 'Club des Entrepreneurs Millavois',
-    reportedMemberCount: { count: 80, asOf: '2018-09-01', note: 'environ 80 membres en septembre 2018' },
+    // Midi Libre, 16 September 2018: « Avec 80 membres à ce jour » (the seed's source since issue 12).
+    reportedMemberCount: {
+      count: 80,
+      asOf: '2018-09-16',
+      note: '« 80 membres à ce jour » pour la première année du club (septembre 2018)',
+    },
   });
   expect(club.memberCount).toBe(3);
   const groups = club.membersByTerritory.map((g: any) => [g.territory?.id ?? null, g.count, g.actors.map((a: any) => a.name)]);

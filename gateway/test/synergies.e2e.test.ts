@@ -149,3 +149,53 @@ test('the snapshot holds what the other subgraphs publish, and a refresh reads i
   const runs = await h.clients.synergies.syncRun.findMany({ orderBy: { startedAt: 'asc' } });
   expect(runs.at(-1)).toMatchObject({ reason: 'refresh mutation', error: null, networks: s.networks });
 });
+
+test('provenance through the gateway: stated, derived and entered facts, and a measure without the derived ones', async () => {
+  const P = 'provenance { kind sources rule enteredBy enteredAt }';
+  const res = await analyst(`{
+    chamber(id: "ch-cci-herault") { parent { name } members(includeEnded: true) { nodes { id actor { name ${P} } ${P} } } }
+    cciamp: chamber(id: "ch-cci-marseille-provence") { name names { name from to } missions ${P} }
+    territory(id: "REG-76") { indicators { value unit period rank author { name } ${P} } }
+  }`);
+  expect(res.errors).toBeUndefined();
+  expect(res.data!.chamber.parent).toEqual({ name: 'CCI Occitanie' });
+  const [mainGauche] = res.data!.chamber.members.nodes;
+  expect(mainGauche.provenance).toMatchObject({ kind: 'DERIVED', enteredBy: null });
+  expect(mainGauche.provenance.rule).toMatch(/ressortissant/);
+  expect(mainGauche.actor.provenance.kind).toBe('STATED');
+  expect(res.data!.cciamp.names).toEqual([
+    { name: 'CCI Marseille-Provence', from: null, to: '2020-01-06' },
+    { name: 'CCI métropolitaine Aix-Marseille-Provence', from: '2020-01-07', to: null },
+  ]);
+  expect(res.data!.cciamp.missions.length).toBeGreaterThan(0);
+  expect(res.data!.territory.indicators).toEqual([
+    expect.objectContaining({ value: 0.9, unit: '%', period: '2012', rank: 2, author: { name: 'Astères' } }),
+  ]);
+
+  // Through the cross-kind list too: the interface carries it, each kind's subgraph answers it.
+  const cross = await analyst(`{ actor(id: "act-main-gauche") { memberships(includeEnded: true) { nodes { id provenance { kind } } } } }`);
+  expect(cross.errors).toBeUndefined();
+  expect(Object.fromEntries(cross.data!.actor.memberships.nodes.map((m: any) => [m.id, m.provenance.kind]))).toEqual({
+    'ch-m-main-gauche-cci-herault': 'DERIVED',
+    'co-m-cmip-main-gauche': 'STATED',
+  });
+
+  // Main Gauche is shared by the council and CCI Hérault only through the derived ressortissant membership.
+  const overlap = async (includeDerived: boolean) =>
+    (
+      await analyst(
+        `{ networkOverlap(networkA: "co-cmip", networkB: "ch-cci-herault", includeDerived: ${includeDerived}) { sharedCount } }`,
+      )
+    ).data!.networkOverlap.sharedCount;
+  expect(await overlap(true)).toBe(1);
+  expect(await overlap(false)).toBe(0);
+
+  // Written through a mutation: entered, by the editor whose token the gateway verified.
+  const added = await editor(
+    `mutation { addClubMembership(input: { clubId: "cb-reseau-1234", actorId: "act-seclab", category: MEMBER, sources: ["saisie de l'éditeur"] }) { id ${P} } }`,
+  );
+  expect(added.errors).toBeUndefined();
+  expect(added.data!.addClubMembership.provenance).toMatchObject({ kind: 'ENTERED', rule: null, sources: ["saisie de l'éditeur"] });
+  expect(added.data!.addClubMembership.provenance.enteredBy).toBeTruthy();
+  expect(added.data!.addClubMembership.provenance.enteredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+});

@@ -561,6 +561,13 @@ export type ImportedCouncilMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** What an indicator measures. */
+export const IndicatorKind = {
+  /** A forecast of economic growth (GDP, in %) for a period. */
+  GrowthForecast: 'GROWTH_FORECAST'
+} as const;
+
+export type IndicatorKind = typeof IndicatorKind[keyof typeof IndicatorKind];
 /** What an initiative is. */
 export const InitiativeKind = {
   Conference: 'CONFERENCE',
@@ -657,6 +664,17 @@ export const PartyRole = {
 } as const;
 
 export type PartyRole = typeof PartyRole[keyof typeof PartyRole];
+/** How a record's facts came to be known. */
+export const ProvenanceKind = {
+  /** Maillage derived them from other facts by a rule (`rule`), e.g. a company is by law a ressortissant of its territory's CCI. */
+  Derived: 'DERIVED',
+  /** An editor entered them through the API (`enteredBy`, `enteredAt`); `sources` are what the editor gave. */
+  Entered: 'ENTERED',
+  /** A source states them: a press article, the network's own site, an official register (`sources`). */
+  Stated: 'STATED'
+} as const;
+
+export type ProvenanceKind = typeof ProvenanceKind[keyof typeof ProvenanceKind];
 /**
  * Which part of the graph a measure looks at. Memberships count when active at some point of
  * [from, to] (`from` defaults to `to`, `to` to today); initiatives when dated up to `to` (and from

@@ -534,6 +534,11 @@ export type ImportedCouncilMembershipInput = {
   startDate?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** What an indicator measures. */
+export type IndicatorKind =
+  /** A forecast of economic growth (GDP, in %) for a period. */
+  | 'GROWTH_FORECAST';
+
 /** What an initiative is. */
 export type InitiativeKind =
   | 'CONFERENCE'
@@ -615,6 +620,15 @@ export type PartyInput = {
 export type PartyRole =
   | 'PARTICIPANT'
   | 'PARTNER';
+
+/** How a record's facts came to be known. */
+export type ProvenanceKind =
+  /** Maillage derived them from other facts by a rule (`rule`), e.g. a company is by law a ressortissant of its territory's CCI. */
+  | 'DERIVED'
+  /** An editor entered them through the API (`enteredBy`, `enteredAt`); `sources` are what the editor gave. */
+  | 'ENTERED'
+  /** A source states them: a press article, the network's own site, an official register (`sources`). */
+  | 'STATED';
 
 /**
  * Which part of the graph a measure looks at. Memberships count when active at some point of

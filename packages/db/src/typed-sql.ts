@@ -68,11 +68,16 @@ export const c = {
     select: `to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
     decode: (v) => new Date(v as string),
   }),
+  timestampOrNull: (expr: string): Column<Date | null> => ({
+    select: `to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    decode: (v) => (v == null ? null : new Date(v as string)),
+  }),
   /** A `date` column: midnight UTC, as Prisma reads `@db.Date`. */
   date: (expr: string): Column<Date | null> => ({ select: `to_char(${expr}, 'YYYY-MM-DD')`, decode: dateOf }),
-  json: (expr: string): Column<unknown> => ({
+  /** A `jsonb` column, as the shape its writers give it (Prisma's `Json` fields are no more checked). */
+  json: <T = unknown>(expr: string): Column<T> => ({
     select: `${expr}::text`,
-    decode: (v) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null)),
+    decode: (v) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null)) as T,
   }),
 };
 

@@ -1,6 +1,6 @@
 import type { Change } from '@maillage/db';
 import type { NetworkNames } from './names';
-import type { InitiativeRow, LinkRow, MembershipRow, NetworkRow } from './rows';
+import type { InitiativeRow, LinkRow, MembershipRow, NetworkRow, ProvenanceColumns } from './rows';
 
 /**
  * The outbox entries of a network subgraph (packages/db `recordChanges`): each names the entity by
@@ -8,6 +8,14 @@ import type { InitiativeRow, LinkRow, MembershipRow, NetworkRow } from './rows';
  * the region's index applies it without reading the graph again. The payload is the row as this
  * subgraph stores it (dates as ISO instants); an initiative's carries its links and their agreement.
  */
+/** The provenance a payload carries, so the region's index can leave derived facts out of a measure. */
+const provenanceColumns = (row: ProvenanceColumns) => ({
+  provenance: row.provenance,
+  provenanceRule: row.provenanceRule,
+  enteredBy: row.enteredBy,
+  enteredAt: row.enteredAt,
+});
+
 export const membershipChange = (names: NetworkNames, row: MembershipRow): Change => ({
   entityType: names.types.membership,
   entityId: row.id,
@@ -21,6 +29,7 @@ export const membershipChange = (names: NetworkNames, row: MembershipRow): Chang
     startDate: row.startDate,
     endDate: row.endDate,
     sources: row.sources,
+    ...provenanceColumns(row),
   },
 });
 
@@ -62,6 +71,7 @@ export const networkChange = (names: NetworkNames, row: NetworkRow): Change => (
     startDate: row.startDate,
     endDate: row.endDate,
     membersPublic: row.membersPublic,
+    ...provenanceColumns(row),
   },
 });
 

@@ -8,7 +8,7 @@ import type { NetworkContext } from './loaders';
 import { ID, type MembershipInput } from './mutations';
 import type { NetworkNames } from './names';
 import { overlaps } from './periods';
-import type { MembershipRow, NetworkDb, NetworkRow } from './rows';
+import { enteredBy, type MembershipRow, type NetworkDb, type NetworkRow } from './rows';
 
 /** Rows one call may carry: a spreadsheet's worth, within the gateway's body limit. */
 export const MAX_IMPORT_ROWS = 500;
@@ -91,6 +91,8 @@ export function importMutations(names: NetworkNames) {
             for (const m of existing) byActor.set(m.actorId, [...(byActor.get(m.actorId) ?? []), m]);
             const results: RowResult[] = [];
             const toCreate: MembershipRow[] = [];
+            // One import, one entry by one editor: every row it creates carries the same instant.
+            const entered = enteredBy(viewer);
             for (const row of rows) {
               const ref = row.ref ?? null;
               const problem = rowProblem(row);
@@ -119,6 +121,7 @@ export function importMutations(names: NetworkNames) {
                 startDate: row.startDate ?? null,
                 endDate: row.endDate ?? null,
                 sources: (row.sources ?? []).map((s) => s.trim()).filter(Boolean),
+                ...entered,
               };
               // Later rows of the same file see this one: a file naming a member twice creates it once.
               byActor.set(row.actorId, [...(byActor.get(row.actorId) ?? []), created]);

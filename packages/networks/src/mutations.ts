@@ -9,7 +9,7 @@ import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import { TYPE_OF_KIND, type NetworkNames } from './names';
 import { overlaps } from './periods';
-import type { LinkRow, MembershipRow, NetworkDb } from './rows';
+import { enteredBy, type LinkRow, type MembershipRow, type NetworkDb } from './rows';
 
 const MAX_CO_ORGANISERS = 20;
 const MAX_PARTIES = 500;
@@ -104,6 +104,7 @@ export function mutations(names: NetworkNames) {
                   startDate: input.startDate ?? null,
                   endDate: input.endDate ?? null,
                   sources: input.sources ?? [],
+                  ...enteredBy(viewer),
                 },
               });
               await recordChanges(tx, [membershipChange(names, created)]);
@@ -122,8 +123,9 @@ export function mutations(names: NetworkNames) {
         if (m.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
         assertDateRange(m.startDate, endDate);
         // Conditional: of two ends at once, the second waits for the first's row lock, then finds
-        // it ended (read committed re-checks the condition on the row it waited for).
-        const { count } = await tx.membership.updateMany({ where: { id, endDate: null }, data: { endDate } });
+        // it ended (read committed re-checks the condition on the row it waited for). The end date is
+        // the editor's word: the membership is from now on an entered fact (its sources kept).
+        const { count } = await tx.membership.updateMany({ where: { id, endDate: null }, data: { endDate, ...enteredBy(viewer) } });
         if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Membership ${id} already ended`, 'id');
         const ended = await required(tx.membership.findUnique({ where: { id } }), `membership ${id}`);
         await recordChanges(tx, [membershipChange(names, ended)]);
@@ -186,6 +188,7 @@ export function mutations(names: NetworkNames) {
                   placeId: input.placeId ?? null,
                   venue: text(input.venue, 'venue', 300),
                   sources: input.sources ?? [],
+                  ...enteredBy(viewer),
                 },
               });
               if (links.size) {

@@ -1,12 +1,25 @@
 import type { IdempotencyStore } from '@maillage/db';
+import type { ProvenanceColumns } from '@maillage/reference';
 import { mayEditNetwork, mayReadPrivate, type Viewer } from '@maillage/viewer';
+
+export type { ProvenanceColumns, ProvenanceKind } from '@maillage/reference';
+export { enteredBy } from '@maillage/reference';
+
+/** A name a network bore over a period, as stored in `network.names` (ISO dates). */
+export interface NetworkNameEntry {
+  name: string;
+  shortName?: string | null;
+  from?: string | null;
+  to?: string | null;
+  sources?: string[];
+}
 
 /**
  * Row shapes shared by the four network databases. Each subgraph's Prisma schema declares the same
  * models (Network, Membership, Initiative, InitiativeLink) with its own enums, so code written
  * against these shapes serves all four; the generated clients differ only in enum literals.
  */
-export interface NetworkRow {
+export interface NetworkRow extends ProvenanceColumns {
   id: string;
   subtype: string;
   name: string;
@@ -28,9 +41,11 @@ export interface NetworkRow {
   /** False when the network keeps its member list private. */
   membersPublic: boolean;
   sources: string[];
+  /** Its names over time, the current one last; [] when it never changed. */
+  names: unknown;
 }
 
-export interface MembershipRow {
+export interface MembershipRow extends ProvenanceColumns {
   id: string;
   networkId: string;
   actorId: string;
@@ -41,7 +56,7 @@ export interface MembershipRow {
   sources: string[];
 }
 
-export interface InitiativeRow {
+export interface InitiativeRow extends ProvenanceColumns {
   id: string;
   networkId: string;
   kind: string;

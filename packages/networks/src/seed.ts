@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getTerritory, normaliseText, reachOf } from '@maillage/reference';
+import { getTerritory, normaliseText, reachOf, seedProvenance, type SeedProvenance } from '@maillage/reference';
 import { recordChanges } from '@maillage/db';
 import { reseedChange } from './changes';
 import { TYPE_OF_KIND } from './names';
-import type { NetworkDb } from './rows';
+import type { NetworkDb, NetworkNameEntry } from './rows';
 
 interface SeedNetwork {
   id: string;
@@ -21,7 +21,9 @@ interface SeedNetwork {
   reportedMemberCount?: { count: number; asOf?: string; note?: string };
   website?: string;
   details?: Record<string, unknown>;
+  names?: NetworkNameEntry[];
   sources: string[];
+  provenance?: SeedProvenance;
 }
 interface SeedMembership {
   id: string;
@@ -32,6 +34,7 @@ interface SeedMembership {
   startDate?: string;
   endDate?: string;
   sources?: string[];
+  provenance?: SeedProvenance;
 }
 interface SeedInitiative {
   id: string;
@@ -49,6 +52,7 @@ interface SeedInitiative {
   coOrganisers?: { kind: keyof typeof TYPE_OF_KIND; id: string }[];
   parties?: { actorId: string; role: 'PARTNER' | 'PARTICIPANT' }[];
   sources?: string[];
+  provenance?: SeedProvenance;
 }
 
 const date = (s?: string) => (s ? new Date(`${s}T00:00:00Z`) : null);
@@ -66,6 +70,23 @@ function check(ok: boolean, where: string, message: string) {
   if (!ok) throw new Error(`seed ${where}: ${message}`);
 }
 
+/** A network's names over time, checked: dated in order, the current name last. */
+function seedNames(n: SeedNetwork): NetworkNameEntry[] {
+  const names = n.names ?? [];
+  if (!names.length) return [];
+  const where = `networks.json ${n.id}`;
+  check(names[names.length - 1].name === n.name, where, 'the last of names is the current name');
+  for (let k = 1; k < names.length; k++) {
+    const before = names[k - 1].to;
+    const from = names[k].from;
+    check(!!before && !!from && before < from, where, `names[${k}] starts after names[${k - 1}] ends`);
+  }
+  for (const e of names) seedProvenance(`${where} name ${e.name}`, e.sources, undefined);
+  return names;
+}
+
+export { INTERNAL_SOURCE, seedProvenance } from '@maillage/reference';
+
 /**
  * Loads a network subgraph's seed files (networks.json, memberships.json, initiatives.json) in one
  * transaction. Idempotent: rows are upserted by id, an initiative's links replaced as a whole.
@@ -80,6 +101,11 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
   for (const m of memberships) {
     check(!m.startDate || !m.endDate || m.startDate <= m.endDate, `memberships.json ${m.id}`, 'ends before it starts');
   }
+  const provenance = new Map<string, ReturnType<typeof seedProvenance>>();
+  for (const n of networks) provenance.set(n.id, seedProvenance(`networks.json ${n.id}`, n.sources, n.provenance));
+  for (const m of memberships) provenance.set(m.id, seedProvenance(`memberships.json ${m.id}`, m.sources, m.provenance));
+  for (const i of initiatives) provenance.set(i.id, seedProvenance(`initiatives.json ${i.id}`, i.sources, i.provenance));
+  const names = new Map(networks.map((n) => [n.id, seedNames(n)]));
 
   const seededAt = new Date();
   await db.$transaction(
@@ -90,7 +116,10 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           subtype: n.subtype,
           name: n.name,
           shortName: n.shortName ?? null,
-          searchName: normaliseText(`${n.name} ${n.shortName ?? ''}`),
+          // Former names too: a 2017 article's « CCI Marseille-Provence » still finds the CCIAMP.
+          searchName: normaliseText(
+            [n.name, n.shortName, ...(n.names ?? []).flatMap((e) => [e.name, e.shortName])].filter(Boolean).join(' '),
+          ),
           description: n.description ?? null,
           actorId: n.actorId ?? null,
           scope: n.scope,
@@ -103,6 +132,8 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           website: n.website ?? null,
           details: n.details ?? {},
           sources: n.sources,
+          names: names.get(n.id) ?? [],
+          ...provenance.get(n.id)!,
         };
         await tx.network.upsert({ where: { id: n.id }, create: { id: n.id, ...data }, update: data });
       }
@@ -118,6 +149,7 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           startDate: date(m.startDate),
           endDate: date(m.endDate),
           sources: m.sources ?? [],
+          ...provenance.get(m.id)!,
         };
         await tx.membership.upsert({ where: { id: m.id }, create: { id: m.id, ...data }, update: data });
       }
@@ -135,6 +167,7 @@ export async function seedNetworks(db: NetworkDb, seedDir: string, log: (msg: st
           venue: i.venue ?? null,
           reportedParticipantCount: i.reportedParticipantCount ?? null,
           sources: i.sources ?? [],
+          ...provenance.get(i.id)!,
         };
         await tx.initiative.upsert({ where: { id: i.id }, create: { id: i.id, ...data }, update: data });
         await tx.initiativeLink.deleteMany({ where: { initiativeId: i.id } });

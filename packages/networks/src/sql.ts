@@ -1,4 +1,4 @@
-import type { MembershipRow, NetworkRow } from './rows';
+import type { MembershipRow, NetworkNameEntry, NetworkRow, ProvenanceKind } from './rows';
 import { c, p, query, selectList, sql, type Shape, type StatementRunner } from '@maillage/db';
 
 /**
@@ -16,6 +16,10 @@ const membership = (m: string): Shape<MembershipRow> => ({
   startDate: c.date(`${m}.start_date`),
   endDate: c.date(`${m}.end_date`),
   sources: c.texts(`${m}.sources`),
+  provenance: c.enum<ProvenanceKind>(`${m}.provenance`),
+  provenanceRule: c.textOrNull(`${m}.provenance_rule`),
+  enteredBy: c.textOrNull(`${m}.entered_by`),
+  enteredAt: c.timestampOrNull(`${m}.entered_at`),
 });
 const MEMBERSHIP = membership('m');
 
@@ -40,6 +44,11 @@ const NETWORK: Shape<NetworkRow> = {
   details: c.json('details'),
   membersPublic: c.bool('members_public'),
   sources: c.texts('sources'),
+  names: c.json<NetworkNameEntry[]>('names'),
+  provenance: c.enum<ProvenanceKind>('provenance'),
+  provenanceRule: c.textOrNull('provenance_rule'),
+  enteredBy: c.textOrNull('entered_by'),
+  enteredAt: c.timestampOrNull('entered_at'),
 };
 
 /** Networks by id (in no particular order). */

@@ -26,6 +26,11 @@ const row = (over: Partial<NetworkRow> = {}): NetworkRow => ({
   details: {},
   membersPublic: true,
   sources: [],
+  names: [],
+  provenance: 'STATED',
+  provenanceRule: null,
+  enteredBy: null,
+  enteredAt: null,
   ...over,
 });
 
@@ -38,6 +43,10 @@ const member = (actorId: string, startDate: string | null, endDate: string | nul
   startDate: startDate ? day(startDate) : null,
   endDate: endDate ? day(endDate) : null,
   sources: [],
+  provenance: 'STATED',
+  provenanceRule: null,
+  enteredBy: null,
+  enteredAt: null,
 });
 
 describe('activity on a day', () => {

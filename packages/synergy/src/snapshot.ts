@@ -46,6 +46,8 @@ export interface SnapshotMembership {
   /** ISO dates; null start means "since before we know", null end "still a member". */
   startDate?: string | null;
   endDate?: string | null;
+  /** True when Maillage derived the membership by a rule (a ressortissant a law implies) rather than a source stating it or an editor entering it. */
+  derived?: boolean;
 }
 
 export interface SnapshotInitiative {
@@ -62,6 +64,8 @@ export interface SnapshotInitiative {
   placeId?: string | null;
   /** Where it stands (IDEA, PLANNED, HELD...), as its organiser's subgraph says. */
   status?: string | null;
+  /** True when Maillage derived the initiative by a rule rather than a source stating it or an editor entering it. */
+  derived?: boolean;
 }
 
 export interface RegionSnapshot {
@@ -71,6 +75,15 @@ export interface RegionSnapshot {
   initiatives: SnapshotInitiative[];
   /** When the snapshot was read, ISO instant. */
   takenAt: string;
+}
+
+/**
+ * The snapshot without the facts Maillage derived by a rule (provenance DERIVED): what sources
+ * state and editors entered, for measures asked with `includeDerived: false`.
+ */
+export function statedPart(s: RegionSnapshot): RegionSnapshot {
+  if (!s.memberships.some((m) => m.derived) && !s.initiatives.some((i) => i.derived)) return s;
+  return { ...s, memberships: s.memberships.filter((m) => !m.derived), initiatives: s.initiatives.filter((i) => !i.derived) };
 }
 
 /** The snapshot as a viewer who may not read private member lists sees it. */

@@ -47,7 +47,7 @@ test('_entities resolves ChamberInitiative: the Metropolitan business act and it
       kind: 'PROGRAMME',
       status: 'ONGOING',
       reportedParticipantCount: 80,
-      organiser: { shortName: 'CCIMP' },
+      organiser: { shortName: 'CCIAMP' },
       place: { id: 'EPCI-200054807' },
     },
   ]);

@@ -23,7 +23,7 @@ test('Digital Place ended in February 2019 and continues as Digital 113', async 
   );
   expect(res.data!.cluster).toEqual({
     active: false,
-    endDate: '2019-02-01',
+    endDate: '2019-02-05',
     successors: { nodes: [{ name: 'Digital 113', active: true, predecessor: { name: 'Digital Place' } }] },
   });
   const active = await s.execute(`{ clusters(first: 50) { nodes { name } } all: clusters(includeEnded: true, first: 50) { totalCount } }`);

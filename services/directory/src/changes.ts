@@ -22,6 +22,10 @@ export const actorChange = (a: Actor): Change => ({
     communeId: a.communeId,
     foundedOn: a.foundedOn,
     closedOn: a.closedOn,
+    provenance: a.provenance,
+    provenanceRule: a.provenanceRule,
+    enteredBy: a.enteredBy,
+    enteredAt: a.enteredAt,
   },
 });
 
@@ -29,5 +33,15 @@ export const roleChange = (r: Role): Change => ({
   entityType: 'Role',
   entityId: r.id,
   op: 'UPSERT',
-  payload: { id: r.id, personId: r.personId, organisationId: r.organisationId, title: r.title, startDate: r.startDate, endDate: r.endDate },
+  payload: {
+    id: r.id,
+    personId: r.personId,
+    organisationId: r.organisationId,
+    title: r.title,
+    startDate: r.startDate,
+    endDate: r.endDate,
+    provenance: r.provenance,
+    enteredBy: r.enteredBy,
+    enteredAt: r.enteredAt,
+  },
 });

@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import type { Viewer } from '@maillage/viewer';
 import { groupByKey } from '@maillage/subgraph-server';
 import type { Actor, Prisma, PrismaClient, Role } from './generated/prisma/client';
-import type { ActorKind, CompanyCategory } from './generated/prisma/enums';
+import type { ActorKind, CompanyCategory, ProvenanceKind } from './generated/prisma/enums';
 import { c, p, query, selectList, sql, type Shape, type StatementRunner } from '@maillage/db';
+import { loadIndicators, type IndicatorKey } from './indicators';
 
 /** One page of the actors located in a territory. */
 export interface ActorsInTerritoryKey {
@@ -55,6 +56,10 @@ const ACTOR: Shape<Actor> = {
   sources: c.texts('sources'),
   createdAt: c.timestamp('created_at'),
   updatedAt: c.timestamp('updated_at'),
+  provenance: c.enum<ProvenanceKind>('provenance'),
+  provenanceRule: c.textOrNull('provenance_rule'),
+  enteredBy: c.textOrNull('entered_by'),
+  enteredAt: c.timestampOrNull('entered_at'),
 };
 
 /** One page of actors by territory and kind (no search), in `Query.actors`' order: name, then id. */
@@ -76,6 +81,12 @@ const typedFilter = (where: Prisma.ActorWhereInput) => Object.keys(where).every(
 /** One statement per batch for every hop to an actor or to roles, whatever the list length. */
 function createLoaders(prisma: PrismaClient, sqlRun: StatementRunner) {
   return {
+    indicators: new DataLoader<IndicatorKey, Awaited<ReturnType<typeof loadIndicators>>[number], string>(
+      (keys) => loadIndicators(prisma, keys),
+      {
+        cacheKeyFn: (k) => `${k.territoryId}/${k.kind ?? ''}`,
+      },
+    ),
     actor: new DataLoader<string, Actor | null>(async (ids) => {
       const rows = await query(sqlRun, sql`SELECT ${selectList(ACTOR)} FROM actor WHERE id = ANY(${p.texts(ids)}::text[])`, ACTOR);
       const byId = new Map(rows.map((a) => [a.id, a]));

@@ -6,6 +6,7 @@ import { readChanges } from '@maillage/db';
 import { createContext, type Context } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { Actor } from './resolvers/Actor';
+import { Indicator } from './resolvers/Indicator';
 import { Mutation } from './resolvers/Mutation';
 import { PartnerKey, partnerKeyMutations, partnerKeyQueries } from './resolvers/PartnerKey';
 import { Chamber, Club, Cluster, Council, TerritoryMembers } from './resolvers/NetworkMembers';
@@ -25,6 +26,7 @@ export const resolvers: Resolvers = {
   PartnerKey,
   Actor,
   Role,
+  Indicator,
   Territory,
   TerritoryMembers,
   Chamber,

@@ -12,5 +12,9 @@ export const createContext =
   (store: SnapshotStore) =>
   ({ viewer }: { viewer: Viewer }): Context => ({ store, viewer });
 
-/** The engine over the whole snapshot: the measures are for analysts and admins only (schema). */
-export const analystEngine = (ctx: Context): Promise<SynergyEngine> => ctx.store.engine(true);
+/**
+ * The engine over the whole snapshot: the measures are for analysts and admins only (schema). A
+ * measure asked with `includeDerived: false` runs without the facts derived by a rule.
+ */
+export const analystEngine = (ctx: Context, args: { includeDerived?: boolean | null } = {}): Promise<SynergyEngine> =>
+  ctx.store.engine(true, args.includeDerived ?? true);

@@ -104,6 +104,7 @@ export class RegionState {
         actorId: str(p.actorId) ?? '',
         startDate: day(p.startDate),
         endDate: day(p.endDate),
+        derived: p.provenance === 'DERIVED',
       };
       this.memberships.set(id, value);
       return { type: 'membership', id, value };
@@ -128,6 +129,7 @@ export class RegionState {
         endDate: day(p.endDate),
         placeId: str(p.placeId),
         status: str(p.status),
+        derived: p.provenance === 'DERIVED',
       };
       this.initiatives.set(id, value);
       return { type: 'initiative', id, value };

@@ -118,7 +118,15 @@ export class GatewayReader implements SnapshotReader {
   private async networks(post: CountingClient, k: KindOperations, networks: SnapshotNetwork[], memberships: SnapshotMembership[]) {
     const add = (networkId: string, page: MemberPage) => {
       for (const m of page.nodes)
-        if (m.actor) memberships.push({ id: m.id, networkId, actorId: m.actor.id, startDate: m.startDate, endDate: m.endDate });
+        if (m.actor)
+          memberships.push({
+            id: m.id,
+            networkId,
+            actorId: m.actor.id,
+            startDate: m.startDate,
+            endDate: m.endDate,
+            derived: m.provenance.kind === 'DERIVED',
+          });
     };
     for (let after: string | null = null; ;) {
       const { networks: page }: ops.SynergyChambersQuery = await post.request(k.networks, { after, membersAfter: null });
@@ -169,6 +177,7 @@ export class GatewayReader implements SnapshotReader {
           endDate: i.endDate,
           placeId: i.place?.id ?? null,
           status: i.status,
+          derived: i.provenance.kind === 'DERIVED',
         });
       }
       if (!page.pageInfo.hasNextPage) return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
+import { statedPart, SynergyEngine, type RegionSnapshot } from '@maillage/synergy';
 import { RegionState, type ChangeSource, type FeedChange } from './feed';
 import type { SnapshotReader } from './source';
 
@@ -47,6 +47,13 @@ interface Loaded {
   snapshot: RegionSnapshot;
   engine: SynergyEngine;
   publicEngine: SynergyEngine;
+  /**
+   * Without derived facts (`includeDerived: false`), whole or public: built on first ask from the
+   * graph as it is then, dropped at the next change (the feed keeps only the two engines above up
+   * to date in place; this question is rare).
+   */
+  statedEngine?: SynergyEngine;
+  statedPublicEngine?: SynergyEngine;
   /** When the last full read (or the checkpoint it continues) was taken: the safety net counts from it. */
   loadedAt: number;
 }
@@ -121,10 +128,16 @@ export class SnapshotStore {
     private readonly opts: { refreshMs: number; log: (msg: string) => void; feed?: FeedOptions },
   ) {}
 
-  /** The engine over everything (analysts, admins) or over public member lists only. */
-  async engine(mayReadPrivate: boolean): Promise<SynergyEngine> {
+  /**
+   * The engine over everything (analysts, admins) or over public member lists only; with
+   * `includeDerived` false, over the facts sources state and editors entered, without those derived by a rule.
+   */
+  async engine(mayReadPrivate: boolean, includeDerived = true): Promise<SynergyEngine> {
     const loaded = await this.current();
-    return mayReadPrivate ? loaded.engine : loaded.publicEngine;
+    if (includeDerived) return mayReadPrivate ? loaded.engine : loaded.publicEngine;
+    const now = this.snapshot ?? loaded.snapshot;
+    if (mayReadPrivate) return (loaded.statedEngine ??= new SynergyEngine(statedPart(now), { search: 'background' }));
+    return (loaded.statedPublicEngine ??= new SynergyEngine(statedPart(now), { publicOnly: true, search: 'background' }));
   }
 
   figures(engine: SynergyEngine): SnapshotFigures {
@@ -341,6 +354,7 @@ export class SnapshotStore {
       const at = new Date().toISOString();
       this.loaded.engine.ix.takenAt = at;
       this.loaded.publicEngine.ix.takenAt = at;
+      this.loaded.statedEngine = this.loaded.statedPublicEngine = undefined;
       this.lastApplyMs = applyMs;
     }
     if (readAgain) {

@@ -10,11 +10,15 @@ and attached chambers.
 """`,
   parentDescription: "The regional chamber this one is attached to, or whose establishment it is.",
   childrenDescription: "Chambers attached to this one (territorial CCIs of a CCIR, establishments of a regional CMA).",
-  networkFields: ``,
+  networkFields: `  "What the chamber says its missions are, in its own (or its president's) words."
+  missions: [String!]!
+`,
   networkTypes: ``,
   prismaHeader: `// The chambers subgraph's own database: CCI and CMA networks, their members (elected members,
 // ressortissants, partner structures, attached chambers) and the programmes they run.
 // Actors and territories belong to the directory: they are referenced by id, never joined.`,
+  // Its own fields resolve in services/chambers/src/resolvers/own/.
+  ownResolvers: true,
   roleExample: "« président », « élu en charge de l'emploi »",
   // Seeded entities test/entities.test.ts resolves through _entities.
   seededNetwork: 'ch-cci-herault',

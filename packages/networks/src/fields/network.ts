@@ -1,8 +1,9 @@
+import { provenanceOf } from '@maillage/reference';
 import { forbidden, isAuthenticated, unauthenticated } from '@maillage/viewer';
 import type { GraphQLResolveInfo } from 'graphql';
 import { asksForCount, connection, sliceConnection, toPage, type PageArgs } from '@maillage/subgraph-server';
 import type { NetworkType } from '@maillage/kinds';
-import { isActiveOn, mayReadMembers, type NetworkRow } from '../rows';
+import { isActiveOn, mayReadMembers, type NetworkNameEntry, type NetworkRow } from '../rows';
 import { activeMemberIds, ref, type Ctx, type EntityRef, type ListArgs } from './common';
 
 /**
@@ -18,6 +19,16 @@ export const predecessor = (n: NetworkRow, _: unknown, { loaders }: Ctx) =>
   n.predecessorId ? loaders.network.load(n.predecessorId) : null;
 export const successors = async (n: NetworkRow, args: PageArgs, { loaders }: Ctx) =>
   sliceConnection(await loaders.successorsByPredecessor.load(n.id), args);
+/** `provenance` of a network, membership or initiative row (a derived row's sources are those of the facts its rule was applied to). */
+export const provenance = provenanceOf;
+
+/** Names over time: the stored history, or the one name it has always had (from its start). */
+export const names = (n: NetworkRow) => {
+  const stored = Array.isArray(n.names) ? (n.names as NetworkNameEntry[]) : [];
+  if (stored.length)
+    return stored.map((e) => ({ ...e, shortName: e.shortName ?? null, from: e.from ?? null, to: e.to ?? null, sources: e.sources ?? [] }));
+  return [{ name: n.name, shortName: n.shortName, from: n.startDate, to: n.endDate, sources: n.sources }];
+};
 export const scope = (n: NetworkRow) => n.scope.map((id) => ref('Territory', id));
 export const active = (row: { startDate: Date | null; endDate: Date | null }) => isActiveOn(row);
 export const reportedMemberCount = (n: NetworkRow) =>

@@ -1,6 +1,7 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { network } from '@maillage/networks';
 import type { ChamberResolvers } from '../generated/resolvers-types';
+import { own } from './own/Chamber';
 
 /** `Chamber`: the network fields every kind shares (@maillage/networks), bound by name. */
 export const Chamber: ChamberResolvers = {
@@ -19,4 +20,7 @@ export const Chamber: ChamberResolvers = {
   memberListVisibility: network.memberListVisibility,
   memberActorIds: network.memberActorIds,
   initiatives: network.initiatives,
+  names: network.names,
+  provenance: network.provenance,
+...own,
 };

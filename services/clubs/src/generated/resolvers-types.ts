@@ -140,10 +140,14 @@ export type Club = Network & Node & {
   members?: Maybe<ClubMembershipConnection>;
   /** Official name. */
   name: Scalars['String']['output'];
+  /** Its names over time, oldest first, the current one last with the day it took effect. */
+  names: Array<NetworkName>;
   /** The club a sub-network is attached to. */
   parent?: Maybe<Club>;
   /** The network this one continues (after a merger or a change of form). */
   predecessor?: Maybe<Club>;
+  /** Whether these facts are stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Member count stated by a source, when one is. */
   reportedMemberCount?: Maybe<ReportedCount>;
   /** Territories the network declares it covers. */
@@ -259,6 +263,8 @@ export type ClubInitiative = Initiative & Node & {
   parties: ClubPartyConnection;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
+  /** Whether the initiative is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Participant count stated by a source. */
   reportedParticipantCount?: Maybe<Scalars['Int']['output']>;
   /** Where the initiative is stated. */
@@ -331,6 +337,8 @@ export type ClubMembership = Membership & Node & {
   id: Scalars['ID']['output'];
   /** The club, as the `Membership` interface names it. */
   network: Club;
+  /** Whether the membership is stated by a source, derived by a rule (a company is by law a ressortissant of its CCI) or entered by an editor. */
+  provenance: Provenance;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -562,6 +570,8 @@ export type Initiative = {
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
+  /** Whether the initiative is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** When it starts (or started). */
   startDate?: Maybe<Scalars['Date']['output']>;
   /** Where it stands. */
@@ -608,6 +618,8 @@ export type Membership = {
   id: Scalars['ID']['output'];
   /** The network. */
   network: Network;
+  /** Whether the membership is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -725,6 +737,21 @@ export type NetworkKind =
   | 'CLUSTER'
   | 'COUNCIL';
 
+/** A name a network bore, with the days it bore it. */
+export type NetworkName = {
+  __typename?: 'NetworkName';
+  /** First day under this name; null when no source says (or since the network began). */
+  from?: Maybe<Scalars['Date']['output']>;
+  /** The name. */
+  name: Scalars['String']['output'];
+  /** Its short form or acronym then. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** Where the name and its dates are stated. */
+  sources: Array<Scalars['String']['output']>;
+  /** Last day under this name; null for the current name. */
+  to?: Maybe<Scalars['Date']['output']>;
+};
+
 /** A reference to a network of any subgraph. */
 export type NetworkRefInput = {
   /** The network's id (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
@@ -768,6 +795,30 @@ export type PartyInput = {
 export type PartyRole =
   | 'PARTICIPANT'
   | 'PARTNER';
+
+/** Where a record's facts come from. */
+export type Provenance = {
+  __typename?: 'Provenance';
+  /** When it was entered; null unless entered. */
+  enteredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who entered it (the editor's subject); null unless entered. */
+  enteredBy?: Maybe<Scalars['String']['output']>;
+  /** Stated by a source, derived by a rule, or entered by an editor. */
+  kind: ProvenanceKind;
+  /** The rule a derived fact follows, in words; null otherwise. */
+  rule?: Maybe<Scalars['String']['output']>;
+  /** The sources: for a derived fact, those of the facts the rule was applied to. */
+  sources: Array<Scalars['String']['output']>;
+};
+
+/** How a record's facts came to be known. */
+export type ProvenanceKind =
+  /** Maillage derived them from other facts by a rule (`rule`), e.g. a company is by law a ressortissant of its territory's CCI. */
+  | 'DERIVED'
+  /** An editor entered them through the API (`enteredBy`, `enteredAt`); `sources` are what the editor gave. */
+  | 'ENTERED'
+  /** A source states them: a press article, the network's own site, an official register (`sources`). */
+  | 'STATED';
 
 export type Query = {
   __typename?: 'Query';
@@ -1018,11 +1069,14 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
   NetworkKind: NetworkKind;
+  NetworkName: ResolverTypeWrapper<NetworkName>;
   NetworkRefInput: NetworkRefInput;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyInput: PartyInput;
   PartyRole: PartyRole;
+  Provenance: ResolverTypeWrapper<Provenance>;
+  ProvenanceKind: ProvenanceKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReportedCount: ResolverTypeWrapper<ReportedCount>;
   Territory: ResolverTypeWrapper<EntityRef>;
@@ -1062,10 +1116,12 @@ export type ResolversParentTypes = {
   Membership: ResolversInterfaceTypes<ResolversParentTypes>['Membership'];
   Mutation: Record<PropertyKey, never>;
   Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
+  NetworkName: NetworkName;
   NetworkRefInput: NetworkRefInput;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PartyInput: PartyInput;
+  Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   ReportedCount: ReportedCount;
   Territory: EntityRef;
@@ -1099,8 +1155,10 @@ export type ClubResolvers<ContextType = NetworkContext, ParentType extends Resol
   memberListVisibility?: Resolver<ResolversTypes['MemberListVisibility'], ParentType, ContextType>;
   members?: Resolver<Maybe<ResolversTypes['ClubMembershipConnection']>, ParentType, ContextType, RequireFields<ClubMembersArgs, 'first' | 'includeEnded'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  names?: Resolver<Array<ResolversTypes['NetworkName']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Club']>, ParentType, ContextType>;
   predecessor?: Resolver<Maybe<ResolversTypes['Club']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   reportedMemberCount?: Resolver<Maybe<ResolversTypes['ReportedCount']>, ParentType, ContextType>;
   scope?: Resolver<Array<Maybe<ResolversTypes['Territory']>>, ParentType, ContextType>;
   shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1139,6 +1197,7 @@ export type ClubInitiativeResolvers<ContextType = NetworkContext, ParentType ext
   organiserKinds?: Resolver<Array<ResolversTypes['NetworkKind']>, ParentType, ContextType>;
   parties?: Resolver<ResolversTypes['ClubPartyConnection'], ParentType, ContextType, RequireFields<ClubInitiativePartiesArgs, 'first' | 'status'>>;
   place?: Resolver<Maybe<ResolversTypes['Territory']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   reportedParticipantCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1168,6 +1227,7 @@ export type ClubMembershipResolvers<ContextType = NetworkContext, ParentType ext
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   network?: Resolver<ResolversTypes['Club'], ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1267,6 +1327,14 @@ export type NetworkResolvers<ContextType = NetworkContext, ParentType extends Re
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
 };
 
+export type NetworkNameResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['NetworkName'] = ResolversParentTypes['NetworkName']> = {
+  from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
 export type NodeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'ClubInitiative' | 'ClubMembership' | 'Cluster' | 'Council', ParentType, ContextType>;
 };
@@ -1276,6 +1344,14 @@ export type PageInfoResolvers<ContextType = NetworkContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProvenanceResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
+  enteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enteredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ProvenanceKind'], ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1323,8 +1399,10 @@ export type Resolvers<ContextType = NetworkContext> = {
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  NetworkName?: NetworkNameResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportedCount?: ReportedCountResolvers<ContextType>;
   Territory?: TerritoryResolvers<ContextType>;

@@ -19,4 +19,6 @@ export const Club: ClubResolvers = {
   memberListVisibility: network.memberListVisibility,
   memberActorIds: network.memberActorIds,
   initiatives: network.initiatives,
+  names: network.names,
+  provenance: network.provenance,
 };

@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { CLUB } from '@maillage/kinds';
-import { initiative } from '@maillage/networks';
+import { initiative, network } from '@maillage/networks';
 import type { ClubInitiativeResolvers } from '../generated/resolvers-types';
 
 const byKind = initiative.initiativeFields(CLUB);
@@ -15,4 +15,5 @@ export const ClubInitiative: ClubInitiativeResolvers = {
   joint: byKind.joint,
   parties: initiative.parties,
   place: initiative.place,
+  provenance: network.provenance,
 };

@@ -9,4 +9,5 @@ export const ClubMembership: ClubMembershipResolvers = {
   network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
+  provenance: network.provenance,
 };

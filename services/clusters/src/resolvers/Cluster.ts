@@ -20,5 +20,7 @@ export const Cluster: ClusterResolvers = {
   memberListVisibility: network.memberListVisibility,
   memberActorIds: network.memberActorIds,
   initiatives: network.initiatives,
+  names: network.names,
+  provenance: network.provenance,
 ...own,
 };

@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { CLUSTER } from '@maillage/kinds';
-import { initiative } from '@maillage/networks';
+import { initiative, network } from '@maillage/networks';
 import type { ClusterInitiativeResolvers } from '../generated/resolvers-types';
 
 const byKind = initiative.initiativeFields(CLUSTER);
@@ -15,4 +15,5 @@ export const ClusterInitiative: ClusterInitiativeResolvers = {
   joint: byKind.joint,
   parties: initiative.parties,
   place: initiative.place,
+  provenance: network.provenance,
 };

@@ -9,4 +9,5 @@ export const ClusterMembership: ClusterMembershipResolvers = {
   network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
+  provenance: network.provenance,
 };

@@ -186,10 +186,14 @@ export type Council = Network & Node & {
   mission?: Maybe<Scalars['String']['output']>;
   /** Official name. */
   name: Scalars['String']['output'];
+  /** Its names over time, oldest first, the current one last with the day it took effect. */
+  names: Array<NetworkName>;
   /** The body this one belongs to. */
   parent?: Maybe<Council>;
   /** The network this one continues (after a merger or a change of form). */
   predecessor?: Maybe<Council>;
+  /** Whether these facts are stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Member count stated by a source, when one is. */
   reportedMemberCount?: Maybe<ReportedCount>;
   /** The roadmap the council co-builds, with its period. */
@@ -313,6 +317,8 @@ export type CouncilInitiative = Initiative & Node & {
   parties: CouncilPartyConnection;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
+  /** Whether the initiative is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Participant count stated by a source. */
   reportedParticipantCount?: Maybe<Scalars['Int']['output']>;
   /** Where the initiative is stated. */
@@ -385,6 +391,8 @@ export type CouncilMembership = Membership & Node & {
   id: Scalars['ID']['output'];
   /** The council, as the `Membership` interface names it. */
   network: Council;
+  /** Whether the membership is stated by a source, derived by a rule (a company is by law a ressortissant of its CCI) or entered by an editor. */
+  provenance: Provenance;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -575,6 +583,8 @@ export type Initiative = {
   organiserKinds: Array<NetworkKind>;
   /** Commune (or wider territory) where it takes place. */
   place?: Maybe<Territory>;
+  /** Whether the initiative is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** When it starts (or started). */
   startDate?: Maybe<Scalars['Date']['output']>;
   /** Where it stands. */
@@ -621,6 +631,8 @@ export type Membership = {
   id: Scalars['ID']['output'];
   /** The network. */
   network: Network;
+  /** Whether the membership is stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Role in the network's words, e.g. « président ». */
   role?: Maybe<Scalars['String']['output']>;
   /** Where the membership is stated. */
@@ -738,6 +750,21 @@ export type NetworkKind =
   | 'CLUSTER'
   | 'COUNCIL';
 
+/** A name a network bore, with the days it bore it. */
+export type NetworkName = {
+  __typename?: 'NetworkName';
+  /** First day under this name; null when no source says (or since the network began). */
+  from?: Maybe<Scalars['Date']['output']>;
+  /** The name. */
+  name: Scalars['String']['output'];
+  /** Its short form or acronym then. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** Where the name and its dates are stated. */
+  sources: Array<Scalars['String']['output']>;
+  /** Last day under this name; null for the current name. */
+  to?: Maybe<Scalars['Date']['output']>;
+};
+
 /** A reference to a network of any subgraph. */
 export type NetworkRefInput = {
   /** The network's id (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
@@ -781,6 +808,30 @@ export type PartyInput = {
 export type PartyRole =
   | 'PARTICIPANT'
   | 'PARTNER';
+
+/** Where a record's facts come from. */
+export type Provenance = {
+  __typename?: 'Provenance';
+  /** When it was entered; null unless entered. */
+  enteredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who entered it (the editor's subject); null unless entered. */
+  enteredBy?: Maybe<Scalars['String']['output']>;
+  /** Stated by a source, derived by a rule, or entered by an editor. */
+  kind: ProvenanceKind;
+  /** The rule a derived fact follows, in words; null otherwise. */
+  rule?: Maybe<Scalars['String']['output']>;
+  /** The sources: for a derived fact, those of the facts the rule was applied to. */
+  sources: Array<Scalars['String']['output']>;
+};
+
+/** How a record's facts came to be known. */
+export type ProvenanceKind =
+  /** Maillage derived them from other facts by a rule (`rule`), e.g. a company is by law a ressortissant of its territory's CCI. */
+  | 'DERIVED'
+  /** An editor entered them through the API (`enteredBy`, `enteredAt`); `sources` are what the editor gave. */
+  | 'ENTERED'
+  /** A source states them: a press article, the network's own site, an official register (`sources`). */
+  | 'STATED';
 
 export type Query = {
   __typename?: 'Query';
@@ -1042,11 +1093,14 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
   NetworkKind: NetworkKind;
+  NetworkName: ResolverTypeWrapper<NetworkName>;
   NetworkRefInput: NetworkRefInput;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyInput: PartyInput;
   PartyRole: PartyRole;
+  Provenance: ResolverTypeWrapper<Provenance>;
+  ProvenanceKind: ProvenanceKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReportedCount: ResolverTypeWrapper<ReportedCount>;
   Roadmap: ResolverTypeWrapper<Roadmap>;
@@ -1087,10 +1141,12 @@ export type ResolversParentTypes = {
   Membership: ResolversInterfaceTypes<ResolversParentTypes>['Membership'];
   Mutation: Record<PropertyKey, never>;
   Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
+  NetworkName: NetworkName;
   NetworkRefInput: NetworkRefInput;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PartyInput: PartyInput;
+  Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   ReportedCount: ReportedCount;
   Roadmap: Roadmap;
@@ -1143,8 +1199,10 @@ export type CouncilResolvers<ContextType = NetworkContext, ParentType extends Re
   members?: Resolver<Maybe<ResolversTypes['CouncilMembershipConnection']>, ParentType, ContextType, RequireFields<CouncilMembersArgs, 'first' | 'includeEnded'>>;
   mission?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  names?: Resolver<Array<ResolversTypes['NetworkName']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Council']>, ParentType, ContextType>;
   predecessor?: Resolver<Maybe<ResolversTypes['Council']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   reportedMemberCount?: Resolver<Maybe<ResolversTypes['ReportedCount']>, ParentType, ContextType>;
   roadmap?: Resolver<Maybe<ResolversTypes['Roadmap']>, ParentType, ContextType>;
   scope?: Resolver<Array<Maybe<ResolversTypes['Territory']>>, ParentType, ContextType>;
@@ -1185,6 +1243,7 @@ export type CouncilInitiativeResolvers<ContextType = NetworkContext, ParentType 
   organiserKinds?: Resolver<Array<ResolversTypes['NetworkKind']>, ParentType, ContextType>;
   parties?: Resolver<ResolversTypes['CouncilPartyConnection'], ParentType, ContextType, RequireFields<CouncilInitiativePartiesArgs, 'first' | 'status'>>;
   place?: Resolver<Maybe<ResolversTypes['Territory']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   reportedParticipantCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1214,6 +1273,7 @@ export type CouncilMembershipResolvers<ContextType = NetworkContext, ParentType 
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   network?: Resolver<ResolversTypes['Council'], ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1296,6 +1356,14 @@ export type NetworkResolvers<ContextType = NetworkContext, ParentType extends Re
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council', ParentType, ContextType>;
 };
 
+export type NetworkNameResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['NetworkName'] = ResolversParentTypes['NetworkName']> = {
+  from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shortName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
 export type NodeResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Chamber' | 'Club' | 'Cluster' | 'Council' | 'CouncilInitiative' | 'CouncilMembership', ParentType, ContextType>;
 };
@@ -1305,6 +1373,14 @@ export type PageInfoResolvers<ContextType = NetworkContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProvenanceResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
+  enteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enteredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ProvenanceKind'], ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1358,8 +1434,10 @@ export type Resolvers<ContextType = NetworkContext> = {
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Network?: NetworkResolvers<ContextType>;
+  NetworkName?: NetworkNameResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReportedCount?: ReportedCountResolvers<ContextType>;
   Roadmap?: RoadmapResolvers<ContextType>;

@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { COUNCIL } from '@maillage/kinds';
-import { initiative } from '@maillage/networks';
+import { initiative, network } from '@maillage/networks';
 import type { CouncilInitiativeResolvers } from '../generated/resolvers-types';
 
 const byKind = initiative.initiativeFields(COUNCIL);
@@ -15,4 +15,5 @@ export const CouncilInitiative: CouncilInitiativeResolvers = {
   joint: byKind.joint,
   parties: initiative.parties,
   place: initiative.place,
+  provenance: network.provenance,
 };

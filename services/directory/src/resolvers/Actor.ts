@@ -1,5 +1,13 @@
 import { sliceConnection, type PageArgs } from '@maillage/subgraph-server';
-import { getTerritory, headcountBand, legalCategory, parseNafCode, vatNumberOfSiren, type TerritoryRecord } from '@maillage/reference';
+import {
+  getTerritory,
+  provenanceOf,
+  headcountBand,
+  legalCategory,
+  parseNafCode,
+  vatNumberOfSiren,
+  type TerritoryRecord,
+} from '@maillage/reference';
 import type { Context } from '../context';
 import type { Actor as ActorRow, Role } from '../generated/prisma/client';
 import { isActive } from './Role';
@@ -18,6 +26,7 @@ function level(actor: ActorRow, pick: (c: TerritoryRecord) => string | null | un
 
 export const Actor: ActorResolvers = {
   __resolveReference: (ref: { id: string }, { loaders }: Context) => loaders.actor.load(ref.id),
+  provenance: provenanceOf,
   vatNumber: (a: ActorRow) => (a.siren ? vatNumberOfSiren(a.siren) : null),
   verified: (a: ActorRow) => Boolean(a.siren || a.siret || a.rna),
   sector: (a: ActorRow) => (a.nafCode ? parseNafCode(a.nafCode) : null),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { forbidden, type Viewer } from '@maillage/viewer';
 import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
+import { enteredBy } from '@maillage/reference';
 import { actorChange, roleChange } from '../changes';
 import type { Context } from '../context';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
@@ -36,7 +37,7 @@ export const Mutation: MutationResolvers = {
     { input, idempotencyKey }: { input: ActorFields & { kind: ActorKind; name: string }; idempotencyKey?: string | null },
     { prisma, viewer }: Context,
   ) => {
-    const data = { ...actorColumns(input), createdBy: viewer.subject ?? null };
+    const data = { ...actorColumns(input), createdBy: viewer.subject ?? null, ...enteredBy(viewer) };
     return retryOnKeyRace(() =>
       prisma.$transaction((tx) =>
         onceForKey(
@@ -58,7 +59,8 @@ export const Mutation: MutationResolvers = {
       const current = await tx.actor.findUnique({ where: { id } });
       if (!current) throw userError(ErrorCode.NOT_FOUND, `No actor ${id}`, 'id');
       requireActorEditor(viewer, current);
-      const data = actorColumns(input, current);
+      // The editor's word now stands for the actor's facts: entered, by whom, when.
+      const data = { ...actorColumns(input, current), ...enteredBy(viewer) };
       await assertIdentifiersFree(tx, data, id);
       const updated = await tx.actor.update({ where: { id }, data });
       await recordChanges(tx, [actorChange(updated)]);
@@ -109,6 +111,7 @@ export const Mutation: MutationResolvers = {
                 startDate: input.startDate ?? null,
                 endDate: input.endDate ?? null,
                 sources: input.sources ?? [],
+                ...enteredBy(viewer),
               },
             });
             await recordChanges(tx, [roleChange(created)]);
@@ -127,7 +130,7 @@ export const Mutation: MutationResolvers = {
       if (role.endDate) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
       assertDateRange(role.startDate, endDate);
       // Conditional, so that of two ends at once the second finds the role ended (see endMembership).
-      const { count } = await tx.role.updateMany({ where: { id, endDate: null }, data: { endDate } });
+      const { count } = await tx.role.updateMany({ where: { id, endDate: null }, data: { endDate, ...enteredBy(viewer) } });
       if (count === 0) throw userError(ErrorCode.ALREADY_ENDED, `Role ${id} already ended`, 'id');
       const ended = await tx.role.findUniqueOrThrow({ where: { id } });
       await recordChanges(tx, [roleChange(ended)]);

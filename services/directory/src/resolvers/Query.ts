@@ -3,7 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { checkSiren, getTerritory, listTerritories, nafSections, normaliseText, type TerritoryLevel } from '@maillage/reference';
 import type { Context } from '../context';
 import type { Prisma } from '../generated/prisma/client';
-import type { ActorKind } from '../generated/prisma/enums';
+import { ErrorCode, userError } from '@maillage/errors';
+import type { ActorKind, IndicatorKind } from '../generated/prisma/enums';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 export interface ActorsArgs extends PageArgs {
@@ -34,6 +35,12 @@ export const Query: QueryResolvers = {
     return connection(items, total ?? page.offset + items.length, page);
   },
   territory: (_: unknown, { id }: { id: string }) => getTerritory(id) ?? null,
+  indicators: async (_: unknown, args: { territoryId?: string | null; kind?: IndicatorKind | null }, { prisma, loaders }: Context) => {
+    if (!args.territoryId)
+      return prisma.indicator.findMany({ where: args.kind ? { kind: args.kind } : {}, orderBy: [{ period: 'asc' }, { id: 'asc' }] });
+    if (!getTerritory(args.territoryId)) throw userError(ErrorCode.UNKNOWN_TERRITORY, `No territory ${args.territoryId}`, 'territoryId');
+    return loaders.indicators.load({ territoryId: args.territoryId, kind: args.kind ?? null });
+  },
   territories: (_: unknown, args: PageArgs & { level?: TerritoryLevel | null; withinId?: string | null; search?: string | null }) => {
     const page = toPage(args);
     const { total, items } = listTerritories({

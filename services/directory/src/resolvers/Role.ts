@@ -1,3 +1,4 @@
+import { provenanceOf } from '@maillage/reference';
 import type { Context } from '../context';
 import type { Actor as ActorRow, Role as RoleRow } from '../generated/prisma/client';
 import type { RoleResolvers } from '../generated/resolvers-types';
@@ -16,4 +17,5 @@ export const Role: RoleResolvers = {
   person: (r: RoleRow, _: unknown, { loaders }: Context) => actor(loaders.actor.load(r.personId), r.personId),
   organisation: (r: RoleRow, _: unknown, { loaders }: Context) => actor(loaders.actor.load(r.organisationId), r.organisationId),
   active: (r: RoleRow) => isActive(r.endDate),
+  provenance: provenanceOf,
 };

@@ -25,4 +25,6 @@ export const Territory: TerritoryResolvers = {
     });
     return connection(actors, total, page);
   },
+  indicators: (t: TerritoryRecord, args: { kind?: string | null }, { loaders }: Context) =>
+    loaders.indicators.load({ territoryId: t.id, kind: args.kind ?? null }),
 };

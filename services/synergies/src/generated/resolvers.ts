@@ -529,17 +529,20 @@ export type Query = {
 
 export type QueryBridgingActorsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<ScopeInput>;
 };
 
 
 export type QueryCoParticipationArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<ScopeInput>;
 };
 
 
 export type QueryCrossTerritoryTiesArgs = {
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   level?: InputMaybe<TieLevel>;
   scope?: InputMaybe<ScopeInput>;
 };
@@ -569,6 +572,7 @@ export type QueryNetworkArgs = {
 
 
 export type QueryNetworkOverlapArgs = {
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   networkA: Scalars['ID']['input'];
   networkB: Scalars['ID']['input'];
   scope?: InputMaybe<ScopeInput>;
@@ -611,6 +615,7 @@ export type QuerySearchActorsArgs = {
 
 export type QuerySectorPairsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   relation: SectorRelation;
   scope?: InputMaybe<ScopeInput>;
 };
@@ -618,6 +623,7 @@ export type QuerySectorPairsArgs = {
 
 export type QuerySectorProfilesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   networkIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   scope?: InputMaybe<ScopeInput>;
 };
@@ -625,6 +631,7 @@ export type QuerySectorProfilesArgs = {
 
 export type QuerySynergyReportArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDerived?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<ScopeInput>;
 };
 
@@ -1466,20 +1473,20 @@ export type PathStepResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  bridgingActors?: Resolver<ResolversTypes['BridgingResult'], ParentType, ContextType, RequireFields<QueryBridgingActorsArgs, 'first'>>;
-  coParticipation?: Resolver<Array<ResolversTypes['CoParticipation']>, ParentType, ContextType, RequireFields<QueryCoParticipationArgs, 'first'>>;
-  crossTerritoryTies?: Resolver<ResolversTypes['CrossTerritoryTies'], ParentType, ContextType, RequireFields<QueryCrossTerritoryTiesArgs, 'level'>>;
+  bridgingActors?: Resolver<ResolversTypes['BridgingResult'], ParentType, ContextType, RequireFields<QueryBridgingActorsArgs, 'first' | 'includeDerived'>>;
+  coParticipation?: Resolver<Array<ResolversTypes['CoParticipation']>, ParentType, ContextType, RequireFields<QueryCoParticipationArgs, 'first' | 'includeDerived'>>;
+  crossTerritoryTies?: Resolver<ResolversTypes['CrossTerritoryTies'], ParentType, ContextType, RequireFields<QueryCrossTerritoryTiesArgs, 'includeDerived' | 'level'>>;
   firstClients?: Resolver<Array<ResolversTypes['FirstClient']>, ParentType, ContextType, RequireFields<QueryFirstClientsArgs, 'actorId' | 'first'>>;
   initiatives?: Resolver<ResolversTypes['InitiativeConnection'], ParentType, ContextType, RequireFields<QueryInitiativesArgs, 'first' | 'jointOnly'>>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType, RequireFields<QueryNetworkArgs, 'id'>>;
-  networkOverlap?: Resolver<Maybe<ResolversTypes['NetworkOverlap']>, ParentType, ContextType, RequireFields<QueryNetworkOverlapArgs, 'networkA' | 'networkB'>>;
+  networkOverlap?: Resolver<Maybe<ResolversTypes['NetworkOverlap']>, ParentType, ContextType, RequireFields<QueryNetworkOverlapArgs, 'includeDerived' | 'networkA' | 'networkB'>>;
   networks?: Resolver<ResolversTypes['NetworkConnection'], ParentType, ContextType, RequireFields<QueryNetworksArgs, 'first' | 'includeEnded'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   search?: Resolver<ResolversTypes['SearchHitConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   searchActors?: Resolver<ResolversTypes['ActorHitConnection'], ParentType, ContextType, RequireFields<QuerySearchActorsArgs, 'first'>>;
-  sectorPairs?: Resolver<Array<ResolversTypes['SectorPair']>, ParentType, ContextType, RequireFields<QuerySectorPairsArgs, 'first' | 'relation'>>;
-  sectorProfiles?: Resolver<Array<ResolversTypes['SectorProfile']>, ParentType, ContextType, RequireFields<QuerySectorProfilesArgs, 'first'>>;
-  synergyReport?: Resolver<ResolversTypes['SynergyReport'], ParentType, ContextType, RequireFields<QuerySynergyReportArgs, 'first'>>;
+  sectorPairs?: Resolver<Array<ResolversTypes['SectorPair']>, ParentType, ContextType, RequireFields<QuerySectorPairsArgs, 'first' | 'includeDerived' | 'relation'>>;
+  sectorProfiles?: Resolver<Array<ResolversTypes['SectorProfile']>, ParentType, ContextType, RequireFields<QuerySectorProfilesArgs, 'first' | 'includeDerived'>>;
+  synergyReport?: Resolver<ResolversTypes['SynergyReport'], ParentType, ContextType, RequireFields<QuerySynergyReportArgs, 'first' | 'includeDerived'>>;
   synergySnapshot?: Resolver<ResolversTypes['SynergySnapshot'], ParentType, ContextType>;
   whoHasTheSolution?: Resolver<ResolversTypes['SolutionConnection'], ParentType, ContextType, RequireFields<QueryWhoHasTheSolutionArgs, 'actorId' | 'first' | 'need'>>;
 };

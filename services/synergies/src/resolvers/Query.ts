@@ -63,14 +63,14 @@ export const Query: QueryResolvers = {
 
   async networkOverlap(_, args, ctx) {
     const scope = scopeOf(args.scope);
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     const o = engine.overlap(networkIndex(engine, args.networkA, 'networkA'), networkIndex(engine, args.networkB, 'networkB'), scope);
     return { ...o, engine, scope: engine.scope(scope) };
   },
 
   async sectorProfiles(_, args, ctx) {
     const scope = scopeOf(args.scope);
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     const view = engine.view(scope);
     const named = args.networkIds?.length ? args.networkIds.map((id, i) => networkIndex(engine, id, `networkIds[${i}]`)) : undefined;
     return (named ?? view.networks)
@@ -82,7 +82,7 @@ export const Query: QueryResolvers = {
   async sectorPairs(_, args, ctx) {
     const scope = scopeOf(args.scope);
     const n = limit(args.first);
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     const view = engine.view(scope);
     const by = args.relation === 'SIMILAR' ? 'similarity' : 'complementarity';
     return engine
@@ -95,7 +95,7 @@ export const Query: QueryResolvers = {
   async coParticipation(_, args, ctx) {
     const scope = scopeOf(args.scope);
     const n = limit(args.first);
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     return engine
       .coParticipation(scope)
       .slice(0, n)
@@ -105,7 +105,7 @@ export const Query: QueryResolvers = {
   async bridgingActors(_, args, ctx) {
     const scope = scopeOf(args.scope);
     const n = limit(args.first);
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     const { method, actors } = engine.bridging(scope);
     return { engine, method, actors: actors.slice(0, n), scope: engine.scope(scope) };
   },
@@ -113,14 +113,14 @@ export const Query: QueryResolvers = {
   async crossTerritoryTies(_, args, ctx) {
     const scope = scopeOf(args.scope);
     const level = args.level ?? 'DEPARTEMENT';
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     return { ...engine.crossTerritoryTies(level, scope), engine, level, scope: engine.scope(scope) };
   },
 
   async synergyReport(_, args, ctx) {
     const scope = scopeOf(args.scope);
     const n = limit(args.first);
-    const engine = await analystEngine(ctx);
+    const engine = await analystEngine(ctx, args);
     return { ...engine.report(scope, n), engine, scope: engine.scope(scope), first: n };
   },
 

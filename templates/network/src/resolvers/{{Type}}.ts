@@ -20,5 +20,7 @@ export const {{Type}}: {{Type}}Resolvers = {
   memberListVisibility: network.memberListVisibility,
   memberActorIds: network.memberActorIds,
   initiatives: network.initiatives,
+  names: network.names,
+  provenance: network.provenance,
   {{ownSpread}}
 };

@@ -1,6 +1,6 @@
 // Written by `npm run networks` from templates/network/src/resolvers/: edit the template, not this file.
 import { {{KIND}} } from '@maillage/kinds';
-import { initiative } from '@maillage/networks';
+import { initiative, network } from '@maillage/networks';
 import type { {{Type}}InitiativeResolvers } from '../generated/resolvers-types';
 
 const byKind = initiative.initiativeFields({{KIND}});
@@ -15,4 +15,5 @@ export const {{Type}}Initiative: {{Type}}InitiativeResolvers = {
   joint: byKind.joint,
   parties: initiative.parties,
   place: initiative.place,
+  provenance: network.provenance,
 };

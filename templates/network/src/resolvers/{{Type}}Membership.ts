@@ -9,4 +9,5 @@ export const {{Type}}Membership: {{Type}}MembershipResolvers = {
   network: membership.membershipNetwork,
   actor: membership.membershipActor,
   active: network.active,
+  provenance: network.provenance,
 };
