@@ -239,6 +239,7 @@ function answers(e: SynergyEngine) {
           sharedMembers: acts(p.sharedMembers),
           introducers: acts(p.introducers),
           initiatives: p.initiatives.map(ini),
+          why: p.why.map((w) => ({ ...w, actors: acts(w.actors), initiatives: w.initiatives.map(ini) })),
         })),
       },
       pairs: e.pairs(s).map((p) => ({ ...p, a: net(p.a), b: net(p.b) })),
