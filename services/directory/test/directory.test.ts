@@ -110,7 +110,13 @@ test('actors of several territories are paged in one batch, each with its own to
   expect(res.errors).toBeUndefined();
   expect(res.data).toEqual({
     a: { actors: { totalCount: 5, nodes: [{ name: 'BIC de Montpellier' }, { name: 'CCI Hérault' }], pageInfo: { hasNextPage: true } } },
-    b: { actors: { totalCount: 2, nodes: [{ name: 'Club des Entrepreneurs Millavois' }, { name: 'Sésame - Nevoweb' }] } },
+    // Cyrille Brengues, the club's president, speaks as a Millavois in the ADN12 article (issue 17).
+    b: {
+      actors: {
+        totalCount: 3,
+        nodes: [{ name: 'Club des Entrepreneurs Millavois' }, { name: 'Cyrille Brengues' }, { name: 'Sésame - Nevoweb' }],
+      },
+    },
     c: { actors: { totalCount: 2, nodes: [{ name: 'CCI Hérault' }] } },
     d: { actors: { nodes: [{ name: 'CMA Hérault' }, { name: 'Main Gauche' }] } },
   });
