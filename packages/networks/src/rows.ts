@@ -140,7 +140,10 @@ export interface NetworkDb extends IdempotencyStore {
   initiative: ModelDelegate<InitiativeRow, CreateData<InitiativeRow, 'id' | 'kind' | 'status' | 'name'>>;
   // Links are listed, written whole, deleted, and their agreement decided by id (agreement.ts).
   initiativeLink: Pick<
-    ModelDelegate<LinkRow, CreateData<Omit<LinkRow, 'role' | 'status'> & { role: string; status: string }, 'id' | 'role' | 'targetType' | 'targetId'>>,
+    ModelDelegate<
+      LinkRow,
+      CreateData<Omit<LinkRow, 'role' | 'status'> & { role: string; status: string }, 'id' | 'role' | 'targetType' | 'targetId'>
+    >,
     'findMany' | 'findUnique' | 'createMany' | 'updateMany' | 'deleteMany'
   >;
   $transaction<T>(fn: (tx: NetworkDb) => Promise<T>, opts?: { timeout?: number }): Promise<T>;
