@@ -5,6 +5,9 @@
 // (templates/network/kinds/<subgraph>.js; its own migrations, if any, in
 // templates/network/kinds/<subgraph>/migrations/); and, per kind, the files of other workspaces under
 // templates/network/elsewhere/ (the synergies reader's operations, the CLI's import mutation).
+// The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
+// idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
+// other migrations are its own.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
 //
@@ -22,6 +25,9 @@ const { loadCatalogue } = require('./lib/catalogue');
 
 const root = path.resolve(__dirname, '..');
 const templateDir = path.join(root, 'templates/network');
+const sharedMigrationsDir = path.join(root, 'templates/shared/migrations');
+// The subgraphs that are not written from the template but take its shared migrations.
+const SHARED_MIGRATIONS_ALSO = ['directory'];
 
 function fill(template, values, where) {
   return template
@@ -132,19 +138,13 @@ function filesFor(kind, kinds) {
   for (const rel of ['src', 'test'].flatMap((dir) => walk(path.join(templateDir, dir))).map((file) => path.relative(templateDir, file))) {
     files.set(fill(rel, values, rel), fill(read(rel), values, rel));
   }
-  const existing = new Map(folders(path.join(serviceDir, 'prisma/migrations')).map((f) => [migrationName(f), f]));
-  const sources = [path.join(templateDir, 'prisma/migrations'), path.join(templateDir, 'kinds', kind.subgraph, 'migrations')];
-  const known = new Set();
-  for (const dir of sources) {
-    for (const folder of folders(dir)) {
-      const name = migrationName(folder);
-      known.add(name);
-      const target = existing.get(name) ?? folder;
-      const rel = path.relative(templateDir, path.join(dir, folder, 'migration.sql'));
-      files.set(`prisma/migrations/${target}/migration.sql`, fill(read(rel), values, rel));
-    }
-  }
-  const strays = [...existing.keys()].filter((name) => !known.has(name));
+  const sources = [
+    sharedMigrationsDir,
+    path.join(templateDir, 'prisma/migrations'),
+    path.join(templateDir, 'kinds', kind.subgraph, 'migrations'),
+  ];
+  const migrations = migrationFiles(serviceDir, sources, values);
+  for (const [rel, content] of migrations.files) files.set(rel, content);
   // Per-kind files of other workspaces (the synergies reader's and the CLI's operations), written
   // at their path from the repository root: templates/network/elsewhere/<path>.
   const elsewhere = new Map();
@@ -152,7 +152,30 @@ function filesFor(kind, kinds) {
   for (const rel of walk(elsewhereDir).map((file) => path.relative(elsewhereDir, file))) {
     elsewhere.set(fill(rel, values, rel), fill(read(path.join('elsewhere', rel)), values, rel));
   }
-  return { files, elsewhere, strays: strays.map((name) => `services/${kind.subgraph}/prisma/migrations/${existing.get(name)}`) };
+  return { files, elsewhere, strays: migrations.strays };
+}
+
+/**
+ * The migrations of `sources` (folders of `<timestamp>_<name>/migration.sql`) as a service's files,
+ * each under the folder name the service already has for that name; and the service's folders that
+ * none of the sources hold.
+ */
+function migrationFiles(serviceDir, sources, values) {
+  const existing = new Map(folders(path.join(serviceDir, 'prisma/migrations')).map((f) => [migrationName(f), f]));
+  const files = new Map();
+  const known = new Set();
+  for (const dir of sources) {
+    for (const folder of folders(dir)) {
+      const name = migrationName(folder);
+      known.add(name);
+      const target = existing.get(name) ?? folder;
+      const file = path.join(dir, folder, 'migration.sql');
+      const where = path.relative(root, file);
+      files.set(`prisma/migrations/${target}/migration.sql`, fill(fs.readFileSync(file, 'utf8'), values, where));
+    }
+  }
+  const strays = [...existing.keys()].filter((name) => !known.has(name));
+  return { files, strays: strays.map((name) => path.relative(root, path.join(serviceDir, 'prisma/migrations', existing.get(name)))) };
 }
 
 function main() {
@@ -161,28 +184,35 @@ function main() {
   const stale = [];
   const strayFolders = [];
   let count = 0;
+  const targets = [];
   for (const kind of KINDS) {
     const { files, elsewhere, strays } = filesFor(kind, KINDS);
     strayFolders.push(...strays);
-    const targets = [
+    targets.push(
       ...[...files].map(([rel, content]) => [path.join(root, 'services', kind.subgraph, rel), content]),
       ...[...elsewhere].map(([rel, content]) => [path.join(root, rel), content]),
-    ];
-    for (const [target, content] of targets) {
-      const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
-      count++;
-      if (committed === content) continue;
-      if (check) stale.push(path.relative(root, target));
-      else {
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, content);
-        console.log(`wrote ${path.relative(root, target)}`);
-      }
+    );
+  }
+  for (const subgraph of SHARED_MIGRATIONS_ALSO) {
+    const serviceDir = path.join(root, 'services', subgraph);
+    // Its own migrations are no strays: only the shared ones are written here.
+    const { files } = migrationFiles(serviceDir, [sharedMigrationsDir], {});
+    targets.push(...[...files].map(([rel, content]) => [path.join(serviceDir, rel), content]));
+  }
+  for (const [target, content] of targets) {
+    const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
+    count++;
+    if (committed === content) continue;
+    if (check) stale.push(path.relative(root, target));
+    else {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, content);
+      console.log(`wrote ${path.relative(root, target)}`);
     }
   }
   if (strayFolders.length) {
     console.error(
-      `migrations not from templates/network (move them into the template, or the kind's additions):\n  ${strayFolders.join('\n  ')}`,
+      `migrations not from templates/network or templates/shared (move them into a template, or the kind's additions):\n  ${strayFolders.join('\n  ')}`,
     );
     process.exit(1);
   }
@@ -190,7 +220,7 @@ function main() {
     console.error(`stale network subgraph files (run \`npm run networks\` and commit them):\n  ${stale.join('\n  ')}`);
     process.exit(1);
   }
-  console.log(`${count} network subgraph files ${check ? 'match' : 'written from'} templates/network`);
+  console.log(`${count} subgraph files ${check ? 'match' : 'written from'} templates/network and templates/shared`);
 }
 
 main();
