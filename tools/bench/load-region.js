@@ -8,9 +8,8 @@ const pg = require('pg');
 const { generateRegion, REGION_SIZE } = require('@maillage/synthetic');
 const { normaliseText, reachOf } = require('@maillage/reference');
 const { applyMigrations, pgRunner } = require('@maillage/db');
+const { KINDS, TYPE_OF_KIND } = require('@maillage/kinds');
 
-const NETWORK_SERVICES = { CHAMBER: 'chambers', CLUSTER: 'clusters', COUNCIL: 'councils', CLUB: 'clubs' };
-const TYPE_OF_KIND = { CHAMBER: 'Chamber', CLUSTER: 'Cluster', COUNCIL: 'Council', CLUB: 'Club' };
 // What each kind of network calls its networks and members, as in the subgraphs' Prisma schemas.
 const SUBTYPE = { CHAMBER: 'CCI_TERRITORIALE', CLUSTER: 'CLUSTER', COUNCIL: 'METROPOLITAN_COUNCIL', CLUB: 'BUSINESS_CLUB' };
 const CATEGORY = { CHAMBER: 'RESSORTISSANT', CLUSTER: 'COMPANY', COUNCIL: 'MEMBER', CLUB: 'MEMBER' };
@@ -218,7 +217,7 @@ async function loadRegion({ serverUrl, prefix, actors = REGION_SIZE.actors, seed
   let region;
   const generate = () => (region ??= generateRegion({ ...sizes, seed }));
   const base = new URL(serverUrl);
-  for (const service of ['directory', ...Object.values(NETWORK_SERVICES)]) {
+  for (const service of ['directory', ...KINDS.map((k) => k.subgraph)]) {
     const db = `${prefix}_${service}`;
     await ensureDatabase(serverUrl, db);
     const url = new URL(base);
@@ -234,11 +233,7 @@ async function loadRegion({ serverUrl, prefix, actors = REGION_SIZE.actors, seed
         const what =
           service === 'directory'
             ? await loadDirectory(client, r)
-            : await loadNetworks(
-                client,
-                r,
-                Object.keys(NETWORK_SERVICES).find((k) => NETWORK_SERVICES[k] === service),
-              );
+            : await loadNetworks(client, r, KINDS.find((k) => k.subgraph === service).kind);
         await markLoaded(client, mark);
         await client.query('COMMIT');
         await client.query('ANALYZE');
