@@ -73,3 +73,26 @@ export async function retryOnKeyRace<T>(run: () => Promise<T>): Promise<T> {
     return run();
   }
 }
+
+/**
+ * A create as every API write with an idempotency key runs it: in a transaction of its own, at most
+ * once per key (`onceForKey`), and once more when it lost a race (`retryOnKeyRace`). `load` finds
+ * the result of an earlier request with the same key.
+ */
+export function createOnce<Tx extends IdempotencyStore, T>(
+  db: { $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> },
+  request: { key?: string | null; operation: string; input: unknown },
+  create: (tx: Tx) => Promise<T & { id: string }>,
+  load: (tx: Tx, id: string) => Promise<T | null>,
+): Promise<T> {
+  return retryOnKeyRace(() =>
+    db.$transaction((tx) =>
+      onceForKey(
+        tx,
+        request,
+        () => create(tx),
+        (id) => load(tx, id),
+      ),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
-import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
+import { createOnce, recordChanges } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
 import { deciderOf, initialStatuses } from './agreement';
 import { initiativeChange, membershipChange, networkChange } from './changes';
@@ -78,41 +78,37 @@ export function mutations(names: NetworkNames) {
       const actorId = reference(input.actorId, 'actorId');
       const role = text(input.role, 'role', 200);
       assertDateRange(input.startDate, input.endDate);
-      return retryOnKeyRace(() =>
-        db.$transaction((tx) =>
-          onceForKey(
-            tx,
-            { key: idempotencyKey, operation: names.fields.addMembership, input },
-            async () => {
-              await requireNetwork(tx, networkId, names, networkField);
-              const existing: MembershipRow[] = await tx.membership.findMany({ where: { networkId, actorId, category: input.category } });
-              const clash = existing.find((m) => overlaps(m, input));
-              if (clash) {
-                throw userError(
-                  ErrorCode.DUPLICATE_MEMBERSHIP,
-                  `Actor ${actorId} already has a ${input.category} membership of ${networkId} over that period (${clash.id})`,
-                  'actorId',
-                );
-              }
-              const created = await tx.membership.create({
-                data: {
-                  id: `${names.idPrefix}-m-${randomUUID()}`,
-                  networkId,
-                  actorId,
-                  category: input.category,
-                  role,
-                  startDate: input.startDate ?? null,
-                  endDate: input.endDate ?? null,
-                  sources: input.sources ?? [],
-                  ...enteredBy(viewer),
-                },
-              });
-              await recordChanges(tx, [membershipChange(names, created)]);
-              return created;
+      return createOnce(
+        db,
+        { key: idempotencyKey, operation: names.fields.addMembership, input },
+        async (tx) => {
+          await requireNetwork(tx, networkId, names, networkField);
+          const existing: MembershipRow[] = await tx.membership.findMany({ where: { networkId, actorId, category: input.category } });
+          const clash = existing.find((m) => overlaps(m, input));
+          if (clash) {
+            throw userError(
+              ErrorCode.DUPLICATE_MEMBERSHIP,
+              `Actor ${actorId} already has a ${input.category} membership of ${networkId} over that period (${clash.id})`,
+              'actorId',
+            );
+          }
+          const created = await tx.membership.create({
+            data: {
+              id: `${names.idPrefix}-m-${randomUUID()}`,
+              networkId,
+              actorId,
+              category: input.category,
+              role,
+              startDate: input.startDate ?? null,
+              endDate: input.endDate ?? null,
+              sources: input.sources ?? [],
+              ...enteredBy(viewer),
             },
-            (id) => tx.membership.findUnique({ where: { id } }),
-          ),
-        ),
+          });
+          await recordChanges(tx, [membershipChange(names, created)]);
+          return created;
+        },
+        (tx, id) => tx.membership.findUnique({ where: { id } }),
       );
     },
     endMembership: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { db, viewer }: Ctx) =>
@@ -161,58 +157,54 @@ export function mutations(names: NetworkNames) {
       }
       for (const p of parties)
         links.set(`${p.role}/Actor/${p.actorId}`, { role: p.role, targetType: 'Actor', targetId: reference(p.actorId, 'parties') });
-      return retryOnKeyRace(() =>
-        db.$transaction((tx) =>
-          onceForKey(
-            tx,
-            { key: idempotencyKey, operation: names.fields.createInitiative, input },
-            async () => {
-              await requireNetwork(tx, networkId, names, networkField);
-              // Co-organisers of our own kind live in this database: check they exist. Those of other
-              // subgraphs are entity references the gateway resolves.
-              for (const l of links.values()) {
-                if (l.targetType === T) await requireNetwork(tx, l.targetId, names, 'coOrganisers');
-              }
-              const id = `${names.idPrefix}-i-${randomUUID()}`;
-              await tx.initiative.create({
-                data: {
-                  id,
-                  networkId,
-                  kind: input.kind,
-                  status: input.status,
-                  name,
-                  description: text(input.description, 'description', 4000),
-                  startDate: input.startDate ?? null,
-                  endDate: input.endDate ?? null,
-                  dateNote: text(input.dateNote, 'dateNote', 200),
-                  placeId: input.placeId ?? null,
-                  venue: text(input.venue, 'venue', 300),
-                  sources: input.sources ?? [],
-                  ...enteredBy(viewer),
-                },
-              });
-              if (links.size) {
-                // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
-                const now = new Date();
-                const proposer = deciderOf(viewer);
-                const data = (await initialStatuses(tx, viewer, [...links.values()])).map((l) => ({
-                  id: `${id}-${randomUUID().slice(0, 8)}`,
-                  initiativeId: id,
-                  ...l,
-                  proposedBy: proposer,
-                  proposedAt: now,
-                  ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
-                }));
-                await tx.initiativeLink.createMany({ data });
-              }
-              const created = await required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
-              const written: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId: id }, orderBy: { id: 'asc' } });
-              await recordChanges(tx, [initiativeChange(names, created, written)]);
-              return created;
+      return createOnce(
+        db,
+        { key: idempotencyKey, operation: names.fields.createInitiative, input },
+        async (tx) => {
+          await requireNetwork(tx, networkId, names, networkField);
+          // Co-organisers of our own kind live in this database: check they exist. Those of other
+          // subgraphs are entity references the gateway resolves.
+          for (const l of links.values()) {
+            if (l.targetType === T) await requireNetwork(tx, l.targetId, names, 'coOrganisers');
+          }
+          const id = `${names.idPrefix}-i-${randomUUID()}`;
+          await tx.initiative.create({
+            data: {
+              id,
+              networkId,
+              kind: input.kind,
+              status: input.status,
+              name,
+              description: text(input.description, 'description', 4000),
+              startDate: input.startDate ?? null,
+              endDate: input.endDate ?? null,
+              dateNote: text(input.dateNote, 'dateNote', 200),
+              placeId: input.placeId ?? null,
+              venue: text(input.venue, 'venue', 300),
+              sources: input.sources ?? [],
+              ...enteredBy(viewer),
             },
-            (id) => tx.initiative.findUnique({ where: { id } }),
-          ),
-        ),
+          });
+          if (links.size) {
+            // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
+            const now = new Date();
+            const proposer = deciderOf(viewer);
+            const data = (await initialStatuses(tx, viewer, [...links.values()])).map((l) => ({
+              id: `${id}-${randomUUID().slice(0, 8)}`,
+              initiativeId: id,
+              ...l,
+              proposedBy: proposer,
+              proposedAt: now,
+              ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
+            }));
+            await tx.initiativeLink.createMany({ data });
+          }
+          const created = await required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
+          const written: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId: id }, orderBy: { id: 'asc' } });
+          await recordChanges(tx, [initiativeChange(names, created, written)]);
+          return created;
+        },
+        (tx, id) => tx.initiative.findUnique({ where: { id } }),
       );
     },
     setMemberListVisibility: async (

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { forbidden, type Viewer } from '@maillage/viewer';
-import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
+import { createOnce, recordChanges } from '@maillage/db';
 import { enteredBy } from '@maillage/reference';
 import { actorChange, roleChange } from '../changes';
 import type { Context } from '../context';
@@ -38,20 +38,16 @@ export const Mutation: MutationResolvers = {
     { prisma, viewer }: Context,
   ) => {
     const data = { ...actorColumns(input), createdBy: viewer.subject ?? null, ...enteredBy(viewer) };
-    return retryOnKeyRace(() =>
-      prisma.$transaction((tx) =>
-        onceForKey(
-          tx,
-          { key: idempotencyKey, operation: 'createActor', input },
-          async () => {
-            await assertIdentifiersFree(tx, data);
-            const created = await tx.actor.create({ data: { id: `act-${randomUUID()}`, ...data } as Prisma.ActorCreateInput });
-            await recordChanges(tx, [actorChange(created)]);
-            return created;
-          },
-          (id) => tx.actor.findUnique({ where: { id } }),
-        ),
-      ),
+    return createOnce(
+      prisma,
+      { key: idempotencyKey, operation: 'createActor', input },
+      async (tx) => {
+        await assertIdentifiersFree(tx, data);
+        const created = await tx.actor.create({ data: { id: `act-${randomUUID()}`, ...data } as Prisma.ActorCreateInput });
+        await recordChanges(tx, [actorChange(created)]);
+        return created;
+      },
+      (tx, id) => tx.actor.findUnique({ where: { id } }),
     );
   },
   updateActor: async (_: unknown, { id, input }: { id: string; input: ActorFields }, { prisma, viewer }: Context) =>
@@ -87,39 +83,35 @@ export const Mutation: MutationResolvers = {
     const title = input.title.trim();
     if (!title || title.length > 200) throw userError(ErrorCode.BAD_USER_INPUT, 'title must be 1 to 200 characters', 'title');
     assertDateRange(input.startDate, input.endDate);
-    return retryOnKeyRace(() =>
-      prisma.$transaction((tx) =>
-        onceForKey(
-          tx,
-          { key: idempotencyKey, operation: 'addRole', input },
-          async () => {
-            const [person, organisation] = await Promise.all([
-              tx.actor.findUnique({ where: { id: input.personId } }),
-              tx.actor.findUnique({ where: { id: input.organisationId } }),
-            ]);
-            if (!person || person.kind !== 'PERSON') throw userError(ErrorCode.UNKNOWN_ACTOR, `No person ${input.personId}`, 'personId');
-            if (!organisation || organisation.kind === 'PERSON')
-              throw userError(ErrorCode.UNKNOWN_ACTOR, `No organisation ${input.organisationId}`, 'organisationId');
-            // Roles are recorded by whoever may change the organisation.
-            requireActorEditor(viewer, organisation);
-            const created = await tx.role.create({
-              data: {
-                id: `role-${randomUUID()}`,
-                personId: person.id,
-                organisationId: organisation.id,
-                title,
-                startDate: input.startDate ?? null,
-                endDate: input.endDate ?? null,
-                sources: input.sources ?? [],
-                ...enteredBy(viewer),
-              },
-            });
-            await recordChanges(tx, [roleChange(created)]);
-            return created;
+    return createOnce(
+      prisma,
+      { key: idempotencyKey, operation: 'addRole', input },
+      async (tx) => {
+        const [person, organisation] = await Promise.all([
+          tx.actor.findUnique({ where: { id: input.personId } }),
+          tx.actor.findUnique({ where: { id: input.organisationId } }),
+        ]);
+        if (!person || person.kind !== 'PERSON') throw userError(ErrorCode.UNKNOWN_ACTOR, `No person ${input.personId}`, 'personId');
+        if (!organisation || organisation.kind === 'PERSON')
+          throw userError(ErrorCode.UNKNOWN_ACTOR, `No organisation ${input.organisationId}`, 'organisationId');
+        // Roles are recorded by whoever may change the organisation.
+        requireActorEditor(viewer, organisation);
+        const created = await tx.role.create({
+          data: {
+            id: `role-${randomUUID()}`,
+            personId: person.id,
+            organisationId: organisation.id,
+            title,
+            startDate: input.startDate ?? null,
+            endDate: input.endDate ?? null,
+            sources: input.sources ?? [],
+            ...enteredBy(viewer),
           },
-          (id) => tx.role.findUnique({ where: { id } }),
-        ),
-      ),
+        });
+        await recordChanges(tx, [roleChange(created)]);
+        return created;
+      },
+      (tx, id) => tx.role.findUnique({ where: { id } }),
     );
   },
   endRole: async (_: unknown, { id, endDate }: { id: string; endDate: Date }, { prisma, viewer }: Context) =>
