@@ -33,6 +33,10 @@ function maillage(args: string[], env: Record<string, string> = {}): Promise<{ c
   });
 }
 
+/** `maillage import members <file> --network <network>` through the gateway, as the editor of both networks. */
+const importAsEditor = (file: string, network: string, ...flags: string[]) =>
+  maillage(['import', 'members', file, '--network', network, '--url', h.gatewayUrl, '--token', editorToken, ...flags]);
+
 function csv(name: string, lines: string[]): string {
   const file = path.join(dir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -60,7 +64,7 @@ test('imports the valid rows, reports the others by line, creates missing actors
     `${siren('16180339')};Février;34172;MEMBER;;30/02/2024;`,
   ]);
   const before = (await members('cb-reseau-1234')).totalCount;
-  const first = await maillage(['import', 'members', file, '--network', 'cb-reseau-1234', '--url', h.gatewayUrl, '--token', editorToken]);
+  const first = await importAsEditor(file, 'cb-reseau-1234');
   expect(first.stderr).toBe('');
   expect(first.code).toBe(1);
   expect(first.stdout).toMatch(/^line 4: siren "123456780" is not valid: .*$/m);
@@ -107,18 +111,7 @@ test('--all-or-nothing imports nothing, not even actors, when one row is not val
     `${siren('55667788')},Mauvaise catégorie,34172,GOLD`,
   ]);
   const before = (await members('cb-reseau-1234')).totalCount;
-  const r1 = await maillage([
-    'import',
-    'members',
-    invalid,
-    '--network',
-    'cb-reseau-1234',
-    '--url',
-    h.gatewayUrl,
-    '--token',
-    editorToken,
-    '--all-or-nothing',
-  ]);
+  const r1 = await importAsEditor(invalid, 'cb-reseau-1234', '--all-or-nothing');
   expect(r1.code).toBe(1);
   expect(r1.stdout).toContain('line 3: category "GOLD" is not one of BOARD, LEAD, MEMBER');
   expect(r1.stdout).toContain('1 of 2 rows are not valid: nothing imported (--all-or-nothing).');
@@ -128,18 +121,7 @@ test('--all-or-nothing imports nothing, not even actors, when one row is not val
     `${lonely},Seule,MEMBER,2024-01-01`,
     '552081317,EDF,MEMBER,2025-06-01',
   ]);
-  const r2 = await maillage([
-    'import',
-    'members',
-    clash,
-    '--network',
-    'cb-reseau-1234',
-    '--url',
-    h.gatewayUrl,
-    '--token',
-    editorToken,
-    '--all-or-nothing',
-  ]);
+  const r2 = await importAsEditor(clash, 'cb-reseau-1234', '--all-or-nothing');
   expect(r2.code).toBe(1);
   expect(r2.stdout).toMatch(
     /^line 3: DUPLICATE_MEMBERSHIP: Actor act-edf already has a MEMBER membership of cb-reseau-1234 over that period/m,
@@ -171,19 +153,7 @@ test('a large file goes in several transactions with a progress bar, all or noth
   const council = async () =>
     (await h.query(`{ council(id: "co-cmip") { members(first: 0) { totalCount } } }`)).data!.council.members.totalCount as number;
   const before = await council();
-  const r = await maillage([
-    'import',
-    'members',
-    file,
-    '--network',
-    'co-cmip',
-    '--url',
-    h.gatewayUrl,
-    '--token',
-    editorToken,
-    '--all-or-nothing',
-    '--progress',
-  ]);
+  const r = await importAsEditor(file, 'co-cmip', '--all-or-nothing', '--progress');
   expect(r.stdout).toContain(
     `${count} rows read, 0 not valid, 0 refused, ${count} memberships created, 0 already recorded, ${count} actors created in the directory.`,
   );
@@ -191,18 +161,7 @@ test('a large file goes in several transactions with a progress bar, all or noth
   for (const phase of ['actors', 'checking', 'new actors', 'importing']) expect(r.stderr).toContain(phase);
   expect(r.stderr).toContain(`${count}/${count} rows`);
   expect(await council()).toBe(before + count);
-  const again = await maillage([
-    'import',
-    'members',
-    file,
-    '--network',
-    'co-cmip',
-    '--url',
-    h.gatewayUrl,
-    '--token',
-    editorToken,
-    '--no-progress',
-  ]);
+  const again = await importAsEditor(file, 'co-cmip', '--no-progress');
   expect(again.code).toBe(0);
   expect(again.stdout).toContain(`0 memberships created, ${count} already recorded, 0 actors created in the directory.`);
   expect(again.stderr).toBe('');

@@ -287,17 +287,27 @@ export class GraphIndex {
   }
 
   private deleteActor(id: string) {
-    const a = this.actorIx.get(id);
+    const a = this.retire(this.actorIx, this.actorLive, this.byActor, id);
     if (a === undefined) return;
-    this.actorIx.delete(id);
-    this.actorLive[a] = false;
-    this.detachAll(this.byActor[a], id);
     this.actorCommune[a] = null;
     this.actorKey[a] = '';
     this.actorDivision[a] = -1;
     for (const n of this.seatOf.get(id) ?? []) this.networkSeat[n] = null;
     this.resolveNaming(id);
     this.search?.touch(docOf.actor(a));
+  }
+
+  /**
+   * Takes a deleted actor or network out of its id index: its row stays, as a tombstone, and its
+   * memberships wait for it again. Returns the row, or undefined when the id was not indexed.
+   */
+  private retire(ix: Map<string, number>, live: boolean[], memberships: number[][], id: string): number | undefined {
+    const row = ix.get(id);
+    if (row === undefined) return undefined;
+    ix.delete(id);
+    live[row] = false;
+    this.detachAll(memberships[row], id);
+    return row;
   }
 
   private hides(n: SnapshotNetwork) {
@@ -334,11 +344,8 @@ export class GraphIndex {
   }
 
   private deleteNetwork(id: string) {
-    const n = this.networkIx.get(id);
+    const n = this.retire(this.networkIx, this.networkLive, this.byNetwork, id);
     if (n === undefined) return;
-    this.networkIx.delete(id);
-    this.networkLive[n] = false;
-    this.detachAll(this.byNetwork[n], id);
     const actorId = this.networks[n].actorId;
     if (actorId) removeFrom(this.seatOf, actorId, n);
     this.networkSeat[n] = null;

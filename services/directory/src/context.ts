@@ -21,6 +21,17 @@ export interface ActorPageKey {
   limit: number;
 }
 
+/** The roles of many actors on one side of the role (its person or its organisation), by start date, in one statement. */
+function rolesBy(prisma: PrismaClient, side: 'personId' | 'organisationId') {
+  return new DataLoader<string, Role[]>(async (ids) => {
+    const rows = await prisma.role.findMany({
+      where: { [side]: { in: [...ids] } },
+      orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
+    });
+    return groupByKey(rows, (r) => r[side], ids);
+  });
+}
+
 export interface Context {
   prisma: PrismaClient;
   loaders: ReturnType<typeof createLoaders>;
@@ -135,13 +146,7 @@ function createLoaders(prisma: PrismaClient, sqlRun: StatementRunner) {
       },
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
-    rolesByOrganisation: new DataLoader<string, Role[]>(async (ids) => {
-      const rows = await prisma.role.findMany({
-        where: { organisationId: { in: [...ids] } },
-        orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
-      });
-      return groupByKey(rows, (r) => r.organisationId, ids);
-    }),
+    rolesByOrganisation: rolesBy(prisma, 'organisationId'),
     /**
      * Pages of actors for many territories in one statement: a window over the actors' `reach`
      * gives each territory its own numbering and total.
@@ -177,13 +182,7 @@ function createLoaders(prisma: PrismaClient, sqlRun: StatementRunner) {
       },
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
-    rolesByPerson: new DataLoader<string, Role[]>(async (ids) => {
-      const rows = await prisma.role.findMany({
-        where: { personId: { in: [...ids] } },
-        orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
-      });
-      return groupByKey(rows, (r) => r.personId, ids);
-    }),
+    rolesByPerson: rolesBy(prisma, 'personId'),
   };
 }
 
