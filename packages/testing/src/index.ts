@@ -7,3 +7,4 @@ export * from './entities';
 export * from './constraints';
 export * from './postgres';
 export * from './processes';
+export * from './selections';

@@ -1,16 +1,11 @@
 // Written by `npm run networks` from templates/network/test/: edit the template, not this file.
 import { readChanges } from '@maillage/db';
-import type { NetworkDb } from '@maillage/networks';
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { subgraphForFile, testViewer } from '@maillage/testing';
 import { service } from '../src/server';
 
 // Agreed links (docs/architecture.md, "Agreed links"): a co-organiser or a party named by the lead
 // is a proposal until someone who speaks for it decides.
-let s: SubgraphHarness<NetworkDb>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 const LEAD = 'ch-cci-herault';
 // A network of another subgraph: a reference here, which this subgraph names without reading.

@@ -1,12 +1,8 @@
 // Written by `npm run networks` from templates/network/test/: edit the template, not this file.
-import { describeEntities, startSubgraphAlone, type SubgraphHarness } from '@maillage/testing';
+import { describeEntities, subgraphForFile } from '@maillage/testing';
 import { service, typeDefs } from '../src/server';
 
-let s: SubgraphHarness<unknown>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
+const s = subgraphForFile(service);
 
 describeEntities(() => s, typeDefs, {
   owned: { Chamber: 'ch-cci-herault', ChamberInitiative: 'ch-i-metropolitan-business-act', ChamberMembership: 'ch-m-cma-herault-occitanie' },

@@ -1,17 +1,10 @@
-import type { NetworkDb } from '@maillage/networks';
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { PROVENANCE_SELECTION as PROVENANCE, subgraphForFile, testViewer } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The seed as corrected from its public sources (issue 12, "The seed data, corrected"): the regional
 // chamber's merger, the CCIAMP's name with its date and missions, and where every fact comes from.
 
-let s: SubgraphHarness<NetworkDb>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
-
-const PROVENANCE = 'provenance { kind sources rule enteredBy enteredAt }';
+const s = subgraphForFile(service);
 
 test('CCI Occitanie succeeds the CCIR Midi-Pyrénées from 2017-01-01 and is the regional chamber of CCI Hérault', async () => {
   const res = await s.execute(`{

@@ -1,17 +1,11 @@
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { PROVENANCE_SELECTION as PROVENANCE, subgraphForFile, testViewer } from '@maillage/testing';
 import { service } from '../src/server';
 
 // Where the directory's facts come from: seeded actors and roles are STATED by public sources, what
 // an editor writes is ENTERED (by whom, when), and the growth forecast of the 2012 article has a
 // home a user can query, by territory.
 
-let s: SubgraphHarness<any>;
-beforeAll(async () => {
-  s = await startSubgraphAlone(service);
-}, 120_000);
-afterAll(async () => s?.stop());
-
-const PROVENANCE = 'provenance { kind sources rule enteredBy enteredAt }';
+const s = subgraphForFile(service);
 
 test('seeded actors and roles are stated by their public sources', async () => {
   const res = await s.execute(`{
