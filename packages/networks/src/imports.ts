@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { recordChanges, retryOnKeyRace } from '@maillage/db';
 import { ErrorCode, userError } from '@maillage/errors';
-import { requireNetworkEditor } from '@maillage/viewer';
 import type { GraphQLError } from 'graphql';
 import { membershipChange } from './changes';
 import type { NetworkContext } from './loaders';
-import { ID, type MembershipInput } from './mutations';
+import { editedNetwork, ID, type MembershipInput } from './mutations';
 import type { NetworkNames } from './names';
 import { overlaps } from './periods';
 import { enteredBy, type MembershipRow, type NetworkDb, type NetworkRow } from './rows';
@@ -70,8 +69,7 @@ export function importMutations(names: NetworkNames) {
   const networkField = names.fields.networkId;
   return {
     importMemberships: async (_: unknown, { input }: { input: ImportInput & Record<string, unknown> }, { db, viewer }: NetworkContext) => {
-      const networkId = input[networkField] as string;
-      requireNetworkEditor(viewer, networkId);
+      const networkId = editedNetwork(input, names, viewer);
       const rows = input.memberships;
       if (rows.length < 1 || rows.length > MAX_IMPORT_ROWS) {
         throw userError(ErrorCode.BAD_USER_INPUT, `give 1 to ${MAX_IMPORT_ROWS} memberships a call`, 'memberships');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
-import { requireNetworkEditor } from '@maillage/viewer';
+import { requireNetworkEditor, type Viewer } from '@maillage/viewer';
 import { createOnce, recordChanges } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
 import { deciderOf, initialStatuses } from './agreement';
@@ -60,6 +60,13 @@ async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, fi
   return network;
 }
 
+/** The network a write's input names (`<field>Id`), once the viewer is known to be one of its editors. */
+export function editedNetwork(input: Record<string, unknown>, names: NetworkNames, viewer: Viewer): string {
+  const networkId = input[names.fields.networkId] as string;
+  requireNetworkEditor(viewer, networkId);
+  return networkId;
+}
+
 /**
  * Writes are validated whole before the first row is written, and each runs in one transaction:
  * a refused input leaves the database as it was.
@@ -73,8 +80,7 @@ export function mutations(names: NetworkNames) {
       { input, idempotencyKey }: { input: MembershipInput & Record<string, unknown>; idempotencyKey?: string | null },
       { db, viewer }: Ctx,
     ) => {
-      const networkId = input[networkField] as string;
-      requireNetworkEditor(viewer, networkId);
+      const networkId = editedNetwork(input, names, viewer);
       const actorId = reference(input.actorId, 'actorId');
       const role = text(input.role, 'role', 200);
       assertDateRange(input.startDate, input.endDate);
@@ -132,8 +138,7 @@ export function mutations(names: NetworkNames) {
       { input, idempotencyKey }: { input: InitiativeInput & Record<string, unknown>; idempotencyKey?: string | null },
       { db, viewer }: Ctx,
     ) => {
-      const networkId = input[networkField] as string;
-      requireNetworkEditor(viewer, networkId);
+      const networkId = editedNetwork(input, names, viewer);
       const name = text(input.name, 'name', 300, true)!;
       assertDateRange(input.startDate, input.endDate);
       if (input.placeId && !getTerritory(input.placeId)) {

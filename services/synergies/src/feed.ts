@@ -16,6 +16,9 @@ export { HttpChangeSource, type ChangeSource, type FeedChange, type FeedPage } f
 /** The service's own name in its statement to the subgraphs: who reads their logs. */
 export const FEED_READER = 'service:synergies';
 
+/** The entities the index keeps, by the name of their change (`IndexChange`). */
+type Indexed = { [C in IndexChange as C['type']]: NonNullable<C['value']> };
+
 // The catalogue's table, read by any entity type a log names (an Actor, a membership type…).
 const KIND_OF_TYPE: Partial<Record<string, NetworkKind>> = CATALOGUE_KIND_OF_TYPE;
 
@@ -64,26 +67,19 @@ export class RegionState {
   apply(c: FeedChange): IndexChange | null {
     const p = c.payload ?? {};
     const type = c.entityType;
-    const id = c.entityId;
     if (type === 'Actor') {
-      if (c.op === 'DELETE') return this.actors.delete(id) ? { type: 'actor', id, value: null } : null;
-      const value: SnapshotActor = {
-        id,
+      return this.put(this.actors, 'actor', c, () => ({
         name: str(p.name) ?? '',
         kind: str(p.kind) ?? 'COMPANY',
         nafCode: str(p.nafCode),
         communeId: str(p.communeId),
         category: str(p.category),
         headcountBand: str(p.headcountBand),
-      };
-      this.actors.set(id, value);
-      return { type: 'actor', id, value };
+      }));
     }
     const kind = KIND_OF_TYPE[type];
     if (kind) {
-      if (c.op === 'DELETE') return this.networks.delete(id) ? { type: 'network', id, value: null } : null;
-      const value: SnapshotNetwork = {
-        id,
+      return this.put(this.networks, 'network', c, () => ({
         kind,
         name: str(p.name) ?? '',
         scope: strings(p.scope),
@@ -92,48 +88,59 @@ export class RegionState {
         // The cross-kind lists' "active" is the network's own dates.
         startDate: day(p.startDate),
         endDate: day(p.endDate),
-      };
-      this.networks.set(id, value);
-      return { type: 'network', id, value };
+      }));
     }
     if (type.endsWith('Membership') && KIND_OF_TYPE[type.slice(0, -'Membership'.length)]) {
-      if (c.op === 'DELETE') return this.memberships.delete(id) ? { type: 'membership', id, value: null } : null;
-      const value: SnapshotMembership = {
-        id,
+      return this.put(this.memberships, 'membership', c, () => ({
         networkId: str(p.networkId) ?? '',
         actorId: str(p.actorId) ?? '',
         startDate: day(p.startDate),
         endDate: day(p.endDate),
         derived: p.provenance === 'DERIVED',
-      };
-      this.memberships.set(id, value);
-      return { type: 'membership', id, value };
+      }));
     }
     if (type.endsWith('Initiative') && KIND_OF_TYPE[type.slice(0, -'Initiative'.length)]) {
-      if (c.op === 'DELETE') return this.initiatives.delete(id) ? { type: 'initiative', id, value: null } : null;
-      // Only confirmed links count in the measures: a proposal or a decline is no synergy. (Entries
-      // logged before links had a status are followed, in every log, by the RESEED the
-      // initiative_agreement migration writes: the index then reads everything again.)
-      const links = (
-        Array.isArray(p.links) ? (p.links as { role?: unknown; targetType?: unknown; targetId?: unknown; status?: unknown }[]) : []
-      ).filter((l) => l.status === 'CONFIRMED');
-      const value: SnapshotInitiative = {
-        id,
-        name: str(p.name) ?? '',
-        organiserId: str(p.networkId) ?? '',
-        coOrganiserIds: links.filter((l) => l.role === 'CO_ORGANISER').flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
-        partyActorIds: links
-          .filter((l) => l.role !== 'CO_ORGANISER' && l.targetType === 'Actor')
-          .flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
-        startDate: day(p.startDate),
-        endDate: day(p.endDate),
-        placeId: str(p.placeId),
-        status: str(p.status),
-        derived: p.provenance === 'DERIVED',
-      };
-      this.initiatives.set(id, value);
-      return { type: 'initiative', id, value };
+      return this.put(this.initiatives, 'initiative', c, () => {
+        // Only confirmed links count in the measures: a proposal or a decline is no synergy. (Entries
+        // logged before links had a status are followed, in every log, by the RESEED the
+        // initiative_agreement migration writes: the index then reads everything again.)
+        const links = (
+          Array.isArray(p.links) ? (p.links as { role?: unknown; targetType?: unknown; targetId?: unknown; status?: unknown }[]) : []
+        ).filter((l) => l.status === 'CONFIRMED');
+        return {
+          name: str(p.name) ?? '',
+          organiserId: str(p.networkId) ?? '',
+          coOrganiserIds: links
+            .filter((l) => l.role === 'CO_ORGANISER')
+            .flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
+          partyActorIds: links
+            .filter((l) => l.role !== 'CO_ORGANISER' && l.targetType === 'Actor')
+            .flatMap((l) => (typeof l.targetId === 'string' ? [l.targetId] : [])),
+          startDate: day(p.startDate),
+          endDate: day(p.endDate),
+          placeId: str(p.placeId),
+          status: str(p.status),
+          derived: p.provenance === 'DERIVED',
+        };
+      });
     }
     return null;
+  }
+
+  /**
+   * One change to one of the maps, as the index is to apply it too: a delete of what is there (none
+   * when it was not), or the entity's whole state, its id the log's (a payload does not carry it).
+   */
+  private put<K extends keyof Indexed>(
+    map: Map<string, Indexed[K]>,
+    type: K,
+    c: FeedChange,
+    fields: () => Omit<Indexed[K], 'id'>,
+  ): { type: K; id: string; value: Indexed[K] | null } | null {
+    const id = c.entityId;
+    if (c.op === 'DELETE') return map.delete(id) ? { type, id, value: null } : null;
+    const value = { id, ...fields() } as Indexed[K];
+    map.set(id, value);
+    return { type, id, value };
   }
 }
