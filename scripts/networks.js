@@ -7,7 +7,10 @@
 // templates/network/elsewhere/ (the synergies reader's operations, the CLI's import mutation).
 // The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
-// other migrations are its own.
+// other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
+// declare alike: the network enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
+// and into the directory's and the synergies' hand-written schema.graphql between the lines
+// `# shared: templates/shared/sdl/<name>.graphql …` and `# end shared`.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
 //
@@ -26,6 +29,9 @@ const { loadCatalogue } = require('./lib/catalogue');
 const root = path.resolve(__dirname, '..');
 const templateDir = path.join(root, 'templates/network');
 const sharedMigrationsDir = path.join(root, 'templates/shared/migrations');
+const sharedSdlDir = path.join(root, 'templates/shared/sdl');
+// The hand-written schemas that hold shared SDL blocks.
+const SHARED_SDL_IN = ['services/directory/schema.graphql', 'services/synergies/schema.graphql'];
 // The subgraphs that are not written from the template but take its shared migrations.
 const SHARED_MIGRATIONS_ALSO = ['directory'];
 
@@ -65,18 +71,52 @@ const NETWORK_STUB_FIELDS = [
 const sentence = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
 const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.description)}\n  ${v.value}`).join('\n');
 
+/** What the shared SDL blocks name: the catalogue's kinds. */
+const catalogueValues = (kinds) => ({ kindValues: kinds.map((k) => `  ${k.kind}`).join('\n') });
+
+/** The template's placeholder of a shared SDL block: `network-enums` → `sdlNetworkEnums`. */
+const blockName = (name) => `sdl${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
+
+/** Each shared SDL block, filled: `network-enums.graphql` → { sdlNetworkEnums: text }. */
+function sharedSdl(kinds) {
+  const blocks = {};
+  for (const file of fs.readdirSync(sharedSdlDir).filter((f) => f.endsWith('.graphql'))) {
+    const where = path.relative(root, path.join(sharedSdlDir, file));
+    blocks[blockName(file.replace(/\.graphql$/, ''))] = fill(
+      fs.readFileSync(path.join(sharedSdlDir, file), 'utf8'),
+      catalogueValues(kinds),
+      where,
+    );
+  }
+  return blocks;
+}
+
+const SHARED_REGION = /^# shared: templates\/shared\/sdl\/([\w-]+)\.graphql.*\n[\s\S]*?^# end shared$/gm;
+
+/** A hand-written schema with each of its shared regions holding its block as the template gives it. */
+function withSharedSdl(rel, text, kinds) {
+  const blocks = sharedSdl(kinds);
+  return text.replace(SHARED_REGION, (region, name) => {
+    const block = blocks[blockName(name)];
+    if (block === undefined) throw new Error(`${rel}: no templates/shared/sdl/${name}.graphql`);
+    const [marker] = region.split('\n', 1);
+    return `${marker}\n${block.replace(/\n$/, '')}\n# end shared`;
+  });
+}
+
 function valuesFor(kind, kinds) {
   const additions = require(path.join(templateDir, 'kinds', `${kind.subgraph}.js`));
   const others = kinds.filter((k) => k !== kind);
   return {
     ...additions,
+    ...sharedSdl(kinds),
     Type: kind.type,
     field: kind.field,
     plural: kind.plural,
     Plural: kind.plural.charAt(0).toUpperCase() + kind.plural.slice(1),
     KIND: kind.kind,
     idPrefix: kind.idPrefix,
-    kindValues: kinds.map((k) => `  ${k.kind}`).join('\n'),
+    ...catalogueValues(kinds),
     kindList: sentence(kinds.map((k) => `a ${k.field}`)),
     networkUnion: kinds.map((k) => k.type).join(' | '),
     idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
@@ -198,6 +238,12 @@ function main() {
     // Its own migrations are no strays: only the shared ones are written here.
     const { files } = migrationFiles(serviceDir, [sharedMigrationsDir], {});
     targets.push(...[...files].map(([rel, content]) => [path.join(serviceDir, rel), content]));
+  }
+  for (const rel of SHARED_SDL_IN) {
+    const target = path.join(root, rel);
+    const text = fs.readFileSync(target, 'utf8');
+    if (!text.includes('\n# shared: templates/shared/sdl/')) throw new Error(`${rel}: no \`# shared: templates/shared/sdl/…\` region`);
+    targets.push([target, withSharedSdl(rel, text, KINDS)]);
   }
   for (const [target, content] of targets) {
     const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
