@@ -263,7 +263,9 @@ function main() {
     process.exit(1);
   }
   if (stale.length) {
-    console.error(`stale network subgraph files (run \`npm run networks\` and commit them):\n  ${stale.join('\n  ')}`);
+    console.error(
+      `stale files of templates/network or templates/shared (run \`npm run networks\` and commit them):\n  ${stale.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`${count} subgraph files ${check ? 'match' : 'written from'} templates/network and templates/shared`);
