@@ -55,6 +55,24 @@ const sameAnswer = async (file: string, name: string) => {
 // (templates/network/schema.graphql says why; test/hive-planner.inprocess.test.ts shows the shape it refuses).
 test.each(reads)('%s %s: the same answer through Hive Gateway as through Maillage’s', sameAnswer);
 
+test('co-organisers of another kind, every way a client reads them: the same answer through Hive Gateway as through Maillage’s', async () => {
+  // Each read that Hive Gateway refused while the network subgraphs declared the interface's fields
+  // @external on the other kinds' placeholders: on the interface, in a fragment per kind, and through
+  // the agreements (`coOrganisations`).
+  const query = `{ initiatives(jointOnly: true) { nodes { id organiser { kind }
+    coOrganisers { __typename kind name shortName active memberCount scope { id } ... on Chamber { subtype } ... on Cluster { name } }
+    coOrganisations { status network { __typename id name ... on Council { name } } } } } }`;
+  const viaHive = await postGraphQL<any>(hive.url, query, undefined, undefined, analyst);
+  const viaMaillage = await postGraphQL<any>(h.gatewayUrl, query, undefined, undefined, analyst);
+  expect(viaHive.errors).toBeUndefined();
+  expect(viaMaillage.errors).toBeUndefined();
+  expect(viaHive.data).toEqual(viaMaillage.data);
+  // Not an empty list compared with itself: a co-organiser of another kind than its lead, named.
+  const crossKind = viaHive.data.initiatives.nodes.flatMap((n: any) => n.coOrganisers.filter((c: any) => c.kind !== n.organiser.kind));
+  expect(crossKind.length).toBeGreaterThan(0);
+  expect(crossKind.every((c: any) => typeof c.name === 'string' && c.name.length > 0)).toBe(true);
+});
+
 test('6. the mutations, through Hive Gateway, signed as the admin who sent them', async () => {
   const file = readFileSync(path.join(EXAMPLES, '6-mutations.graphql'), 'utf8');
   const run = (name: string, variables?: Record<string, unknown>, headers = admin) =>

@@ -34,7 +34,7 @@ const KINDS = [
   { type: 'Chamber', field: 'chamber', prefix: 'ch', name: 'CCI Hérault' },
   { type: 'Club', field: 'club', prefix: 'cb', name: 'Réseau 1234' },
 ] as const;
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external"])';
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external"])';
 
 function kindSdl(kind: (typeof KINDS)[number], shape: Shape) {
   const other = KINDS.find((k) => k !== kind)!;
