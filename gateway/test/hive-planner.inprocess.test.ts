@@ -78,7 +78,9 @@ function subgraphs(shape: Shape) {
 
 type Federation = typeof import('@graphql-tools/federation');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const federation: Federation = require(require.resolve('@graphql-tools/federation', { paths: [require.resolve('@graphql-hive/gateway-runtime')] }));
+const federation: Federation = require(
+  require.resolve('@graphql-tools/federation', { paths: [require.resolve('@graphql-hive/gateway-runtime')] }),
+);
 
 async function viaHive(shape: Shape, query: string) {
   const { supergraphSdl, schemas } = subgraphs(shape);
@@ -111,24 +113,30 @@ const CO_ORGANISERS = '{ chamberInitiative { coOrganisers { __typename name } } 
 const AS_FRAGMENTS = '{ chamberInitiative { coOrganisers { __typename ... on Chamber { name } ... on Club { name } } } }';
 const ANSWER = { chamberInitiative: { coOrganisers: [{ __typename: 'Club', name: 'Réseau 1234' }] } };
 
-test.each([CO_ORGANISERS, AS_FRAGMENTS])('the shape Maillage uses: both planners fetch the placeholder’s fields from its owner (%s)', async (query) => {
-  const hive = await viaHive('id-only', query);
-  expect(hive.errors).toBeUndefined();
-  expect(hive.data).toEqual(ANSWER);
-  const apollo = await viaApollo('id-only', query);
-  expect(apollo.errors).toBeUndefined();
-  expect(apollo.data).toEqual(ANSWER);
-});
+test.each([CO_ORGANISERS, AS_FRAGMENTS])(
+  'the shape Maillage uses: both planners fetch the placeholder’s fields from its owner (%s)',
+  async (query) => {
+    const hive = await viaHive('id-only', query);
+    expect(hive.errors).toBeUndefined();
+    expect(hive.data).toEqual(ANSWER);
+    const apollo = await viaApollo('id-only', query);
+    expect(apollo.errors).toBeUndefined();
+    expect(apollo.data).toEqual(ANSWER);
+  },
+);
 
 // The upstream bug, kept visible: when a version of @graphql-tools/federation plans this, the test
 // fails, and the network subgraphs may declare the interface's fields again (docs/architecture.md).
-test.each([CO_ORGANISERS, AS_FRAGMENTS])('the shape Hive Gateway refuses: interface fields @external on a placeholder (%s)', async (query) => {
-  const apollo = await viaApollo('external', query);
-  expect(apollo.errors).toBeUndefined();
-  expect(apollo.data).toEqual(ANSWER);
-  const hive = await viaHive('external', query);
-  expect(hive.errors?.map((e) => e.message)).toEqual(["Was not able to find any options for name: This shouldn't have happened."]);
-});
+test.each([CO_ORGANISERS, AS_FRAGMENTS])(
+  'the shape Hive Gateway refuses: interface fields @external on a placeholder (%s)',
+  async (query) => {
+    const apollo = await viaApollo('external', query);
+    expect(apollo.errors).toBeUndefined();
+    expect(apollo.data).toEqual(ANSWER);
+    const hive = await viaHive('external', query);
+    expect(hive.errors?.map((e) => e.message)).toEqual(["Was not able to find any options for name: This shouldn't have happened."]);
+  },
+);
 
 test('no subgraph of the supergraph declares an interface field that one of its implementations there has @external', () => {
   // Read from the committed supergraph's join directives: an interface field declared in subgraph G
