@@ -53,21 +53,6 @@ function lookup(values, name, where) {
   return String(values[name]);
 }
 
-// The Network interface's fields other than id, as a stub of another kind declares them.
-const NETWORK_STUB_FIELDS = [
-  'kind: NetworkKind!',
-  'name: String!',
-  'shortName: String',
-  'actor: Actor',
-  'scope: [Territory]!',
-  'startDate: Date',
-  'endDate: Date',
-  'active: Boolean!',
-  'memberCount: Int!',
-]
-  .map((f) => `  ${f} @external\n`)
-  .join('');
-
 const sentence = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
 const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.description)}\n  ${v.value}`).join('\n');
 
@@ -128,12 +113,12 @@ function valuesFor(kind, kinds) {
     // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
     // Every kind as a fragment on its network type (the synergies reader's co-organisers).
     coOrganiserRefs: kinds.map((k) => `        ... on ${k.type} {\n          id\n        }`).join('\n'),
-    // Each implements the Network interface: its fields are @external here (their owner resolves them),
-    // with the owner's exact types, as Federation requires of an @external field.
+    // Each implements the Network interface, which declares only `id` in a network subgraph (see the
+    // template's comment on it): a placeholder has nothing else to declare.
     otherKindStubs: others
       .map(
         (k) =>
-          `type ${k.type} implements Network & Node @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n${NETWORK_STUB_FIELDS}}\n`,
+          `type ${k.type} implements Network & Node @key(fields: "id", resolvable: false) {\n  "Stable identifier (\`${k.idPrefix}-…\`)."\n  id: ID!\n}\n`,
       )
       .join('\n'),
     // A kind with fields of its own (additions.ownResolvers) resolves them in

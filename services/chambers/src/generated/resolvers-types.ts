@@ -440,32 +440,14 @@ export type ChamberSubtype =
 
 export type Club = Network & Node & {
   __typename?: 'Club';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cb-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 export type Cluster = Network & Node & {
   __typename?: 'Cluster';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cl-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A network named as co-organiser of an initiative, and whether it agreed. */
@@ -483,17 +465,8 @@ export type CoOrganisation = {
 
 export type Council = Network & Node & {
   __typename?: 'Council';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`co-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A new initiative led by a chamber. */
@@ -725,26 +698,8 @@ export type MutationSetChamberMemberListVisibilityArgs = {
  * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
  */
 export type Network = {
-  /** True while the network has not ended. */
-  active: Scalars['Boolean']['output'];
-  /** The organisation behind the network (the operating actor), in the directory. */
-  actor?: Maybe<Actor>;
-  /** When it ended (dissolution, merger); null while active. */
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
   id: Scalars['ID']['output'];
-  /** The kind of network: its subgraph. */
-  kind: NetworkKind;
-  /** Active members recorded in Maillage. */
-  memberCount: Scalars['Int']['output'];
-  /** Official name. */
-  name: Scalars['String']['output'];
-  /** Territories the network declares it covers. */
-  scope: Array<Maybe<Territory>>;
-  /** Short name or acronym, as the network uses it. */
-  shortName?: Maybe<Scalars['String']['output']>;
-  /** When it was created. */
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** The four kinds of network Maillage federates, one subgraph each. */

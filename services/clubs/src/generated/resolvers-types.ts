@@ -95,17 +95,8 @@ export type AgreementStatus =
 
 export type Chamber = Network & Node & {
   __typename?: 'Chamber';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /**
@@ -438,17 +429,8 @@ export type ClubSubtype =
 
 export type Cluster = Network & Node & {
   __typename?: 'Cluster';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`cl-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A network named as co-organiser of an initiative, and whether it agreed. */
@@ -466,17 +448,8 @@ export type CoOrganisation = {
 
 export type Council = Network & Node & {
   __typename?: 'Council';
-  active: Scalars['Boolean']['output'];
-  actor?: Maybe<Actor>;
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`co-…`). */
   id: Scalars['ID']['output'];
-  kind: NetworkKind;
-  memberCount: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  scope: Array<Maybe<Territory>>;
-  shortName?: Maybe<Scalars['String']['output']>;
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** A new initiative led by a club. */
@@ -708,26 +681,8 @@ export type MutationSetClubMemberListVisibilityArgs = {
  * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
  */
 export type Network = {
-  /** True while the network has not ended. */
-  active: Scalars['Boolean']['output'];
-  /** The organisation behind the network (the operating actor), in the directory. */
-  actor?: Maybe<Actor>;
-  /** When it ended (dissolution, merger); null while active. */
-  endDate?: Maybe<Scalars['Date']['output']>;
   /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
   id: Scalars['ID']['output'];
-  /** The kind of network: its subgraph. */
-  kind: NetworkKind;
-  /** Active members recorded in Maillage. */
-  memberCount: Scalars['Int']['output'];
-  /** Official name. */
-  name: Scalars['String']['output'];
-  /** Territories the network declares it covers. */
-  scope: Array<Maybe<Territory>>;
-  /** Short name or acronym, as the network uses it. */
-  shortName?: Maybe<Scalars['String']['output']>;
-  /** When it was created. */
-  startDate?: Maybe<Scalars['Date']['output']>;
 };
 
 /** The four kinds of network Maillage federates, one subgraph each. */

@@ -435,6 +435,40 @@ export type NafSector = {
   section: NafSection;
 };
 
+/**
+ * A network of any kind: a chamber, a cluster, a council or a club. What every kind has is here; each kind's own fields (subtype,
+ * members, initiatives, parent...) are on its type: select them with a fragment, `... on Chamber { subtype }`.
+ */
+export type Network = {
+  /** True while the network has not ended. */
+  active: Scalars['Boolean']['output'];
+  /** The organisation behind the network (the operating actor), in the directory. */
+  actor?: Maybe<Actor>;
+  /** When it ended (dissolution, merger); null while active. */
+  endDate?: Maybe<Scalars['Date']['output']>;
+  /** Stable identifier (`ch-…`, `cl-…`, `co-…`, `cb-…`). */
+  id: Scalars['ID']['output'];
+  /** The kind of network: its subgraph. */
+  kind: NetworkKind;
+  /** Active members recorded in Maillage. */
+  memberCount: Scalars['Int']['output'];
+  /** Official name. */
+  name: Scalars['String']['output'];
+  /** Territories the network declares it covers. */
+  scope: Array<Maybe<Territory>>;
+  /** Short name or acronym, as the network uses it. */
+  shortName?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  startDate?: Maybe<Scalars['Date']['output']>;
+};
+
+/** The four kinds of network Maillage federates, one subgraph each. */
+export type NetworkKind =
+  | 'CHAMBER'
+  | 'CLUB'
+  | 'CLUSTER'
+  | 'COUNCIL';
+
 /** Where a page stands in its list. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -912,6 +946,10 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Network: never;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -943,6 +981,8 @@ export type ResolversTypes = {
   NafDivision: ResolverTypeWrapper<NafDivision>;
   NafSection: ResolverTypeWrapper<NafSection>;
   NafSector: ResolverTypeWrapper<NafSector>;
+  Network: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Network']>;
+  NetworkKind: NetworkKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartnerKey: ResolverTypeWrapper<PartnerKeyRow>;
   PartnerKeyConnection: ResolverTypeWrapper<Omit<PartnerKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PartnerKeyEdge']>, nodes: Array<ResolversTypes['PartnerKey']> }>;
@@ -989,6 +1029,7 @@ export type ResolversParentTypes = {
   NafDivision: NafDivision;
   NafSection: NafSection;
   NafSector: NafSector;
+  Network: ResolversInterfaceTypes<ResolversParentTypes>['Network'];
   PageInfo: PageInfo;
   PartnerKey: PartnerKeyRow;
   PartnerKeyConnection: Omit<PartnerKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PartnerKeyEdge']>, nodes: Array<ResolversParentTypes['PartnerKey']> };
@@ -1140,6 +1181,10 @@ export type NafSectorResolvers<ContextType = Context, ParentType extends Resolve
   section?: Resolver<ResolversTypes['NafSection'], ParentType, ContextType>;
 };
 
+export type NetworkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {
+  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1277,6 +1322,7 @@ export type Resolvers<ContextType = Context> = {
   NafDivision?: NafDivisionResolvers<ContextType>;
   NafSection?: NafSectionResolvers<ContextType>;
   NafSector?: NafSectorResolvers<ContextType>;
+  Network?: NetworkResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PartnerKey?: PartnerKeyResolvers<ContextType>;
   PartnerKeyConnection?: PartnerKeyConnectionResolvers<ContextType>;
