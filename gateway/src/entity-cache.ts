@@ -23,7 +23,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { Redis } from 'ioredis';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Viewer } from '@maillage/viewer';
 import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS, VISIBILITY_DEPENDENCIES } from './cache-hints';
 
@@ -62,6 +62,11 @@ export class MemoryEntityStore implements EntityStore {
 
   get size() {
     return this.entries.size;
+  }
+
+  /** Tags indexed (each with the keys it names): bounded with the entries, since an entry's drop unindexes its tags. */
+  get tagCount() {
+    return this.byTag.size;
   }
 
   async get(keys: string[]) {
@@ -315,6 +320,35 @@ export class EntityCache {
         help: 'Cache tags invalidated (an entity, a list type, a whole subgraph), by source (mutation through this gateway, feed: a subgraph change log, peer: another worker).',
         labelNames: ['source'] as const,
         registers: [opts.registry],
+      });
+      // What the soak watches (tools/bench --soak): a store held in this process must stay within its bound.
+      const store = this.store;
+      if (store instanceof MemoryEntityStore) {
+        new Gauge({
+          name: 'maillage_gateway_entity_cache_entries',
+          help: 'Entries in the entity cache held in this process (bounded by ENTITY_CACHE_MAX_ENTRIES).',
+          registers: [opts.registry],
+          collect() {
+            this.set(store.size);
+          },
+        });
+        new Gauge({
+          name: 'maillage_gateway_entity_cache_tags',
+          help: 'Tags indexed by the entity cache held in this process (each names the entries an invalidation drops).',
+          registers: [opts.registry],
+          collect() {
+            this.set(store.tagCount);
+          },
+        });
+      }
+      const recent = this.invalidatedAt;
+      new Gauge({
+        name: 'maillage_gateway_entity_cache_recent_invalidations',
+        help: 'Tags invalidated within the TTL cap, remembered so that a fetch started before one of them is not stored.',
+        registers: [opts.registry],
+        collect() {
+          this.set(recent.size);
+        },
       });
     }
   }
@@ -591,8 +625,17 @@ export class EntityCache {
     if (!graph || !f) return false;
     const graphsOf = (directives: readonly ConstDirectiveNode[] | undefined, name: string) =>
       (directives ?? [])
-        .filter((d) => d.name.value === name && !d.arguments?.some((a) => a.name.value === 'external' && a.value.kind === Kind.BOOLEAN && a.value.value))
-        .flatMap((d) => d.arguments?.filter((a) => a.name.value === 'graph' && a.value.kind === Kind.ENUM).map((a) => (a.value as { value: string }).value) ?? []);
+        .filter(
+          (d) =>
+            d.name.value === name &&
+            !d.arguments?.some((a) => a.name.value === 'external' && a.value.kind === Kind.BOOLEAN && a.value.value),
+        )
+        .flatMap(
+          (d) =>
+            d.arguments
+              ?.filter((a) => a.name.value === 'graph' && a.value.kind === Kind.ENUM)
+              .map((a) => (a.value as { value: string }).value) ?? [],
+        );
     const joined = graphsOf(f.astNode?.directives, 'join__field');
     if (f.astNode?.directives?.some((d) => d.name.value === 'join__field')) return joined.includes(graph);
     return [type.astNode, ...type.extensionASTNodes].some((n) => graphsOf(n?.directives, 'join__type').includes(graph));

@@ -189,7 +189,9 @@ test('a member list made private straight at its subgraph is not served from wha
 async function actorsAroundClub() {
   const ids = `query($id: ID!) { actor(id: $id) { clubMemberships(first: 50) { nodes { club { id } } } } }`;
   const clubsOf = async (id: string) =>
-    ((await postGraphQL<any>(cached.url, ids, { id })).data!.actor.clubMemberships.nodes as { club: { id: string } }[]).map((n) => n.club.id);
+    ((await postGraphQL<any>(cached.url, ids, { id })).data!.actor.clubMemberships.nodes as { club: { id: string } }[]).map(
+      (n) => n.club.id,
+    );
   const inClub = (await aMember()).id;
   const others = await postGraphQL<any>(cached.url, `{ clubs(first: 20) { nodes { id members(first: 20) { nodes { actor { id } } } } } }`);
   for (const c of others.data!.clubs.nodes as { id: string; members: { nodes: { actor: { id: string } }[] } }[]) {
@@ -208,16 +210,19 @@ async function renameClub(name: string) {
   const payload = JSON.stringify({ id: CLUB, name, membersPublic: true, changed: ['name'] });
   await h.clients.clubs.$transaction([
     h.clients.clubs.network.update({ where: { id: CLUB }, data: { name } }),
-    h.clients.clubs.$executeRaw`INSERT INTO change_log (entity_type, entity_id, op, payload) VALUES ('Club', ${CLUB}, 'UPSERT', ${payload}::jsonb)`,
+    h.clients.clubs
+      .$executeRaw`INSERT INTO change_log (entity_type, entity_id, op, payload) VALUES ('Club', ${CLUB}, 'UPSERT', ${payload}::jsonb)`,
   ]);
 }
 
-test("a network renamed: its name is fresh wherever it was cached once the log delivers it, and entries that do not hold it stay cached", async () => {
+test('a network renamed: its name is fresh wherever it was cached once the log delivers it, and entries that do not hold it stay cached', async () => {
   const { inClub, outside } = await actorsAroundClub();
   // The club's name through a membership's `club { name }`, resolved in the clubs subgraph within the actor's entity.
   const NAMES = `query($id: ID!) { actor(id: $id) { clubMemberships(first: 50) { nodes { role club { name } } } } }`;
   const names = async (id: string) =>
-    ((await postGraphQL<any>(cached.url, NAMES, { id })).data!.actor.clubMemberships.nodes as { club: { name: string } }[]).map((n) => n.club.name);
+    ((await postGraphQL<any>(cached.url, NAMES, { id })).data!.actor.clubMemberships.nodes as { club: { name: string } }[]).map(
+      (n) => n.club.name,
+    );
   const before = (await postGraphQL<any>(cached.url, `query($id: ID!) { club(id: $id) { name } }`, { id: CLUB })).data!.club.name as string;
   expect(await names(inClub)).toContain(before);
   await names(outside);
@@ -244,7 +249,7 @@ test("a network renamed: its name is fresh wherever it was cached once the log d
   }
 });
 
-test('a member list made private then public straight at its subgraph: each fresh for anonymous readers once delivered, the analyst\'s view never leaving the analyst, other actors\' entries kept', async () => {
+test("a member list made private then public straight at its subgraph: each fresh for anonymous readers once delivered, the analyst's view never leaving the analyst, other actors' entries kept", async () => {
   const { inClub, outside } = await actorsAroundClub();
   // Memberships without their club in the selection: the cache asks for each one's network, so the entry holds the club all the same.
   const THEIRS = `query($id: ID!) { actor(id: $id) { clubMemberships(first: 50) { nodes { category role } } } }`;
