@@ -258,6 +258,9 @@ test("a member list made private then public straight at its subgraph: each fres
       .clubMemberships.nodes.length ?? -1) as number;
   const analyst = await tokenFor('analyst');
   const publicBefore = await count(inClub);
+  // The club is the actor's only one: hidden, anonymous readers get an empty list, an entry holding
+  // no membership, which its being made public again must drop all the same (tagged by its selection's lists).
+  expect(publicBefore).toBe(1);
   await count(inClub);
   await count(outside);
   expect(await lookedUp(() => count(outside))).toMatchObject({ hit: 1, miss: 0 });
