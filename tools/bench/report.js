@@ -136,8 +136,10 @@ function writeReport(result, docsDir, command) {
 /** The soak's memory, minute by minute, between the `soak:begin` and `soak:end` markers. */
 function writeSoak(result, docsDir, command, machine) {
   const file = path.join(docsDir, 'benchmarks.md');
-  const begin = '<!-- soak:begin (written by npm run bench -- --soak) -->';
-  const end = '<!-- soak:end -->';
+  // The soak with writes has a section of its own, so that the one without stays beside it.
+  const [begin, end] = result.writes
+    ? ['<!-- soak-writes:begin (written by npm run bench -- --soak N --soak-writes W) -->', '<!-- soak-writes:end -->']
+    : ['<!-- soak:begin (written by npm run bench -- --soak) -->', '<!-- soak:end -->'];
   const cache = result.samples.some((x) => Number.isFinite(x.entries));
   const ops = result.ops ?? ['b', 'c', 'd'];
   const minutes = [];
