@@ -46,6 +46,16 @@ export const FIELD_HINTS: Record<string, CacheHint> = {
   'Query.partnerKeys': { maxAge: 0, scope: 'PRIVATE' },
 };
 
+/**
+ * What decides whether a viewer is shown an object at all, by the interface its type implements: a
+ * membership is listed only while its network's member list is readable by the viewer
+ * (`mayReadMembers`), so an entry holding one depends on that network's state. The entity cache
+ * asks for the named field's `id` on every such object (`EntityCache.withIds`), whether or not the
+ * client selected it, and the entry is then tagged with the network: a change of the network drops
+ * exactly the entries that show its memberships.
+ */
+export const VISIBILITY_DEPENDENCIES: Record<string, string> = { Membership: 'network' };
+
 const policies = new WeakMap<DocumentNode, CacheHint>();
 
 /** The cache policy of an operation: the smallest max-age of the hints its fields meet. Memoised per parsed document. */

@@ -70,7 +70,10 @@ export class ChangeFeedFollower {
         registers: [registry],
         collect: () => {
           const now = Date.now();
-          for (const f of this.followed) if (!f.noLog) gauge.set({ subgraph: f.source.name }, value(f, now));
+          // A subgraph found to keep no log leaves the gauge (it was -1 until its first read said so).
+          for (const f of this.followed)
+            if (f.noLog) gauge.remove({ subgraph: f.source.name });
+            else gauge.set({ subgraph: f.source.name }, value(f, now));
         },
       });
     };

@@ -4,20 +4,28 @@ import {
   getNamedType,
   isCompositeType,
   isAbstractType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
   isObjectType,
   Kind,
   parse,
   print,
+  type ConstDirectiveNode,
   type FieldNode,
   type DocumentNode,
+  type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
 import { Redis } from 'ioredis';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Viewer } from '@maillage/viewer';
-import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS } from './cache-hints';
+import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS, VISIBILITY_DEPENDENCIES } from './cache-hints';
 
 /** One cached entity: its JSON, how long it may live, and the entities whose change drops it. */
 export interface StoredEntity {
@@ -26,8 +34,10 @@ export interface StoredEntity {
   ttlMs: number;
   /**
    * What drops it (`invalidateTags`): `Type:id` of the entity and of every entity inside it (what
-   * `invalidate` names), `Type[]` for every type it holds in a list (an entity of that type created
-   * or renamed may enter, leave or move in the list), and `@subgraph` (everything fetched from it).
+   * `invalidate` names; the cache asks for the ids, and for what each object's visibility depends on,
+   * `VISIBILITY_DEPENDENCIES`), `Type[]` for every list of that type its selection holds, empty or
+   * not, connections included (an entity of that type created or renamed may enter, leave or move
+   * in the list), and `@subgraph` (everything fetched from it).
    */
   tags: string[];
 }
@@ -52,6 +62,11 @@ export class MemoryEntityStore implements EntityStore {
 
   get size() {
     return this.entries.size;
+  }
+
+  /** Tags indexed (each with the keys it names): bounded with the entries, since an entry's drop unindexes its tags. */
+  get tagCount() {
+    return this.byTag.size;
   }
 
   async get(keys: string[]) {
@@ -306,6 +321,35 @@ export class EntityCache {
         labelNames: ['source'] as const,
         registers: [opts.registry],
       });
+      // What the soak watches (tools/bench --soak): a store held in this process must stay within its bound.
+      const store = this.store;
+      if (store instanceof MemoryEntityStore) {
+        new Gauge({
+          name: 'maillage_gateway_entity_cache_entries',
+          help: 'Entries in the entity cache held in this process (bounded by ENTITY_CACHE_MAX_ENTRIES).',
+          registers: [opts.registry],
+          collect() {
+            this.set(store.size);
+          },
+        });
+        new Gauge({
+          name: 'maillage_gateway_entity_cache_tags',
+          help: 'Tags indexed by the entity cache held in this process (each names the entries an invalidation drops).',
+          registers: [opts.registry],
+          collect() {
+            this.set(store.tagCount);
+          },
+        });
+      }
+      const recent = this.invalidatedAt;
+      new Gauge({
+        name: 'maillage_gateway_entity_cache_recent_invalidations',
+        help: 'Tags invalidated within the TTL cap, remembered so that a fetch started before one of them is not stored.',
+        registers: [opts.registry],
+        collect() {
+          this.set(recent.size);
+        },
+      });
     }
   }
 
@@ -315,6 +359,14 @@ export class EntityCache {
     this.ttls.clear();
     this.documents.clear();
     this.shapes.clear();
+    this.elements = new WeakMap();
+    // Subgraph names (the change feed's, the fetches') to the supergraph's graph enum values (CLUBS).
+    this.graphs.clear();
+    const graphEnum = this.schema.getType('join__Graph');
+    for (const value of graphEnum && 'getValues' in graphEnum ? graphEnum.getValues() : []) {
+      const name = value.astNode?.directives?.find((d) => d.name.value === 'join__graph')?.arguments?.find((a) => a.name.value === 'name');
+      if (name?.value.kind === Kind.STRING) this.graphs.set(name.value.value, value.name);
+    }
   }
 
   /** Drops one entity everywhere it is cached. `source` labels the metric. */
@@ -400,7 +452,7 @@ export class EntityCache {
 
     const started = this.seq;
     // The selection with the ids of every object inside it, so that an entry is dropped when any entity it holds changes.
-    const shaped = this.withIds(request.query);
+    const shaped = this.withIds(request.query, subgraph);
     const answer = await send(
       JSON.stringify({ ...request, query: shaped.text, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }),
     );
@@ -526,6 +578,9 @@ export class EntityCache {
           walk(value, cond && isCompositeType(cond) ? cond : here, sel.selectionSet);
         } else if (sel.kind === Kind.FIELD && sel.selectionSet) {
           const field = here && 'getFields' in here ? here.getFields()[sel.name.value] : undefined;
+          // The lists its selection holds, from the schema: an empty list, or a connection asked for
+          // its count only, is changed by a new entity as much as a full one.
+          if (field && lists) for (const name of this.elementsOf(field)) lists.add(name);
           const t = field ? getNamedType(field.type) : undefined;
           walk(obj[sel.alias?.value ?? sel.name.value], t && isCompositeType(t) ? t : undefined, sel.selectionSet);
         }
@@ -535,15 +590,78 @@ export class EntityCache {
     return found;
   }
 
+  private elements = new WeakMap<GraphQLField<unknown, unknown>, string[]>();
+  /** Supergraph graph enum values (`CLUBS`) by subgraph name (`clubs`). */
+  private readonly graphs = new Map<string, string>();
+
+  /**
+   * The object types a field lists: its element type (an edge's node), or a connection's (`nodes`,
+   * `edges`). Abstract elements are typed by the values met instead (`entitiesIn`). Memoised per field.
+   */
+  private elementsOf(field: GraphQLField<unknown, unknown>): string[] {
+    let known = this.elements.get(field);
+    if (known) return known;
+    const of = (type: GraphQLOutputType): string[] => {
+      const t = isNonNullType(type) ? type.ofType : type;
+      const named = getNamedType(t);
+      if (!isObjectType(named)) return [];
+      const fields = named.getFields();
+      if (isListType(t)) {
+        const node = fields.node && getNamedType(fields.node.type);
+        return [node && isObjectType(node) ? node.name : named.name];
+      }
+      const list = fields.nodes ?? fields.edges;
+      return list && isListType(isNonNullType(list.type) ? list.type.ofType : list.type) ? of(list.type) : [];
+    };
+    known = of(field.type);
+    this.elements.set(field, known);
+    return known;
+  }
+
+  /** Whether `subgraph` resolves `field` of `type` (its `@join__field`, else the type's `@join__type`), per the supergraph. */
+  private resolves(type: GraphQLObjectType | GraphQLInterfaceType, field: string, subgraph: string): boolean {
+    const graph = this.graphs.get(subgraph);
+    const f = type.getFields()[field];
+    if (!graph || !f) return false;
+    const graphsOf = (directives: readonly ConstDirectiveNode[] | undefined, name: string) =>
+      (directives ?? [])
+        .filter(
+          (d) =>
+            d.name.value === name &&
+            !d.arguments?.some((a) => a.name.value === 'external' && a.value.kind === Kind.BOOLEAN && a.value.value),
+        )
+        .flatMap(
+          (d) =>
+            d.arguments
+              ?.filter((a) => a.name.value === 'graph' && a.value.kind === Kind.ENUM)
+              .map((a) => (a.value as { value: string }).value) ?? [],
+        );
+    const joined = graphsOf(f.astNode?.directives, 'join__field');
+    if (f.astNode?.directives?.some((d) => d.name.value === 'join__field')) return joined.includes(graph);
+    return [type.astNode, ...type.extensionASTNodes].some((n) => graphsOf(n?.directives, 'join__type').includes(graph));
+  }
+
+  /** The fields naming what an object of `type` is shown by (`VISIBILITY_DEPENDENCIES`) that `subgraph` resolves. */
+  private dependenciesOf(type: GraphQLCompositeType | undefined, subgraph: string | undefined): string[] {
+    if (!subgraph || !type || !(isObjectType(type) || isInterfaceType(type))) return [];
+    const interfaces = [type.name, ...type.getInterfaces().map((i) => i.name)];
+    return Object.entries(VISIBILITY_DEPENDENCIES)
+      .filter(([iface, field]) => interfaces.includes(iface) && this.resolves(type, field, subgraph))
+      .map(([, field]) => field);
+  }
+
   private readonly shapes = new Map<string, { text: string; entities?: SelectionSetNode }>();
 
   /**
    * The query with `id` added to every selection on a type that has one (and `__typename` on
-   * abstract types): the gateway shapes its answer after the client's operation, so the added
-   * fields go no further than this cache. Memoised per query text.
+   * abstract types), and, for a fetch to `subgraph`, the entity each object's visibility depends on
+   * (`VISIBILITY_DEPENDENCIES`: a membership's `network { id }`): the gateway shapes its answer after
+   * the client's operation, so the added fields go no further than this cache. Memoised per
+   * subgraph and query text.
    */
-  private withIds(query: string): { text: string; entities?: SelectionSetNode } {
-    const known = this.shapes.get(query);
+  private withIds(query: string, subgraph?: string): { text: string; entities?: SelectionSetNode } {
+    const memo = `${subgraph ?? ''}\n${query}`;
+    const known = this.shapes.get(memo);
     if (known) return known;
     const schema = this.schema!;
     const doc = this.documentOf(query);
@@ -568,6 +686,17 @@ export class EntityCache {
         const extra: FieldNode[] = [];
         if (type && 'getFields' in type && type.getFields().id && !names.has('id')) extra.push(field('id'));
         if (type && isAbstractType(type) && !names.has('__typename')) extra.push(field('__typename'));
+        for (const dep of this.dependenciesOf(type, subgraph)) {
+          const taken = selections.find((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias ?? s.name).value === dep);
+          // Selected already (its id is added above, recursively); under an alias of its own when the client's alias holds another field.
+          if (taken?.name.value === dep) continue;
+          const target = getNamedType((type as GraphQLObjectType).getFields()[dep].type);
+          extra.push({
+            ...field(dep),
+            ...(taken ? { alias: { kind: Kind.NAME, value: `${dep}Dependency` } } : {}),
+            selectionSet: add(isCompositeType(target) ? target : undefined, { kind: Kind.SELECTION_SET, selections: [] }),
+          });
+        }
         return extra.length || selections.some((s, i) => s !== set.selections[i]) ? { ...set, selections: [...selections, ...extra] } : set;
       };
       const root = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
@@ -578,7 +707,7 @@ export class EntityCache {
       shape = { text: print({ ...doc, definitions: doc.definitions.map((d) => (d === op ? { ...op, selectionSet } : d)) }), entities };
     }
     if (this.shapes.size >= 1000) this.shapes.delete(this.shapes.keys().next().value as string);
-    this.shapes.set(query, shape);
+    this.shapes.set(memo, shape);
     return shape;
   }
 

@@ -15,7 +15,7 @@ test('a membership drops itself, its actor and its network', () => {
   ]);
 });
 
-test('an initiative drops its organiser, every network and actor its links name, its place, and the lists of its type', () => {
+test('an initiative drops its organiser, every network and actor its links name and its place: the owners of every list it is in', () => {
   const tags = tagsOfChange(
     'chambers',
     change('ChamberInitiative', 'ch-i-1', {
@@ -27,9 +27,7 @@ test('an initiative drops its organiser, every network and actor its links name,
       ],
     }),
   );
-  expect(tags.sort()).toEqual(
-    ['ChamberInitiative:ch-i-1', 'ChamberInitiative[]', 'Chamber:ch-1', 'Club:cb-1', 'Actor:act-2', 'Territory:COM-34172'].sort(),
-  );
+  expect(tags.sort()).toEqual(['ChamberInitiative:ch-i-1', 'Chamber:ch-1', 'Club:cb-1', 'Actor:act-2', 'Territory:COM-34172'].sort());
 });
 
 test('an actor drops itself and the lists of actors; a role both actors it joins', () => {
@@ -41,8 +39,27 @@ test('an actor drops itself and the lists of actors; a role both actors it joins
   ]);
 });
 
-test('a network, a reseed and a type without a rule drop everything of their subgraph', () => {
-  expect(tagsOfChange('clubs', change('Club', 'cb-1', { membersPublic: false }))).toEqual(['@clubs']);
+test('a network drops itself, and the lists its change may add it or its memberships to, by what its payload says changed', () => {
+  // Renamed: it may move in the lists of networks of its kind; no membership list changes.
+  expect(tagsOfChange('clubs', change('Club', 'cb-1', { name: 'Nouveau nom', membersPublic: true, changed: ['name'] }))).toEqual([
+    'Club:cb-1',
+    'Club[]',
+  ]);
+  // Its member list made private: every entry that showed its memberships holds it (the cache asks for a membership's network).
+  expect(tagsOfChange('clubs', change('Club', 'cb-1', { membersPublic: false, changed: ['membersPublic'] }))).toEqual(['Club:cb-1']);
+  // Made public: its memberships enter lists that do not hold it yet.
+  expect(tagsOfChange('clubs', change('Club', 'cb-1', { membersPublic: true, changed: ['membersPublic'] }))).toEqual([
+    'Club:cb-1',
+    'ClubMembership[]',
+  ]);
+  expect(tagsOfChange('clubs', change('Club', 'cb-1', { membersPublic: true, changed: [] }))).toEqual(['Club:cb-1']);
+  // A payload that does not say what changed, or none: both.
+  expect(tagsOfChange('clubs', change('Club', 'cb-1', { membersPublic: true }))).toEqual(['Club:cb-1', 'Club[]', 'ClubMembership[]']);
+  expect(tagsOfChange('chambers', change('Chamber', 'ch-1', null, 'DELETE'))).toEqual(['Chamber:ch-1', 'Chamber[]', 'ChamberMembership[]']);
+  expect(tagsOfChange('clubs', change('Club', 'cb-1', { membersPublic: false }))).toEqual(['Club:cb-1', 'Club[]']);
+});
+
+test('a reseed and a type without a rule drop everything of their subgraph', () => {
   expect(tagsOfChange('directory', change('*', '*', null, 'RESEED'))).toEqual(['@directory']);
   expect(tagsOfChange('councils', change('CouncilSomethingNew', 'x'))).toEqual(['@councils']);
 });

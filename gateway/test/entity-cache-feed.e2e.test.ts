@@ -51,6 +51,13 @@ async function metric(g: RunningGateway, pattern: RegExp): Promise<number> {
   return [...text.matchAll(new RegExp(pattern.source, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 const hits = (g: RunningGateway) => metric(g, /^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="hit"[^}]*\} (\S+)$/);
+/** The entity lookups (hits and misses) of one read. */
+async function lookedUp<T>(read: () => Promise<T>, g: RunningGateway = cached) {
+  const miss = (x: RunningGateway) => metric(x, /^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="miss"[^}]*\} (\S+)$/);
+  const [h0, m0] = [await hits(g), await miss(g)];
+  const result = await read();
+  return { result, hit: (await hits(g)) - h0, miss: (await miss(g)) - m0 };
+}
 
 const MEMBERS = `query($id: ID!) { club(id: $id) { members(first: 50) { nodes { actor { id name } } } } }`;
 type Members = { club: { members: { nodes: { actor: { id: string; name: string } }[] } } };
@@ -175,6 +182,110 @@ test('a member list made private straight at its subgraph is not served from wha
     }
   } finally {
     await postAsGateway(h.subgraphUrls.clubs, `mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: PUBLIC) { id } }`);
+  }
+});
+
+/** Actors of the harness's clubs: `inClub` a member of CLUB, `outside` one of another club and of no membership of CLUB. */
+async function actorsAroundClub() {
+  const ids = `query($id: ID!) { actor(id: $id) { clubMemberships(first: 50) { nodes { club { id } } } } }`;
+  const clubsOf = async (id: string) =>
+    ((await postGraphQL<any>(cached.url, ids, { id })).data!.actor.clubMemberships.nodes as { club: { id: string } }[]).map(
+      (n) => n.club.id,
+    );
+  const inClub = (await aMember()).id;
+  const others = await postGraphQL<any>(cached.url, `{ clubs(first: 20) { nodes { id members(first: 20) { nodes { actor { id } } } } } }`);
+  for (const c of others.data!.clubs.nodes as { id: string; members: { nodes: { actor: { id: string } }[] } }[]) {
+    if (c.id === CLUB) continue;
+    for (const m of c.members.nodes) if (!(await clubsOf(m.actor.id)).includes(CLUB)) return { inClub, outside: m.actor.id };
+  }
+  throw new Error('no actor outside the club');
+}
+
+/**
+ * Renames the club straight in its database with its change-log entry, in one transaction, as a
+ * write of the subgraph records it (the schema has no rename mutation: a network's name comes from
+ * its sources and the seed). No gateway sees it: only the log tells the cache.
+ */
+async function renameClub(name: string) {
+  const payload = JSON.stringify({ id: CLUB, name, membersPublic: true, changed: ['name'] });
+  await h.clients.clubs.$transaction([
+    h.clients.clubs.network.update({ where: { id: CLUB }, data: { name } }),
+    h.clients.clubs
+      .$executeRaw`INSERT INTO change_log (entity_type, entity_id, op, payload) VALUES ('Club', ${CLUB}, 'UPSERT', ${payload}::jsonb)`,
+  ]);
+}
+
+test('a network renamed: its name is fresh wherever it was cached once the log delivers it, and entries that do not hold it stay cached', async () => {
+  const { inClub, outside } = await actorsAroundClub();
+  // The club's name through a membership's `club { name }`, resolved in the clubs subgraph within the actor's entity.
+  const NAMES = `query($id: ID!) { actor(id: $id) { clubMemberships(first: 50) { nodes { role club { name } } } } }`;
+  const names = async (id: string) =>
+    ((await postGraphQL<any>(cached.url, NAMES, { id })).data!.actor.clubMemberships.nodes as { club: { name: string } }[]).map(
+      (n) => n.club.name,
+    );
+  const before = (await postGraphQL<any>(cached.url, `query($id: ID!) { club(id: $id) { name } }`, { id: CLUB })).data!.club.name as string;
+  expect(await names(inClub)).toContain(before);
+  await names(outside);
+  const warm = await lookedUp(() => names(outside));
+  expect(warm).toMatchObject({ hit: 1, miss: 0 });
+  const renamed = `${before} (renommé)`;
+  const t0 = performance.now();
+  await renameClub(renamed);
+  try {
+    const { ms, stale } = await freshWithin(async () => (await names(inClub)).includes(renamed), t0);
+    const waited = await caughtUp(cached, h.subgraphUrls);
+    for (let i = 0; i < 5; i++) {
+      const now = await names(inClub);
+      expect(now).toContain(renamed);
+      expect(now).not.toContain(before);
+    }
+    console.log(
+      `entity cache, a network renamed with its log entry: fresh ${ms.toFixed(0)} ms after the write (${stale} stale reads before); every log delivered ${waited.toFixed(0)} ms after that`,
+    );
+    // The other actor's memberships hold neither the club nor a list it may enter: still served from the cache.
+    expect(await lookedUp(() => names(outside))).toMatchObject({ hit: 1, miss: 0 });
+  } finally {
+    await renameClub(before);
+  }
+});
+
+test("a member list made private then public straight at its subgraph: each fresh for anonymous readers once delivered, the analyst's view never leaving the analyst, other actors' entries kept", async () => {
+  const { inClub, outside } = await actorsAroundClub();
+  // Memberships without their club in the selection: the cache asks for each one's network, so the entry holds the club all the same.
+  const THEIRS = `query($id: ID!) { actor(id: $id) { clubMemberships(first: 50) { nodes { category role } } } }`;
+  const count = async (id: string, as?: string) =>
+    ((await postGraphQL<any>(cached.url, THEIRS, { id }, undefined, as ? { authorization: `Bearer ${as}` } : {})).data?.actor
+      .clubMemberships.nodes.length ?? -1) as number;
+  const analyst = await tokenFor('analyst');
+  const publicBefore = await count(inClub);
+  // The club is the actor's only one: hidden, anonymous readers get an empty list, an entry holding
+  // no membership, which its being made public again must drop all the same (tagged by its selection's lists).
+  expect(publicBefore).toBe(1);
+  await count(inClub);
+  await count(outside);
+  expect(await lookedUp(() => count(outside))).toMatchObject({ hit: 1, miss: 0 });
+  const visibility = (v: 'PUBLIC' | 'PRIVATE') =>
+    postAsGateway(h.subgraphUrls.clubs, `mutation { setClubMemberListVisibility(id: "${CLUB}", visibility: ${v}) { id } }`);
+  let t0 = performance.now();
+  expect((await visibility('PRIVATE')).errors).toBeUndefined();
+  try {
+    const hidden = await freshWithin(async () => (await count(inClub)) === publicBefore - 1, t0);
+    await caughtUp(cached, h.subgraphUrls);
+    expect(await lookedUp(() => count(outside))).toMatchObject({ hit: 1, miss: 0 });
+    expect(await count(inClub, analyst)).toBe(publicBefore);
+    expect(await count(inClub, analyst)).toBe(publicBefore); // from the analysts' entry
+    expect(await count(inClub)).toBe(publicBefore - 1); // never the analysts' entry
+    // Public again: the membership comes back in an entry that did not hold the club (its list, for anonymous readers).
+    t0 = performance.now();
+    expect((await visibility('PUBLIC')).errors).toBeUndefined();
+    const shown = await freshWithin(async () => (await count(inClub)) === publicBefore, t0);
+    await caughtUp(cached, h.subgraphUrls);
+    for (let i = 0; i < 3; i++) expect(await count(inClub)).toBe(publicBefore);
+    console.log(
+      `entity cache, a member list made private then public straight at clubs: hidden ${hidden.ms.toFixed(0)} ms, shown again ${shown.ms.toFixed(0)} ms after each write`,
+    );
+  } finally {
+    await visibility('PUBLIC');
   }
 });
 

@@ -48,6 +48,10 @@ ${legend}
 `;
 }
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d }) : '–');
 
 function table(result) {
@@ -132,24 +136,52 @@ function writeReport(result, docsDir, command) {
 /** The soak's memory, minute by minute, between the `soak:begin` and `soak:end` markers. */
 function writeSoak(result, docsDir, command, machine) {
   const file = path.join(docsDir, 'benchmarks.md');
-  const begin = '<!-- soak:begin (written by npm run bench -- --soak) -->';
-  const end = '<!-- soak:end -->';
+  // The soak with writes has a section of its own, so that the one without stays beside it.
+  const [begin, end] = result.writes
+    ? ['<!-- soak-writes:begin (written by npm run bench -- --soak N --soak-writes W) -->', '<!-- soak-writes:end -->']
+    : ['<!-- soak:begin (written by npm run bench -- --soak) -->', '<!-- soak:end -->'];
+  const cache = result.samples.some((x) => Number.isFinite(x.entries));
+  const ops = result.ops ?? ['b', 'c', 'd'];
   const minutes = [];
+  const num = (xs, f) => (xs.length ? f(...xs).toFixed(0) : '–');
   for (let m = 0; m * 60 < result.seconds; m++) {
     const inMinute = result.samples.filter((x) => x.t >= m * 60 && x.t < (m + 1) * 60);
     const xs = inMinute.map((x) => x.rss);
     const heap = inMinute.map((x) => x.heap).filter(Number.isFinite);
-    if (xs.length)
-      minutes.push(
-        `| ${m + 1} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${heap.length ? Math.min(...heap).toFixed(0) : '–'} | ${heap.length ? Math.max(...heap).toFixed(0) : '–'} |`,
+    if (!xs.length) continue;
+    const row = [m + 1, num(xs, Math.min), num(xs, Math.max), num(heap, Math.min), num(heap, Math.max)];
+    if (cache) {
+      const prev = result.samples.filter((x) => x.t < m * 60).at(-1);
+      const last = inMinute.at(-1);
+      const looked = prev && last ? last.hit + last.miss - prev.hit - prev.miss : NaN;
+      const lags = inMinute.map((x) => x.feedLag).filter(Number.isFinite);
+      row.push(
+        num(inMinute.map((x) => x.entries).filter(Number.isFinite), Math.max),
+        num(inMinute.map((x) => x.tags).filter(Number.isFinite), Math.max),
+        lags.length ? Math.max(...lags).toFixed(2) : '–',
+        looked > 0 ? `${(((last.hit - prev.hit) / looked) * 100).toFixed(0)} %` : '–',
       );
+      // Each operation's p95 over the 10 s windows it ran in this minute (their median).
+      for (const op of ops) {
+        const p95s = (result.windows ?? []).filter((w) => w.op === op && w.t >= m * 60 && w.t < (m + 1) * 60).map((w) => w.p95);
+        row.push(p95s.length ? median(p95s).toFixed(0) : '–');
+      }
+    }
+    minutes.push(`| ${row.join(' | ')} |`);
   }
+  const head = ['minute', 'min RSS', 'max RSS', 'min heap used', 'max heap used'];
+  if (cache) head.push('cache entries', 'cache tags', 'feed lag s', 'entity hits', ...ops.map((o) => `p95 ${o} ms`));
+  const w = result.writes;
   const lines = [
     `Command: \`${command}\` (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC); load average ${machine.loadBefore.map((x) => x.toFixed(2)).join(' / ')} before, ${machine.loadAfter.map((x) => x.toFixed(2)).join(' / ')} after.`,
-    `(b), (c) and (d) in turn, 10 s each, ${result.opts.connections} connections: ${fmt(result.requests)} requests, ${result.errors} errors. memory of Maillage's gateway (MiB), sampled every 5 s (RSS from /proc, V8 heap in use from its /metrics):`,
+    `${ops.map((o) => `(${o})`).join(', ')} in turn, 10 s each, ${result.opts.connections} connections: ${fmt(result.requests)} requests, ${result.errors} errors.` +
+      (w
+        ? ` Writes meanwhile: ${fmt(w.writes)} (${fmt(w.viaGateway)} through the gateway, ${fmt(w.straight)} straight at a subgraph; ${w.refused} refused as overlapping, ${w.failed} failed), p50 ${w.p50?.toFixed(0)} ms, p95 ${w.p95?.toFixed(0)} ms.`
+        : '') +
+      ` Memory of Maillage's gateway (MiB), sampled every 5 s (RSS from /proc, V8 heap in use from its /metrics)${cache ? "; the entity cache from its /metrics: entries and tags at most, the change feed's lag at most (over the subgraphs), the hits among entity lookups; p95 of each operation in the minute" : ''}:`,
     '',
-    '| minute | min RSS | max RSS | min heap used | max heap used |',
-    '|---:|---:|---:|---:|---:|',
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---:').join('|')}|`,
     ...minutes,
     '',
     `Median RSS in the 2nd minute ${result.early?.toFixed(0)} MiB, in the last ${result.late?.toFixed(0)} MiB; V8 heap in use at its lowest (after a collection) ${result.heapEarly?.toFixed(0)} MiB in the 2nd minute, ${result.heapLate?.toFixed(0)} MiB in the last.`,

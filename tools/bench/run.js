@@ -7,6 +7,10 @@
 //   npm run bench                                   full run: 100,000 actors, 30 s runs, 3 rounds; writes docs/benchmarks.md
 //   npm run bench -- --duration 10 --rounds 1       shorter
 //   npm run bench -- --soak 600                     Maillage's gateway under load for 600 s, memory sampled
+//   npm run bench -- --soak 1200 --soak-queries b2,c2,a2 --soak-writes 2 --gateways maillage
+//                                                   the soak on varied operations (the entity cache filling past its bound) with
+//                                                   2 writes a second (half through the gateway, half straight at a subgraph)
+//   npm run bench -- ... --db-prefix NAME           the région in databases NAME_<service> (default maillage_bench[_<actors>])
 //   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
 //   npm run bench -- --gateways maillage,nocache,apollo,hive --queries a2,b2,c2    varied operations only, with the entity cache off as a peer
 //   npm run bench -- --baseline DIR --queries b2,c2 --probe 100   subgraph CPU and SQL per request, this tree's subgraphs against DIR's (a built checkout of the commit to compare with), requests alternated
@@ -47,6 +51,10 @@ const opts = {
   rounds: Number(arg('rounds', 3)),
   connections: Number(arg('connections', 16)),
   soak: arg('soak') === undefined ? 0 : Number(arg('soak')),
+  // The soak's operations, in turn, 10 s each, and its writes a second (0: none).
+  soakQueries: arg('soak-queries', 'b,c,d').split(','),
+  soakWrites: Number(arg('soak-writes', 0)),
+  dbPrefix: arg('db-prefix'),
   gateways: arg('gateways', 'maillage,maillage2,apollo,hive').split(','),
   queries: arg('queries', 'a,a2,b,b2,c,c2,d').split(','),
   docs: !argv.includes('--no-docs'),
@@ -554,33 +562,74 @@ async function cacheCheck(gateway) {
   };
 }
 
-async function soak(gateway, seconds) {
-  const ops = [Q.fanOut(50), Q.deep, Q.persisted()];
+/** The gateway's /metrics values matching a name (summed over labels; `max` for the largest), NaN when absent. */
+function metricOf(text, name, how = 'sum') {
+  const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) => Number(m[1]));
+  if (!values.length) return NaN;
+  return how === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
+}
+
+async function soak(gateway, seconds, ops, subgraphs, actors) {
   const samples = [];
+  const windows = [];
   const t0 = Date.now();
-  // RSS from /proc; the V8 heap in use from the gateway's own /metrics (prom-client's default metrics).
-  // Maillage's gateway serves /metrics on a listener of its own (METRICS_PORT).
+  // RSS from /proc; from the gateway's own /metrics (Maillage's serves it on a listener of its own,
+  // METRICS_PORT): the V8 heap in use, the entity cache's entries and tags (its store in this
+  // process), its lookups, and the change feed's lag and backlog.
   const metricsUrl = gateway.metricsUrl;
-  const heapMiB = () =>
-    fetch(metricsUrl)
-      .then((r) => r.text())
-      .then((text) => Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]) / 1048576)
-      .catch(() => NaN);
-  const timer = setInterval(async () => {
+  const sample = async () => {
     const t = Math.round((Date.now() - t0) / 1000);
     const rss = rssMiB(gateway.child.pid);
-    samples.push({ t, rss, heap: await heapMiB() });
-  }, 5000);
+    const text = await fetch(metricsUrl)
+      .then((r) => r.text())
+      .catch(() => '');
+    const lookups = { hit: 0, miss: 0, other: 0 };
+    for (const m of text.matchAll(/^maillage_gateway_entity_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm))
+      lookups[m[1] in lookups ? m[1] : 'other'] += Number(m[2]);
+    samples.push({
+      t,
+      rss,
+      heap: metricOf(text, 'nodejs_heap_size_used_bytes') / 1048576,
+      entries: metricOf(text, 'maillage_gateway_entity_cache_entries'),
+      tags: metricOf(text, 'maillage_gateway_entity_cache_tags'),
+      recent: metricOf(text, 'maillage_gateway_entity_cache_recent_invalidations'),
+      feedLag: metricOf(text, 'maillage_gateway_entity_cache_feed_lag_seconds', 'max'),
+      feedBehind: metricOf(text, 'maillage_gateway_entity_cache_feed_behind'),
+      invalidated: metricOf(text, 'maillage_gateway_entity_cache_invalidations_total'),
+      ...lookups,
+    });
+  };
+  const timer = setInterval(() => void sample(), 5000);
+  const writes = opts.soakWrites
+    ? await require('./soak-writes').startWrites({ gatewayUrl: gateway.url, subgraphs, actors, rate: opts.soakWrites, log })
+    : undefined;
   let requests = 0;
   let errors = 0;
-  // The three operations in turn, 10 s each, until the time is up.
+  // The operations in turn, 10 s each, until the time is up.
   for (let i = 0; Date.now() - t0 < seconds * 1000; i++) {
     const left = Math.max(1, Math.min(10, Math.round(seconds - (Date.now() - t0) / 1000)));
-    const r = await load(gateway.url, Q.request(ops[i % ops.length], maillageOnly('maillage')), left);
+    const op = ops[i % ops.length];
+    const from = Math.round((Date.now() - t0) / 1000);
+    const r = await load(gateway.url, Q.request(op, maillageOnly('maillage')), left);
+    windows.push({ t: from, op: op.name, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors });
+    if (r.firstError && !errors) log(`  first error: ${r.firstError}`);
     requests += r.requests;
     errors += r.errors;
   }
   clearInterval(timer);
+  await sample();
+  const written = writes ? await writes.stop() : undefined;
+  const writeMs = written ? [...written.ms].sort((a, b) => a - b) : [];
+  const writeSummary = written && {
+    writes: written.writes,
+    refused: written.refused,
+    failed: written.failed,
+    viaGateway: written.viaGateway,
+    straight: written.straight,
+    p50: writeMs[Math.floor(writeMs.length / 2)],
+    p95: writeMs[Math.floor(writeMs.length * 0.95)],
+  };
+  if (writeSummary) log(`soak writes: ${JSON.stringify(writeSummary)}`);
   const minute = (from, to) => samples.filter((s) => s.t >= from && s.t < to).map((s) => s.rss);
   const early = median(minute(60, 120));
   const late = median(minute(seconds - 60, seconds + 1));
@@ -591,13 +640,25 @@ async function soak(gateway, seconds) {
   log(
     `soak ${seconds} s: ${requests} requests, ${errors} errors; RSS median ${early?.toFixed(0)} MiB in the 2nd minute, ${late?.toFixed(0)} MiB in the last; heap floor ${heapEarly.toFixed(0)} then ${heapLate.toFixed(0)} MiB`,
   );
-  return { seconds, requests, errors, samples, early, late, heapEarly, heapLate };
+  return {
+    seconds,
+    requests,
+    errors,
+    samples,
+    windows,
+    writes: writeSummary,
+    early,
+    late,
+    heapEarly,
+    heapLate,
+    ops: ops.map((o) => o.name),
+  };
 }
 
 async function main() {
   const load = (await import('node:os')).loadavg();
   log(`load average before: ${load.map((x) => x.toFixed(2)).join(' ')}`);
-  const region = await loadRegion({ serverUrl: opts.serverUrl, actors: opts.actors, seed: opts.seed, log });
+  const region = await loadRegion({ serverUrl: opts.serverUrl, prefix: opts.dbPrefix, actors: opts.actors, seed: opts.seed, log });
   const subgraphs = await startSubgraphs(region.urls);
   const file = supergraphFile(subgraphs);
   // With --baseline, only the two gateways of the comparison.
@@ -611,7 +672,14 @@ async function main() {
     Q.deep,
     Q.deepEach(region.sizes.actors),
     Q.persisted(),
-  ].filter((o) => opts.queries.includes(o.name));
+  ];
+  const soakOps = opts.soakQueries.map((name) => {
+    const op = ops.find((o) => o.name === name);
+    if (!op) throw new Error(`--soak-queries: no operation ${name}`);
+    return op;
+  });
+  if (opts.soak) opts.queries = opts.soakQueries;
+  ops.splice(0, ops.length, ...ops.filter((o) => opts.queries.includes(o.name)));
   if (opts.baseline) {
     // The same gateway, over the baseline tree's subgraphs: both sets must give the same answers.
     const before = await startSubgraphs(region.urls, path.resolve(opts.baseline), '@before');
@@ -646,7 +714,7 @@ async function main() {
     return;
   }
   if (opts.soak) {
-    const result = { ...(await soak(gateways.maillage, opts.soak)), opts };
+    const result = { ...(await soak(gateways.maillage, opts.soak, soakOps, subgraphs, region.sizes.actors)), opts };
     if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2));
     if (opts.docs)
       writeSoak(result, path.join(repo, 'docs'), `npm run bench -- ${argv.join(' ')}`.trim(), {

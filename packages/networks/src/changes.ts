@@ -56,11 +56,17 @@ export const initiativeChange = (
   },
 });
 
-export const networkChange = (names: NetworkNames, row: NetworkRow): Change => ({
+/**
+ * `changed`: the row's fields the write changed (none when it changed nothing), so that a follower
+ * drops only what depends on them: the gateway's entity cache keeps the lists of networks through a
+ * change of the member list's visibility, and every list of memberships through a rename.
+ */
+export const networkChange = (names: NetworkNames, row: NetworkRow, changed: (keyof NetworkRow)[]): Change => ({
   entityType: names.types.network,
   entityId: row.id,
   op: 'UPSERT',
   payload: {
+    changed,
     id: row.id,
     subtype: row.subtype,
     name: row.name,

@@ -219,9 +219,9 @@ export function mutations(names: NetworkNames) {
     ) => {
       requireNetworkEditor(viewer, id);
       return db.$transaction(async (tx) => {
-        await requireNetwork(tx, id, names, 'id');
+        const before = await requireNetwork(tx, id, names, 'id');
         const updated = await tx.network.update({ where: { id }, data: { membersPublic: visibility === 'PUBLIC' } });
-        await recordChanges(tx, [networkChange(names, updated)]);
+        await recordChanges(tx, [networkChange(names, updated, before.membersPublic === updated.membersPublic ? [] : ['membersPublic'])]);
         return updated;
       });
     },

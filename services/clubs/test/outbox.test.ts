@@ -83,7 +83,11 @@ test('an import records one entry per created row, an initiative its links, a vi
       { role: 'PARTNER', targetType: 'Actor', targetId: 'act-edf', status: 'PROPOSED', proposedAt: expect.any(String), decidedAt: null },
     ]),
   );
-  expect(changes[3]).toMatchObject({ entityId: 'cb-reseau-1234', payload: { membersPublic: false } });
+  // What the write changed, so that the gateway's entity cache drops only what depends on it.
+  expect(changes[3]).toMatchObject({ entityId: 'cb-reseau-1234', payload: { membersPublic: false, changed: ['membersPublic'] } });
+  await s.execute(`mutation { setClubMemberListVisibility(id: "cb-reseau-1234", visibility: PRIVATE) { id } }`, {}, { as: editor });
+  const again = await readChanges(s.client, changes[3].seq, 100);
+  expect(again.changes).toMatchObject([{ entityId: 'cb-reseau-1234', payload: { changed: [] } }]);
 });
 
 test('pages follow the numeric order of the log', async () => {
