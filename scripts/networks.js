@@ -52,6 +52,7 @@ const NETWORK_STUB_FIELDS = [
   'endDate: Date',
   'active: Boolean!',
   'memberCount: Int!',
+  'provenance: Provenance!',
 ]
   .map((f) => `  ${f} @external\n`)
   .join('');
