@@ -112,14 +112,16 @@ async function state(subgraph: string) {
     ]);
     return { actors, roles, openRoles, keys, revoked, latest: latest._max.updatedAt };
   }
-  const [memberships, open, initiatives, privateLists, proposedLinks] = await Promise.all([
+  const [memberships, open, initiatives, privateLists, proposedLinks, latest] = await Promise.all([
     db.membership.count(),
     db.membership.count({ where: { endDate: null } }),
     db.initiative.count(),
     db.network.count({ where: { membersPublic: false } }),
     db.initiativeLink.count({ where: { status: 'PROPOSED' } }),
+    // An initiative updated is entered anew: a refused update leaves the latest entry as it was.
+    db.initiative.aggregate({ _max: { enteredAt: true } }),
   ]);
-  return { memberships, open, initiatives, privateLists, proposedLinks };
+  return { memberships, open, initiatives, privateLists, proposedLinks, latestInitiative: latest._max.enteredAt };
 }
 
 interface Row {
@@ -226,6 +228,13 @@ const rows: Row[] = [
       subgraph: SUBGRAPH[k],
       expect: writeForEditors,
       query: `mutation { create${k}Initiative(input: { ${field(k)}Id: "${WRITE[k]}", kind: MEETING, status: PLANNED, name: "Réunion" }) { id } }`,
+    },
+    {
+      name: `update${k}Initiative`,
+      subgraph: SUBGRAPH[k],
+      expect: writeForEditors,
+      prepare: async () => ({ i: await proposal(k, {}) }),
+      query: `mutation($i: ID!) { update${k}Initiative(id: $i, input: { status: HELD, name: "Réunion tenue" }) { id } }`,
     },
     {
       name: `set${k}MemberListVisibility`,

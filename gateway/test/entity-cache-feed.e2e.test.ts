@@ -148,6 +148,56 @@ test("a membership written straight to a network subgraph drops the actor's cach
   await freshWithin(async () => !(await clubsOf()).some((m) => m.id === id), performance.now());
 });
 
+test('an initiative updated straight at its subgraph: neither the party it drops nor the one it names reads a stale list', async () => {
+  // Two actors' initiatives, from entity fetches to the clubs subgraph. The party an update drops
+  // holds the initiative in its entry (dropped by the initiative's own tag); the one it names does
+  // not yet (dropped by the payload's links).
+  const [dropped, named] = ['act-orange', 'act-ibm'];
+  const OF = `query($id: ID!) { actor(id: $id) { clubInitiatives(first: 50) { nodes { id name } } } }`;
+  const of = async (actorId: string) =>
+    ((await postGraphQL<any>(cached.url, OF, { id: actorId })).data?.actor.clubInitiatives.nodes ?? []) as { id: string; name: string }[];
+  // As an admin, who speaks for every actor: each party is confirmed at once.
+  const created = await postAsGateway<any>(
+    h.subgraphUrls.clubs,
+    `mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input) { id } }`,
+    {
+      input: {
+        clubId: CLUB,
+        kind: 'MEETING',
+        status: 'PLANNED',
+        name: 'Atelier du cache',
+        parties: [{ actorId: dropped, role: 'PARTICIPANT' }],
+      },
+    },
+  );
+  expect(created.errors).toBeUndefined();
+  const id = created.data.createClubInitiative.id as string;
+  await freshWithin(async () => (await of(dropped)).some((i) => i.id === id), performance.now());
+  // The creation delivered, so its invalidations do not land in the warm-up.
+  await caughtUp(cached, h.subgraphUrls);
+  await of(dropped);
+  await of(named);
+  const warm = await hits(cached);
+  await of(dropped);
+  await of(named);
+  expect(await hits(cached)).toBeGreaterThanOrEqual(warm + 2); // both lists are served from the cache
+  const renamed = 'Atelier du cache, renommé';
+  const t0 = performance.now();
+  const updated = await postAsGateway(
+    h.subgraphUrls.clubs,
+    `mutation($id: ID!, $input: UpdateClubInitiativeInput!) { updateClubInitiative(id: $id, input: $input) { id } }`,
+    { id, input: { name: renamed, parties: [{ actorId: named, role: 'PARTICIPANT' }] } },
+  );
+  expect(updated.errors).toBeUndefined();
+  const { ms } = await freshWithin(
+    async () => !(await of(dropped)).some((i) => i.id === id) && (await of(named)).some((i) => i.id === id && i.name === renamed),
+    t0,
+  );
+  console.log(
+    `entity cache, an initiative updated straight at clubs: both parties' cached lists fresh ${ms.toFixed(0)} ms after the write`,
+  );
+});
+
 test('a member list made private straight at its subgraph is not served from what anonymous callers read, and never leaves the analyst', async () => {
   const member = (await aMember()).id;
   // The actor's memberships without the club's id in the selection: the change (a network's) names no entity these entries hold.

@@ -230,7 +230,7 @@ test('each kind of write shows in the synergy measures within a second', async (
       }[]
     ).find((p) => [p.networkA.id, p.networkB.id].sort().join() === ['cb-reseau-1234', 'co-cmip'].sort().join())?.count ?? 0;
   const pairBefore = await pair();
-  await ok(
+  const initiative = await ok(
     admin()(`mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input) { id } }`, {
       input: {
         clubId: 'cb-reseau-1234',
@@ -242,8 +242,17 @@ test('each kind of write shows in the synergy measures within a second', async (
         coOrganisers: [{ kind: 'COUNCIL', id: 'co-cmip' }],
       },
     }),
-  );
+  ).then((d) => d.createClubInitiative.id as string);
   delays.initiative = await shows(async () => (await pair()) === pairBefore + 1);
+
+  // The initiative updated: held, without the council; the pair loses it.
+  await ok(
+    admin()(`mutation($id: ID!, $input: UpdateClubInitiativeInput!) { updateClubInitiative(id: $id, input: $input) { id } }`, {
+      id: initiative,
+      input: { status: 'HELD', coOrganisers: [] },
+    }),
+  );
+  delays.initiativeUpdate = await shows(async () => (await pair()) === pairBefore);
 
   // An actor's commune: Main Gauche moves from Montpellier to Millau (Aveyron).
   const inAveyron = async () =>

@@ -152,13 +152,15 @@ async function state(subgraph: string) {
     ]);
     return { actors, roles, keys, latest: latest._max.updatedAt };
   }
-  const [memberships, initiatives, links, visibility] = await Promise.all([
+  const [memberships, initiatives, links, visibility, latest] = await Promise.all([
     db.membership.count(),
     db.initiative.count(),
     db.initiativeLink.count(),
     db.network.count({ where: { membersPublic: false } }),
+    // An updated initiative is entered anew: a refused update leaves the latest entry as it was.
+    db.initiative.aggregate({ _max: { enteredAt: true } }),
   ]);
-  return { memberships, initiatives, links, visibility };
+  return { memberships, initiatives, links, visibility, latestInitiative: latest._max.enteredAt };
 }
 
 async function tokenFor(kind: string): Promise<string> {
@@ -426,6 +428,9 @@ describe('injection strings in every text argument', () => {
           else if (typeof input[f.name] === 'string' && m.field === 'createActor' && ['name', 'description'].includes(f.name)) {
             const row = await h.clients.directory.actor.findUnique({ where: { id: res.data!.createActor.id } });
             expect(row[f.name]).toBe(s.trim());
+          } else if (typeof input[f.name] === 'string' && m.field === 'updateClubInitiative') {
+            const row = await h.clients.clubs.initiative.findUnique({ where: { id: res.data!.updateClubInitiative.id } });
+            expect(row[f.name]).toBe(s.trim() || null);
           }
         }
       }

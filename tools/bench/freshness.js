@@ -4,14 +4,19 @@
 // test harness: PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite); the synergies
 // service follows the five change logs (SYNERGIES_FEED_POLL_MS, 200 ms unless set).
 //
-// Each write alternately adds a membership of Orange to CCI Hérault starting yesterday and ends it
-// yesterday (an empty period, so the next add does not overlap), through the gateway as an admin; after
-// each, one client asks through the gateway as an analyst until both CCI Hérault's active member
-// count in `networkOverlap` (a synergy measure) and Orange's chamber memberships (a cross-kind
-// field) say so. Meanwhile `--readers` clients ask the région's synergy report in a loop. Prints
-// p50/p90/p99/max of the delay, the reads served (failures by code), and the feed's apply times.
+// The writes go round three kinds, through the gateway as an admin: add a membership of Orange to
+// CCI Hérault starting yesterday, end it yesterday (an empty period, so the next add does not
+// overlap), and update a club initiative of the bench's (updateClubInitiative), naming the
+// metropolitan council as co-organiser or no longer naming it. After each, one client asks through
+// the gateway as an analyst until what the write changes shows: for a membership CCI Hérault's
+// active member count in `networkOverlap` (a synergy measure) and Orange's chamber memberships (a
+// cross-kind field); for the initiative the club's joint initiatives (the cross-kind `initiatives`)
+// and the club and council's `coParticipation` (a measure). `--mix memberships` writes memberships
+// only (the mix of the figures recorded before the update existed). Meanwhile `--readers` clients
+// ask the région's synergy report in a loop. Prints p50/p90/p99/max of the delay, overall and per
+// kind of write, the reads served (failures by code), and the feed's apply times.
 //
-//   node tools/bench/freshness.js [--writes 1000] [--readers 4]
+//   node tools/bench/freshness.js [--writes 1000] [--readers 4] [--mix all|memberships]
 const { performance } = require('node:perf_hooks');
 
 const { startSupergraph } = require('@maillage/testing');
@@ -32,6 +37,8 @@ const arg = (name, fallback) => {
 };
 const WRITES = Number(arg('writes', '1000'));
 const READERS = Number(arg('readers', '4'));
+const MIX = arg('mix', 'all');
+if (!['all', 'memberships'].includes(MIX)) throw new Error(`--mix is all or memberships, not ${MIX}`);
 const POLL_ASK_MS = 5;
 
 let store;
@@ -55,21 +62,49 @@ async function main() {
   // Starting and ending the day before today: the ended period holds no day, so the next add does not overlap it.
   const today = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   // Both places a membership shows: a synergy measure (CCI Hérault's active members in an overlap)
-  // and a cross-kind field (Orange's active chamber memberships), answered from the same index.
+  // and a cross-kind field (Orange's active chamber memberships), answered from the same index; and
+  // both places the initiative's co-organiser shows: the club's joint initiatives (a cross-kind
+  // field) and the club and council's co-participation (a measure).
+  const PAIR = ['cb-reseau-1234', 'co-cmip'].sort().join();
   const members = async () => {
     const res = await analyst(
-      `{ networkOverlap(networkA: "co-cmip", networkB: "ch-cci-herault") { membersB } actor(id: "act-orange") { memberships(kind: CHAMBER) { totalCount } } }`,
+      `{ networkOverlap(networkA: "co-cmip", networkB: "ch-cci-herault") { membersB } actor(id: "act-orange") { memberships(kind: CHAMBER) { totalCount } }` +
+        (MIX === 'all'
+          ? ` initiatives(kind: CLUB, jointOnly: true) { totalCount } coParticipation(first: 100) { networkA { ... on Club { id } ... on Council { id } } networkB { ... on Club { id } ... on Council { id } } count } }`
+          : ' }'),
     );
     if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return [res.data.networkOverlap.membersB, res.data.actor.memberships.totalCount];
+    const seen = [res.data.networkOverlap.membersB, res.data.actor.memberships.totalCount];
+    if (MIX === 'all') {
+      const pair = res.data.coParticipation.find((p) => [p.networkA.id, p.networkB.id].sort().join() === PAIR);
+      seen.push(res.data.initiatives.totalCount, pair?.count ?? 0);
+    }
+    return seen;
   };
-  const shows = (got, want) => got[0] === want[0] && got[1] === want[1];
+  const shows = (got, want) => got.every((v, i) => v === want[i]);
+  // The bench's initiative: the club's, dated in the past (the measures' default period ends today), not joint yet.
+  const started = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+  const initiative =
+    MIX === 'all'
+      ? (
+          await admin(`mutation($input: CreateClubInitiativeInput!) { createClubInitiative(input: $input) { id } }`, {
+            input: {
+              clubId: 'cb-reseau-1234',
+              kind: 'MEETING',
+              status: 'PLANNED',
+              name: 'Rencontre du banc de fraîcheur',
+              startDate: started,
+            },
+          })
+        ).data.createClubInitiative.id
+      : null;
   let reading = true;
   let stopReaders = async () => {
     reading = false;
   };
   try {
-    const base = await members(); // the first full read
+    // The first full read. (The bench's initiative, not joint, changes none of what is probed.)
+    const base = await members();
     let reads = 0;
     let readFailures = 0;
     /** Failed reads by their error code: a refusal says why. */
@@ -104,11 +139,22 @@ async function main() {
       }
     };
     const delays = [];
+    /** Delays by kind of write. */
+    const byKind = new Map();
     let open = null;
+    let joint = false;
+    const kinds = MIX === 'all' ? ['add', 'end', 'update'] : ['add', 'end'];
     const t0 = performance.now();
     for (let i = 0; i < WRITES; i++) {
-      let expected;
-      if (!open) {
+      const kind = kinds[i % kinds.length];
+      if (kind === 'update') {
+        // Admins speak for every network: the council named is a confirmed co-organiser at once.
+        joint = !joint;
+        await write(`mutation($id: ID!, $input: UpdateClubInitiativeInput!) { updateClubInitiative(id: $id, input: $input) { id } }`, {
+          id: initiative,
+          input: { status: joint ? 'HELD' : 'PLANNED', coOrganisers: joint ? [{ kind: 'COUNCIL', id: 'co-cmip' }] : [] },
+        });
+      } else if (!open) {
         const res = await write(
           `mutation($input: AddChamberMembershipInput!, $k: String) { addChamberMembership(input: $input, idempotencyKey: $k) { id } }`,
           {
@@ -117,27 +163,34 @@ async function main() {
           },
         );
         open = res.data.addChamberMembership.id;
-        expected = [base[0] + 1, base[1] + 1];
       } else {
         await write(`mutation($id: ID!, $end: Date!) { endChamberMembership(id: $id, endDate: $end) { id } }`, { id: open, end: today });
         open = null;
-        expected = base;
       }
+      const expected = base.map((v, k) => v + (k < 2 ? (open ? 1 : 0) : joint ? 1 : 0));
       const written = performance.now();
       while (!shows(await members(), expected)) {
         if (performance.now() - written > 10_000) throw new Error(`write ${i} not shown after 10 s`);
         await new Promise((r) => setTimeout(r, POLL_ASK_MS));
       }
-      delays.push(performance.now() - written);
+      const delay = performance.now() - written;
+      delays.push(delay);
+      if (!byKind.has(kind)) byKind.set(kind, []);
+      byKind.get(kind).push(delay);
     }
     const seconds = (performance.now() - t0) / 1000;
     await stopReaders();
     delays.sort((a, b) => a - b);
     const f = (ms) => `${ms.toFixed(0)} ms`;
-    console.log(`freshness over ${WRITES} writes (add/end a membership) with ${READERS} clients reading the région's synergy report:`);
+    const what = MIX === 'all' ? 'add/end a membership, update an initiative' : 'add/end a membership';
+    console.log(`freshness over ${WRITES} writes (${what}) with ${READERS} clients reading the région's synergy report:`);
     console.log(
       `  delay from the write's answer to the measure: p50 ${f(pct(delays, 50))}, p90 ${f(pct(delays, 90))}, p99 ${f(pct(delays, 99))}, max ${f(delays[delays.length - 1])}`,
     );
+    for (const [kind, xs] of byKind) {
+      xs.sort((a, b) => a - b);
+      console.log(`    ${kind} (${xs.length}): p50 ${f(pct(xs, 50))}, p99 ${f(pct(xs, 99))}, max ${f(xs[xs.length - 1])}`);
+    }
     console.log(
       `  ${(WRITES / seconds).toFixed(1)} writes/s, ${(reads / seconds).toFixed(1)} report reads/s meanwhile (${readFailures} failed${readFailures ? `: ${[...failures].map(([c, n]) => `${n} ${c}`).join(', ')}` : ''}), ${retried} writes retried`,
     );

@@ -56,6 +56,7 @@ function defineKind<K extends string, T extends string, F extends string, P exte
       memberCategory: `${T}MemberCategory` as const,
       addMembershipInput: `Add${T}MembershipInput` as const,
       createInitiativeInput: `Create${T}InitiativeInput` as const,
+      updateInitiativeInput: `Update${T}InitiativeInput` as const,
       importedMembershipInput: `Imported${T}MembershipInput` as const,
       importMembershipsInput: `Import${T}MembershipsInput` as const,
     },
@@ -75,6 +76,7 @@ function defineKind<K extends string, T extends string, F extends string, P exte
       importMemberships: `import${T}Memberships` as const,
       endMembership: `end${T}Membership` as const,
       createInitiative: `create${T}Initiative` as const,
+      updateInitiative: `update${T}Initiative` as const,
       setMemberListVisibility: `set${T}MemberListVisibility` as const,
     },
   };

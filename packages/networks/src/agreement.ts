@@ -6,7 +6,7 @@ import { initiativeChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
-import { isActiveOn, type LinkRow, type NetworkDb } from './rows';
+import { isActiveOn, lockInitiative, type LinkRow, type NetworkDb } from './rows';
 
 /**
  * Agreed links (docs/architecture.md, "Agreed links"). Naming a network as co-organiser, or an
@@ -73,6 +73,8 @@ export function agreementMutations(names: NetworkNames) {
   ) {
     requireScope(viewer, Scope.networkEdit, Scope.admin);
     return db.$transaction(async (tx) => {
+      // In turn with an update of the initiative's links (initiative-update.ts), which may remove this one.
+      await lockInitiative(tx, initiativeId);
       const initiative = await tx.initiative.findUnique({ where: { id: initiativeId } });
       if (!initiative) throw userError(ErrorCode.NOT_FOUND, `No ${names.field} initiative ${initiativeId}`, 'initiativeId');
       const links: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId } });

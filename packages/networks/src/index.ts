@@ -10,6 +10,7 @@ export * as initiative from './fields/initiative';
 export * as actor from './fields/actor';
 export { queries } from './fields/query';
 export { mutations } from './mutations';
+export { initiativeUpdates, type InitiativeChanges } from './initiative-update';
 export { agreementMutations, initiativesAwaiting, type AgreementStatus } from './agreement';
 export { importMutations, MAX_IMPORT_ROWS, type ImportResult } from './imports';
 export * from './changes';

@@ -42,19 +42,19 @@ export interface InitiativeInput {
   sources?: string[] | null;
 }
 
-function text(value: string | null | undefined, field: string, max: number, required = false): string | null {
+export function text(value: string | null | undefined, field: string, max: number, required = false): string | null {
   const t = value?.trim() ?? '';
   if (required && !t) throw userError(ErrorCode.BAD_USER_INPUT, `${field} must not be empty`, field);
   if (t.length > max) throw userError(ErrorCode.BAD_USER_INPUT, `${field} is longer than ${max} characters`, field);
   return t || null;
 }
 
-function reference(id: string, field: string): string {
+export function reference(id: string, field: string): string {
   if (!ID.test(id)) throw userError(ErrorCode.BAD_USER_INPUT, `${field}: ${JSON.stringify(id)} is not an id`, field);
   return id;
 }
 
-async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, field: string) {
+export async function requireNetwork(tx: NetworkDb, id: string, names: NetworkNames, field: string) {
   const network = await tx.network.findUnique({ where: { id } });
   if (!network) throw userError(ErrorCode.UNKNOWN_NETWORK, `No ${names.field} ${id}`, field);
   return network;
@@ -65,6 +65,45 @@ export function editedNetwork(input: Record<string, unknown>, names: NetworkName
   const networkId = input[names.fields.networkId] as string;
   requireNetworkEditor(viewer, networkId);
   return networkId;
+}
+
+/** A link an initiative's input names: a co-organiser (a network) or a party (an actor), keyed as the database keys it. */
+export interface NamedLink {
+  role: string;
+  targetType: string;
+  targetId: string;
+}
+
+/** The key of a link, unique per initiative in the database (`initiative_link_initiative_id_role_target_type_target_id_key`). */
+export const linkKey = (l: NamedLink) => `${l.role}/${l.targetType}/${l.targetId}`;
+
+/**
+ * The links an initiative's input names, checked (bounds, ids, the lead not its own co-organiser)
+ * and keyed, a link named twice once. Shared by create and update, so both refuse alike.
+ */
+export function namedLinks(
+  names: NetworkNames,
+  leadId: string,
+  input: Pick<InitiativeInput, 'coOrganisers' | 'parties'>,
+): Map<string, NamedLink> {
+  const coOrganisers = input.coOrganisers ?? [];
+  const parties = input.parties ?? [];
+  if (coOrganisers.length > MAX_CO_ORGANISERS)
+    throw userError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_CO_ORGANISERS} co-organisers`, 'coOrganisers');
+  if (parties.length > MAX_PARTIES) throw userError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_PARTIES} parties`, 'parties');
+  const links = new Map<string, NamedLink>();
+  for (const ref of coOrganisers) {
+    const targetType = TYPE_OF_KIND[ref.kind];
+    if (targetType === names.type && ref.id === leadId)
+      throw userError(ErrorCode.BAD_USER_INPUT, 'the lead cannot also be a co-organiser', 'coOrganisers');
+    const link = { role: 'CO_ORGANISER', targetType, targetId: reference(ref.id, 'coOrganisers') };
+    links.set(linkKey(link), link);
+  }
+  for (const p of parties) {
+    const link = { role: p.role, targetType: 'Actor', targetId: reference(p.actorId, 'parties') };
+    links.set(linkKey(link), link);
+  }
+  return links;
 }
 
 /**
@@ -144,24 +183,7 @@ export function mutations(names: NetworkNames) {
       if (input.placeId && !getTerritory(input.placeId)) {
         throw userError(ErrorCode.UNKNOWN_TERRITORY, `placeId ${JSON.stringify(input.placeId)} is not a territory`, 'placeId');
       }
-      const coOrganisers = input.coOrganisers ?? [];
-      const parties = input.parties ?? [];
-      if (coOrganisers.length > MAX_CO_ORGANISERS)
-        throw userError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_CO_ORGANISERS} co-organisers`, 'coOrganisers');
-      if (parties.length > MAX_PARTIES) throw userError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_PARTIES} parties`, 'parties');
-      const links = new Map<string, { role: string; targetType: string; targetId: string }>();
-      for (const ref of coOrganisers) {
-        const targetType = TYPE_OF_KIND[ref.kind];
-        if (targetType === T && ref.id === networkId)
-          throw userError(ErrorCode.BAD_USER_INPUT, 'the lead cannot also be a co-organiser', 'coOrganisers');
-        links.set(`CO_ORGANISER/${targetType}/${ref.id}`, {
-          role: 'CO_ORGANISER',
-          targetType,
-          targetId: reference(ref.id, 'coOrganisers'),
-        });
-      }
-      for (const p of parties)
-        links.set(`${p.role}/Actor/${p.actorId}`, { role: p.role, targetType: 'Actor', targetId: reference(p.actorId, 'parties') });
+      const links = namedLinks(names, networkId, input);
       return createOnce(
         db,
         { key: idempotencyKey, operation: names.fields.createInitiative, input },

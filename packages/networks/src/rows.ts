@@ -150,6 +150,15 @@ export interface NetworkDb extends IdempotencyStore {
   $queryRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<unknown>;
 }
 
+/**
+ * Takes an initiative's row lock for the rest of the transaction (nothing when there is no such
+ * row). Every write of an initiative's links takes it first (an update, a decision), so each reads
+ * the links as the one before left them, and a decision never meets a link removed under it.
+ */
+export async function lockInitiative(tx: NetworkDb, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT "id" FROM "initiative" WHERE "id" = ${id} FOR UPDATE`;
+}
+
 /** Active on a day: started (or no start known) and not yet ended. */
 export function isActiveOn(row: { startDate: Date | null; endDate: Date | null }, day = new Date()): boolean {
   const t = day.getTime();

@@ -58,6 +58,37 @@ describeOnPostgres('clubs writes under concurrency on PostgreSQL', (server) => {
     expect(await s.client.initiativeLink.count({ where: { initiativeId: results[0].data!.createClubInitiative.id } })).toBe(1);
   });
 
+  test(`${N} identical updates of one initiative at once name the council once, and write one outbox entry`, async () => {
+    const CREATE = `mutation { createClubInitiative(input: { clubId: "cb-reseau-1234", kind: MEETING, status: PLANNED, name: "Rencontre à compléter" }) { id } }`;
+    const id = (await s.execute(CREATE, {}, { as: editor })).data!.createClubInitiative.id as string;
+    const logged = () => (s.client as any).changeLog.count({ where: { entityId: id } }) as Promise<number>;
+    const before = await logged();
+    const UPDATE = `mutation($id: ID!) { updateClubInitiative(id: $id, input: { status: HELD, coOrganisers: [{ kind: COUNCIL, id: "co-cmip" }] }) { id } }`;
+    // Each takes the initiative's row lock: the first writes, the others then find nothing to change.
+    const results = await Promise.all(Array.from({ length: N }, () => s.execute(UPDATE, { id }, { as: editor })));
+    expect(codes(results)).toEqual([]);
+    expect(await s.client.initiativeLink.count({ where: { initiativeId: id } })).toBe(1);
+    expect(await logged()).toBe(before + 1);
+  });
+
+  test('an update removing a proposal while the council decides on it: each decision is answered with a code, never an internal error', async () => {
+    const CREATE = `mutation { createClubInitiative(input: { clubId: "cb-reseau-1234", kind: MEETING, status: PLANNED, name: "Rencontre proposée", coOrganisers: [{ kind: COUNCIL, id: "co-cmip" }] }) { id } }`;
+    const id = (await s.execute(CREATE, {}, { as: editor })).data!.createClubInitiative.id as string;
+    const council = testViewer('editor', { networks: ['co-cmip'] });
+    const DECIDE = (verb: string) => `mutation($id: ID!) { ${verb}ClubCoOrganisation(initiativeId: $id, networkId: "co-cmip") { id } }`;
+    const REMOVE = `mutation($id: ID!) { updateClubInitiative(id: $id, input: { coOrganisers: [] }) { id } }`;
+    const results = await Promise.all([
+      ...Array.from({ length: N / 2 }, (_, i) => s.execute(DECIDE(i % 2 ? 'confirm' : 'decline'), { id }, { as: council })),
+      s.execute(REMOVE, { id }, { as: editor }),
+    ]);
+    // One decision may come first (then the update removes a confirmed link, or keeps a declined one);
+    // the others find it decided (NOT_PROPOSED) or gone (NOT_FOUND).
+    expect(codes(results).filter((c) => c !== 'NOT_PROPOSED' && c !== 'NOT_FOUND')).toEqual([]);
+    expect(results.at(-1)!.errors).toBeUndefined();
+    const links = await s.client.initiativeLink.findMany({ where: { initiativeId: id } });
+    expect(links.every((l) => l.status === 'DECLINED')).toBe(true);
+  });
+
   test('adds and imports of one membership at once record it once; the others see it', async () => {
     const IMPORT = `mutation { importClubMemberships(input: { clubId: "cb-reseau-1234", memberships: [{ actorId: "act-race-mixed", category: MEMBER, startDate: "2024-01-01" }] }) { created rows { status } } }`;
     const results = await Promise.all(
