@@ -621,6 +621,8 @@ export type Mutation = {
   importClubMemberships: ClubMembershipImport;
   /** Makes the member list public or private. For the network's editors and admins. */
   setClubMemberListVisibility: Club;
+  /** Changes an initiative: its fields, its co-organisers and parties (each newly named one a proposal, as on creation). For the leading club's editors and admins. Sent again, an update finds nothing to change and writes nothing. */
+  updateClubInitiative: ClubInitiative;
 };
 
 
@@ -674,6 +676,12 @@ export type MutationImportClubMembershipsArgs = {
 export type MutationSetClubMemberListVisibilityArgs = {
   id: Scalars['ID']['input'];
   visibility: MemberListVisibility;
+};
+
+
+export type MutationUpdateClubInitiativeArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateClubInitiativeInput;
 };
 
 /**
@@ -853,6 +861,37 @@ export type TerritoryClubsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includeEnded?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Changes to an initiative of a club: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateClubInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a club your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1035,6 +1074,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReportedCount: ResolverTypeWrapper<ReportedCount>;
   Territory: ResolverTypeWrapper<EntityRef>;
+  UpdateClubInitiativeInput: UpdateClubInitiativeInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1080,6 +1120,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ReportedCount: ReportedCount;
   Territory: EntityRef;
+  UpdateClubInitiativeInput: UpdateClubInitiativeInput;
 };
 
 export type ActorResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor'], FederationReferenceType extends FederationReferenceTypes['Actor'] = FederationReferenceTypes['Actor']> = {
@@ -1276,6 +1317,7 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
   endClubMembership?: Resolver<ResolversTypes['ClubMembership'], ParentType, ContextType, RequireFields<MutationEndClubMembershipArgs, 'endDate' | 'id'>>;
   importClubMemberships?: Resolver<ResolversTypes['ClubMembershipImport'], ParentType, ContextType, RequireFields<MutationImportClubMembershipsArgs, 'input'>>;
   setClubMemberListVisibility?: Resolver<ResolversTypes['Club'], ParentType, ContextType, RequireFields<MutationSetClubMemberListVisibilityArgs, 'id' | 'visibility'>>;
+  updateClubInitiative?: Resolver<ResolversTypes['ClubInitiative'], ParentType, ContextType, RequireFields<MutationUpdateClubInitiativeArgs, 'id' | 'input'>>;
 };
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {

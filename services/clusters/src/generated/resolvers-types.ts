@@ -642,6 +642,8 @@ export type Mutation = {
   importClusterMemberships: ClusterMembershipImport;
   /** Makes the member list public or private. For the network's editors and admins. */
   setClusterMemberListVisibility: Cluster;
+  /** Changes an initiative: its fields, its co-organisers and parties (each newly named one a proposal, as on creation). For the leading cluster's editors and admins. Sent again, an update finds nothing to change and writes nothing. */
+  updateClusterInitiative: ClusterInitiative;
 };
 
 
@@ -695,6 +697,12 @@ export type MutationImportClusterMembershipsArgs = {
 export type MutationSetClusterMemberListVisibilityArgs = {
   id: Scalars['ID']['input'];
   visibility: MemberListVisibility;
+};
+
+
+export type MutationUpdateClusterInitiativeArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateClusterInitiativeInput;
 };
 
 /**
@@ -874,6 +882,37 @@ export type TerritoryClustersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includeEnded?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Changes to an initiative of a cluster: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateClusterInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a cluster your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1057,6 +1096,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReportedCount: ResolverTypeWrapper<ReportedCount>;
   Territory: ResolverTypeWrapper<EntityRef>;
+  UpdateClusterInitiativeInput: UpdateClusterInitiativeInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1103,6 +1143,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ReportedCount: ReportedCount;
   Territory: EntityRef;
+  UpdateClusterInitiativeInput: UpdateClusterInitiativeInput;
 };
 
 export type ActorResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor'], FederationReferenceType extends FederationReferenceTypes['Actor'] = FederationReferenceTypes['Actor']> = {
@@ -1307,6 +1348,7 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
   endClusterMembership?: Resolver<ResolversTypes['ClusterMembership'], ParentType, ContextType, RequireFields<MutationEndClusterMembershipArgs, 'endDate' | 'id'>>;
   importClusterMemberships?: Resolver<ResolversTypes['ClusterMembershipImport'], ParentType, ContextType, RequireFields<MutationImportClusterMembershipsArgs, 'input'>>;
   setClusterMemberListVisibility?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationSetClusterMemberListVisibilityArgs, 'id' | 'visibility'>>;
+  updateClusterInitiative?: Resolver<ResolversTypes['ClusterInitiative'], ParentType, ContextType, RequireFields<MutationUpdateClusterInitiativeArgs, 'id' | 'input'>>;
 };
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {

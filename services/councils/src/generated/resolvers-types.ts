@@ -634,6 +634,8 @@ export type Mutation = {
   importCouncilMemberships: CouncilMembershipImport;
   /** Makes the member list public or private. For the network's editors and admins. */
   setCouncilMemberListVisibility: Council;
+  /** Changes an initiative: its fields, its co-organisers and parties (each newly named one a proposal, as on creation). For the leading council's editors and admins. Sent again, an update finds nothing to change and writes nothing. */
+  updateCouncilInitiative: CouncilInitiative;
 };
 
 
@@ -687,6 +689,12 @@ export type MutationImportCouncilMembershipsArgs = {
 export type MutationSetCouncilMemberListVisibilityArgs = {
   id: Scalars['ID']['input'];
   visibility: MemberListVisibility;
+};
+
+
+export type MutationUpdateCouncilInitiativeArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCouncilInitiativeInput;
 };
 
 /**
@@ -879,6 +887,37 @@ export type TerritoryCouncilsArgs = {
   includeEnded?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/**
+ * Changes to an initiative of a council: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateCouncilInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a council your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1060,6 +1099,7 @@ export type ResolversTypes = {
   ReportedCount: ResolverTypeWrapper<ReportedCount>;
   Roadmap: ResolverTypeWrapper<Roadmap>;
   Territory: ResolverTypeWrapper<EntityRef>;
+  UpdateCouncilInitiativeInput: UpdateCouncilInitiativeInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1106,6 +1146,7 @@ export type ResolversParentTypes = {
   ReportedCount: ReportedCount;
   Roadmap: Roadmap;
   Territory: EntityRef;
+  UpdateCouncilInitiativeInput: UpdateCouncilInitiativeInput;
 };
 
 export type ActorResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor'], FederationReferenceType extends FederationReferenceTypes['Actor'] = FederationReferenceTypes['Actor']> = {
@@ -1305,6 +1346,7 @@ export type MutationResolvers<ContextType = NetworkContext, ParentType extends R
   endCouncilMembership?: Resolver<ResolversTypes['CouncilMembership'], ParentType, ContextType, RequireFields<MutationEndCouncilMembershipArgs, 'endDate' | 'id'>>;
   importCouncilMemberships?: Resolver<ResolversTypes['CouncilMembershipImport'], ParentType, ContextType, RequireFields<MutationImportCouncilMembershipsArgs, 'input'>>;
   setCouncilMemberListVisibility?: Resolver<ResolversTypes['Council'], ParentType, ContextType, RequireFields<MutationSetCouncilMemberListVisibilityArgs, 'id' | 'visibility'>>;
+  updateCouncilInitiative?: Resolver<ResolversTypes['CouncilInitiative'], ParentType, ContextType, RequireFields<MutationUpdateCouncilInitiativeArgs, 'id' | 'input'>>;
 };
 
 export type NetworkResolvers<ContextType = NetworkContext, ParentType extends ResolversParentTypes['Network'] = ResolversParentTypes['Network']> = {

@@ -729,6 +729,130 @@ export type UpdateActorInput = {
   website?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Changes to an initiative of a chamber: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateChamberInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a chamber your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Changes to an initiative of a club: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateClubInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a club your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Changes to an initiative of a cluster: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateClusterInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a cluster your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Changes to an initiative of a council: only the fields given change. A field given as null is cleared
+ * (kind, status and name cannot be). `coOrganisers` and `parties`, when given, replace those named before.
+ */
+export type UpdateCouncilInitiativeInput = {
+  /** The networks organising it with the lead, 20 at most, replacing the list: one newly named is a proposal (agreed at once when your token names it too), one named again keeps its agreement, one left out is removed; a declined one stays declined, named or not. */
+  coOrganisers?: InputMaybe<Array<NetworkRefInput>>;
+  /** The source's words when it gives no exact date, e.g. « printemps 2019 ». */
+  dateNote?: InputMaybe<Scalars['String']['input']>;
+  /** What it is about (4,000 characters at most). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ends; not before the start date, as it is or as given. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the initiative is. */
+  kind?: InputMaybe<InitiativeKind>;
+  /** Its name (1 to 300 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The actors taking part, 500 at most, replacing the list by the same rule: one newly named (or named in another role) is a proposal unless it is an active member of a council your token names. */
+  parties?: InputMaybe<Array<PartyInput>>;
+  /** Territory id (`COM-34172`) where it takes place. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the initiative is stated, replacing the list. */
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** When it starts; the end date, as it is or as given, may not come before it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Where it stands. */
+  status?: InputMaybe<InitiativeStatus>;
+  /** Where it takes place, in words (300 characters at most). */
+  venue?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type SynergyActorsQueryVariables = Exact<{
   after?: InputMaybe<Scalars['String']['input']>;
 }>;
