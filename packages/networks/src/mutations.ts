@@ -3,7 +3,8 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor } from '@maillage/viewer';
 import { onceForKey, recordChanges, retryOnKeyRace } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
-import { deciderOf, initialStatuses } from './agreement';
+import { actorsSpokenFor, deciderOf, initialStatuses } from './agreement';
+import { ID } from './ids';
 import { initiativeChange, membershipChange, networkChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
@@ -13,8 +14,7 @@ import { enteredBy, type LinkRow, type MembershipRow, type NetworkDb } from './r
 
 const MAX_CO_ORGANISERS = 20;
 const MAX_PARTIES = 500;
-/** What an id of this API looks like; anything else is refused before reaching the database. */
-export const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+export { ID };
 
 type Ctx = NetworkContext;
 
@@ -134,7 +134,7 @@ export function mutations(names: NetworkNames) {
     createInitiative: async (
       _: unknown,
       { input, idempotencyKey }: { input: InitiativeInput & Record<string, unknown>; idempotencyKey?: string | null },
-      { db, viewer }: Ctx,
+      { db, viewer, peers }: Ctx,
     ) => {
       const networkId = input[networkField] as string;
       requireNetworkEditor(viewer, networkId);
@@ -161,6 +161,10 @@ export function mutations(names: NetworkNames) {
       }
       for (const p of parties)
         links.set(`${p.role}/Actor/${p.actorId}`, { role: p.role, targetType: 'Actor', targetId: reference(p.actorId, 'parties') });
+      // Whom the proposer speaks for is asked before the transaction: it may need another kind's
+      // subgraph (agreement.ts), and no pooled connection should wait on it.
+      const actorIds = [...links.values()].filter((l) => l.targetType === 'Actor').map((l) => l.targetId);
+      const spokenFor = await actorsSpokenFor(db, viewer, actorIds, peers);
       return retryOnKeyRace(() =>
         db.$transaction((tx) =>
           onceForKey(
@@ -195,7 +199,7 @@ export function mutations(names: NetworkNames) {
                 // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
                 const now = new Date();
                 const proposer = deciderOf(viewer);
-                const data = (await initialStatuses(tx, viewer, [...links.values()])).map((l) => ({
+                const data = (await initialStatuses(tx, viewer, [...links.values()], spokenFor)).map((l) => ({
                   id: `${id}-${randomUUID().slice(0, 8)}`,
                   initiativeId: id,
                   ...l,

@@ -151,6 +151,11 @@ export async function startSupergraph(
       byName.set(service.name, { service, server: started, port: started.port, pgliteDir });
     }
     const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${byName.get(s.name)!.port}/graphql`]));
+    // The network subgraphs ask one another whom an editor speaks for (packages/networks
+    // standing.ts); they read NETWORK_PEERS at each ask, and the ports are known only now.
+    process.env.NETWORK_PEERS = Object.entries(subgraphUrls)
+      .map(([name, url]) => `${name}=${url}`)
+      .join(',');
     const metricsUrls: Record<string, string> = Object.fromEntries(services.map((s) => [s.name, byName.get(s.name)!.server!.metricsUrl!]));
     const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
     const gateway = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl, subgraphUrls, log, logger: loggerFor('gateway') });
