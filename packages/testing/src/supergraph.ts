@@ -106,6 +106,22 @@ export async function postAsGateway<D>(
 }
 
 /**
+ * POSTs a JSON body to one of a subgraph's signed routes (`/changes`, `/standing`), signed as the
+ * gateway signs, for the viewer `as`, naming `subgraph` in the statement. @default the name the
+ * server's `/health` answers with
+ */
+export async function postSignedRoute(url: string, body: unknown, as: As, subgraph?: string, secret = DEV_SIGNING_SECRET) {
+  const text = JSON.stringify(body);
+  const name = subgraph ?? (await subgraphNameAt(url.replace(/\/[a-z]+$/, '/graphql')));
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await gatewayHeaders(testViewer(as), secret, name, text)) },
+    body: text,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/**
  * Starts every subgraph on port 0 with its own fresh, seeded database (PostgreSQL when a server is
  * configured, in-memory PGlite otherwise) and a real gateway over HTTP in front of them.
  */
