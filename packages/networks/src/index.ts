@@ -10,7 +10,7 @@ export * as initiative from './fields/initiative';
 export * as actor from './fields/actor';
 export { queries } from './fields/query';
 export { mutations } from './mutations';
-export { actorsSpokenFor, agreementMutations, initiativesAwaiting, type AgreementStatus } from './agreement';
+export { actorsSpokenFor, agreementMutations, initialStatuses, initiativesAwaiting, type AgreementStatus } from './agreement';
 export * from './standing';
 export { importMutations, MAX_IMPORT_ROWS, type ImportResult } from './imports';
 export * from './changes';
