@@ -30,7 +30,8 @@ export const deciderOf = (viewer: Viewer) => viewer.subject ?? `role:${viewer.ro
  * active members of, or operate, a network its token names. The networks of this kind are asked of
  * this database (two queries, whatever the number of actors); those of other kinds, of their own
  * subgraph (`peers`, standing.ts), for the actors left, each kind in one request. Without `peers`,
- * this kind's networks only. Never inside a transaction: no connection waits on another subgraph.
+ * this kind's networks only. With `peers`, never inside a transaction: no pooled connection should
+ * wait on another subgraph.
  */
 export async function actorsSpokenFor(
   db: NetworkDb,
