@@ -167,17 +167,21 @@ const chamberEditor = () => h.as('editor', { networks: [CHAMBER], subject: 'edit
 const clusterEditor = () => h.as('editor', { networks: [CLUSTER], subject: 'editor-alexis' }).query;
 
 const PARTIES = `id parties { edges { node { id } status } } proposed: parties(status: PROPOSED) { edges { node { id } } }`;
-const createChamberInitiative = (as: Harness['query'], name: string, actorIds: string[]) =>
-  as(`mutation($input: CreateChamberInitiativeInput!) { createChamberInitiative(input: $input) { ${PARTIES} } }`, {
-    input: {
-      chamberId: CHAMBER,
-      kind: 'MEETING',
-      status: 'PLANNED',
-      name,
-      startDate: '2026-11-20',
-      parties: actorIds.map((actorId) => ({ actorId, role: 'PARTICIPANT' })),
+const createChamberInitiative = (as: Harness['query'], name: string, actorIds: string[], idempotencyKey?: string) =>
+  as(
+    `mutation($input: CreateChamberInitiativeInput!, $key: String) { createChamberInitiative(input: $input, idempotencyKey: $key) { ${PARTIES} } }`,
+    {
+      key: idempotencyKey,
+      input: {
+        chamberId: CHAMBER,
+        kind: 'MEETING',
+        status: 'PLANNED',
+        name,
+        startDate: '2026-11-20',
+        parties: actorIds.map((actorId) => ({ actorId, role: 'PARTICIPANT' })),
+      },
     },
-  });
+  );
 const decideParticipation = (verb: 'confirm' | 'decline', as: Harness['query'], initiativeId: string, actorId: string) =>
   as(`mutation($i: ID!, $a: ID!) { ${verb}ChamberParticipation(initiativeId: $i, actorId: $a) { ${PARTIES} } }`, {
     i: initiativeId,
@@ -233,12 +237,21 @@ test("a proposer who edits the chamber and the cluster speaks for the cluster's 
 test('while the clusters subgraph is down, its editors cannot speak for its members: SUBGRAPH_UNAVAILABLE, nothing written', async () => {
   const created = (await ok(createChamberInitiative(chamberEditor(), 'Atelier pendant la panne', [CLUSTER_MEMBER])))
     .createChamberInitiative;
+  const both = h.as('editor', { networks: [CHAMBER, CLUSTER], subject: 'editor-both' }).query;
+  const first = (await ok(createChamberInitiative(both, 'Atelier avant la panne', [CLUSTER_MEMBER], 'standing-retry-0001')))
+    .createChamberInitiative;
   await h.stopSubgraph('clusters');
   try {
     const down = await decideParticipation('confirm', clusterEditor(), created.id, CLUSTER_MEMBER);
     expect(down.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'clusters' });
     const row = await h.clients.chambers.initiativeLink.findFirst({ where: { initiativeId: created.id, targetId: CLUSTER_MEMBER } });
     expect(row).toMatchObject({ status: 'PROPOSED', decidedBy: null });
+    // A new creation that needs the clusters' word is refused; a retry of one already made gets its answer.
+    const refused = await createChamberInitiative(both, 'Atelier pendant la panne, bis', [CLUSTER_MEMBER], 'standing-retry-0002');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'clusters' });
+    const retried = (await ok(createChamberInitiative(both, 'Atelier avant la panne', [CLUSTER_MEMBER], 'standing-retry-0001')))
+      .createChamberInitiative;
+    expect(retried).toEqual(first);
   } finally {
     await h.restartSubgraph('clusters');
   }

@@ -162,15 +162,17 @@ export function mutations(names: NetworkNames) {
       for (const p of parties)
         links.set(`${p.role}/Actor/${p.actorId}`, { role: p.role, targetType: 'Actor', targetId: reference(p.actorId, 'parties') });
       // Whom the proposer speaks for is asked before the transaction: it may need another kind's
-      // subgraph (agreement.ts), and no pooled connection should wait on it.
+      // subgraph (agreement.ts), and no pooled connection should wait on it. Its failure is raised
+      // only if the initiative is to be created: a retry whose key already has an answer gets it.
       const actorIds = [...links.values()].filter((l) => l.targetType === 'Actor').map((l) => l.targetId);
-      const spokenFor = await actorsSpokenFor(db, viewer, actorIds, peers);
+      const spokenFor = await actorsSpokenFor(db, viewer, actorIds, peers).catch((err: unknown) => ({ failed: err }));
       return retryOnKeyRace(() =>
         db.$transaction((tx) =>
           onceForKey(
             tx,
             { key: idempotencyKey, operation: names.fields.createInitiative, input },
             async () => {
+              if ('failed' in spokenFor) throw spokenFor.failed;
               await requireNetwork(tx, networkId, names, networkField);
               // Co-organisers of our own kind live in this database: check they exist. Those of other
               // subgraphs are entity references the gateway resolves.
