@@ -109,6 +109,7 @@ function valuesFor(kind, kinds) {
     otherKIND: others[0].kind,
     otherIdPrefix: others[0].idPrefix,
     otherType: others[0].type,
+    otherSubgraph: others[0].subgraph,
     firstCategory: kind.categories[0].value,
     // The other kinds, as entity references this subgraph can name (co-organisers) but not resolve.
     // Every kind as a fragment on its network type (the synergies reader's co-organisers).

@@ -354,6 +354,15 @@ function subgraphEnv(name, port, embeddedUrls, extraEnv) {
             .join(','),
         }
       : {}),
+    // A network subgraph asks the others whom an editor's networks speak for (POST /standing).
+    ...(['chambers', 'clusters', 'councils', 'clubs'].includes(name)
+      ? {
+          NETWORK_PEERS: services
+            .filter(([n]) => ['chambers', 'clusters', 'councils', 'clubs'].includes(n))
+            .map(([n, p]) => `${n}=${urlOf(p, 'graphql')}`)
+            .join(','),
+        }
+      : {}),
     DATABASE_URL: own ?? embeddedUrl(name),
     ...(own
       ? {}

@@ -11,7 +11,8 @@ import { startGateway } from '../src/server';
 // club names the metropolitan council as co-organiser; through the gateway the link shows as
 // proposed and counts in no synergy measure; the council's editor confirms it and the measures
 // count it within a second (the outbox entry carries the status to the index); a decline is shown
-// and never counted; an editor of another network is refused.
+// and never counted; an editor of another network is refused. Then participation across kinds
+// (below).
 
 const FRESH_WITHIN_MS = 1000;
 const LEAD = 'cb-reseau-1234';
@@ -44,10 +45,16 @@ async function shows(ask: () => Promise<boolean>, withinMs = FRESH_WITHIN_MS): P
 }
 
 /** Initiatives the region's index holds (synergies' cross-kind list), joint ones only when asked. */
-const indexed = async (jointOnly: boolean) =>
+const indexed = async (jointOnly: boolean, kind = 'CLUB') =>
   (
-    (await ok(analyst()(`query($j: Boolean) { initiatives(jointOnly: $j, kind: CLUB, first: 100) { nodes { id } } }`, { j: jointOnly })))
-      .initiatives.nodes as { id: string }[]
+    (
+      await ok(
+        analyst()(`query($j: Boolean, $k: NetworkKind) { initiatives(jointOnly: $j, kind: $k, first: 100) { nodes { id } } }`, {
+          j: jointOnly,
+          k: kind,
+        }),
+      )
+    ).initiatives.nodes as { id: string }[]
   ).map((n) => n.id);
 
 /** The club and council's co-participation count (the synergy measure of shared initiatives). */
@@ -147,4 +154,107 @@ test('unknown initiatives are NOT_FOUND, anonymous callers UNAUTHENTICATED', asy
   expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   const anonymous = await decide('confirm', 'cb-i-does-not-exist', h.query);
   expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+// Across kinds (docs/architecture.md, "Standing across kinds"): a chamber's initiative names a
+// member of a cluster as participant. Whether it is an active member is the clusters subgraph's
+// to say, and the chambers subgraph asks it at the moment of the decision.
+const CHAMBER = 'ch-cci-herault';
+const CLUSTER = 'cl-poles-entrepreneuriaux-alexis';
+const CLUSTER_MEMBER = 'act-peel';
+const NOT_A_MEMBER = 'act-edf';
+const chamberEditor = () => h.as('editor', { networks: [CHAMBER], subject: 'editor-cci-herault' }).query;
+const clusterEditor = () => h.as('editor', { networks: [CLUSTER], subject: 'editor-alexis' }).query;
+
+const PARTIES = `id parties { edges { node { id } status } } proposed: parties(status: PROPOSED) { edges { node { id } } }`;
+const createChamberInitiative = (as: Harness['query'], name: string, actorIds: string[], idempotencyKey?: string) =>
+  as(
+    `mutation($input: CreateChamberInitiativeInput!, $key: String) { createChamberInitiative(input: $input, idempotencyKey: $key) { ${PARTIES} } }`,
+    {
+      key: idempotencyKey,
+      input: {
+        chamberId: CHAMBER,
+        kind: 'MEETING',
+        status: 'PLANNED',
+        name,
+        startDate: '2026-11-20',
+        parties: actorIds.map((actorId) => ({ actorId, role: 'PARTICIPANT' })),
+      },
+    },
+  );
+const decideParticipation = (verb: 'confirm' | 'decline', as: Harness['query'], initiativeId: string, actorId: string) =>
+  as(`mutation($i: ID!, $a: ID!) { ${verb}ChamberParticipation(initiativeId: $i, actorId: $a) { ${PARTIES} } }`, {
+    i: initiativeId,
+    a: actorId,
+  });
+/** The actor's initiatives in the region's index (synergies' cross-kind list): confirmed parties only. */
+const actorInitiatives = async (actorId: string) =>
+  (
+    (await ok(h.query(`query($id: ID!) { actor(id: $id) { initiatives(first: 100) { nodes { id } } } }`, { id: actorId }))).actor
+      .initiatives.nodes as { id: string }[]
+  ).map((n) => n.id);
+
+test("a cluster's editor confirms its member's participation in a chamber's initiative; a non-member's is refused", async () => {
+  const created = (await ok(createChamberInitiative(chamberEditor(), 'Atelier avec le pôle', [CLUSTER_MEMBER, NOT_A_MEMBER])))
+    .createChamberInitiative;
+  // Neither is a member of the chamber: both are proposals, and the index lists neither's participation.
+  expect(created.parties.edges).toEqual([]);
+  expect(created.proposed.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual([CLUSTER_MEMBER, NOT_A_MEMBER].sort());
+  await shows(async () => (await indexed(false, 'CHAMBER')).includes(created.id), 15_000);
+  expect(await actorInitiatives(CLUSTER_MEMBER)).not.toContain(created.id);
+
+  // The chamber's own editor does not speak for a cluster's member.
+  const chamberRefused = await decideParticipation('confirm', chamberEditor(), created.id, CLUSTER_MEMBER);
+  expect(chamberRefused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  // The cluster's editor does not speak for an actor who is not its member.
+  const notMember = await decideParticipation('confirm', clusterEditor(), created.id, NOT_A_MEMBER);
+  expect(notMember.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+  const confirmed = (await ok(decideParticipation('confirm', clusterEditor(), created.id, CLUSTER_MEMBER))).confirmChamberParticipation;
+  expect(confirmed.parties.edges).toEqual([{ node: { id: CLUSTER_MEMBER }, status: 'CONFIRMED' }]);
+  expect(confirmed.proposed.edges).toEqual([{ node: { id: NOT_A_MEMBER } }]);
+  // The decision went to the chambers' outbox with the write: the index counts it within a second.
+  const delay = await shows(async () => (await actorInitiatives(CLUSTER_MEMBER)).includes(created.id));
+  expect(delay).toBeLessThan(FRESH_WITHIN_MS);
+  expect(await actorInitiatives(NOT_A_MEMBER)).not.toContain(created.id);
+  const row = await h.clients.chambers.initiativeLink.findFirst({ where: { initiativeId: created.id, targetId: CLUSTER_MEMBER } });
+  expect(row).toMatchObject({ status: 'CONFIRMED', proposedBy: 'editor-cci-herault', decidedBy: 'editor-alexis' });
+
+  // Declining is the same rule; the decided link cannot be decided again.
+  expect((await decideParticipation('decline', clusterEditor(), created.id, NOT_A_MEMBER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect((await decideParticipation('decline', clusterEditor(), created.id, CLUSTER_MEMBER)).errors?.[0]?.extensions?.code).toBe(
+    'NOT_PROPOSED',
+  );
+});
+
+test("a proposer who edits the chamber and the cluster speaks for the cluster's member at once", async () => {
+  const both = h.as('editor', { networks: [CHAMBER, CLUSTER], subject: 'editor-both' }).query;
+  const created = (await ok(createChamberInitiative(both, 'Atelier commun', [CLUSTER_MEMBER, NOT_A_MEMBER]))).createChamberInitiative;
+  expect(created.parties.edges).toEqual([{ node: { id: CLUSTER_MEMBER }, status: 'CONFIRMED' }]);
+  expect(created.proposed.edges).toEqual([{ node: { id: NOT_A_MEMBER } }]);
+});
+
+test('while the clusters subgraph is down, its editors cannot speak for its members: SUBGRAPH_UNAVAILABLE, nothing written', async () => {
+  const created = (await ok(createChamberInitiative(chamberEditor(), 'Atelier pendant la panne', [CLUSTER_MEMBER])))
+    .createChamberInitiative;
+  const both = h.as('editor', { networks: [CHAMBER, CLUSTER], subject: 'editor-both' }).query;
+  const first = (await ok(createChamberInitiative(both, 'Atelier avant la panne', [CLUSTER_MEMBER], 'standing-retry-0001')))
+    .createChamberInitiative;
+  await h.stopSubgraph('clusters');
+  try {
+    const down = await decideParticipation('confirm', clusterEditor(), created.id, CLUSTER_MEMBER);
+    expect(down.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'clusters' });
+    const row = await h.clients.chambers.initiativeLink.findFirst({ where: { initiativeId: created.id, targetId: CLUSTER_MEMBER } });
+    expect(row).toMatchObject({ status: 'PROPOSED', decidedBy: null });
+    // A new creation that needs the clusters' word is refused; a retry of one already made gets its answer.
+    const refused = await createChamberInitiative(both, 'Atelier pendant la panne, bis', [CLUSTER_MEMBER], 'standing-retry-0002');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'clusters' });
+    const retried = (await ok(createChamberInitiative(both, 'Atelier avant la panne', [CLUSTER_MEMBER], 'standing-retry-0001')))
+      .createChamberInitiative;
+    expect(retried).toEqual(first);
+  } finally {
+    await h.restartSubgraph('clusters');
+  }
+  const confirmed = (await ok(decideParticipation('confirm', clusterEditor(), created.id, CLUSTER_MEMBER))).confirmChamberParticipation;
+  expect(confirmed.parties.edges).toEqual([{ node: { id: CLUSTER_MEMBER }, status: 'CONFIRMED' }]);
 });

@@ -129,7 +129,7 @@ export type AddRoleInput = {
 /**
  * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
  * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
- * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * actor the editors of a network of any kind it is an active member of or operates. Only confirmed links count: in
  * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
  */
 export const AgreementStatus = {
@@ -314,7 +314,7 @@ export type CreateChamberInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a chamber your token names). */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of, or operates, a network of any kind your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -344,7 +344,7 @@ export type CreateClubInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a club your token names). */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of, or operates, a network of any kind your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -374,7 +374,7 @@ export type CreateClusterInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a cluster your token names). */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of, or operates, a network of any kind your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -404,7 +404,7 @@ export type CreateCouncilInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a council your token names). */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of, or operates, a network of any kind your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;

@@ -117,3 +117,36 @@ export function serviceEnv(service: string, defaultPort: number, source: NodeJS.
   assertProductionSecrets(service, env, { required: ['GATEWAY_SIGNING_SECRET'], optional: ['METRICS_TOKEN'] });
   return env;
 }
+
+const PEER_PAIRS = /^$|^\s*[a-z]+=https?:\/\/\S+(\s*,\s*[a-z]+=https?:\/\/\S+)*\s*$/;
+/** The network subgraphs on their default ports (4002-4005). */
+const DEFAULT_NETWORK_PEERS =
+  'chambers=http://127.0.0.1:4002/graphql,clusters=http://127.0.0.1:4003/graphql,councils=http://127.0.0.1:4004/graphql,clubs=http://127.0.0.1:4005/graphql';
+
+let peersParsed: { raw: string | undefined; urls: Record<string, string> } | undefined;
+
+/**
+ * `NETWORK_PEERS`: where a network subgraph reaches the other network subgraphs, `name=url` pairs
+ * separated by commas, the URL being the subgraph's GraphQL endpoint (its signed routes sit beside
+ * it). A network subgraph asks the subgraph of another kind whether the viewer speaks for an actor
+ * through one of that kind's networks (packages/networks `standing.ts`). Read at each use, through
+ * here only: the test harness learns the subgraphs' ports after they start. A bad value throws with
+ * the variable's name (a network subgraph reads it once at start, so it fails there).
+ * @default the four network subgraphs on 127.0.0.1:4002-4005
+ */
+export function networkPeers(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const raw = source.NETWORK_PEERS;
+  if (source === process.env && peersParsed && peersParsed.raw === raw) return peersParsed.urls;
+  const env = readEnv(
+    'network peers',
+    { NETWORK_PEERS: z.string().regex(PEER_PAIRS, 'must be name=url pairs separated by commas').default(DEFAULT_NETWORK_PEERS) },
+    source,
+  );
+  const urls = Object.fromEntries(
+    env.NETWORK_PEERS.split(',')
+      .filter((pair) => pair.trim())
+      .map((pair) => pair.trim().split(/=(.*)/s) as [string, string]),
+  );
+  if (source === process.env) peersParsed = { raw, urls };
+  return urls;
+}

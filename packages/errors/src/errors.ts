@@ -18,6 +18,12 @@ export const ErrorCode = {
   /** A confirmation or decline of a link that is no longer a proposal: already confirmed or declined. */
   NOT_PROPOSED: 'NOT_PROPOSED',
   INVALID_CODE: 'INVALID_CODE',
+  /**
+   * Another subgraph the answer depends on did not answer (the gateway's fetch to it failed, or a
+   * network subgraph asked it whether the viewer speaks for an actor): nothing was done; retry later.
+   * `extensions.subgraph` names it.
+   */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** No identity, or one that failed verification (forged, expired, revoked): HTTP 401 at the door. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',

@@ -7,13 +7,16 @@ import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
 import { isActiveOn, lockInitiative, type LinkRow, type NetworkDb } from './rows';
+import { standingIn, type NetworkPeers } from './standing';
 
 /**
  * Agreed links (docs/architecture.md, "Agreed links"). Naming a network as co-organiser, or an
  * actor as partner or participant, is a proposal until someone who speaks for the one named
  * confirms it: for a network, its editors; for an actor, the editors of a network it is an active
- * member of (or operated by it). Naming is agreement at once when the proposer already speaks for
- * the one named (an editor whose token names both networks, a network naming its own member).
+ * member of (or operated by it), of any kind: another kind's subgraph is asked (standing.ts).
+ * Naming is agreement at once when the proposer already speaks for the one named (an editor whose
+ * token names both networks, a network naming its own member, or a member of another network the
+ * proposer edits).
  * Only confirmed links count: `coOrganisers`, `joint`, `organiserKinds`, `parties` and every
  * synergy measure.
  */
@@ -23,32 +26,46 @@ export type AgreementStatus = 'PROPOSED' | 'CONFIRMED' | 'DECLINED';
 export const deciderOf = (viewer: Viewer) => viewer.subject ?? `role:${viewer.role}`;
 
 /**
- * Of these actors, those the viewer speaks for in this subgraph: all for an admin; for an editor,
- * those that are active members of, or operate, a network of this kind its token names. Networks
- * of other kinds are not in this database: their editors are not recognised here (a known gap, see
- * the architecture document). Two queries, whatever the number of actors.
+ * Of these actors, those the viewer speaks for: all for an admin; for an editor, those that are
+ * active members of, or operate, a network its token names. The networks of this kind are asked of
+ * this database (two queries, whatever the number of actors); those of other kinds, of their own
+ * subgraph (`peers`, standing.ts), for the actors left, each kind in one request. Without `peers`,
+ * this kind's networks only. With `peers`, never inside a transaction: no pooled connection should
+ * wait on another subgraph.
  */
-export async function actorsSpokenFor(tx: NetworkDb, viewer: Viewer, actorIds: string[]): Promise<Set<string>> {
+export async function actorsSpokenFor(
+  db: NetworkDb,
+  viewer: Viewer,
+  actorIds: string[],
+  peers?: Pick<NetworkPeers, 'spokenFor'>,
+): Promise<Set<string>> {
   if (viewer.role === 'admin') return new Set(actorIds);
   if (!actorIds.length || !viewer.scopes.includes(Scope.networkEdit) || viewer.networks.length === 0) return new Set();
-  const [memberships, operated] = await Promise.all([
-    tx.membership.findMany({ where: { actorId: { in: actorIds }, networkId: { in: viewer.networks } } }),
-    tx.network.findMany({ where: { actorId: { in: actorIds }, id: { in: viewer.networks } } }),
-  ]);
-  return new Set([...memberships.filter((m) => isActiveOn(m)).map((m) => m.actorId), ...operated.map((n) => n.actorId!)]);
+  const here = new Set((await standingIn(db, actorIds, viewer.networks)).map((p) => p.actorId));
+  const left = actorIds.filter((a) => !here.has(a));
+  if (!left.length || !peers) return here;
+  for (const a of await peers.spokenFor(viewer, left)) here.add(a);
+  return here;
 }
 
-/** The status each new link starts with: confirmed when its proposer speaks for the one it names. */
+/**
+ * The status each new link starts with: confirmed when its proposer speaks for the one it names.
+ * `spokenFor`: the actors `actorsSpokenFor` found with the peers, asked before the write's
+ * transaction; without it, this kind's networks are asked of `tx` only.
+ */
 export async function initialStatuses<L extends { role: string; targetId: string }>(
   tx: NetworkDb,
   viewer: Viewer,
   links: L[],
+  spokenFor?: ReadonlySet<string>,
 ): Promise<(L & { status: AgreementStatus })[]> {
-  const actors = await actorsSpokenFor(
-    tx,
-    viewer,
-    links.filter((l) => l.role !== 'CO_ORGANISER').map((l) => l.targetId),
-  );
+  const actors =
+    spokenFor ??
+    (await actorsSpokenFor(
+      tx,
+      viewer,
+      links.filter((l) => l.role !== 'CO_ORGANISER').map((l) => l.targetId),
+    ));
   return links.map((l) => ({
     ...l,
     status: (l.role === 'CO_ORGANISER' ? mayEditNetwork(viewer, l.targetId) : actors.has(l.targetId)) ? 'CONFIRMED' : 'PROPOSED',
@@ -65,22 +82,28 @@ type Decision = 'CONFIRMED' | 'DECLINED';
  */
 export function agreementMutations(names: NetworkNames) {
   async function decide(
-    { db, viewer }: NetworkContext,
+    { db, viewer, peers }: NetworkContext,
     initiativeId: string,
     target: { roles: string[]; targetId: string; label: string },
     decision: Decision,
-    authorize: (tx: NetworkDb) => Promise<void>,
+    authorize: (speaksFor: (actorId: string) => Promise<boolean>) => Promise<void>,
   ) {
     requireScope(viewer, Scope.networkEdit, Scope.admin);
+    // What is refused before the write is read outside its transaction: the standing of an actor
+    // may be asked of another subgraph, and no pooled connection should wait on it. An update of the
+    // initiative (initiative-update.ts) may remove the link meanwhile, so the transaction takes the
+    // initiative's row lock and reads the link again; its status is checked by the conditional update.
+    const initiative = await db.initiative.findUnique({ where: { id: initiativeId } });
+    if (!initiative) throw userError(ErrorCode.NOT_FOUND, `No ${names.field} initiative ${initiativeId}`, 'initiativeId');
+    const links: LinkRow[] = await db.initiativeLink.findMany({ where: { initiativeId } });
+    const link = links.find((l) => target.roles.includes(l.role) && l.targetId === target.targetId);
+    if (!link) throw userError(ErrorCode.NOT_FOUND, `Initiative ${initiativeId} does not name ${target.label}`, 'initiativeId');
+    await authorize(async (actorId) => (await actorsSpokenFor(db, viewer, [actorId], peers)).has(actorId));
     return db.$transaction(async (tx) => {
       // In turn with an update of the initiative's links (initiative-update.ts), which may remove this one.
       await lockInitiative(tx, initiativeId);
-      const initiative = await tx.initiative.findUnique({ where: { id: initiativeId } });
-      if (!initiative) throw userError(ErrorCode.NOT_FOUND, `No ${names.field} initiative ${initiativeId}`, 'initiativeId');
-      const links: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId } });
-      const link = links.find((l) => target.roles.includes(l.role) && l.targetId === target.targetId);
-      if (!link) throw userError(ErrorCode.NOT_FOUND, `Initiative ${initiativeId} does not name ${target.label}`, 'initiativeId');
-      await authorize(tx);
+      if (!(await tx.initiativeLink.findUnique({ where: { id: link.id } })))
+        throw userError(ErrorCode.NOT_FOUND, `Initiative ${initiativeId} does not name ${target.label}`, 'initiativeId');
       const { count } = await tx.initiativeLink.updateMany({
         where: { id: link.id, status: 'PROPOSED' },
         data: { status: decision, decidedBy: deciderOf(viewer), decidedAt: new Date() },
@@ -93,9 +116,11 @@ export function agreementMutations(names: NetworkNames) {
           'initiativeId',
         );
       }
+      // The outbox entry carries the initiative as this transaction sees it, with every link's status.
+      const current = await required(tx.initiative.findUnique({ where: { id: initiativeId } }), `initiative ${initiativeId}`);
       const after: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId }, orderBy: { id: 'asc' } });
-      await recordChanges(tx, [initiativeChange(names, initiative, after)]);
-      return initiative;
+      await recordChanges(tx, [initiativeChange(names, current, after)]);
+      return current;
     });
   }
 
@@ -114,10 +139,10 @@ export function agreementMutations(names: NetworkNames) {
         initiativeId,
         { roles: ['PARTNER', 'PARTICIPANT'], targetId: actorId, label: `actor ${actorId}` },
         decision,
-        async (tx) => {
-          if (!(await actorsSpokenFor(tx, ctx.viewer, [actorId])).has(actorId))
+        async (speaksFor) => {
+          if (!(await speaksFor(actorId)))
             throw forbidden(
-              `Only an editor of a ${names.field} that ${actorId} is an active member of (or operated by it), or an admin, decides on its participation`,
+              `Only an editor of a network (of any kind) that ${actorId} is an active member of, or that it operates, or an admin, decides on its participation`,
             );
         },
       );

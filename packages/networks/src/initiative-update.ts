@@ -3,7 +3,7 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor, requireScope, Scope } from '@maillage/viewer';
 import { recordChanges } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
-import { deciderOf, initialStatuses } from './agreement';
+import { actorsSpokenFor, deciderOf, initialStatuses } from './agreement';
 import { initiativeChange } from './changes';
 import type { NetworkContext } from './loaders';
 import { linkKey, namedLinks, requireNetwork, text, type InitiativeInput, type NamedLink } from './mutations';
@@ -98,9 +98,14 @@ export function planLinks(current: LinkRow[], wanted: Map<string, NamedLink>, ro
 export function initiativeUpdates(names: NetworkNames) {
   const T = names.type;
   return {
-    updateInitiative: async (_: unknown, { id, input }: { id: string; input: InitiativeChanges }, { db, viewer }: NetworkContext) => {
+    updateInitiative: async (_: unknown, { id, input }: { id: string; input: InitiativeChanges }, { db, viewer, peers }: NetworkContext) => {
       requireScope(viewer, Scope.networkEdit, Scope.admin);
       const given = (k: keyof InitiativeChanges) => Object.prototype.hasOwnProperty.call(input, k);
+      // Whom the editor speaks for among the parties named is asked before the transaction, as on
+      // creation: it may need another kind's subgraph (agreement.ts), and no pooled connection
+      // should wait on it. Only the parties newly named use the answer.
+      const partyIds = [...new Set((input.parties ?? []).map((p) => p.actorId))];
+      const spokenFor = partyIds.length ? await actorsSpokenFor(db, viewer, partyIds, peers) : new Set<string>();
       return db.$transaction(async (tx: NetworkDb) => {
         // The initiative's row lock orders this update with any other write of its links (another
         // update, a confirmation): each reads the links as the previous one left them.
@@ -123,7 +128,7 @@ export function initiativeUpdates(names: NetworkNames) {
         if (plan.add.length) {
           const now = new Date();
           const proposer = deciderOf(viewer);
-          const data = (await initialStatuses(tx, viewer, plan.add)).map((l) => ({
+          const data = (await initialStatuses(tx, viewer, plan.add, spokenFor)).map((l) => ({
             id: `${id}-${randomUUID().slice(0, 8)}`,
             initiativeId: id,
             ...l,

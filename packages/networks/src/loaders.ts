@@ -5,6 +5,7 @@ import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
 import { activeMemberCounts, memberPages, membershipsOfActors, networksById, type MemberPage, type MemberPageKey } from './sql';
 import type { StatementRunner } from '@maillage/db';
+import type { NetworkPeers } from './standing';
 
 const byName = [{ searchName: 'asc' }, { id: 'asc' }];
 const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
@@ -104,4 +105,6 @@ export interface NetworkContext {
   loaders: NetworkLoaders;
   /** Set by the subgraph server (@maillage/subgraph-server) from the gateway's signed header. */
   viewer: Viewer;
+  /** The other network subgraphs, asked whom the viewer's networks of their kind speak for (standing.ts). */
+  peers: NetworkPeers;
 }

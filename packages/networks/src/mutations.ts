@@ -3,7 +3,8 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor, type Viewer } from '@maillage/viewer';
 import { createOnce, recordChanges } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
-import { deciderOf, initialStatuses } from './agreement';
+import { actorsSpokenFor, deciderOf, initialStatuses } from './agreement';
+import { ID } from './ids';
 import { initiativeChange, membershipChange, networkChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
@@ -13,8 +14,7 @@ import { enteredBy, type LinkRow, type MembershipRow, type NetworkDb } from './r
 
 const MAX_CO_ORGANISERS = 20;
 const MAX_PARTIES = 500;
-/** What an id of this API looks like; anything else is refused before reaching the database. */
-export const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+export { ID };
 
 type Ctx = NetworkContext;
 
@@ -175,7 +175,7 @@ export function mutations(names: NetworkNames) {
     createInitiative: async (
       _: unknown,
       { input, idempotencyKey }: { input: InitiativeInput & Record<string, unknown>; idempotencyKey?: string | null },
-      { db, viewer }: Ctx,
+      { db, viewer, peers }: Ctx,
     ) => {
       const networkId = editedNetwork(input, names, viewer);
       const name = text(input.name, 'name', 300, true)!;
@@ -184,10 +184,16 @@ export function mutations(names: NetworkNames) {
         throw userError(ErrorCode.UNKNOWN_TERRITORY, `placeId ${JSON.stringify(input.placeId)} is not a territory`, 'placeId');
       }
       const links = namedLinks(names, networkId, input);
+      // Whom the proposer speaks for is asked before the transaction: it may need another kind's
+      // subgraph (agreement.ts), and no pooled connection should wait on it. Its failure is raised
+      // only if the initiative is to be created: a retry whose key already has an answer gets it.
+      const actorIds = [...links.values()].filter((l) => l.targetType === 'Actor').map((l) => l.targetId);
+      const spokenFor = await actorsSpokenFor(db, viewer, actorIds, peers).catch((err: unknown) => ({ failed: err }));
       return createOnce(
         db,
         { key: idempotencyKey, operation: names.fields.createInitiative, input },
         async (tx) => {
+          if ('failed' in spokenFor) throw spokenFor.failed;
           await requireNetwork(tx, networkId, names, networkField);
           // Co-organisers of our own kind live in this database: check they exist. Those of other
           // subgraphs are entity references the gateway resolves.
@@ -216,7 +222,7 @@ export function mutations(names: NetworkNames) {
             // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
             const now = new Date();
             const proposer = deciderOf(viewer);
-            const data = (await initialStatuses(tx, viewer, [...links.values()])).map((l) => ({
+            const data = (await initialStatuses(tx, viewer, [...links.values()], spokenFor)).map((l) => ({
               id: `${id}-${randomUUID().slice(0, 8)}`,
               initiativeId: id,
               ...l,

@@ -7,6 +7,8 @@ import { createLoaders, type NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
 import type { NetworkDb } from './rows';
 import { seedNetworks } from './seed';
+import { NetworkPeers, standingEndpoint } from './standing';
+import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
 export interface NetworkServiceOptions<
   Client extends NetworkDb & SeedLedger & { $disconnect(): Promise<void> },
@@ -50,16 +52,20 @@ export function networkService<
     },
     typeDefs,
     resolvers,
-    definition: (client) => ({
-      name: opts.names.plural,
-      typeDefs,
-      resolvers: resolverMap<NetworkContext>(resolvers),
-      context: ({ viewer }) => ({ db: client, loaders: createLoaders(client, opts.names.type, runnerOf(client)), viewer }),
-      ready: async () => {
-        await client.$queryRaw`SELECT 1`;
-      },
-      changes: (after, first) => readChanges(client, after, first),
-    }),
+    definition: (client, logger, options) => {
+      const peers = new NetworkPeers(opts.names, options?.signingSecret ?? DEV_SIGNING_SECRET, logger);
+      return {
+        name: opts.names.plural,
+        typeDefs,
+        resolvers: resolverMap<NetworkContext>(resolvers),
+        context: ({ viewer }) => ({ db: client, loaders: createLoaders(client, opts.names.type, runnerOf(client)), viewer, peers }),
+        ready: async () => {
+          await client.$queryRaw`SELECT 1`;
+        },
+        changes: (after, first) => readChanges(client, after, first),
+        endpoints: { '/standing': standingEndpoint(client) },
+      };
+    },
     seed: (client, log) => seedNetworks(client, path.join(opts.packageDir, 'seed'), log),
   };
 }

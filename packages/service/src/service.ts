@@ -6,6 +6,7 @@ import { openDatabase, TRANSACTION_OPTIONS, type ClientOptions } from '@maillage
 import { PUBLISHED_SECRETS, serviceEnv, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing, type Logger, type MetricsListenOptions } from '@maillage/observability';
 import { startSubgraph, type RunningServer, type SubgraphDefinition } from '@maillage/subgraph-server';
+import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
 /** The `SeedRun` model every subgraph schema declares: the checksum of the seed files last loaded. */
 export interface SeedLedger {
@@ -49,12 +50,21 @@ export interface SubgraphService<Client extends ServiceClient, Ctx extends objec
   /** The package's `prisma/migrations` folder. */
   migrationsDir: string;
   createClient(adapter: SqlDriverAdapterFactory, options?: ClientOptions): Client;
-  /** `logger` is the service's own, for what it logs outside requests (background work). */
-  definition(client: Client, logger: Logger): SubgraphDefinition<Ctx>;
+  /**
+   * `logger` is the service's own, for what it logs outside requests (background work); `options`
+   * what the service needs to ask other services of the deployment itself.
+   */
+  definition(client: Client, logger: Logger, options?: DefinitionOptions): SubgraphDefinition<Ctx>;
   /** The package's `seed/` folder. */
   seedDir: string;
   /** Loads the package's seed files; must be idempotent. */
   seed(client: Client, log: (msg: string) => void): Promise<void>;
+}
+
+/** What a subgraph's definition is given besides its database: what it asks other services with. */
+export interface DefinitionOptions {
+  /** The secret the gateway signs with, which this service signs its own requests to the others with. */
+  signingSecret: string;
 }
 
 export interface ServiceOptions {
@@ -150,7 +160,7 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   const { client, close } = await openSeeded(service, opts, log);
   try {
     const server = await startSubgraph(
-      { ...service.definition(client, logger), log, logger },
+      { ...service.definition(client, logger, { signingSecret: opts.signingSecret ?? DEV_SIGNING_SECRET }), log, logger },
       {
         port: opts.port,
         host: opts.host,

@@ -52,6 +52,12 @@ export interface SubgraphDefinition<Ctx extends object> {
    * position, in order. When given, the server answers `POST /changes` with it (see `serveChanges`).
    */
   changes?: (after: string, first: number) => Promise<unknown>;
+  /**
+   * Other signed, non-GraphQL routes (`POST <path>`, JSON in and out) the services of the
+   * deployment ask one another, checked like `/changes` (see `serveSigned`): the network
+   * subgraphs' `/standing`, which another network subgraph asks before an agreement.
+   */
+  endpoints?: Record<string, SignedEndpoint>;
   /** Stops the service's background work (a feed it follows), after the server stopped taking requests. */
   stop?: () => Promise<void>;
 }
@@ -226,6 +232,7 @@ export async function startSubgraph<Ctx extends object>(
     }),
   );
   if (def.changes) serveChanges(app, def.changes, verifier, logger);
+  for (const [route, endpoint] of Object.entries(def.endpoints ?? {})) serveSigned(app, route, endpoint, verifier, logger);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(listen.port, listen.host, resolve);
@@ -249,25 +256,40 @@ export async function startSubgraph<Ctx extends object>(
 }
 
 /**
- * `POST /changes` with a JSON body `{ "after": "<seq>", "first": n }`: this subgraph's change log
- * from a position, for the services that follow it (the region's index, the gateway's caches).
- * Not GraphQL: it is no part of the graph, so it stays out of composition and of the public API by
- * construction (the gateway routes only `/graphql`). Signed like every request the gateway makes
- * (a viewer statement for this subgraph bound to this very body, `gatewayHeaders`), and for a
- * viewer with the admin scope only: 401 unsigned or badly signed, 403 without the scope, 400 for a
- * bad position, 503 when the database is unreachable.
+ * A signed endpoint's answer to a request it refuses: the HTTP status, a stable code, a message
+ * for the caller. Anything else it throws is a 503 (database unreachable) or a bare 500.
  */
-function serveChanges(
-  app: express.Express,
-  changes: NonNullable<SubgraphDefinition<object>['changes']>,
-  verifier: ViewerVerifier,
-  logger: Logger,
-) {
+export class EndpointRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A signed route's handler: the viewer the statement names, the parsed JSON body; returns the JSON answer. */
+export interface SignedEndpoint {
+  (viewer: Viewer, body: unknown): Promise<unknown>;
+  /** Largest body accepted. @default 16kb */
+  limit?: string;
+}
+
+/**
+ * `POST <route>`, JSON in and out, for the services of the deployment only: signed like every
+ * request the gateway makes (a viewer statement for this subgraph bound to this very body,
+ * `gatewayHeaders`), so 401 unsigned or badly signed; the handler's `EndpointRefusal` as it says;
+ * 400 for a body that is not JSON; 503 when the database is unreachable. Not GraphQL: no part of
+ * the graph, out of composition and of the public API by construction (the gateway routes only
+ * `/graphql`).
+ */
+function serveSigned(app: express.Express, route: string, endpoint: SignedEndpoint, verifier: ViewerVerifier, logger: Logger) {
   const refuse = (res: express.Response, status: number, code: string, message: string) =>
     void res.status(status).json({ errors: [{ message, extensions: { code } }] });
   app.post(
-    '/changes',
-    express.json({ limit: '4kb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }),
+    route,
+    express.json({ limit: endpoint.limit ?? '16kb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }),
     async (req: express.Request, res: express.Response) => {
       let viewer: Viewer;
       try {
@@ -280,23 +302,44 @@ function serveChanges(
       } catch (err) {
         return refuse(res, 401, 'UNAUTHENTICATED', (err as Error).message);
       }
-      if (!hasScopes(viewer, [['admin']]))
-        return refuse(res, 403, 'FORBIDDEN', 'The change log is for the services that index the graph (admin scope)');
-      const { after = '0', first = 500 } = (req.body ?? {}) as { after?: unknown; first?: unknown };
-      if (typeof after !== 'string' || !CHANGE_POSITION.test(after))
-        return refuse(res, 400, 'BAD_USER_INPUT', 'after must be a position of the change log (a non-negative integer, as a string)');
-      if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST)
-        return refuse(res, 400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
       try {
-        res.json(await changes(after, first));
+        res.json(await endpoint(viewer, req.body ?? {}));
       } catch (err) {
+        if (err instanceof EndpointRefusal) return refuse(res, err.status, err.code, err.message);
         if (isDatabaseUnavailable(err)) return refuse(res, 503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
-        logger.error({ err }, 'reading the change log failed');
+        logger.error({ err }, `${route} failed`);
         return refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       }
     },
     // A body that is not JSON (or too large) is the caller's fault, said as JSON like the rest.
     (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
-      refuse(res, err.status && err.status < 500 ? err.status : 400, 'BAD_REQUEST', 'The body must be a JSON object { after, first }'),
+      refuse(res, err.status && err.status < 500 ? err.status : 400, 'BAD_REQUEST', `The body of ${route} must be a JSON object`),
   );
+}
+
+/**
+ * `POST /changes` with a JSON body `{ "after": "<seq>", "first": n }`: this subgraph's change log
+ * from a position, for the services that follow it (the region's index, the gateway's caches).
+ * Signed like every request the gateway makes (`serveSigned`), and for a viewer with the admin
+ * scope only: 401 unsigned or badly signed, 403 without the scope, 400 for a bad position, 503 when
+ * the database is unreachable.
+ */
+function serveChanges(
+  app: express.Express,
+  changes: NonNullable<SubgraphDefinition<object>['changes']>,
+  verifier: ViewerVerifier,
+  logger: Logger,
+) {
+  const endpoint: SignedEndpoint = async (viewer, body) => {
+    if (!hasScopes(viewer, [['admin']]))
+      throw new EndpointRefusal(403, 'FORBIDDEN', 'The change log is for the services that index the graph (admin scope)');
+    const { after = '0', first = 500 } = body as { after?: unknown; first?: unknown };
+    if (typeof after !== 'string' || !CHANGE_POSITION.test(after))
+      throw new EndpointRefusal(400, 'BAD_USER_INPUT', 'after must be a position of the change log (a non-negative integer, as a string)');
+    if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST)
+      throw new EndpointRefusal(400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
+    return changes(after, first);
+  };
+  endpoint.limit = '4kb';
+  serveSigned(app, '/changes', endpoint, verifier, logger);
 }

@@ -75,6 +75,9 @@ export async function startInProcessSupergraph(services: SubgraphService<any, ob
       await db.close();
     });
     await service.seed(client, () => undefined);
+    // In process there is no HTTP to ask the other network subgraphs over (NETWORK_PEERS): none,
+    // never the default ports, which other runs may hold.
+    process.env.NETWORK_PEERS ??= '';
     definitions.set(service.name, service.definition(client, createLogger(service.name, 'silent')));
   }
   const composed = composeServices(

@@ -1,6 +1,6 @@
 import { createLogger } from '@maillage/observability';
 import { openDatabase } from '@maillage/db';
-import { createSubgraphApollo } from '@maillage/subgraph-server';
+import { createSubgraphApollo, startSubgraph, type RunningServer } from '@maillage/subgraph-server';
 import type { SeedLedger, SubgraphService } from '@maillage/service';
 import { createDatabases, testServerUrl } from './databases';
 import { testViewer, type As } from './roles';
@@ -19,6 +19,12 @@ export interface SubgraphHarness<Client> {
    * @default as admin: the trusted caller; pass a role to test authorization
    */
   execute: Execute;
+  /**
+   * Serves the same subgraph, on the same database, over HTTP on port 0 (the gateway's signature
+   * checked, its signed routes such as `/changes` and `/standing` served); its GraphQL URL.
+   * Started on the first call, stopped with the harness.
+   */
+  serve(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +55,11 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
     opts.transactionWaitMs ? { transactionOptions: { maxWait: opts.transactionWaitMs } } : undefined,
   );
   if (opts.seed ?? true) await service.seed(client, () => undefined);
+  // A network subgraph asks the others whom an editor speaks for (NETWORK_PEERS): alone, it knows
+  // none, unless the test says where they are; never the default ports, which other runs may hold.
+  process.env.NETWORK_PEERS ??= '';
   const definition = service.definition(client, createLogger(service.name, 'silent'));
+  let served: Promise<RunningServer> | undefined;
   const apollo = createSubgraphApollo(definition);
   await apollo.start();
   return {
@@ -63,7 +73,12 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
       if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
       return res.body.singleResult as never;
     },
+    serve: async () => {
+      served ??= startSubgraph({ ...definition, logger: createLogger(service.name, 'silent') }, { port: 0, host: '127.0.0.1' });
+      return (await served).url;
+    },
     stop: async () => {
+      await (await served)?.stop();
       await apollo.stop();
       await client.$disconnect();
       await db.close();
@@ -93,6 +108,7 @@ export function subgraphForFile<Client extends { $disconnect(): Promise<void> } 
       return started().client;
     },
     execute: (query, variables, opts) => started().execute(query, variables, opts),
+    serve: () => started().serve(),
     stop: () => started().stop(),
   };
 }

@@ -106,6 +106,22 @@ export async function postAsGateway<D>(
 }
 
 /**
+ * POSTs a JSON body to one of a subgraph's signed routes (`/changes`, `/standing`), signed as the
+ * gateway signs, for the viewer `as`, naming `subgraph` in the statement. @default the name the
+ * server's `/health` answers with
+ */
+export async function postSignedRoute(url: string, body: unknown, as: As, subgraph?: string, secret = DEV_SIGNING_SECRET) {
+  const text = JSON.stringify(body);
+  const name = subgraph ?? (await subgraphNameAt(url.replace(/\/[a-z]+$/, '/graphql')));
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await gatewayHeaders(testViewer(as), secret, name, text)) },
+    body: text,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/**
  * Starts every subgraph on port 0 with its own fresh, seeded database (PostgreSQL when a server is
  * configured, in-memory PGlite otherwise) and a real gateway over HTTP in front of them.
  */
@@ -151,6 +167,11 @@ export async function startSupergraph(
       byName.set(service.name, { service, server: started, port: started.port, pgliteDir });
     }
     const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${byName.get(s.name)!.port}/graphql`]));
+    // The network subgraphs ask one another whom an editor speaks for (packages/networks
+    // standing.ts); they read NETWORK_PEERS at each ask, and the ports are known only now.
+    process.env.NETWORK_PEERS = Object.entries(subgraphUrls)
+      .map(([name, url]) => `${name}=${url}`)
+      .join(',');
     const metricsUrls: Record<string, string> = Object.fromEntries(services.map((s) => [s.name, byName.get(s.name)!.server!.metricsUrl!]));
     const supergraphSdl = readFileSync(path.join(repoRoot, 'schema/supergraph.graphql'), 'utf8');
     const gateway = await startGateway({ port: 0, host: '127.0.0.1', supergraphSdl, subgraphUrls, log, logger: loggerFor('gateway') });

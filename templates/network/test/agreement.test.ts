@@ -1,11 +1,26 @@
 // Written by `npm run networks` from templates/network/test/: edit the template, not this file.
 import { readChanges } from '@maillage/db';
-import { subgraphForFile, testViewer } from '@maillage/testing';
+import type { NetworkDb } from '@maillage/networks';
+import { createServer } from 'node:net';
+import { postSignedRoute, startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
 import { service } from '../src/server';
 
 // Agreed links (docs/architecture.md, "Agreed links"): a co-organiser or a party named by the lead
 // is a proposal until someone who speaks for it decides.
-const s = subgraphForFile(service);
+let s: SubgraphHarness<NetworkDb>;
+// Another kind's subgraph is not running here: its address is a port nobody listens on, so asking
+// it fails as an outage would (the cross-kind answers are in gateway/test/agreement.e2e.test.ts).
+let unreachable: string;
+beforeAll(async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  unreachable = `{{otherSubgraph}}=http://127.0.0.1:${port}/graphql`;
+  process.env.NETWORK_PEERS = unreachable;
+  s = await startSubgraphAlone(service);
+}, 120_000);
+afterAll(async () => s?.stop());
 
 const LEAD = '{{seededNetwork}}';
 // A network of another subgraph: a reference here, which this subgraph names without reading.
@@ -14,6 +29,8 @@ const MEMBER = 'act-agreement-member';
 const OUTSIDER = 'act-agreement-outsider';
 const leadEditor = testViewer('editor', { networks: [LEAD], subject: 'lead-editor' });
 const namedEditor = testViewer('editor', { networks: [NAMED], subject: 'named-editor' });
+// An editor of another {{field}}, which the actors of these tests are no members of.
+const otherEditor = testViewer('editor', { networks: ['{{idPrefix}}-agreement-other'], subject: 'other-editor' });
 
 const FIELDS = `id joint organiserKinds coOrganisers { __typename ... on {{Type}} { id } }
   coOrganisations { status proposedAt decidedAt network { __typename ... on {{Type}} { id } } }
@@ -67,6 +84,42 @@ test('naming another network and a non-member makes proposals; a member of the l
   expect(joint.data!.{{field}}Initiatives.nodes.map((n: { id: string }) => n.id)).not.toContain(initiativeId);
 });
 
+test('as the authority on its networks, /standing says which actors those the viewer edits speak for', async () => {
+  const url = (await s.serve()).replace(/\/graphql$/, '/standing');
+  const FORMER = 'act-agreement-former';
+  const added = await s.execute(`mutation($input: Add{{Type}}MembershipInput!) { add{{Type}}Membership(input: $input) { id } }`, {
+    input: { {{field}}Id: LEAD, actorId: FORMER, category: '{{firstCategory}}', startDate: '2019-01-01', endDate: '2020-01-01' },
+  });
+  expect(added.errors).toBeUndefined();
+  const lead = await s.client.network.findUnique({ where: { id: LEAD } });
+  const operator = lead!.actorId ?? 'act-agreement-operator';
+  if (!lead!.actorId) await s.client.network.update({ where: { id: LEAD }, data: { actorId: operator } });
+
+  const asked = { actorIds: [MEMBER, OUTSIDER, FORMER, operator], networkIds: [LEAD] };
+  const answer = await postSignedRoute(url, asked, leadEditor);
+  expect(answer.status).toBe(200);
+  expect(answer.body.spokenFor).toEqual(
+    expect.arrayContaining([
+      { actorId: MEMBER, networkId: LEAD, as: 'MEMBER' },
+      { actorId: operator, networkId: LEAD, as: 'OPERATOR' },
+    ]),
+  );
+  // An ended membership speaks for nobody; an actor who is no member neither.
+  const spoken = (answer.body.spokenFor as { actorId: string }[]).map((p) => p.actorId);
+  expect(spoken).not.toContain(FORMER);
+  expect(spoken).not.toContain(OUTSIDER);
+  // Only about the networks the viewer edits, and only for editors; a body it cannot read is refused.
+  expect(await postSignedRoute(url, asked, namedEditor)).toMatchObject({ status: 403, body: { errors: [{ extensions: { code: 'FORBIDDEN' } }] } });
+  expect((await postSignedRoute(url, asked, 'analyst')).status).toBe(403);
+  expect(await postSignedRoute(url, { actorIds: [], networkIds: [LEAD] }, leadEditor)).toMatchObject({
+    status: 400,
+    body: { errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] },
+  });
+  // Signed for another subgraph, or not at all: the gateway's rules, 401.
+  expect((await postSignedRoute(url, asked, leadEditor, '{{otherSubgraph}}')).status).toBe(401);
+  expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asked) })).status).toBe(401);
+});
+
 test('the named network sees the proposal awaiting it; others may not list it', async () => {
   const q = `query($n: ID!) { {{field}}InitiativesAwaiting(networkId: $n) { totalCount nodes { id } } }`;
   const mine = await s.execute(q, { n: NAMED }, { as: namedEditor });
@@ -114,7 +167,15 @@ test('a decided link cannot be decided again: NOT_PROPOSED', async () => {
 });
 
 test('a participation is decided by who speaks for the actor: not the named network, an admin yes', async () => {
-  expect(codes(await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: namedEditor }))).toEqual(['FORBIDDEN']);
+  expect(codes(await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: otherEditor }))).toEqual(['FORBIDDEN']);
+  expect(codes(await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: leadEditor }))).toEqual(['FORBIDDEN']);
+  // The named network is of another kind: whether the outsider is one of its members is its own
+  // subgraph's to say, and that subgraph does not answer here. Nothing is decided on a guess.
+  const before = (await readChanges(s.client as never, '0', 10_000)).changes.length;
+  const unanswered = await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: namedEditor });
+  expect(unanswered.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: '{{otherSubgraph}}' });
+  expect(await s.client.initiativeLink.findMany({ where: { initiativeId, targetId: OUTSIDER } })).toMatchObject([{ status: 'PROPOSED' }]);
+  expect((await readChanges(s.client as never, '0', 10_000)).changes.length).toBe(before);
   const res = await s.execute(DECLINE_PARTY, { i: initiativeId, t: OUTSIDER }, { as: 'admin' });
   expect(res.errors).toBeUndefined();
   const i = res.data!.decline{{Type}}Participation;
@@ -159,6 +220,31 @@ test('an editor of a {{field}} the actor is a member of confirms its participati
   });
   // Its participation in the first initiative was declined: only the confirmed one lists.
   expect(actor.data!._entities[0].{{field}}Initiatives.nodes).toEqual([{ id }]);
+});
+
+test('a proposer who edits networks of several kinds: members here are confirmed without asking elsewhere; others wait for the other kind', async () => {
+  const both = testViewer('editor', { networks: [LEAD, NAMED], subject: 'both-editor' });
+  const input = (parties: { actorId: string; role: string }[]) => ({
+    input: { {{field}}Id: LEAD, kind: 'MEETING', status: 'IDEA', name: 'Rencontre des deux réseaux', parties },
+  });
+  // MEMBER is a member of the lead: spoken for here, the other kind's subgraph is not needed.
+  const here = await s.execute(CREATE, input([{ actorId: MEMBER, role: 'PARTICIPANT' }]), { as: both });
+  expect(here.errors).toBeUndefined();
+  expect(here.data!.create{{Type}}Initiative.parties.edges).toEqual([{ node: { id: MEMBER }, status: 'CONFIRMED' }]);
+  // A stranger here might be a member of the other kind's network: only its subgraph can say, and
+  // it does not answer, so nothing is created (a retry with the same idempotency key is safe).
+  const count = await s.client.initiative.count();
+  const elsewhere = await s.execute(CREATE, input([{ actorId: 'act-agreement-stranger', role: 'PARTICIPANT' }]), { as: both });
+  expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: '{{otherSubgraph}}' });
+  expect(await s.client.initiative.count()).toBe(count);
+  // Not configured at all is the same refusal, never a guess.
+  process.env.NETWORK_PEERS = '';
+  try {
+    const unconfigured = await s.execute(CREATE, input([{ actorId: 'act-agreement-stranger', role: 'PARTICIPANT' }]), { as: both });
+    expect(unconfigured.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+  } finally {
+    process.env.NETWORK_PEERS = unreachable;
+  }
 });
 
 test('seeded co-organisers, stated by their sources, are confirmed', async () => {

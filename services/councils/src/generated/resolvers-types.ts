@@ -82,7 +82,7 @@ export type AddCouncilMembershipInput = {
 /**
  * Whether the one a link names agreed to it. Naming a network as co-organiser, or an actor as partner or
  * participant, is a proposal until someone who speaks for it confirms: for a network its editors, for an
- * actor the editors of a network it is an active member of. Only confirmed links count: in
+ * actor the editors of a network of any kind it is an active member of or operates. Only confirmed links count: in
  * `coOrganisers`, `joint`, `organiserKinds`, `parties` and every synergy measure.
  */
 export type AgreementStatus =
@@ -481,7 +481,7 @@ export type CreateCouncilInitiativeInput = {
   kind: InitiativeKind;
   /** Its name (1 to 300 characters). */
   name: Scalars['String']['input'];
-  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of a council your token names). */
+  /** Actors taking part; 500 at most. Each is a proposal until the actor's side confirms it (at once when it is an active member of, or operates, a network of any kind your token names). */
   parties?: InputMaybe<Array<PartyInput>>;
   /** Territory id (`COM-34172`) where it takes place. */
   placeId?: InputMaybe<Scalars['ID']['input']>;
@@ -620,7 +620,7 @@ export type Mutation = {
   addCouncilMembership: CouncilMembership;
   /** Confirms a proposal naming a network as co-organiser of a council initiative. For an editor of the named network (or an admin); NOT_PROPOSED when already decided. */
   confirmCouncilCoOrganisation: CouncilInitiative;
-  /** Confirms a proposal naming an actor as partner or participant. For an editor of a council the actor is an active member of or operates (or an admin). */
+  /** Confirms a proposal naming an actor as partner or participant. For an editor of a network of any kind the actor is an active member of or operates (or an admin); SUBGRAPH_UNAVAILABLE when that kind's subgraph, which says so, does not answer. */
   confirmCouncilParticipation: CouncilInitiative;
   /** Creates an initiative, with co-organisers and parties from any subgraph. */
   createCouncilInitiative: CouncilInitiative;
