@@ -6,7 +6,7 @@ import { initiativeChange } from './changes';
 import { required } from './fields/common';
 import type { NetworkContext } from './loaders';
 import type { NetworkNames } from './names';
-import { isActiveOn, lockInitiative, type LinkRow, type NetworkDb } from './rows';
+import { lockInitiative, type LinkRow, type NetworkDb } from './rows';
 import { standingIn, type NetworkPeers } from './standing';
 
 /**
