@@ -3,7 +3,8 @@ import type { Viewer } from '@maillage/viewer';
 import { groupByKey, type Page } from '@maillage/subgraph-server';
 import type { Actor, Prisma, PrismaClient, Role } from './generated/prisma/client';
 import type { ActorKind, CompanyCategory, ProvenanceKind } from './generated/prisma/enums';
-import { c, p, query, selectList, sql, type Shape, type StatementRunner } from '@maillage/db';
+import { c, p, query, raw, selectList, sql, type Shape, type StatementRunner } from '@maillage/db';
+import { getTerritory } from '@maillage/reference';
 import { loadIndicators, type IndicatorKey } from './indicators';
 
 /** One page of the actors located in a territory. */
@@ -145,6 +146,55 @@ const TERRITORY_PAGE: Shape<{ key: number; id: string | null; total: number | nu
   total: c.intOrNull('t.total'),
 };
 
+/** Régions and départements hold thousands of actors each: their pages walk the name index. */
+const DENSE_LEVELS = new Set(['REGION', 'DEPARTEMENT']);
+// The planner plans a lateral subquery once for all its territories, so the statement says which
+// way to go: `= ANY(reach)` no GIN index answers, so the page walks (search_name, id) from its
+// key and stops after `limit` rows (a région: 0.2 ms at the 50,000th actor); `reach @> …` takes the
+// GIN index and sorts what it finds, best for a commune of ten actors, where a walk of the name
+// index would read most of the table.
+const WALK_FILTER = 'k.territory = ANY(a.reach)';
+const GIN_FILTER = 'a.reach @> ARRAY[k.territory]';
+
+/**
+ * Pages of actors for many territories in one statement: each key (a territory, kind and page)
+ * is a row of `unnest`, whose lateral subqueries seek to its page (one row more: whether
+ * another follows) and count its total when asked. Before, a window over every actor of each
+ * territory numbered them all for one page (3 s for a région of 100,000, on a busy machine).
+ */
+async function territoryPages(sqlRun: StatementRunner, keys: readonly ActorsInTerritoryKey[], walk: boolean) {
+  const seeks = keys.map((k) => seekOf(k.page));
+  const rows = await query(
+    sqlRun,
+    sql`SELECT ${selectList(TERRITORY_PAGE)}
+    FROM unnest(${p.texts(keys.map((k) => k.territoryId))}::text[], ${p.texts(keys.map((k) => k.kind))}::text[],
+      ${p.texts(seeks.map((s) => s.name))}::text[], ${p.texts(seeks.map((s) => s.id))}::text[],
+      ${p.ints(seeks.map((s) => s.offset))}::int[], ${p.ints(keys.map((k) => k.page.limit + 1))}::int[],
+      ${p.bools(keys.map((k) => k.counted))}::bool[])
+      WITH ORDINALITY AS k(territory, kind, after_name, after_id, "offset", "limit", counted, key)
+    LEFT JOIN LATERAL (
+      SELECT CASE WHEN k.counted THEN (
+        SELECT count(*) FROM actor c WHERE c.reach @> ARRAY[k.territory] AND (k.kind IS NULL OR c.kind::text = k.kind)
+      ) END AS total
+    ) t ON true
+    LEFT JOIN LATERAL (
+      SELECT a.id, a.search_name FROM actor a
+      WHERE ${raw(walk ? WALK_FILTER : GIN_FILTER)} AND (k.kind IS NULL OR a.kind::text = k.kind)
+        AND (a.search_name, a.id) > (k.after_name, k.after_id)
+      ORDER BY a.search_name ASC, a.id ASC OFFSET k."offset" LIMIT k."limit"
+    ) a ON true
+    ORDER BY k.key, a.search_name ASC, a.id ASC`,
+    TERRITORY_PAGE,
+  );
+  const pages = keys.map(() => ({ total: null as number | null, ids: [] as string[] }));
+  for (const r of rows) {
+    const page = pages[r.key - 1];
+    if (r.total !== null) page.total = r.total;
+    if (r.id !== null) page.ids.push(r.id);
+  }
+  return pages.map((pg, i) => ({ total: pg.total, ids: pg.ids.slice(0, keys[i].page.limit), more: pg.ids.length > keys[i].page.limit }));
+}
+
 /** One statement per batch for every hop to an actor or to roles, whatever the list length. */
 function createLoaders(prisma: PrismaClient, sqlRun: StatementRunner) {
   return {
@@ -203,36 +253,21 @@ function createLoaders(prisma: PrismaClient, sqlRun: StatementRunner) {
      */
     actorsInTerritory: new DataLoader<ActorsInTerritoryKey, { total: number | null; ids: string[]; more: boolean }, string>(
       async (keys) => {
-        const seeks = keys.map((k) => seekOf(k.page));
-        const rows = await query(
-          sqlRun,
-          sql`SELECT ${selectList(TERRITORY_PAGE)}
-          FROM unnest(${p.texts(keys.map((k) => k.territoryId))}::text[], ${p.texts(keys.map((k) => k.kind))}::text[],
-            ${p.texts(seeks.map((s) => s.name))}::text[], ${p.texts(seeks.map((s) => s.id))}::text[],
-            ${p.ints(seeks.map((s) => s.offset))}::int[], ${p.ints(keys.map((k) => k.page.limit + 1))}::int[],
-            ${p.bools(keys.map((k) => k.counted))}::bool[])
-            WITH ORDINALITY AS k(territory, kind, after_name, after_id, "offset", "limit", counted, key)
-          LEFT JOIN LATERAL (
-            SELECT CASE WHEN k.counted THEN (
-              SELECT count(*) FROM actor c WHERE c.reach @> ARRAY[k.territory] AND (k.kind IS NULL OR c.kind::text = k.kind)
-            ) END AS total
-          ) t ON true
-          LEFT JOIN LATERAL (
-            SELECT a.id, a.search_name FROM actor a
-            WHERE a.reach @> ARRAY[k.territory] AND (k.kind IS NULL OR a.kind::text = k.kind)
-              AND (a.search_name, a.id) > (k.after_name, k.after_id)
-            ORDER BY a.search_name ASC, a.id ASC OFFSET k."offset" LIMIT k."limit"
-          ) a ON true
-          ORDER BY k.key, a.search_name ASC, a.id ASC`,
-          TERRITORY_PAGE,
+        const pages: { total: number | null; ids: string[]; more: boolean }[] = new Array(keys.length);
+        const dense = keys.map((k) => DENSE_LEVELS.has(getTerritory(k.territoryId)?.level ?? 'COMMUNE'));
+        await Promise.all(
+          [true, false].map(async (walk) => {
+            const indexes = keys.flatMap((_, i) => (dense[i] === walk ? [i] : []));
+            if (!indexes.length) return;
+            const found = await territoryPages(
+              sqlRun,
+              indexes.map((i) => keys[i]),
+              walk,
+            );
+            indexes.forEach((i, j) => (pages[i] = found[j]));
+          }),
         );
-        const pages = keys.map(() => ({ total: null as number | null, ids: [] as string[] }));
-        for (const r of rows) {
-          const page = pages[r.key - 1];
-          if (r.total !== null) page.total = r.total;
-          if (r.id !== null) page.ids.push(r.id);
-        }
-        return pages.map((pg, i) => ({ total: pg.total, ids: pg.ids.slice(0, keys[i].page.limit), more: pg.ids.length > keys[i].page.limit }));
+        return pages;
       },
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
