@@ -21,7 +21,7 @@ const path = require('node:path');
 const autocannon = require('autocannon');
 const { devToken, supergraphForGateway } = require('@maillage/viewer');
 const { loadRegion } = require('./load-region');
-const { sampler, rssMiB } = require('./procstat');
+const { sampler, rssMiB, cpuSeconds } = require('./procstat');
 const Q = require('./queries');
 const { writeReport, writeSoak } = require('./report');
 
@@ -449,6 +449,7 @@ async function probe(gateways, subgraphs, ops, n) {
       const times = [];
       const gw = sampler(g.child.pid);
       const subs = Object.entries(subgraphs).map(([name, { child }]) => [name, sampler(child.pid)]);
+      const db = await postgresBackends();
       const sqlBefore = await statements(subgraphs);
       for (let i = 0; i < n; i++) {
         const t = performance.now();
@@ -466,10 +467,27 @@ async function probe(gateways, subgraphs, ops, n) {
         'subgraphs cpu ms': +sub.reduce((a, [, ms]) => a + ms, 0).toFixed(2),
         ...Object.fromEntries(sub),
         'SQL a request': ((await statements(subgraphs)) - sqlBefore) / n,
+        'postgres cpu ms': +((db.cpuSeconds() / n) * 1000).toFixed(2),
       });
     }
   }
   console.table(rows);
+}
+
+/**
+ * CPU of the PostgreSQL backends serving the bench databases (their pools are warm by then, so
+ * the same backends serve the whole probe): where a DB-bound operation spends its time.
+ */
+async function postgresBackends() {
+  const pg = require('pg');
+  const client = new pg.Client({ connectionString: opts.serverUrl });
+  await client.connect();
+  const names = Object.values(regionUrls).map((u) => new URL(u).pathname.slice(1));
+  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[]) AND pid <> pg_backend_pid()', [names]);
+  await client.end();
+  const total = () => rows.reduce((a, r) => a + cpuSeconds(r.pid), 0);
+  const start = total();
+  return { cpuSeconds: () => total() - start };
 }
 
 /**
@@ -602,10 +620,12 @@ async function soak(gateway, seconds) {
   return { seconds, requests, errors, samples, early, late, heapEarly, heapLate };
 }
 
+let regionUrls = {};
 async function main() {
   const load = (await import('node:os')).loadavg();
   log(`load average before: ${load.map((x) => x.toFixed(2)).join(' ')}`);
   const region = await loadRegion({ serverUrl: opts.serverUrl, actors: opts.actors, seed: opts.seed, log });
+  regionUrls = region.urls;
   const subgraphs = await startSubgraphs(region.urls);
   const file = supergraphFile(subgraphs);
   // With --baseline, only the two gateways of the comparison.

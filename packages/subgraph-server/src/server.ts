@@ -10,6 +10,7 @@ import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { constraintError } from '@maillage/errors';
 import {
+  asFeedRead,
   createLogger,
   createMetrics,
   observabilityPlugin,
@@ -288,7 +289,7 @@ function serveChanges(
       if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST)
         return refuse(res, 400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
       try {
-        res.json(await changes(after, first));
+        res.json(await asFeedRead(() => changes(after, first)));
       } catch (err) {
         if (isDatabaseUnavailable(err)) return refuse(res, 503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry later');
         logger.error({ err }, 'reading the change log failed');
