@@ -89,9 +89,11 @@ test.each([
   // The cursors a client that read the earlier pages holds: each page's endCursor, or the old offsets.
   const cursors: string[] = [];
   for (let i = 0, after: string | null = null; i < 4; i++) {
-    const res = await h.as('admin').query(`query($a: String) { actors(territoryId: "COM-35238", first: 100, after: $a) { pageInfo { endCursor } } }`, {
-      a: after,
-    });
+    const res = await h
+      .as('admin')
+      .query(`query($a: String) { actors(territoryId: "COM-35238", first: 100, after: $a) { pageInfo { endCursor } } }`, {
+        a: after,
+      });
     after = res.data!.actors.pageInfo.endCursor as string;
     cursors.push(kind === 'key' ? after : encodeCursor(i * 100 + 99));
   }

@@ -102,10 +102,12 @@ test('(b) 10, 100 and 1,000 actors in pages of 100 (aliases with key cursors): o
   for (const { n, communeId } of SIZES) {
     // The pages a client paging ahead sends at once: the cursor of each page's last actor, as the directory signs it.
     const pages = Array.from({ length: Math.ceil(n / 100) }, (_, i) => {
-      const after = i ? `, after: "${encodeKeyCursor('actors', i * 100 - 1, [`entreprise ${n} ${String(i * 100 - 1).padStart(4, '0')}`, actorId(n, i * 100 - 1)])}"` : '';
+      const after = i
+        ? `, after: "${encodeKeyCursor('actors', i * 100 - 1, [`entreprise ${n} ${String(i * 100 - 1).padStart(4, '0')}`, actorId(n, i * 100 - 1)])}"`
+        : '';
       return `p${i}: actors(territoryId: $t, first: ${Math.min(100, n)}${after}) { nodes { id name ${membershipsOf} } }`;
     });
-    const { statements, bySubgraph, data } = await statementsOf(() => s.execute(`query FanOut($t: ID!) { ${pages.join('\n')} }`, { t: communeId }));
+    const { bySubgraph, data } = await statementsOf(() => s.execute(`query FanOut($t: ID!) { ${pages.join('\n')} }`, { t: communeId }));
     const actors = Object.values(data).flatMap((p: any) => p.nodes);
     expect(actors.map((a: any) => a.id)).toEqual(Array.from({ length: n }, (_, i) => actorId(n, i)));
     expect(actors[n - 1].clubMemberships.nodes).toEqual([{ club: { name: `Réseau cb st${n}x ${Math.floor((n - 1) / 100)}` } }]);

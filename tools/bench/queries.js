@@ -104,10 +104,9 @@ async function regionCursors(directoryUrl, { offsets = false } = {}) {
   const client = new pg.Client({ connectionString: directoryUrl });
   await client.connect();
   try {
-    const { rows } = await client.query(
-      'SELECT search_name, id FROM actor WHERE reach @> ARRAY[$1::text] ORDER BY search_name, id',
-      [REGION],
-    );
+    const { rows } = await client.query('SELECT search_name, id FROM actor WHERE reach @> ARRAY[$1::text] ORDER BY search_name, id', [
+      REGION,
+    ]);
     return (page, size) => {
       if (!page) return null;
       const at = rows[page * size - 1];

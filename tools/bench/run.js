@@ -483,7 +483,9 @@ async function postgresBackends() {
   const client = new pg.Client({ connectionString: opts.serverUrl });
   await client.connect();
   const names = Object.values(regionUrls).map((u) => new URL(u).pathname.slice(1));
-  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[]) AND pid <> pg_backend_pid()', [names]);
+  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[]) AND pid <> pg_backend_pid()', [
+    names,
+  ]);
   await client.end();
   const total = () => rows.reduce((a, r) => a + cpuSeconds(r.pid), 0);
   const start = total();

@@ -1,4 +1,13 @@
-import { connection, decodeCursor, decodeKeyCursor, encodeCursor, encodeKeyCursor, toKeyPage, toPage, useCursorSecret } from '../src/pagination';
+import {
+  connection,
+  decodeCursor,
+  decodeKeyCursor,
+  encodeCursor,
+  encodeKeyCursor,
+  toKeyPage,
+  toPage,
+  useCursorSecret,
+} from '../src/pagination';
 import { DEV_SIGNING_SECRET } from '@maillage/viewer';
 
 afterEach(() => useCursorSecret(DEV_SIGNING_SECRET));
@@ -32,7 +41,9 @@ test('an offset cursor issued before a list was keyed still pages it (by offset)
   expect(toKeyPage({ first: 5, after: encodeCursor(9) }, 'actors')).toEqual({ offset: 10, limit: 5, after: null });
   const members = encodeKeyCursor('members', 3, ['2020-01-01', 'cb-m-1']);
   // Another keyed list (its key means something else), or a list paged by offset.
-  expect(() => toKeyPage({ after: members }, 'actors')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  expect(() => toKeyPage({ after: members }, 'actors')).toThrow(
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+  );
   expect(refusal(members)).toBe('BAD_USER_INPUT');
 });
 
@@ -67,7 +78,9 @@ test('a forged, altered or garbled cursor is refused as bad input', () => {
   // A key cursor whose key was swapped for another under the same signature.
   const keyed = encodeKeyCursor('actors', 3, ['a', 'act-1']);
   const forged = `${Buffer.from('k:actors:3:["zzz","act-9"]').toString('base64url')}.${keyed.split('.')[1]}`;
-  expect(() => decodeKeyCursor(forged, 'actors')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  expect(() => decodeKeyCursor(forged, 'actors')).toThrow(
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+  );
   expect(decodeKeyCursor(keyed, 'actors').key).toEqual(['a', 'act-1']);
 });
 
@@ -77,5 +90,7 @@ test('a cursor signed under another secret is refused: replicas must share GATEW
   const foreignKey = encodeKeyCursor('actors', 5, ['a', 'act-1']);
   useCursorSecret(DEV_SIGNING_SECRET);
   expect(refusal(foreign)).toBe('BAD_USER_INPUT');
-  expect(() => toKeyPage({ after: foreignKey }, 'actors')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  expect(() => toKeyPage({ after: foreignKey }, 'actors')).toThrow(
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+  );
 });

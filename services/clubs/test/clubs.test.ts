@@ -103,7 +103,15 @@ test('an initiative refusing its own lead as co-organiser writes nothing', async
 
 test('members page by key: each once, in order of start date (undated last) then id, past a deleted cursor item', async () => {
   await s.client.network.create({
-    data: { id: 'cb-keyed', subtype: 'BUSINESS_CLUB', name: 'Club paginé', searchName: 'club pagine', scope: ['DEP-34'], reach: ['DEP-34'], sources: [] },
+    data: {
+      id: 'cb-keyed',
+      subtype: 'BUSINESS_CLUB',
+      name: 'Club paginé',
+      searchName: 'club pagine',
+      scope: ['DEP-34'],
+      reach: ['DEP-34'],
+      sources: [],
+    },
   });
   const day = (d: string | null) => (d ? new Date(`${d}T00:00:00.000Z`) : null);
   const rows: [string, string | null, string | null][] = [
@@ -133,8 +141,13 @@ test('members page by key: each once, in order of start date (undated last) then
         { a: after, e: ended },
       );
     for (const ended of [true, false]) {
-      const all = await s.execute(`query($e: Boolean) { club(id: "cb-keyed") { members(first: 100, includeEnded: $e) { nodes { id } } } }`, { e: ended });
-      const expected = ['cb-m-k4', 'cb-m-k1', 'cb-m-k2', 'cb-m-k3', 'cb-m-k6', 'cb-m-k5', 'cb-m-k7'].filter((id) => ended || id !== 'cb-m-k4');
+      const all = await s.execute(
+        `query($e: Boolean) { club(id: "cb-keyed") { members(first: 100, includeEnded: $e) { nodes { id } } } }`,
+        { e: ended },
+      );
+      const expected = ['cb-m-k4', 'cb-m-k1', 'cb-m-k2', 'cb-m-k3', 'cb-m-k6', 'cb-m-k5', 'cb-m-k7'].filter(
+        (id) => ended || id !== 'cb-m-k4',
+      );
       expect(all.data!.club.members.nodes.map((n: { id: string }) => n.id)).toEqual(expected);
       const seen: string[] = [];
       for (let after: string | null = null, i = 0; i < 10; i++) {

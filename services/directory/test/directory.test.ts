@@ -137,9 +137,12 @@ test('actors page by key: every actor once, in the order of one long page, throu
   try {
     const lists = {
       query: (after: string | null) =>
-        s.execute(`query($a: String) { l: actors(territoryId: "DEP-34", first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } }`, {
-          a: after,
-        }),
+        s.execute(
+          `query($a: String) { l: actors(territoryId: "DEP-34", first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+          {
+            a: after,
+          },
+        ),
       territory: (after: string | null) =>
         s.execute(
           `query($a: String) { t: territory(id: "COM-34172") { l: actors(first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
@@ -174,7 +177,7 @@ test('actors page by key: every actor once, in the order of one long page, throu
     }
     // The item a cursor names may be gone by the next request: the page still starts after its key.
     const cursorOfTwin = async () => {
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const res = await s.execute(
           `query($a: String) { l: actors(territoryId: "DEP-34", first: 1, after: $a) { edges { cursor node { id } } pageInfo { endCursor } } }`,
           { a: after },
@@ -186,7 +189,9 @@ test('actors page by key: every actor once, in the order of one long page, throu
     };
     const cursor = await cursorOfTwin();
     await s.client.actor.delete({ where: { id: 'act-key-a' } });
-    const next = await s.execute(`query($a: String) { l: actors(territoryId: "DEP-34", first: 2, after: $a) { nodes { id } } }`, { a: cursor });
+    const next = await s.execute(`query($a: String) { l: actors(territoryId: "DEP-34", first: 2, after: $a) { nodes { id } } }`, {
+      a: cursor,
+    });
     expect(next.data!.l.nodes.map((n: { id: string }) => n.id)).toEqual(['act-key-b', 'act-key-c']);
     // A members cursor of a network subgraph (another list, another key) is refused here.
     const members = await s.execute(`query($a: String) { actors(first: 2, after: $a) { nodes { id } } }`, {
