@@ -148,6 +148,12 @@ test('actors page by key: every actor once, in the order of one long page, throu
           `query($a: String) { t: territory(id: "COM-34172") { l: actors(first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
           { a: after },
         ),
+      // A région walks the name index (`= ANY(reach)`), a commune takes the GIN index: both paths.
+      region: (after: string | null) =>
+        s.execute(
+          `query($a: String) { t: territory(id: "REG-76") { l: actors(first: 3, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+          { a: after },
+        ),
       search: (after: string | null) =>
         s.execute(`query($a: String) { l: actors(search: "e", first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } }`, {
           a: after,
@@ -156,6 +162,7 @@ test('actors page by key: every actor once, in the order of one long page, throu
     const whole = {
       query: `{ l: actors(territoryId: "DEP-34", first: 100) { nodes { id } } }`,
       territory: `{ t: territory(id: "COM-34172") { l: actors(first: 100) { nodes { id } } } }`,
+      region: `{ t: territory(id: "REG-76") { l: actors(first: 100) { nodes { id } } } }`,
       search: `{ l: actors(search: "e", first: 100) { nodes { id } } }`,
     };
     for (const [name, page] of Object.entries(lists)) {
