@@ -171,9 +171,9 @@ test('actors page by key: every actor once, in the order of one long page, throu
       expect(expected).toEqual(expect.arrayContaining(name === 'search' ? ['act-key-a'] : ['act-key-a', 'act-key-b', 'act-key-c']));
       const seen: string[] = [];
       for (let after: string | null = null, i = 0; i < 100; i++) {
-        const res = await page(after);
+        const res: Awaited<ReturnType<typeof page>> = await page(after);
         expect(res.errors).toBeUndefined();
-        const l = (res.data!.t ?? res.data!).l;
+        const l: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (res.data!.t ?? res.data!).l;
         seen.push(...l.nodes.map((n: { id: string }) => n.id));
         if (!l.pageInfo.hasNextPage) break;
         after = l.pageInfo.endCursor;
@@ -185,7 +185,7 @@ test('actors page by key: every actor once, in the order of one long page, throu
     // The item a cursor names may be gone by the next request: the page still starts after its key.
     const cursorOfTwin = async () => {
       for (let after: string | null = null; ;) {
-        const res = await s.execute(
+        const res: { data?: Record<string, any> | null } = await s.execute(
           `query($a: String) { l: actors(territoryId: "DEP-34", first: 1, after: $a) { edges { cursor node { id } } pageInfo { endCursor } } }`,
           { a: after },
         );
