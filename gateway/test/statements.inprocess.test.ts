@@ -98,7 +98,7 @@ test('(b2) a page of actors with their memberships in the four kinds: the same s
 // counted through it by batching.e2e.test.ts), the plain ApolloGateway of this tier does not: here,
 // the directory's side, whose pages of one filter are one statement whatever their number.
 test('(b) 10, 100 and 1,000 actors in pages of 100 (aliases with key cursors): one directory statement, each entity fetch flat', async () => {
-  const counts = [];
+  const counts: Record<string, number>[] = [];
   for (const { n, communeId } of SIZES) {
     // The pages a client paging ahead sends at once: the cursor of each page's last actor, as the directory signs it.
     const pages = Array.from({ length: Math.ceil(n / 100) }, (_, i) => {
