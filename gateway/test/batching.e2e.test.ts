@@ -82,10 +82,24 @@ test('statements per request stay the same for 5 and for 500 entities', async ()
   console.log(`statements per request: ${small.statements} for 5 entities, ${large.statements} for 500`);
 });
 
-test('pages of actors asked side by side (aliases) cost the statements of one page', async () => {
+test.each([
+  ['key cursors', 'key'],
+  ['offset cursors issued before the lists were keyed', 'offset'],
+])('pages of actors asked side by side (aliases) cost the statements of one page, with %s', async (_, kind) => {
+  // The cursors a client that read the earlier pages holds: each page's endCursor, or the old offsets.
+  const cursors: string[] = [];
+  for (let i = 0, after: string | null = null; i < 4; i++) {
+    const res = await h
+      .as('admin')
+      .query(`query($a: String) { actors(territoryId: "COM-35238", first: 100, after: $a) { pageInfo { endCursor } } }`, {
+        a: after,
+      });
+    after = res.data!.actors.pageInfo.endCursor as string;
+    cursors.push(kind === 'key' ? after : encodeCursor(i * 100 + 99));
+  }
   const pages = (n: number) =>
     // A named operation, as clients send: the planner names each of its fetches after it.
-    `query Pages { ${Array.from({ length: n }, (_, i) => `p${i}: actors(territoryId: "COM-35238", first: 100${i ? `, after: "${encodeCursor(i * 100 - 1)}"` : ''}) { nodes { id clubMemberships { totalCount } } }`).join(' ')} }`;
+    `query Pages { ${Array.from({ length: n }, (_, i) => `p${i}: actors(territoryId: "COM-35238", first: 100${i ? `, after: "${cursors[i - 1]}"` : ''}) { nodes { id clubMemberships { totalCount } } }`).join(' ')} }`;
   const count = async (n: number) => {
     const before = totalStatements();
     const res = await h.as('admin').query(pages(n));

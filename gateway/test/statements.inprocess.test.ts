@@ -1,4 +1,5 @@
-import { totalStatements } from '@maillage/observability';
+import { statementCounts, totalStatements } from '@maillage/observability';
+import { encodeKeyCursor } from '@maillage/subgraph-server';
 import { startInProcessSupergraph, type InProcessSupergraph } from '@maillage/testing';
 import { subgraphs } from './subgraphs';
 
@@ -63,13 +64,15 @@ const membershipsOf = `chamberMemberships { nodes { chamber { name } } }
   councilMemberships { nodes { council { name } } }
   clubMemberships { nodes { club { name } } }`;
 
-/** Statements a request costs, after one unmeasured run (the planner's first plan, the JIT). */
+/** Statements a request costs, after one unmeasured run (the planner's first plan, the JIT), in all and per subgraph. */
 async function statementsOf(run: () => Promise<{ data?: any; errors?: readonly any[] }>) {
   await run();
   const before = totalStatements();
+  const each = new Map(statementCounts);
   const res = await run();
   expect(res.errors).toBeUndefined();
-  return { statements: totalStatements() - before, data: res.data };
+  const bySubgraph = Object.fromEntries([...statementCounts].map(([k, v]) => [k, v - (each.get(k) ?? 0)]).filter(([, v]) => v));
+  return { statements: totalStatements() - before, bySubgraph, data: res.data };
 }
 
 beforeAll(async () => {
@@ -89,6 +92,31 @@ test('(b2) a page of actors with their memberships in the four kinds: the same s
   }
   expect(counts[0]).toBeGreaterThan(0);
   expect(counts[1]).toBe(counts[0]);
+});
+
+// The planner makes one entity fetch per alias; Maillage's gateway joins them (gateway/src/entity-batch.ts,
+// counted through it by batching.e2e.test.ts), the plain ApolloGateway of this tier does not: here,
+// the directory's side, whose pages of one filter are one statement whatever their number.
+test('(b) 10, 100 and 1,000 actors in pages of 100 (aliases with key cursors): one directory statement, each entity fetch flat', async () => {
+  const counts: Record<string, number>[] = [];
+  for (const { n, communeId } of SIZES) {
+    // The pages a client paging ahead sends at once: the cursor of each page's last actor, as the directory signs it.
+    const pages = Array.from({ length: Math.ceil(n / 100) }, (_, i) => {
+      const after = i
+        ? `, after: "${encodeKeyCursor('actors', i * 100 - 1, [`entreprise ${n} ${String(i * 100 - 1).padStart(4, '0')}`, actorId(n, i * 100 - 1)])}"`
+        : '';
+      return `p${i}: actors(territoryId: $t, first: ${Math.min(100, n)}${after}) { nodes { id name ${membershipsOf} } }`;
+    });
+    const { bySubgraph, data } = await statementsOf(() => s.execute(`query FanOut($t: ID!) { ${pages.join('\n')} }`, { t: communeId }));
+    const actors = Object.values(data).flatMap((p: any) => p.nodes);
+    expect(actors.map((a: any) => a.id)).toEqual(Array.from({ length: n }, (_, i) => actorId(n, i)));
+    expect(actors[n - 1].clubMemberships.nodes).toEqual([{ club: { name: `Réseau cb st${n}x ${Math.floor((n - 1) / 100)}` } }]);
+    counts.push({ pages: pages.length, ...bySubgraph });
+  }
+  // Per alias, the network subgraphs' statements of one fetch: the same for every size.
+  expect(counts.map((c) => ({ directory: c.directory, clubs: c.clubs / c.pages, chambers: c.chambers / c.pages }))).toEqual(
+    counts.map(() => ({ directory: 1, clubs: counts[0].clubs, chambers: counts[0].chambers })),
+  );
 });
 
 test('(c2) the deep query from 10 and from 100 starting actors: the same statements', async () => {

@@ -211,16 +211,18 @@ async function ensureDatabase(serverUrl, name) {
 async function loadRegion({ serverUrl, prefix, actors = REGION_SIZE.actors, seed = 2026, log = console.log }) {
   const sizes = sizesFor(actors);
   // A région of another size gets databases of its own, so a quick check does not unload the full one.
-  prefix ??= actors === REGION_SIZE.actors ? 'maillage_bench' : `maillage_bench_${actors}`;
+  // BENCH_DATABASE_PREFIX names them apart when several checkouts bench on one server.
+  const base = process.env.BENCH_DATABASE_PREFIX ?? 'maillage_bench';
+  prefix ??= actors === REGION_SIZE.actors ? base : `${base}_${actors}`;
   const mark = marker(seed, sizes);
   const urls = {};
   let region;
   const generate = () => (region ??= generateRegion({ ...sizes, seed }));
-  const base = new URL(serverUrl);
+  const server = new URL(serverUrl);
   for (const service of ['directory', ...KINDS.map((k) => k.subgraph)]) {
     const db = `${prefix}_${service}`;
     await ensureDatabase(serverUrl, db);
-    const url = new URL(base);
+    const url = new URL(server);
     url.pathname = `/${db}`;
     urls[service] = url.toString();
     const { migrationsDir } = require(`@maillage/${service}`).service;

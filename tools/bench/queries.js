@@ -4,7 +4,7 @@ const { readFileSync } = require('node:fs');
 const path = require('node:path');
 // Cursors are signed by the subgraphs (development secret here): the bench pages ahead as a client
 // that has read the earlier pages would.
-const { encodeCursor } = require('@maillage/subgraph-server');
+const { encodeCursor, encodeKeyCursor } = require('@maillage/subgraph-server');
 
 const TERRITORY = 'DEP-34';
 
@@ -90,14 +90,39 @@ function zipf(n, s = 1.1, seed = 2026) {
 const REGION = 'REG-76';
 // Which page a rank is: a fixed shuffle (7919 is prime), so that the hot pages are spread over the région, not its first actors.
 const pageOfRank = (rank, pages) => (rank * 7919) % pages;
-const afterPage = (page, size) => (page ? encodeCursor(page * size - 1) : null);
+const offsetCursors = (page, size) => (page ? encodeCursor(page * size - 1) : null);
+
+/**
+ * The cursors a client paging the région by `size` holds: the key cursor (name and id, as the
+ * directory signs them) of the last actor of every page, read from the directory's database in one
+ * statement, in the lists' order. `offsets: true` gives the offset cursors issued before the lists
+ * were keyed (still served, by OFFSET): what paging cost before, in the same run.
+ */
+async function regionCursors(directoryUrl, { offsets = false } = {}) {
+  if (offsets) return offsetCursors;
+  const pg = require('pg');
+  const client = new pg.Client({ connectionString: directoryUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT search_name, id FROM actor WHERE reach @> ARRAY[$1::text] ORDER BY search_name, id', [
+      REGION,
+    ]);
+    return (page, size) => {
+      if (!page) return null;
+      const at = rows[page * size - 1];
+      return encodeKeyCursor('actors', page * size - 1, [at.search_name, at.id]);
+    };
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * (b2) the fan-out of (b), 50 actors with their memberships, over a different page of the région's
  * actors at each request: page ranks drawn Zipf s=1.1 over every page (seeded), so some pages (and
  * their actors, and the networks they belong to) are hot and most are not.
  */
-function fanOutEach(actors, { seed = 2026, s = 1.1 } = {}) {
+function fanOutEach(actors, { seed = 2026, s = 1.1, cursors = offsetCursors } = {}) {
   const size = 50;
   const pages = Math.max(1, Math.floor(actors / size));
   const draw = zipf(pages, s, seed);
@@ -106,7 +131,7 @@ function fanOutEach(actors, { seed = 2026, s = 1.1 } = {}) {
     label: `(b2) ${size} actors, fan-out to 5 subgraphs, a page drawn Zipf s=${s} over ${pages} pages each request`,
     query: `query FanOutPage($territoryId: ID!, $after: String) {\n  p0: actors(territoryId: $territoryId, first: ${size}, after: $after) { nodes { id name${membershipsOf} } }\n}`,
     variables: { territoryId: REGION, after: null },
-    vary: () => ({ territoryId: REGION, after: afterPage(pageOfRank(draw(), pages), size) }),
+    vary: () => ({ territoryId: REGION, after: cursors(pageOfRank(draw(), pages), size) }),
   };
 }
 
@@ -134,7 +159,7 @@ const deep = {
  * of the région's, page ranks drawn Zipf s=1.1 over every page (seeded). The networks and members
  * it reaches are as hot as they are in the data: big networks come back from many starting sets.
  */
-function deepEach(actors, { seed = 2027, s = 1.1 } = {}) {
+function deepEach(actors, { seed = 2027, s = 1.1, cursors = offsetCursors } = {}) {
   const size = 17;
   const pages = Math.max(1, Math.floor(actors / size));
   const draw = zipf(pages, s, seed);
@@ -146,7 +171,7 @@ function deepEach(actors, { seed = 2027, s = 1.1 } = {}) {
       .replace('query Deep($territoryId: ID!)', 'query DeepPage($territoryId: ID!, $after: String)')
       .replace('first: 17)', 'first: 17, after: $after)'),
     variables: { territoryId: REGION, after: null },
-    vary: () => ({ territoryId: REGION, after: afterPage(pageOfRank(draw(), pages), size) }),
+    vary: () => ({ territoryId: REGION, after: cursors(pageOfRank(draw(), pages), size) }),
   };
 }
 
@@ -178,4 +203,4 @@ function request(op, { byId = false, token } = {}) {
   return { method: 'POST', path: '', headers, body: body(op.variables), ...(op.vary ? { nextBody: () => body(op.vary()) } : {}) };
 }
 
-module.exports = { lookup, lookupEach, fanOut, fanOutEach, deep, deepEach, persisted, request, zipf, TERRITORY };
+module.exports = { lookup, lookupEach, fanOut, fanOutEach, deep, deepEach, persisted, request, zipf, regionCursors, TERRITORY };

@@ -14,6 +14,7 @@
 //   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
 //   npm run bench -- --gateways maillage,nocache,apollo,hive --queries a2,b2,c2    varied operations only, with the entity cache off as a peer
 //   npm run bench -- --baseline DIR --queries b2,c2 --probe 100   subgraph CPU and SQL per request, this tree's subgraphs against DIR's (a built checkout of the commit to compare with), requests alternated
+//   npm run bench -- --queries b2,c2 --probe 100 --offset-cursors   the same with the offset cursors of before keyset paging (served by OFFSET)
 //   npm run bench -- --help                         this text
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -24,7 +25,7 @@ const path = require('node:path');
 const autocannon = require('autocannon');
 const { devToken, supergraphForGateway } = require('@maillage/viewer');
 const { loadRegion } = require('./load-region');
-const { sampler, rssMiB } = require('./procstat');
+const { sampler, rssMiB, cpuSeconds } = require('./procstat');
 const Q = require('./queries');
 const { writeReport, writeSoak } = require('./report');
 
@@ -61,6 +62,8 @@ const opts = {
   json: arg('json'),
   cpuProf: arg('cpu-prof'),
   probe: Number(arg('probe', 0)),
+  // (b2) and (c2) with the offset cursors the lists gave before they were keyed (served by OFFSET).
+  offsetCursors: argv.includes('--offset-cursors'),
   // A built tree of the repository (another commit) whose subgraphs run beside this tree's: --probe then compares them.
   baseline: arg('baseline'),
   // A fixed request rate instead of as fast as possible: CPU per request without queueing.
@@ -454,22 +457,47 @@ async function probe(gateways, subgraphs, ops, n) {
       const times = [];
       const gw = sampler(g.child.pid);
       const subs = Object.entries(subgraphs).map(([name, { child }]) => [name, sampler(child.pid)]);
+      const db = await postgresBackends();
+      const sqlBefore = await statements(subgraphs);
       for (let i = 0; i < n; i++) {
         const t = performance.now();
-        await fetchJson(g.url, req.nextBody ? { ...req, body: req.nextBody() } : req);
+        const r = await fetchJson(g.url, req.nextBody ? { ...req, body: req.nextBody() } : req);
         times.push(performance.now() - t);
+        if (JSON.parse(r.text).errors) throw new Error(`${op.name} on ${g.name}: ${r.text.slice(0, 300)}`);
       }
       const perRequest = (x) => +((x.stop().cpuSeconds / n) * 1000).toFixed(2);
+      const sub = subs.map(([name, x]) => [name, perRequest(x)]);
       rows.push({
         op: op.name,
         gateway: g.name,
         'median ms': +median(times).toFixed(1),
         'gateway cpu ms': perRequest(gw),
-        ...Object.fromEntries(subs.map(([name, x]) => [name, perRequest(x)])),
+        'subgraphs cpu ms': +sub.reduce((a, [, ms]) => a + ms, 0).toFixed(2),
+        ...Object.fromEntries(sub),
+        'SQL a request': ((await statements(subgraphs)) - sqlBefore) / n,
+        'postgres cpu ms': +((db.cpuSeconds() / n) * 1000).toFixed(2),
       });
     }
   }
   console.table(rows);
+}
+
+/**
+ * CPU of the PostgreSQL backends serving the bench databases (their pools are warm by then, so
+ * the same backends serve the whole probe): where a DB-bound operation spends its time.
+ */
+async function postgresBackends() {
+  const pg = require('pg');
+  const client = new pg.Client({ connectionString: opts.serverUrl });
+  await client.connect();
+  const names = Object.values(regionUrls).map((u) => new URL(u).pathname.slice(1));
+  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[]) AND pid <> pg_backend_pid()', [
+    names,
+  ]);
+  await client.end();
+  const total = () => rows.reduce((a, r) => a + cpuSeconds(r.pid), 0);
+  const start = total();
+  return { cpuSeconds: () => total() - start };
 }
 
 /**
@@ -655,22 +683,26 @@ async function soak(gateway, seconds, ops, subgraphs, actors) {
   };
 }
 
+let regionUrls = {};
 async function main() {
   const load = (await import('node:os')).loadavg();
   log(`load average before: ${load.map((x) => x.toFixed(2)).join(' ')}`);
   const region = await loadRegion({ serverUrl: opts.serverUrl, prefix: opts.dbPrefix, actors: opts.actors, seed: opts.seed, log });
+  regionUrls = region.urls;
   const subgraphs = await startSubgraphs(region.urls);
   const file = supergraphFile(subgraphs);
   // With --baseline, only the two gateways of the comparison.
   const gateways = await startGateways(file, opts.baseline ? [] : opts.gateways);
   analystToken = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
+  // (b2) and (c2) page the région as a client would, with the cursors its earlier pages gave it.
+  const cursors = await Q.regionCursors(region.urls.directory, { offsets: opts.offsetCursors });
   const ops = [
     Q.lookup,
     Q.lookupEach(region.sizes.actors),
     Q.fanOut(50),
-    Q.fanOutEach(region.sizes.actors),
+    Q.fanOutEach(region.sizes.actors, { cursors }),
     Q.deep,
-    Q.deepEach(region.sizes.actors),
+    Q.deepEach(region.sizes.actors, { cursors }),
     Q.persisted(),
   ];
   const soakOps = opts.soakQueries.map((name) => {

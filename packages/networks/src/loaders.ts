@@ -40,7 +40,7 @@ export function createLoaders(db: NetworkDb, ownType: string, run: StatementRunn
     ),
     /** A page of each network's members (`Network.members`): only the rows shown are read. */
     memberPage: new DataLoader<MemberPageKey, MemberPage, string>((keys) => memberPages(run, keys), {
-      cacheKeyFn: (k) => JSON.stringify([k.networkId, k.offset, k.limit, k.includeEnded, k.category, k.counted]),
+      cacheKeyFn: (k) => JSON.stringify([k.networkId, k.page, k.includeEnded, k.category, k.counted]),
     }),
     /** Distinct active members of each network (`Network.memberCount`), counted by the database. */
     memberCount: new DataLoader<string, number>((ids) => activeMemberCounts(run, ids)),

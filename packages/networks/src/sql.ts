@@ -1,5 +1,6 @@
 import type { MembershipRow, NetworkNameEntry, NetworkRow, ProvenanceKind } from './rows';
 import { c, p, query, selectList, sql, type Shape, type StatementRunner } from '@maillage/db';
+import type { Page, SortKey } from '@maillage/subgraph-server';
 
 /**
  * The statements of the hot loaders (typed-sql.ts): the (b2) and (c2) fan-outs read memberships
@@ -66,8 +67,8 @@ export const membershipsOfActors = (run: StatementRunner, actorIds: readonly str
 /** One page of one network's members, as `Network.members` asks for it. */
 export interface MemberPageKey {
   networkId: string;
-  offset: number;
-  limit: number;
+  /** The page (`toKeyPage(args, MEMBER_LIST)`): a seek after `after`, or an offset from an older cursor. */
+  page: Page;
   /** Ended memberships too (`includeEnded`). */
   includeEnded: boolean;
   category: string | null;
@@ -77,6 +78,8 @@ export interface MemberPageKey {
 
 export interface MemberPage {
   rows: MembershipRow[];
+  /** Whether members follow the page (one row read past it). */
+  more: boolean;
   /** Null when the key did not ask for it. */
   total: number | null;
 }
@@ -91,21 +94,45 @@ const PAGED: Shape<MembershipRow & { key: number; total: number | null }> = {
 };
 
 /**
+ * The name member cursors are signed under, and their key: a network's members are in order of
+ * start date (undated last), then id. The key holds the date as `coalesce(start_date, 'infinity')`
+ * sorts it (undated as 'infinity'), the expression the index on (network_id, that, id) holds, so a
+ * seek is one row comparison that index answers.
+ */
+export const MEMBER_LIST = 'members';
+export const memberKey = (m: { startDate: Date | null; id: string }): SortKey => [
+  m.startDate ? m.startDate.toISOString().slice(0, 10) : 'infinity',
+  m.id,
+];
+
+/** Where a page starts: after its cursor's key, or before every membership (no date is below -infinity, no id below ''). */
+const seekOf = (page: Page) => {
+  const [date, id] = page.after ?? ['-infinity', ''];
+  if (typeof date !== 'string' || typeof id !== 'string') throw new Error('a member cursor holds a date and an id');
+  // An offset cursor issued before the lists were keyed is still served, by OFFSET from the start.
+  return { date, id, offset: page.after ? 0 : page.offset };
+};
+
+/**
  * Pages of the members of many networks in one statement, whatever their number: each key (a
- * network and its page, filter and count) is a row of `unnest`, and a lateral subquery reads only
- * its page, in `membersByNetwork`'s order (start date, then id). Before, the whole member list of
- * every network was read and deserialised to show 8 of them (a big club holds thousands).
+ * network and its page, filter and count) is a row of `unnest`, and a lateral subquery seeks to
+ * its page (one row more: whether another follows), in `membersByNetwork`'s order (start date,
+ * undated last, then id), through the index on (network_id, coalesce(start_date, 'infinity'), id).
+ * Before, a page was an OFFSET into the list (every member before it read again), and before that
+ * the whole member list of every network was read to show 8 of them (a big club holds thousands).
  */
 export async function memberPages(run: StatementRunner, keys: readonly MemberPageKey[]): Promise<MemberPage[]> {
   const day = today();
+  const seeks = keys.map((k) => seekOf(k.page));
   const rows = await query(
     run,
     sql`
     SELECT ${selectList(PAGED)}
     FROM unnest(
-      ${p.texts(keys.map((k) => k.networkId))}::text[], ${p.ints(keys.map((k) => k.offset))}::int[], ${p.ints(keys.map((k) => k.limit))}::int[],
+      ${p.texts(keys.map((k) => k.networkId))}::text[], ${p.texts(seeks.map((s) => s.date))}::date[], ${p.texts(seeks.map((s) => s.id))}::text[],
+      ${p.ints(seeks.map((s) => s.offset))}::int[], ${p.ints(keys.map((k) => k.page.limit + 1))}::int[],
       ${p.bools(keys.map((k) => k.includeEnded))}::bool[], ${p.texts(keys.map((k) => k.category))}::text[], ${p.bools(keys.map((k) => k.counted))}::bool[]
-    ) WITH ORDINALITY AS k(network_id, "offset", "limit", ended, category, counted, key)
+    ) WITH ORDINALITY AS k(network_id, after_date, after_id, "offset", "limit", ended, category, counted, key)
     LEFT JOIN LATERAL (
       SELECT CASE WHEN k.counted THEN (
         SELECT count(*) FROM membership c
@@ -117,21 +144,25 @@ export async function memberPages(run: StatementRunner, keys: readonly MemberPag
     LEFT JOIN LATERAL (
       SELECT * FROM membership m
       WHERE m.network_id = k.network_id
+        AND (coalesce(m.start_date, 'infinity'::date), m.id) > (k.after_date, k.after_id)
         AND (k.ended OR ((m.start_date IS NULL OR m.start_date <= ${day}::date) AND (m.end_date IS NULL OR m.end_date > ${day}::date)))
         AND (k.category IS NULL OR m.category::text = k.category)
-      ORDER BY m.start_date ASC, m.id ASC
+      ORDER BY coalesce(m.start_date, 'infinity'::date) ASC, m.id ASC
       OFFSET k."offset" LIMIT k."limit"
     ) m ON true
-    ORDER BY k.key, m.start_date ASC, m.id ASC`,
+    ORDER BY k.key, coalesce(m.start_date, 'infinity'::date) ASC, m.id ASC`,
     PAGED,
   );
-  const pages = keys.map((): MemberPage => ({ rows: [], total: null }));
+  const pages = keys.map((): MemberPage => ({ rows: [], more: false, total: null }));
   for (const { key, total, ...row } of rows) {
     const page = pages[key - 1];
     if (total !== null) page.total = total;
     if (row.id !== null) page.rows.push(row);
   }
-  return pages;
+  return pages.map((pg, i) => {
+    const { limit } = keys[i].page;
+    return { ...pg, rows: pg.rows.slice(0, limit), more: pg.rows.length > limit };
+  });
 }
 
 const COUNT: Shape<{ networkId: string; n: number }> = { networkId: c.text('network_id'), n: c.int('count(DISTINCT actor_id)') };

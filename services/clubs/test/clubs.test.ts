@@ -1,3 +1,4 @@
+import { encodeKeyCursor } from '@maillage/subgraph-server';
 import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
@@ -98,4 +99,78 @@ test('an initiative refusing its own lead as co-organiser writes nothing', async
   );
   expect(res.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   expect(await s.client.initiative.count()).toBe(before);
+});
+
+test('members page by key: each once, in order of start date (undated last) then id, past a deleted cursor item', async () => {
+  await s.client.network.create({
+    data: {
+      id: 'cb-keyed',
+      subtype: 'BUSINESS_CLUB',
+      name: 'Club paginé',
+      searchName: 'club pagine',
+      scope: ['DEP-34'],
+      reach: ['DEP-34'],
+      sources: [],
+    },
+  });
+  const day = (d: string | null) => (d ? new Date(`${d}T00:00:00.000Z`) : null);
+  const rows: [string, string | null, string | null][] = [
+    ['cb-m-k5', null, null],
+    ['cb-m-k1', '2020-01-01', null],
+    ['cb-m-k3', '2021-06-01', null],
+    ['cb-m-k2', '2021-06-01', null],
+    ['cb-m-k7', null, null],
+    ['cb-m-k4', '2019-01-01', '2020-01-01'],
+    ['cb-m-k6', '2022-02-02', null],
+  ];
+  await s.client.membership.createMany({
+    data: rows.map(([id, start, end], i) => ({
+      id,
+      networkId: 'cb-keyed',
+      actorId: `act-keyed-${i}`,
+      category: 'MEMBER',
+      startDate: day(start),
+      endDate: day(end),
+      sources: [],
+    })),
+  });
+  try {
+    const page = (after: string | null, ended: boolean) =>
+      s.execute(
+        `query($a: String, $e: Boolean) { club(id: "cb-keyed") { members(first: 2, after: $a, includeEnded: $e) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+        { a: after, e: ended },
+      );
+    for (const ended of [true, false]) {
+      const all = await s.execute(
+        `query($e: Boolean) { club(id: "cb-keyed") { members(first: 100, includeEnded: $e) { nodes { id } } } }`,
+        { e: ended },
+      );
+      const expected = ['cb-m-k4', 'cb-m-k1', 'cb-m-k2', 'cb-m-k3', 'cb-m-k6', 'cb-m-k5', 'cb-m-k7'].filter(
+        (id) => ended || id !== 'cb-m-k4',
+      );
+      expect(all.data!.club.members.nodes.map((n: { id: string }) => n.id)).toEqual(expected);
+      const seen: string[] = [];
+      for (let after: string | null = null, i = 0; i < 10; i++) {
+        const res = await page(after, ended);
+        expect(res.errors).toBeUndefined();
+        seen.push(...res.data!.club.members.nodes.map((n: { id: string }) => n.id));
+        if (!res.data!.club.members.pageInfo.hasNextPage) break;
+        after = res.data!.club.members.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(expected);
+    }
+    // After the first undated member (k5), whose cursor survives its deletion.
+    let after: string | null = null;
+    for (let i = 0; i < 3; i++) after = (await page(after, true)).data!.club.members.pageInfo.endCursor;
+    await s.client.membership.delete({ where: { id: 'cb-m-k5' } });
+    expect((await page(after, true)).data!.club.members.nodes).toEqual([{ id: 'cb-m-k7' }]);
+    // An actors cursor of the directory (another list, another key) is refused.
+    const actors = await s.execute(`query($a: String) { club(id: "cb-keyed") { members(after: $a) { nodes { id } } } }`, {
+      a: encodeKeyCursor('actors', 3, ['a', 'act-1']),
+    });
+    expect(actors.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  } finally {
+    await s.client.membership.deleteMany({ where: { networkId: 'cb-keyed' } });
+    await s.client.network.delete({ where: { id: 'cb-keyed' } });
+  }
 });

@@ -1,4 +1,4 @@
-import { encodeCursor } from '@maillage/subgraph-server';
+import { encodeCursor, encodeKeyCursor } from '@maillage/subgraph-server';
 import { subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
@@ -120,4 +120,92 @@ test('actors of several territories are paged in one batch, each with its own to
     c: { actors: { totalCount: 2, nodes: [{ name: 'CCI Hérault' }] } },
     d: { actors: { nodes: [{ name: 'CMA Hérault' }, { name: 'Main Gauche' }] } },
   });
+});
+
+test('actors page by key: every actor once, in the order of one long page, through ties of name and past a deleted cursor item', async () => {
+  // Three actors of one name in one commune (ties broken by id), besides the seeded ones of the région.
+  const twins = ['act-key-c', 'act-key-a', 'act-key-b'].map((id) => ({
+    id,
+    kind: 'COMPANY' as const,
+    name: 'Jumelle',
+    searchName: 'jumelle',
+    communeId: 'COM-34172',
+    reach: ['COM-34172', 'EPCI-243400017', 'DEP-34', 'REG-76'],
+    sources: [],
+  }));
+  await s.client.actor.createMany({ data: twins });
+  try {
+    const lists = {
+      query: (after: string | null) =>
+        s.execute(
+          `query($a: String) { l: actors(territoryId: "DEP-34", first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+          {
+            a: after,
+          },
+        ),
+      territory: (after: string | null) =>
+        s.execute(
+          `query($a: String) { t: territory(id: "COM-34172") { l: actors(first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+          { a: after },
+        ),
+      // A région walks the name index (`= ANY(reach)`), a commune takes the GIN index: both paths.
+      region: (after: string | null) =>
+        s.execute(
+          `query($a: String) { t: territory(id: "REG-76") { l: actors(first: 3, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+          { a: after },
+        ),
+      search: (after: string | null) =>
+        s.execute(`query($a: String) { l: actors(search: "e", first: 2, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } }`, {
+          a: after,
+        }),
+    };
+    const whole = {
+      query: `{ l: actors(territoryId: "DEP-34", first: 100) { nodes { id } } }`,
+      territory: `{ t: territory(id: "COM-34172") { l: actors(first: 100) { nodes { id } } } }`,
+      region: `{ t: territory(id: "REG-76") { l: actors(first: 100) { nodes { id } } } }`,
+      search: `{ l: actors(search: "e", first: 100) { nodes { id } } }`,
+    };
+    for (const [name, page] of Object.entries(lists)) {
+      const all = await s.execute(whole[name as keyof typeof whole]);
+      const expected = ((all.data!.t ?? all.data!).l.nodes as { id: string }[]).map((n) => n.id);
+      expect(expected).toEqual(expect.arrayContaining(name === 'search' ? ['act-key-a'] : ['act-key-a', 'act-key-b', 'act-key-c']));
+      const seen: string[] = [];
+      for (let after: string | null = null, i = 0; i < 100; i++) {
+        const res: Awaited<ReturnType<typeof page>> = await page(after);
+        expect(res.errors).toBeUndefined();
+        const l: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (res.data!.t ?? res.data!).l;
+        seen.push(...l.nodes.map((n: { id: string }) => n.id));
+        if (!l.pageInfo.hasNextPage) break;
+        after = l.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(expected);
+      const twinsInOrder = seen.filter((id) => id.startsWith('act-key-'));
+      if (name !== 'search') expect(twinsInOrder).toEqual(['act-key-a', 'act-key-b', 'act-key-c']);
+    }
+    // The item a cursor names may be gone by the next request: the page still starts after its key.
+    const cursorOfTwin = async () => {
+      for (let after: string | null = null; ;) {
+        const res: { data?: Record<string, any> | null } = await s.execute(
+          `query($a: String) { l: actors(territoryId: "DEP-34", first: 1, after: $a) { edges { cursor node { id } } pageInfo { endCursor } } }`,
+          { a: after },
+        );
+        const edge = res.data!.l.edges[0];
+        if (edge.node.id === 'act-key-a') return edge.cursor as string;
+        after = res.data!.l.pageInfo.endCursor;
+      }
+    };
+    const cursor = await cursorOfTwin();
+    await s.client.actor.delete({ where: { id: 'act-key-a' } });
+    const next = await s.execute(`query($a: String) { l: actors(territoryId: "DEP-34", first: 2, after: $a) { nodes { id } } }`, {
+      a: cursor,
+    });
+    expect(next.data!.l.nodes.map((n: { id: string }) => n.id)).toEqual(['act-key-b', 'act-key-c']);
+    // A members cursor of a network subgraph (another list, another key) is refused here.
+    const members = await s.execute(`query($a: String) { actors(first: 2, after: $a) { nodes { id } } }`, {
+      a: encodeKeyCursor('members', 3, ['2020-01-01', 'cb-m-1']),
+    });
+    expect(members.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  } finally {
+    await s.client.actor.deleteMany({ where: { id: { in: twins.map((t) => t.id) } } });
+  }
 });

@@ -1,9 +1,10 @@
 import { provenanceOf } from '@maillage/reference';
 import { forbidden, isAuthenticated, unauthenticated } from '@maillage/viewer';
 import type { GraphQLResolveInfo } from 'graphql';
-import { asksForCount, connection, sliceConnection, toPage, type PageArgs } from '@maillage/subgraph-server';
+import { asksForCount, connection, sliceConnection, toKeyPage, type PageArgs } from '@maillage/subgraph-server';
 import type { NetworkType } from '@maillage/kinds';
 import { isActiveOn, mayReadMembers, type NetworkNameEntry, type NetworkRow } from '../rows';
+import { MEMBER_LIST, memberKey } from '../sql';
 import { activeMemberIds, ref, type Ctx, type EntityRef, type ListArgs } from './common';
 
 /**
@@ -46,16 +47,16 @@ export const members = async (
     if (!isAuthenticated(viewer)) throw unauthenticated(`The member list of ${n.id} is private: sign in`);
     throw forbidden(`The member list of ${n.id} is private: it needs the "analyst" scope or an editor of the network`);
   }
-  const page = toPage(args);
-  const { rows, total } = await loaders.memberPage.load({
+  const page = toKeyPage(args, MEMBER_LIST);
+  const { rows, total, more } = await loaders.memberPage.load({
     networkId: n.id,
-    ...page,
+    page,
     includeEnded: !!args.includeEnded,
     category: args.category ?? null,
     counted: asksForCount(info),
   });
   // Without `totalCount` or `pageInfo` asked, nothing reads the total.
-  return connection(rows, total ?? page.offset + rows.length, page);
+  return connection(rows, total ?? page.offset + rows.length, page, { list: MEMBER_LIST, keyOf: memberKey, hasNextPage: more });
 };
 
 // A private list hands no ids to the directory: membersByTerritory then names no one.

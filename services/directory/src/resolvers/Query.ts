@@ -1,7 +1,7 @@
-import { asksForCount, connection, toPage, type PageArgs } from '@maillage/subgraph-server';
+import { asksForCount, connection, toKeyPage, toPage, type PageArgs } from '@maillage/subgraph-server';
 import type { GraphQLResolveInfo } from 'graphql';
 import { checkSiren, getTerritory, listTerritories, nafSections, normaliseText, type TerritoryLevel } from '@maillage/reference';
-import type { Context } from '../context';
+import { ACTOR_LIST, actorKey, type Context } from '../context';
 import type { Prisma } from '../generated/prisma/client';
 import { ErrorCode, userError } from '@maillage/errors';
 import type { ActorKind, IndicatorKind } from '../generated/prisma/enums';
@@ -21,18 +21,18 @@ export const Query: QueryResolvers = {
     return check.valid ? prisma.actor.findUnique({ where: { siren: check.value } }) : null;
   },
   actors: async (_: unknown, args: ActorsArgs, { prisma, loaders }: Context, info: GraphQLResolveInfo) => {
-    const page = toPage(args);
+    const page = toKeyPage(args, ACTOR_LIST);
     const where: Prisma.ActorWhereInput = {};
     if (args.search?.trim()) where.searchName = { contains: normaliseText(args.search) };
     if (args.kind) where.kind = args.kind;
     if (args.territoryId) where.reach = { has: args.territoryId };
-    const [items, total] = await Promise.all([
+    const [{ rows, more }, total] = await Promise.all([
       // Through a loader: pages asked side by side (aliases) are read in one statement.
-      loaders.actorPages.load({ where, offset: page.offset, limit: page.limit }),
+      loaders.actorPages.load({ where, page }),
       // Counted only when asked for: nobody reads the total of a page listed for its nodes.
       asksForCount(info) ? prisma.actor.count({ where }) : undefined,
     ]);
-    return connection(items, total ?? page.offset + items.length, page);
+    return connection(rows, total ?? page.offset + rows.length, page, { list: ACTOR_LIST, keyOf: actorKey, hasNextPage: more });
   },
   territory: (_: unknown, { id }: { id: string }) => getTerritory(id) ?? null,
   indicators: async (_: unknown, args: { territoryId?: string | null; kind?: IndicatorKind | null }, { prisma, loaders }: Context) => {
