@@ -2,7 +2,8 @@
 // Starts the whole supergraph on this machine: one embedded PostgreSQL (PGlite, under
 // .data/embedded, served over the wire protocol, a schema and a role per subgraph), the six
 // subgraphs on it (or on PostgreSQL when <SERVICE>_DATABASE_URL is set), migrated and seeded, and
-// the gateway, all three at once (a subgraph waits for the database to listen; the gateway needs no
+// the gateway, all three at once (on the embedded database, five subgraphs share one process:
+// MAILLAGE_PROCESSES below) (a subgraph waits for the database to listen; the gateway needs no
 // subgraph to start). When the embedded schemas need migrating or seeding (a first start, new
 // migrations or seed files), that is done first by short-lived processes, so that what it leaves
 // resident goes with them. Once up it prints the time taken, per phase, then sends one query that
@@ -76,6 +77,16 @@ const STABLE_AFTER_MS = 60_000;
 const lean = process.env.MAILLAGE_LEAN !== '0';
 const LEAN_NODE_ARGS = lean ? ['--max-semi-space-size=1', '--optimize-for-size'] : [];
 const LEAN_ENV = lean ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } : {};
+/**
+ * The embedded database and the subgraphs run WebAssembly (PGlite's PostgreSQL, Prisma's query
+ * compiler, one per client): V8 compiles it with its baseline compiler (Liftoff) and then again,
+ * in background threads, with its optimising one. Liftoff alone, and one background thread, hold
+ * 684 -> 488 MiB in all after 300 queries, and spend less CPU to start (7.8 s instead of 10.5 for a
+ * later start, all processes), for at most 8 % more CPU per request in the subgraphs' process
+ * (within the noise on the database's; docs/benchmarks.md). The gateway runs no WebAssembly: the
+ * flags buy it nothing there, and it keeps its background threads.
+ */
+const SERVICE_NODE_ARGS = lean ? [...LEAN_NODE_ARGS, '--liftoff-only', '--v8-pool-size=1'] : [];
 
 const units = [];
 const started = Date.now();
@@ -268,7 +279,7 @@ function createCluster() {
   fs.rmSync(creating, { recursive: true, force: true });
   fs.mkdirSync(creating, { recursive: true });
   const script = `require('@electric-sql/pglite').PGlite.create(process.argv[1]).then((db) => db.close())`;
-  const r = spawnSync(process.execPath, ['-e', script, creating], { cwd: path.join(root, 'packages/db'), stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...SERVICE_NODE_ARGS, '-e', script, creating], { cwd: path.join(root, 'packages/db'), stdio: 'inherit' });
   if (r.status !== 0) throw new Error('could not create the embedded database');
   // Renamed once complete: an interrupted creation is never mistaken for a cluster.
   fs.renameSync(creating, clusterDir);
@@ -278,7 +289,7 @@ function createCluster() {
 const embeddedServer = (embedded) => ({
   cwd: path.join(root, 'packages/db'),
   env: { ...LEAN_ENV, EMBEDDED_PG_DIR: clusterDir, EMBEDDED_PG_PORT: String(embeddedPort), EMBEDDED_PG_SCHEMAS: embedded.join(',') },
-  args: [...LEAN_NODE_ARGS, 'dist/embedded-main.js'],
+  args: [...SERVICE_NODE_ARGS, 'dist/embedded-main.js'],
 });
 
 /** sha256 over the embedded subgraphs' names, migrations and seed files (names and bytes). */
@@ -325,7 +336,7 @@ async function prepareEmbedded(embedded, extraEnv) {
       checked(
         name,
         runOnce(name, path.join(root, 'services', name), subgraphEnv(name, port, {}, extraEnv), [
-          ...LEAN_NODE_ARGS,
+          ...SERVICE_NODE_ARGS,
           'dist/index.js',
           '--prepare',
         ]),
@@ -333,7 +344,7 @@ async function prepareEmbedded(embedded, extraEnv) {
     );
   if (hosted.length) {
     const host = hostUnit(hosted, extraEnv);
-    preparing.push(checked(HOST_NAME, runOnce(HOST_NAME, host.cwd, host.env, [...LEAN_NODE_ARGS, host.script, '--prepare'])));
+    preparing.push(checked(HOST_NAME, runOnce(HOST_NAME, host.cwd, host.env, [...SERVICE_NODE_ARGS, host.script, '--prepare'])));
   }
   const dbExit = db.exited.then((how) => {
     if (!stopping) throw new Error(`the embedded database exited (${how}) while the subgraphs were being seeded`);
@@ -452,13 +463,13 @@ async function startSubgraphs(extraEnv = {}, front = async () => undefined) {
   const ready = [];
   if (embedded.length) {
     const server = embeddedServer(embedded);
-    const db = supervise('postgres', server.cwd, server.env, `tcp://127.0.0.1:${embeddedPort}`, server.args.at(-1), LEAN_NODE_ARGS);
+    const db = supervise('postgres', server.cwd, server.env, `tcp://127.0.0.1:${embeddedPort}`, server.args.at(-1), SERVICE_NODE_ARGS);
     ready.push(db.firstReady(60_000).then((ms) => ['postgres', ms]));
   }
   const hosted = hostedNames(embedded);
   if (hosted.length) {
     const host = hostUnit(hosted, extraEnv);
-    const s = supervise(HOST_NAME, host.cwd, host.env, host.readyUrls, host.script, LEAN_NODE_ARGS, hosted);
+    const s = supervise(HOST_NAME, host.cwd, host.env, host.readyUrls, host.script, SERVICE_NODE_ARGS, hosted);
     ready.push(s.firstReady(120_000).then((ms) => [HOST_NAME, ms]));
   }
   for (const [name, port] of services.filter(([n]) => !hosted.includes(n))) {
@@ -468,7 +479,7 @@ async function startSubgraphs(extraEnv = {}, front = async () => undefined) {
       subgraphEnv(name, port, {}, extraEnv),
       urlOf(port, 'ready'),
       'dist/index.js',
-      LEAN_NODE_ARGS,
+      SERVICE_NODE_ARGS,
     );
     ready.push(s.firstReady(120_000).then((ms) => [name, ms]));
   }
