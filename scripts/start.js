@@ -279,7 +279,10 @@ function createCluster() {
   fs.rmSync(creating, { recursive: true, force: true });
   fs.mkdirSync(creating, { recursive: true });
   const script = `require('@electric-sql/pglite').PGlite.create(process.argv[1]).then((db) => db.close())`;
-  const r = spawnSync(process.execPath, [...SERVICE_NODE_ARGS, '-e', script, creating], { cwd: path.join(root, 'packages/db'), stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...SERVICE_NODE_ARGS, '-e', script, creating], {
+    cwd: path.join(root, 'packages/db'),
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('could not create the embedded database');
   // Renamed once complete: an interrupted creation is never mistaken for a cluster.
   fs.renameSync(creating, clusterDir);

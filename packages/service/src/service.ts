@@ -286,3 +286,4 @@ export async function runServices(hosted: HostedService[]): Promise<void> {
   if (!launched.length) process.exit(0);
   exitOnSignal(launched);
 }
+export type { ClientOptions } from '@maillage/db';
