@@ -50,7 +50,9 @@ test('five subgraphs share one process; synergies, the gateway and the database 
   expect(new Set([host, stack.pid('synergies'), stack.pid('gateway')]).size).toBe(3);
   const up = stack.lines.find((l) => l.startsWith('Maillage is up'))!;
   const summary = stack.lines.find((l) => l.includes('resident sets summed over start.js'))!;
-  expect(summary).toMatch(/the 4 processes it started, after a first query through every subgraph \(answered in/);
+  // Whether that first query was answered in time depends on the machine's load (synergies reads the
+  // whole graph for it); the memory is measured after it either way.
+  expect(summary).toMatch(/the 4 processes it started, after a first query through every subgraph/);
   expect(Number(/holding (\d+) MiB/.exec(up)![1])).toBeLessThan(MAX_MIB);
 });
 
