@@ -26,6 +26,8 @@ const env = readEnv('host', {
         return z.NEVER;
       }
     }),
+  /** OTLP/HTTP collector for the hosted subgraphs' traces, under the service name `subgraphs`. @default none */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 async function main() {
@@ -35,7 +37,7 @@ async function main() {
     if (!service) throw new Error(`${module} exports no service`);
     hosted.push({ service, env: own });
   }
-  await runServices(hosted);
+  await runServices(hosted, { serviceName: 'subgraphs', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 }
 
 main().catch((err: unknown) => {

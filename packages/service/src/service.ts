@@ -188,6 +188,8 @@ export interface LaunchedService {
 export async function launchService<Client extends ServiceClient, Ctx extends object>(
   service: SubgraphService<Client, Ctx>,
   source: NodeJS.ProcessEnv = process.env,
+  /** false when the process's tracing is set up once for all it hosts (`runServices`). @default true */
+  tracing = true,
 ): Promise<LaunchedService | undefined> {
   const env = serviceEnv(service.name, service.defaultPort, source);
   const logger = createLogger(service.name, env.LOG_LEVEL);
@@ -204,8 +206,7 @@ export async function launchService<Client extends ServiceClient, Ctx extends ob
     await prepareService(service, { ...database, log: (msg) => logger.info(msg) });
     return undefined;
   }
-  // Once per process: a second call (another hosted subgraph) sets the same global propagator or provider again.
-  await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (tracing) await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
   warnDevelopmentSetup(
     service.name,
     {
@@ -274,8 +275,16 @@ export interface HostedService {
  * together; one that fails to start fails the process (its supervisor then stops or restarts them
  * all), and SIGTERM stops them all, each finishing its in-flight requests.
  */
-export async function runServices(hosted: HostedService[]): Promise<void> {
-  const results = await Promise.allSettled(hosted.map((h) => launchService(h.service, { ...process.env, ...h.env })));
+export async function runServices(
+  hosted: HostedService[],
+  /**
+   * Tracing is the process's (one global provider): its spans carry this service name, and each
+   * server span its subgraph in `maillage.service`.
+   */
+  tracing: { serviceName: string; otlpEndpoint?: string },
+): Promise<void> {
+  if (!process.argv.includes('--prepare')) await initTracing(tracing.serviceName, tracing.otlpEndpoint);
+  const results = await Promise.allSettled(hosted.map((h) => launchService(h.service, { ...process.env, ...h.env }, false)));
   const launched = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [[hosted[i].service.name, r.reason] as const] : []));
   if (failed.length) {
