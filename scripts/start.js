@@ -15,10 +15,11 @@
 //   MAILLAGE_BASE_PORT  gateway port; the subgraphs take the next six. @default 4000 (PORT still sets the gateway's)
 //   MAILLAGE_METRICS_BASE_PORT  the gateway's /metrics port; the subgraphs' take the next six. @default base + 5400 (9400)
 //   MAILLAGE_DATA_DIR   where the embedded database lives. @default .data in the repository
-//   MAILLAGE_LEAN       0 runs the subgraphs and the embedded database with Node's memory defaults. @default 1
+//   MAILLAGE_LEAN       0 runs every process with Node's defaults (no heap or WebAssembly flags, no malloc tuning). @default 1
 //   MAILLAGE_EMBEDDED_PORT  the embedded PostgreSQL's port (loopback). @default the metrics base + 7 (9407)
-//   MAILLAGE_PROCESSES  `hosted`: the subgraphs on the embedded database share one process (each on
-//                       its own port, with its own client and schema); `separate`: a process each.
+//   MAILLAGE_PROCESSES  `hosted`: the directory and the four network subgraphs, on the embedded
+//                       database, share one process (each on its own port, with its own client and
+//                       schema); `separate`: a process each.
 //                       A subgraph with its own database URL always runs in a process of its own. @default hosted
 const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
