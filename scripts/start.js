@@ -2,7 +2,8 @@
 // Starts the whole supergraph on this machine: one embedded PostgreSQL (PGlite, under
 // .data/embedded, served over the wire protocol, a schema and a role per subgraph), the six
 // subgraphs on it (or on PostgreSQL when <SERVICE>_DATABASE_URL is set), migrated and seeded, and
-// the gateway, all three at once (a subgraph waits for the database to listen; the gateway needs no
+// the gateway, all three at once (on the embedded database, five subgraphs share one process:
+// MAILLAGE_PROCESSES below) (a subgraph waits for the database to listen; the gateway needs no
 // subgraph to start). When the embedded schemas need migrating or seeding (a first start, new
 // migrations or seed files), that is done first by short-lived processes, so that what it leaves
 // resident goes with them. Once up it prints the time taken, per phase, then sends one query that
@@ -14,8 +15,12 @@
 //   MAILLAGE_BASE_PORT  gateway port; the subgraphs take the next six. @default 4000 (PORT still sets the gateway's)
 //   MAILLAGE_METRICS_BASE_PORT  the gateway's /metrics port; the subgraphs' take the next six. @default base + 5400 (9400)
 //   MAILLAGE_DATA_DIR   where the embedded database lives. @default .data in the repository
-//   MAILLAGE_LEAN       0 runs the subgraphs and the embedded database with Node's memory defaults. @default 1
+//   MAILLAGE_LEAN       0 runs every process with Node's defaults (no heap or WebAssembly flags, no malloc tuning). @default 1
 //   MAILLAGE_EMBEDDED_PORT  the embedded PostgreSQL's port (loopback). @default the metrics base + 7 (9407)
+//   MAILLAGE_PROCESSES  `hosted`: the directory and the four network subgraphs, on the embedded
+//                       database, share one process (each on its own port, with its own client and
+//                       schema); `separate`: a process each.
+//                       A subgraph with its own database URL always runs in a process of its own. @default hosted
 const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
@@ -40,6 +45,23 @@ const names = [
   'synergies',
 ];
 const services = names.map((name, i) => [name, basePort + 1 + i]);
+
+/**
+ * The subgraphs one process hosts in the embedded default (MAILLAGE_PROCESSES=hosted). A Node
+ * process costs about 100 MiB resident before it serves anything (the runtime, and the modules
+ * these subgraphs share: Apollo, Prisma, pg, express, loaded again by each), so five in one hold
+ * about 450 MiB less than five apart (docs/benchmarks.md, "npm start"). The synergies subgraph
+ * keeps a process of its own: building its index of the region takes the event loop for seconds,
+ * which would stall every subgraph hosted with it.
+ */
+const HOSTABLE = ['directory', 'chambers', 'clusters', 'councils', 'clubs'];
+const processesMode = process.env.MAILLAGE_PROCESSES ?? 'hosted';
+if (!['hosted', 'separate'].includes(processesMode)) {
+  console.error(`MAILLAGE_PROCESSES: must be hosted or separate, not ${JSON.stringify(processesMode)}`);
+  process.exit(1);
+}
+/** The host process's name in the logs (its lines are prefixed with it, as a service's are). */
+const HOST_NAME = 'subgraphs';
 const urlOf = (port, route) => `http://127.0.0.1:${port}/${route}`;
 
 /** Restart backoff: 0.5 s, doubling to 10 s; back to 0.5 s once a run has lasted a minute. */
@@ -56,6 +78,16 @@ const STABLE_AFTER_MS = 60_000;
 const lean = process.env.MAILLAGE_LEAN !== '0';
 const LEAN_NODE_ARGS = lean ? ['--max-semi-space-size=1', '--optimize-for-size'] : [];
 const LEAN_ENV = lean ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } : {};
+/**
+ * The embedded database and the subgraphs run WebAssembly (PGlite's PostgreSQL, Prisma's query
+ * compiler, one per client): V8 compiles it with its baseline compiler (Liftoff) and then again,
+ * in background threads, with its optimising one. Liftoff alone, and one background thread, hold
+ * 684 -> 488 MiB in all after 300 queries, and spend less CPU to start (7.8 s instead of 10.5 for a
+ * later start, all processes), for at most 8 % more CPU per request in the subgraphs' process
+ * (within the noise on the database's; docs/benchmarks.md). The gateway runs no WebAssembly: the
+ * flags buy it nothing there, and it keeps its background threads.
+ */
+const SERVICE_NODE_ARGS = lean ? [...LEAN_NODE_ARGS, '--liftoff-only', '--v8-pool-size=1'] : [];
 
 const units = [];
 const started = Date.now();
@@ -86,8 +118,9 @@ function pipeOutput(name, child) {
   pipe(child.stderr, process.stderr);
 }
 
-function supervise(name, cwd, env, readyUrl, script = 'dist/index.js', nodeArgs = []) {
+function supervise(name, cwd, env, readyUrl, script = 'dist/index.js', nodeArgs = [], hosting = []) {
   // `tcp://host:port`: ready once it accepts connections (the embedded PostgreSQL speaks no HTTP).
+  // A list (a process hosting several subgraphs): ready once every one is.
   const say = (line) => console.error(prefixed(name, line));
   const unit = { name, child: null, everReady: false, restarts: 0, delay: BACKOFF_FIRST_MS, timer: null, since: 0 };
   const launch = () => {
@@ -99,7 +132,7 @@ function supervise(name, cwd, env, readyUrl, script = 'dist/index.js', nodeArgs 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     unit.child = child;
-    say(`started (pid ${child.pid})`);
+    say(`started (pid ${child.pid})${hosting.length ? `, hosting ${hosting.join(', ')}` : ''}`);
     pipeOutput(name, child);
     child.on('exit', (code, signal) => {
       if (stopping) return;
@@ -153,6 +186,10 @@ function runOnce(name, cwd, env, args) {
 }
 
 async function waitReady(url, timeoutMs, gaveUp = () => false) {
+  if (Array.isArray(url)) {
+    await Promise.all(url.map((u) => waitReady(u, timeoutMs, gaveUp)));
+    return;
+  }
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !stopping && !gaveUp()) {
     try {
@@ -243,7 +280,10 @@ function createCluster() {
   fs.rmSync(creating, { recursive: true, force: true });
   fs.mkdirSync(creating, { recursive: true });
   const script = `require('@electric-sql/pglite').PGlite.create(process.argv[1]).then((db) => db.close())`;
-  const r = spawnSync(process.execPath, ['-e', script, creating], { cwd: path.join(root, 'packages/db'), stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...SERVICE_NODE_ARGS, '-e', script, creating], {
+    cwd: path.join(root, 'packages/db'),
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('could not create the embedded database');
   // Renamed once complete: an interrupted creation is never mistaken for a cluster.
   fs.renameSync(creating, clusterDir);
@@ -253,7 +293,7 @@ function createCluster() {
 const embeddedServer = (embedded) => ({
   cwd: path.join(root, 'packages/db'),
   env: { ...LEAN_ENV, EMBEDDED_PG_DIR: clusterDir, EMBEDDED_PG_PORT: String(embeddedPort), EMBEDDED_PG_SCHEMAS: embedded.join(',') },
-  args: [...LEAN_NODE_ARGS, 'dist/embedded-main.js'],
+  args: [...SERVICE_NODE_ARGS, 'dist/embedded-main.js'],
 });
 
 /** sha256 over the embedded subgraphs' names, migrations and seed files (names and bytes). */
@@ -289,17 +329,27 @@ async function prepareEmbedded(embedded, extraEnv) {
   console.log('migrating and seeding the embedded database (first start, or new migrations or seed files)');
   const server = embeddedServer(embedded);
   const db = runOnce('postgres', server.cwd, server.env, server.args);
+  const checked = (name, run) =>
+    run.exited.then((how) => {
+      if (how !== 0) throw new Error(`${name}: migrating and seeding failed (exit ${how})`);
+    });
+  const hosted = hostedNames(embedded);
   const preparing = services
-    .filter(([name]) => embedded.includes(name))
+    .filter(([name]) => embedded.includes(name) && !hosted.includes(name))
     .map(([name, port]) =>
-      runOnce(name, path.join(root, 'services', name), subgraphEnv(name, port, {}, extraEnv), [
-        ...LEAN_NODE_ARGS,
-        'dist/index.js',
-        '--prepare',
-      ]).exited.then((how) => {
-        if (how !== 0) throw new Error(`${name}: migrating and seeding failed (exit ${how})`);
-      }),
+      checked(
+        name,
+        runOnce(name, path.join(root, 'services', name), subgraphEnv(name, port, {}, extraEnv), [
+          ...SERVICE_NODE_ARGS,
+          'dist/index.js',
+          '--prepare',
+        ]),
+      ),
     );
+  if (hosted.length) {
+    const host = hostUnit(hosted, extraEnv);
+    preparing.push(checked(HOST_NAME, runOnce(HOST_NAME, host.cwd, host.env, [...SERVICE_NODE_ARGS, host.script, '--prepare'])));
+  }
   const dbExit = db.exited.then((how) => {
     if (!stopping) throw new Error(`the embedded database exited (${how}) while the subgraphs were being seeded`);
   });
@@ -377,6 +427,32 @@ function subgraphEnv(name, port, embeddedUrls, extraEnv) {
   };
 }
 
+/** The embedded subgraphs that share the host process (none with MAILLAGE_PROCESSES=separate, nor for one alone). */
+function hostedNames(embedded) {
+  const hosted = processesMode === 'hosted' ? HOSTABLE.filter((name) => embedded.includes(name)) : [];
+  return hosted.length > 1 ? hosted : [];
+}
+
+/**
+ * The process that hosts `hosted` (packages/service, dist/host-main.js): each subgraph's built
+ * server and its own environment, as its own process would have had it.
+ */
+function hostUnit(hosted, extraEnv) {
+  const entries = services
+    .filter(([name]) => hosted.includes(name))
+    .map(([name, port]) => {
+      // The malloc tuning is the process's, set once below.
+      const { MALLOC_ARENA_MAX: _m, ...own } = subgraphEnv(name, port, {}, extraEnv);
+      return { name, port, module: path.join(root, 'services', name, 'dist/server.js'), env: own };
+    });
+  return {
+    cwd: path.join(root, 'packages/service'),
+    script: 'dist/host-main.js',
+    env: { ...LEAN_ENV, MAILLAGE_HOSTED: JSON.stringify(entries.map(({ module, env }) => ({ module, env }))) },
+    readyUrls: entries.map(({ port }) => urlOf(port, 'ready')),
+  };
+}
+
 /** The gateway's routing URLs: the supergraph's are the default ports; these follow MAILLAGE_BASE_PORT. */
 const subgraphRoutes = () => Object.fromEntries(services.map(([name, port]) => [`${name.toUpperCase()}_URL`, urlOf(port, 'graphql')]));
 
@@ -400,17 +476,23 @@ async function startSubgraphs(extraEnv = {}, front = async () => undefined) {
   const ready = [];
   if (embedded.length) {
     const server = embeddedServer(embedded);
-    const db = supervise('postgres', server.cwd, server.env, `tcp://127.0.0.1:${embeddedPort}`, server.args.at(-1), LEAN_NODE_ARGS);
+    const db = supervise('postgres', server.cwd, server.env, `tcp://127.0.0.1:${embeddedPort}`, server.args.at(-1), SERVICE_NODE_ARGS);
     ready.push(db.firstReady(60_000).then((ms) => ['postgres', ms]));
   }
-  for (const [name, port] of services) {
+  const hosted = hostedNames(embedded);
+  if (hosted.length) {
+    const host = hostUnit(hosted, extraEnv);
+    const s = supervise(HOST_NAME, host.cwd, host.env, host.readyUrls, host.script, SERVICE_NODE_ARGS, hosted);
+    ready.push(s.firstReady(120_000).then((ms) => [HOST_NAME, ms]));
+  }
+  for (const [name, port] of services.filter(([n]) => !hosted.includes(n))) {
     const s = supervise(
       name,
       path.join(root, 'services', name),
       subgraphEnv(name, port, {}, extraEnv),
       urlOf(port, 'ready'),
       'dist/index.js',
-      LEAN_NODE_ARGS,
+      SERVICE_NODE_ARGS,
     );
     ready.push(s.firstReady(120_000).then((ms) => [name, ms]));
   }
@@ -487,9 +569,9 @@ async function main() {
   // divided by the cores; on a shared one, the seconds above say more about the neighbours.
   const { cpuMs } = memory();
   const t0 = Date.now();
-  // Once more if it failed: on a loaded machine the synergies' first read of the graph can outlast
-  // the gateway's deadline, and the second finds it done.
-  const failed = (await firstQuery()) && (await firstQuery());
+  // Again if it failed (three tries): on a loaded machine the synergies' first read of the graph
+  // can outlast the gateway's deadline, and a later try finds it done.
+  const failed = (await firstQuery()) && (await firstQuery()) && (await firstQuery());
   const queryMs = Date.now() - t0;
   const held = memory();
   console.log(`\nMaillage is up in ${seconds(upMs)}, holding ${held.rss} MiB`);

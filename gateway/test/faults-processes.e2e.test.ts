@@ -1,7 +1,9 @@
 import { postGraphQL, SERVICE_NAMES, startProcesses, tokenFor, type GraphQLResponse, type ProcessStack } from '@maillage/testing';
 
-// The supergraph as `npm start` runs it (scripts/start.js: seven OS processes, on PostgreSQL when
-// TEST_DATABASE_URL is set, else the one embedded PostgreSQL in a temporary folder), under load, while one
+// The supergraph as `npm start` runs it with a process per service (scripts/start.js with
+// MAILLAGE_PROCESSES=separate: seven OS processes, on PostgreSQL when TEST_DATABASE_URL is set,
+// else the one embedded PostgreSQL in a temporary folder, where start.js would otherwise host five
+// subgraphs in one process: hosted-processes.e2e.test.ts kills that one), under load, while one
 // subgraph is frozen (SIGSTOP) and then each is killed (kill -9). The bounds are on behaviour, with
 // margins for a loaded two-core machine: a request never costs more than its deadline, once the
 // breaker has opened the frozen subgraph costs nothing (a breaker that never opened would cost every
@@ -95,6 +97,7 @@ let writer: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   stack = await startProcesses({
+    processes: 'separate',
     env: {
       GATEWAY_REQUEST_DEADLINE_MS: String(DEADLINE_MS),
       SUBGRAPH_TIMEOUT_MS: String(DEADLINE_MS),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Load with faults, against the supergraph as `npm start` runs it (scripts/start.js: the six
-// subgraphs and the gateway as separate processes, on fresh databases): a steady read load from
+// Load with faults, against the supergraph as `npm start` runs it (scripts/start.js with
+// MAILLAGE_PROCESSES=separate: the six subgraphs and the gateway as separate processes, on fresh databases): a steady read load from
 // autocannon and a writer creating actors with idempotency keys, while the clubs subgraph is frozen
 // (SIGSTOP) and thawed, then each subgraph in turn is killed (kill -9) and restarted by start.js.
 // Prints, per phase, requests, errors by code, p50/p99/max latency and the circuit breakers' state
@@ -103,7 +103,8 @@ async function within(ok, ms) {
 
 async function main() {
   // Entity cache off: its figures (errors by code, breaker transitions) are the subgraphs' failures, not what the cache hid of them.
-  const stack = await startProcesses({ env: { LOG_LEVEL: 'warn', ENTITY_CACHE: 'false' } });
+  // A process per subgraph: each is frozen or killed alone (start.js would host five in one on PGlite).
+  const stack = await startProcesses({ processes: 'separate', env: { LOG_LEVEL: 'warn', ENTITY_CACHE: 'false' } });
   const auth = { authorization: `Bearer ${await tokenFor('admin')}` };
   const acknowledged = [];
   let writing = true;

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import type { Extension } from '@electric-sql/pglite';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
+import { pgliteExtensions } from './extensions';
 import { countStatements } from '@maillage/observability';
 import { DEFAULT_POOL_SIZE } from '@maillage/env';
+
+export { pgliteExtensions };
 
 /**
  * Pass to `new PrismaClient({ adapter, transactionOptions })`. Prisma waits 2 s by default for a
@@ -45,17 +47,6 @@ export interface Database {
   adapter: SqlDriverAdapterFactory;
   /** Releases the embedded database (PrismaClient.$disconnect closes the pg pool itself). */
   close(): Promise<void>;
-}
-
-/**
- * The extensions the migrations create (the exclusion constraint on memberships needs btree_gist).
- * PGlite ships them as contrib bundles, to be passed at every open of a database.
- */
-export async function pgliteExtensions(): Promise<{ btree_gist: Extension }> {
-  // By a variable: the repository's TypeScript resolution ("node") does not read packages' "exports" subpaths.
-  const contrib: string = '@electric-sql/pglite/contrib/btree_gist';
-  const { btree_gist } = (await import(contrib)) as { btree_gist: Extension };
-  return { btree_gist };
 }
 
 /**

@@ -22,7 +22,7 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import { pgliteExtensions } from './connect';
+import { pgliteExtensions } from './extensions';
 
 /** A schema (and role) name this server provisions: lower-case PostgreSQL identifier. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

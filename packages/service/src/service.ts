@@ -183,9 +183,25 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
   }
 }
 
-/** Entry point of a subgraph process: configuration from the environment, clean stop on SIGTERM. */
-export async function runService<Client extends ServiceClient, Ctx extends object>(service: SubgraphService<Client, Ctx>): Promise<void> {
-  const env = serviceEnv(service.name, service.defaultPort);
+/** A subgraph started from its environment (`launchService`), and how to stop it. */
+export interface LaunchedService {
+  name: string;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a subgraph from its configuration (`source`, validated by `serviceEnv`): what
+ * `runService` does in a process of its own, and `runServices` for each subgraph it hosts. With
+ * `--prepare` on the command line it migrates and seeds instead, and resolves with nothing to stop.
+ */
+export async function launchService<Client extends ServiceClient, Ctx extends object>(
+  service: SubgraphService<Client, Ctx>,
+  source: NodeJS.ProcessEnv = process.env,
+  /** false when the process's tracing is set up once for all it hosts (`runServices`). @default true */
+  tracing = true,
+): Promise<LaunchedService | undefined> {
+  const env = serviceEnv(service.name, service.defaultPort, source);
   const logger = createLogger(service.name, env.LOG_LEVEL);
   const database = {
     databaseUrl: env.DATABASE_URL,
@@ -198,10 +214,9 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
   // `node dist/index.js --prepare`: migrate and seed, then exit (scripts/start.js, first start).
   if (process.argv.includes('--prepare')) {
     await prepareService(service, { ...database, log: (msg) => logger.info(msg) });
-    // Nothing is left to wait for, but a library's timer may keep the loop alive.
-    process.exit(0);
+    return undefined;
   }
-  await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (tracing) await initTracing(service.name, env.OTEL_EXPORTER_OTLP_ENDPOINT);
   warnDevelopmentSetup(
     service.name,
     {
@@ -222,22 +237,72 @@ export async function runService<Client extends ServiceClient, Ctx extends objec
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
   });
   logger.info({ url: started.url, metrics: started.metricsUrl }, `ready at ${started.url}`);
+  return { name: service.name, logger, stop: () => started.stop() };
+}
+
+/** Stops what was launched on SIGTERM or SIGINT, then exits (1 when a stop failed or hung). */
+function exitOnSignal(launched: LaunchedService[]): void {
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     // In-flight requests get 10 s to finish; a stop that hangs must not leave the port taken.
     setTimeout(() => process.exit(1), 10_000).unref();
-    try {
-      await started.stop();
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'stop failed');
-      process.exit(1);
-    }
+    const results = await Promise.allSettled(launched.map((l) => l.stop()));
+    let failed = false;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      failed = true;
+      launched[i].logger.error({ err: r.reason }, 'stop failed');
+    });
+    process.exit(failed ? 1 : 0);
   };
   // Not awaited: the process ends inside stop, which logs a failed stop and exits 1 itself.
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+}
+
+/** Entry point of a subgraph process: configuration from the environment, clean stop on SIGTERM. */
+export async function runService<Client extends ServiceClient, Ctx extends object>(service: SubgraphService<Client, Ctx>): Promise<void> {
+  const launched = await launchService(service);
+  // Prepared: nothing is left to wait for, but a library's timer may keep the loop alive.
+  if (!launched) process.exit(0);
+  exitOnSignal([launched]);
+}
+
+/** One subgraph a process hosts among others (`runServices`): its service and its own environment. */
+export interface HostedService {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph has its own client and context types
+  service: SubgraphService<any, any>;
+  /** Overrides the process's environment for this subgraph alone (PORT, METRICS_PORT, DATABASE_URL...). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Several subgraphs in one process (the embedded default of `npm start`): each on its own port
+ * with its own metrics listener, Prisma client and database schema, as it would be alone; they
+ * share the process's Node runtime and the modules they have in common, loaded once. They start
+ * together; one that fails to start fails the process (its supervisor then stops or restarts them
+ * all), and SIGTERM stops them all, each finishing its in-flight requests.
+ */
+export async function runServices(
+  hosted: HostedService[],
+  /**
+   * Tracing is the process's (one global provider): its spans carry this service name, and each
+   * server span its subgraph in `maillage.service`.
+   */
+  tracing: { serviceName: string; otlpEndpoint?: string },
+): Promise<void> {
+  if (!process.argv.includes('--prepare')) await initTracing(tracing.serviceName, tracing.otlpEndpoint);
+  const results = await Promise.allSettled(hosted.map((h) => launchService(h.service, { ...process.env, ...h.env }, false)));
+  const launched = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [[hosted[i].service.name, r.reason] as const] : []));
+  if (failed.length) {
+    for (const [name, err] of failed) console.error(`${name}: ${err instanceof Error ? err.message : err}`);
+    await Promise.allSettled(launched.map((l) => l.stop()));
+    process.exit(1);
+  }
+  if (!launched.length) process.exit(0);
+  exitOnSignal(launched);
 }
 export type { ClientOptions } from '@maillage/db';

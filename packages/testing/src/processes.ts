@@ -10,16 +10,19 @@ import { repoRoot } from './supergraph';
 export const SERVICE_NAMES = ['directory', 'chambers', 'clusters', 'councils', 'clubs', 'synergies'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number] | 'gateway';
 
-/** The supergraph as `npm start` runs it: separate OS processes under scripts/start.js's supervision. */
+/** The supergraph as `npm start` runs it: OS processes under scripts/start.js's supervision. */
 export interface ProcessStack {
   gatewayUrl: string;
   /** The gateway's /metrics, on its own loopback listener. */
   gatewayMetricsUrl: string;
   /** Service name -> port (gateway included). */
   ports: Record<ServiceName, number>;
-  /** The current process id of a service (it changes when start.js restarts it). */
+  /**
+   * The current process id of a service (it changes when start.js restarts it): the host's for a
+   * subgraph hosted with others (`processes: 'hosted'`).
+   */
   pid(name: ServiceName): number;
-  /** Sends a signal to a service's current process (SIGSTOP, SIGCONT, SIGKILL...). */
+  /** Sends a signal to a service's current process (SIGSTOP, SIGCONT, SIGKILL...): to its host, when hosted. */
   signal(name: ServiceName, signal: NodeJS.Signals): void;
   /** Every line start.js and the services printed so far, prefixed by the service's name. */
   lines: string[];
@@ -47,14 +50,27 @@ export async function freePortRange(count = 7): Promise<number> {
   throw new Error(`no ${count} consecutive free ports found`);
 }
 
+export interface ProcessOptions {
+  env?: Record<string, string>;
+  echo?: boolean;
+  timeoutMs?: number;
+  /**
+   * `separate`: a process per service (MAILLAGE_PROCESSES=separate), for tests that freeze or kill
+   * one; `hosted`: as start.js chooses (on the embedded database, five subgraphs share a process).
+   * @default 'hosted'
+   */
+  processes?: 'separate' | 'hosted';
+  /** The embedded PostgreSQL even when TEST_DATABASE_URL names a server. @default false */
+  embedded?: boolean;
+}
+
 /**
  * Runs `scripts/start.js` (the built services, as `npm start` does, without the build step) on free
  * ports, on fresh databases: one per service on the PostgreSQL server of TEST_DATABASE_URL when
- * set, else the embedded PostgreSQL (one PGlite, a schema per service) in a temporary folder. Resolves once the gateway is up.
+ * set (and not `embedded`), else the embedded PostgreSQL (one PGlite, a schema per service) in a
+ * temporary folder. Resolves once the gateway is up.
  */
-export async function startProcesses(
-  opts: { env?: Record<string, string>; echo?: boolean; timeoutMs?: number } = {},
-): Promise<ProcessStack> {
+export async function startProcesses(opts: ProcessOptions = {}): Promise<ProcessStack> {
   // Another program may take one of the ports between the check and the start: then try elsewhere.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -65,11 +81,11 @@ export async function startProcesses(
   }
 }
 
-async function startOnce(opts: { env?: Record<string, string>; echo?: boolean; timeoutMs?: number }): Promise<ProcessStack> {
+async function startOnce(opts: ProcessOptions): Promise<ProcessStack> {
   // Seven ports for the services, seven more for their metrics listeners, one for the embedded PostgreSQL.
   const base = await freePortRange(15);
   const ports = Object.fromEntries([['gateway', base], ...SERVICE_NAMES.map((n, i) => [n, base + 1 + i])]) as Record<ServiceName, number>;
-  const server = testServerUrl();
+  const server = opts.embedded ? undefined : testServerUrl();
   const dbs = server ? await createDatabases(server, [...SERVICE_NAMES]) : undefined;
   const dataDir = dbs ? undefined : mkdtempSync(path.join(tmpdir(), 'maillage-processes-'));
   const env: Record<string, string> = {
@@ -77,10 +93,12 @@ async function startOnce(opts: { env?: Record<string, string>; echo?: boolean; t
     MAILLAGE_BASE_PORT: String(base),
     MAILLAGE_METRICS_BASE_PORT: String(base + 7),
     LOG_LEVEL: 'warn',
+    MAILLAGE_PROCESSES: opts.processes ?? 'hosted',
     ...opts.env,
   };
   delete env.PORT;
   delete env.DATABASE_URL;
+  for (const n of SERVICE_NAMES) delete env[`${n.toUpperCase()}_DATABASE_URL`];
   // Jest's VM-modules flag is not for the services.
   delete env.NODE_OPTIONS;
   if (dataDir) env.MAILLAGE_DATA_DIR = dataDir;
@@ -106,8 +124,9 @@ async function startOnce(opts: { env?: Record<string, string>; echo?: boolean; t
       for (const line of parts) {
         lines.push(line);
         if (opts.echo) process.stderr.write(line + '\n');
-        const started = line.match(/^(\w+)\s+\| started \(pid (\d+)\)/);
-        if (started) pids.set(started[1], Number(started[2]));
+        // `subgraphs | started (pid 123), hosting directory, chambers, ...`: each hosted service is in that process.
+        const started = line.match(/^(\w+)\s+\| started \(pid (\d+)\)(?:, hosting (.+))?$/);
+        if (started) for (const name of [started[1], ...(started[3]?.split(', ') ?? [])]) pids.set(name, Number(started[2]));
         if (line.startsWith('Maillage is up')) up();
       }
     });
