@@ -448,7 +448,15 @@ function hostUnit(hosted, extraEnv) {
   return {
     cwd: path.join(root, 'packages/service'),
     script: 'dist/host-main.js',
-    env: { ...LEAN_ENV, MAILLAGE_HOSTED: JSON.stringify(entries.map(({ module, env }) => ({ module, env }))) },
+    env: {
+      ...LEAN_ENV,
+      // NETWORK_PEERS is read from the process's environment at each ask (packages/env
+      // networkPeers), not from a subgraph's own: the same for every network subgraph, set once here.
+      ...(entries.find(({ env }) => env.NETWORK_PEERS)
+        ? { NETWORK_PEERS: entries.find(({ env }) => env.NETWORK_PEERS).env.NETWORK_PEERS }
+        : {}),
+      MAILLAGE_HOSTED: JSON.stringify(entries.map(({ module, env }) => ({ module, env }))),
+    },
     readyUrls: entries.map(({ port }) => urlOf(port, 'ready')),
   };
 }
