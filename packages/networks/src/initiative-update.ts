@@ -98,7 +98,11 @@ export function planLinks(current: LinkRow[], wanted: Map<string, NamedLink>, ro
 export function initiativeUpdates(names: NetworkNames) {
   const T = names.type;
   return {
-    updateInitiative: async (_: unknown, { id, input }: { id: string; input: InitiativeChanges }, { db, viewer, peers }: NetworkContext) => {
+    updateInitiative: async (
+      _: unknown,
+      { id, input }: { id: string; input: InitiativeChanges },
+      { db, viewer, peers }: NetworkContext,
+    ) => {
       requireScope(viewer, Scope.networkEdit, Scope.admin);
       const given = (k: keyof InitiativeChanges) => Object.prototype.hasOwnProperty.call(input, k);
       // Whom the editor speaks for among the parties named is asked before the transaction, as on
