@@ -105,11 +105,16 @@ export function initiativeUpdates(names: NetworkNames) {
     ) => {
       requireScope(viewer, Scope.networkEdit, Scope.admin);
       const given = (k: keyof InitiativeChanges) => Object.prototype.hasOwnProperty.call(input, k);
-      // Whom the editor speaks for among the parties named is asked before the transaction, as on
-      // creation: it may need another kind's subgraph (agreement.ts), and no pooled connection
-      // should wait on it. Only the parties newly named use the answer.
-      const partyIds = [...new Set((input.parties ?? []).map((p) => p.actorId))];
-      const spokenFor = partyIds.length ? await actorsSpokenFor(db, viewer, partyIds, peers) : new Set<string>();
+      // Whom the editor speaks for among the parties newly named is asked before the transaction,
+      // as on creation: it may need another kind's subgraph (agreement.ts), and no pooled connection
+      // should wait on it. A party that turns out new only under the lock (a link removed meanwhile)
+      // is not in the answer, so it is a proposal: the safe side.
+      const named = input.parties ?? [];
+      const already = named.length ? await db.initiativeLink.findMany({ where: { initiativeId: id, targetType: 'Actor' } }) : [];
+      const newIds = [
+        ...new Set(named.filter((p) => !already.some((l) => l.targetId === p.actorId && l.role === p.role)).map((p) => p.actorId)),
+      ];
+      const spokenFor = newIds.length ? await actorsSpokenFor(db, viewer, newIds, peers) : new Set<string>();
       return db.$transaction(async (tx: NetworkDb) => {
         // The initiative's row lock orders this update with any other write of its links (another
         // update, a confirmation): each reads the links as the previous one left them.

@@ -1,6 +1,7 @@
 // Written by `npm run networks` from templates/network/test/: edit the template, not this file.
 import { readChanges } from '@maillage/db';
 import type { NetworkDb } from '@maillage/networks';
+import { createServer } from 'node:net';
 import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
 import { service } from '../src/server';
 
@@ -8,7 +9,15 @@ import { service } from '../src/server';
 // co-organisers and parties given replace the list under the rule of a creation, and the change
 // goes to the outbox in the same transaction, as an entered fact of the editor.
 let s: SubgraphHarness<NetworkDb>;
+// Another kind's subgraph is not running here: its address is a port nobody listens on, so asking
+// it whom an editor's networks there speak for fails as an outage would (agreement.test.ts; the
+// answers across kinds are in gateway/test/agreement.e2e.test.ts).
 beforeAll(async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  process.env.NETWORK_PEERS = `chambers=http://127.0.0.1:${port}/graphql`;
   s = await startSubgraphAlone(service);
 }, 120_000);
 afterAll(async () => s?.stop());
@@ -118,19 +127,21 @@ test('sent again, an update finds nothing to change and writes nothing', async (
 });
 
 test('co-organisers and parties: a new one is a proposal, one kept keeps its agreement, one left out is removed', async () => {
+  const named = await s.execute(UPDATE, { id: initiativeId, input: { coOrganisers: [co(KEPT), co(ADDED), co(BOTH)] } }, { as: teamEditor });
+  expect(named.errors).toBeUndefined();
+  // The lead's editor names the parties: whom it speaks for is settled here, without asking another kind.
   const res = await s.execute(
     UPDATE,
     {
       id: initiativeId,
       input: {
-        coOrganisers: [co(KEPT), co(ADDED), co(BOTH)],
         parties: [
           { actorId: MEMBER, role: 'PARTICIPANT' },
           { actorId: OUTSIDER, role: 'PARTNER' },
         ],
       },
     },
-    { as: teamEditor },
+    { as: leadEditor },
   );
   expect(res.errors).toBeUndefined();
   const i = res.data!.updateClubInitiative;
@@ -153,6 +164,23 @@ test('co-organisers and parties: a new one is a proposal, one kept keeps its agr
   expect((last.payload as { links: { targetId: string }[] }).links.map((l) => l.targetId).sort()).toEqual([BOTH, MEMBER].sort());
   const none = await s.execute(`query($n: ID!) { clubInitiativesAwaiting(networkId: $n) { totalCount } }`, { n: ADDED }, { as: 'admin' });
   expect(none.data!.clubInitiativesAwaiting.totalCount).toBe(0);
+});
+
+test('a party newly named by an editor of another kind\'s network needs that subgraph: unreachable, nothing is written', async () => {
+  const before = await logOf(initiativeId);
+  const links = await s.client.initiativeLink.findMany({ where: { initiativeId } });
+  const res = await s.execute(
+    UPDATE,
+    { id: initiativeId, input: { name: 'Renommée', parties: [{ actorId: 'act-update-newcomer', role: 'PARTICIPANT' }] } },
+    { as: teamEditor },
+  );
+  expect(codes(res)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+  expect(await logOf(initiativeId)).toHaveLength(before.length);
+  expect(await s.client.initiativeLink.findMany({ where: { initiativeId } })).toEqual(links);
+  // Parties already named are not asked about again: the same editor's other changes go through.
+  const kept = (await s.client.initiativeLink.findMany({ where: { initiativeId, targetType: 'Actor' } })).map((l) => ({ actorId: l.targetId, role: l.role }));
+  const renamed = await s.execute(UPDATE, { id: initiativeId, input: { name: 'Rencontre de printemps', parties: kept } }, { as: teamEditor });
+  expect(renamed.errors).toBeUndefined();
 });
 
 test('a declined co-organisation stays declined: named again it is not proposed again', async () => {

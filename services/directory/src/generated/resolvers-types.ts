@@ -454,6 +454,8 @@ export type Network = {
   memberCount: Scalars['Int']['output'];
   /** Official name. */
   name: Scalars['String']['output'];
+  /** Whether the network's facts are stated by a source, derived by a rule or entered by an editor. */
+  provenance: Provenance;
   /** Territories the network declares it covers. */
   scope: Array<Maybe<Territory>>;
   /** Short name or acronym, as the network uses it. */
