@@ -42,7 +42,8 @@ import { PartnerKeyRevocations, revocationPlugin } from './revocations';
 import { requestErrorStatusPlugin } from './statuses';
 import { EntityCache, MemoryEntityStore, RedisEntityStore } from './entity-cache';
 import { ChangeFeedFollower } from './change-feed';
-import { changesUrlOf, HttpChangeSource } from '@maillage/subgraph-server';
+import { changesUrlOf, HttpChangeSource, type ChangePost } from '@maillage/subgraph-server';
+import { Agent, request as httpRequest } from 'undici';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
@@ -184,6 +185,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const urls = Object.fromEntries(subgraphUrls(opts));
   const unknown = followed.filter((name) => !urls[name]);
   if (unknown.length) throw new Error(`the entity cache's feeds name ${unknown.join(', ')}, which the supergraph has no subgraph of`);
+  // The change logs' polls (every 200 ms per subgraph) through undici's own client on keep-alive
+  // connections of their own, read whole, rather than WHATWG fetch's Request, Response and streams.
+  const feedAgent = new Agent({ connections: 2, keepAliveTimeout: 4_000 });
+  const changePost: ChangePost = async (url, { headers, body, timeoutMs }) => {
+    const res = await httpRequest(url, { method: 'POST', headers, body, dispatcher: feedAgent, signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.body.text();
+    return { status: res.statusCode, json: async () => JSON.parse(text) as unknown };
+  };
   const changeFeed =
     entityCache && ec?.feed !== false
       ? new ChangeFeedFollower({
@@ -194,7 +203,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
                 name,
                 () => changesUrlOf(urls[name]),
                 () => signingSecret,
-                { reader: 'service:gateway' },
+                { reader: 'service:gateway', post: changePost },
               ),
           ),
           pollMs: feedSettings?.pollMs,
@@ -352,6 +361,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     changeFeed,
     stop: async () => {
       await changeFeed?.stop();
+      await feedAgent.close();
       for (const source of dataSources.values()) source.close();
       await metricsServer.close();
       await apollo.stop();

@@ -131,6 +131,67 @@ class AnswerHeaders implements FetcherHeaders {
   }
 }
 
+/**
+ * The headers of one subgraph fetch while willSendRequest writes them: names lower-cased, as
+ * node-fetch's Headers keeps them, in a plain object the fetcher reads directly.
+ */
+class RequestHeaders implements FetcherHeaders {
+  private readonly h: Record<string, string> = Object.create(null) as Record<string, string>;
+  record(): Record<string, string> {
+    return { ...this.h };
+  }
+  get(name: string) {
+    return this.h[name.toLowerCase()] ?? null;
+  }
+  has(name: string) {
+    return name.toLowerCase() in this.h;
+  }
+  append(name: string, value: string) {
+    const key = name.toLowerCase();
+    this.h[key] = key in this.h ? `${this.h[key]}, ${value}` : value;
+  }
+  set(name: string, value: string) {
+    this.h[name.toLowerCase()] = value;
+  }
+  delete(name: string) {
+    delete this.h[name.toLowerCase()];
+  }
+  entries() {
+    return Object.entries(this.h)[Symbol.iterator]();
+  }
+  keys() {
+    return Object.keys(this.h)[Symbol.iterator]();
+  }
+  values() {
+    return Object.values(this.h)[Symbol.iterator]();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+}
+
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+interface CacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** A subgraph's Cache-Control as a cache hint, parsed as Apollo's RemoteGraphQLDataSource parses it (parseCacheControlHeader). */
+function subgraphCacheHint(header: string | null): CacheHint {
+  const directives: Record<string, string | true> = {};
+  if (header)
+    for (const part of header.trim().split(/\s*,\s*/)) {
+      const [k, v] = part.split(/\s*=\s*/, 2);
+      directives[k] = v === undefined ? true : v.replace(/^"|"$/g, '');
+    }
+  const hint: CacheHint = { maxAge: 0 };
+  const maxAge = directives['max-age'];
+  if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = +maxAge;
+  if (directives.private === true) hint.scope = 'PRIVATE';
+  if (directives.public === true) hint.scope = 'PUBLIC';
+  return hint;
+}
+
 /** Per-subgraph fetch latency and circuit state, in the gateway's registry. */
 export function subgraphMetrics(registry: Registry) {
   return {
@@ -253,6 +314,35 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       if (isMutation(body)) return new AnswerResponse(await cache.mutate(body, send), input);
       return new AnswerResponse(await cache.fetch(name, visibility, body, joined), input);
     };
+  }
+
+  /**
+   * RemoteGraphQLDataSource's `process` without what this gateway never uses: automatic persisted
+   * queries (off), and node-fetch's Headers and Request objects built around every fetch (the
+   * Request only for an error hook nobody overrides). Same steps, same order: the request's headers
+   * and content type, willSendRequest, the body as Apollo writes it (`query`, then the planner's
+   * other keys), a non-2xx turned into errorFromResponse, the JSON body, the subgraph's
+   * Cache-Control restricting the request's cache policy.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const headers = new RequestHeaders();
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers.append(name, value);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url!, headers };
+    await this.willSendRequest(options);
+    if (!request.query) throw new Error('Missing query');
+    const { query, ...rest } = request;
+    const { http, ...withoutHttp } = { query, ...rest };
+    const fetched = await this.fetcher(http!.url, { method: http!.method, headers: headers.record(), body: JSON.stringify(withoutHttp) });
+    if (!fetched.ok) throw await this.errorFromResponse(fetched);
+    const body = await this.parseBody(fetched);
+    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    const response: GatewayGraphQLResponse = { ...(body as GatewayGraphQLResponse), http: fetched } as GatewayGraphQLResponse;
+    // Only an incoming operation's fetches carry the request whose policy they restrict.
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(subgraphCacheHint(fetched.headers.get('cache-control')));
+    return response;
   }
 
   /** Stops the breaker's probes (gateway shutdown). */

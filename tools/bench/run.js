@@ -10,6 +10,7 @@
 //   npm run bench -- --actors 2000 --duration 1 --warmup 1 --rounds 1 --no-docs    the self-check's size
 //   npm run bench -- --gateways maillage,nocache,apollo,hive --queries a2,b2,c2    varied operations only, with the entity cache off as a peer
 //   npm run bench -- --baseline DIR --queries b2,c2 --probe 100   subgraph CPU and SQL per request, this tree's subgraphs against DIR's (a built checkout of the commit to compare with), requests alternated
+//   npm run bench -- --db-prefix a2_bench ...        databases a2_bench_<subgraph> instead of maillage_bench_<subgraph>
 //   npm run bench -- --help                         this text
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -57,6 +58,8 @@ const opts = {
   baseline: arg('baseline'),
   // A fixed request rate instead of as fast as possible: CPU per request without queueing.
   rate: arg('rate') === undefined ? undefined : Number(arg('rate')),
+  // Databases `<prefix>_<subgraph>` (default maillage_bench): a prefix of one's own keeps parallel runs apart.
+  dbPrefix: arg('db-prefix'),
   serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const repo = path.resolve(__dirname, '../..');
@@ -597,7 +600,7 @@ async function soak(gateway, seconds) {
 async function main() {
   const load = (await import('node:os')).loadavg();
   log(`load average before: ${load.map((x) => x.toFixed(2)).join(' ')}`);
-  const region = await loadRegion({ serverUrl: opts.serverUrl, actors: opts.actors, seed: opts.seed, log });
+  const region = await loadRegion({ serverUrl: opts.serverUrl, prefix: opts.dbPrefix, actors: opts.actors, seed: opts.seed, log });
   const subgraphs = await startSubgraphs(region.urls);
   const file = supergraphFile(subgraphs);
   // With --baseline, only the two gateways of the comparison.
