@@ -14,6 +14,7 @@ import {
   createLogger,
   createMetrics,
   observabilityPlugin,
+  observeRequest,
   serveMetrics,
   type MetricsListenOptions,
   requestIdFrom,
@@ -47,6 +48,7 @@ import { Agent, request as httpRequest } from 'undici';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
+import { passThrough } from './pass-through';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
 
@@ -89,6 +91,11 @@ export interface GatewayOptions {
   entityCache?: EntityCacheSettings;
   /** Where the response cache and partner-key revocations are shared. @default none: each process alone */
   shared?: SharedStateSettings;
+  /**
+   * Queries planned as one fetch whose answer needs no shaping are answered from that fetch
+   * without Apollo's per-request pipeline (pass-through.ts). @default true
+   */
+  passThrough?: boolean;
 }
 
 /** Where and how long entities are kept. */
@@ -317,27 +324,43 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   if (!opts.production) mountQueryPlans(app, () => served);
   mountAtlas(app);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
+  // The request id ties the gateway's and the subgraphs' log lines of one request together.
+  const contextOf = (req: express.Request, res: express.Response): GatewayContext & { cost?: CostAdmission } => {
+    const admitted = res.locals.admitted as Admitted | undefined;
+    return {
+      // One budget for all the request's subgraph fetches, counted from here.
+      deadline: deadlineIn(resilience.deadlineMs),
+      requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
+      viewer: admitted?.viewer ?? ANONYMOUS,
+      publicCacheable: admitted?.publicCacheable ?? false,
+      cost: admitted?.cost,
+      responseCache: res.locals.responseCache as GatewayContext['responseCache'],
+      traceContext: traceContextOf(res),
+      operationLabel: admitted?.operationLabel ?? 'other',
+    };
+  };
+  const shortcut =
+    opts.passThrough === false
+      ? []
+      : [
+          passThrough({
+            served: () => served,
+            sources: dataSources,
+            costModel: () => costModel,
+            context: contextOf,
+            observe: (context, operationName, started) => observeRequest(logger, metrics, context, operationName, started, []),
+            registry: metrics.registry,
+          }),
+        ];
   app.use(
     '/graphql',
     traceRequests('gateway'),
     ...admission,
     serveFromCache(responseCache),
+    ...shortcut,
     expressMiddleware(apollo, {
-      // The request id ties the gateway's and the subgraphs' log lines of one request together.
-      context: async ({ req, res }) => {
-        const admitted = res.locals.admitted as Admitted | undefined;
-        return {
-          // One budget for all the request's subgraph fetches, counted from here.
-          deadline: deadlineIn(resilience.deadlineMs),
-          requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
-          viewer: admitted?.viewer ?? ANONYMOUS,
-          publicCacheable: admitted?.publicCacheable ?? false,
-          cost: admitted?.cost,
-          responseCache: res.locals.responseCache as GatewayContext['responseCache'],
-          traceContext: traceContextOf(res),
-          operationLabel: admitted?.operationLabel ?? 'other',
-        };
-      },
+      // A request the pass-through handed on keeps the context it began (its id, deadline and prefetched answer).
+      context: async ({ req, res }) => (res.locals.gatewayContext as ReturnType<typeof contextOf> | undefined) ?? contextOf(req, res),
     }),
   );
   // Anything else (among it /metrics, which has a listener of its own) is not here.

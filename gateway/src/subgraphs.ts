@@ -55,6 +55,8 @@ export interface GatewayContext {
   operationLabel?: string;
   /** When the request's budget ends, on the `performance.now()` clock (see deadline.ts). */
   deadline?: number;
+  /** A fetch the pass-through made before handing the request on to Apollo (pass-through.ts): used once, by the same fetch. */
+  prefetched?: { subgraph: string; body: string; response: Promise<GatewayGraphQLResponse> };
 }
 
 /** A subgraph's answer, read whole: what the in-flight sharing hands to every waiting fetch. */
@@ -325,24 +327,39 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
    * Cache-Control restricting the request's cache policy.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    if (!request.query) throw new Error('Missing query');
+    const { query, http: _, ...rest } = request;
+    const body = JSON.stringify({ query, ...rest });
+    // The pass-through (pass-through.ts) fetched this very body for this request already: its answer, not a second fetch.
+    const prefetched = context?.prefetched;
+    const response =
+      prefetched && prefetched.subgraph === this.name && prefetched.body === body
+        ? ((context!.prefetched = undefined), await prefetched.response)
+        : await this.send(options, body);
+    // Only an incoming operation's fetches carry the request whose policy they restrict.
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy)
+      policy.restrict(subgraphCacheHint(response.http?.headers.get('cache-control') ?? null));
+    return response;
+  }
+
+  /** One fetch of the request's body, with the headers willSendRequest writes; a non-2xx becomes errorFromResponse. */
+  async send(
+    options: Pick<GraphQLDataSourceProcessOptions<GatewayContext>, 'request' | 'context'>,
+    body: string,
+  ): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const headers = new RequestHeaders();
     if (request.http?.headers) for (const [name, value] of request.http.headers) headers.append(name, value);
     headers.set('content-type', 'application/json');
     request.http = { method: 'POST', url: this.url!, headers };
-    await this.willSendRequest(options);
-    if (!request.query) throw new Error('Missing query');
-    const { query, ...rest } = request;
-    const { http, ...withoutHttp } = { query, ...rest };
-    const fetched = await this.fetcher(http!.url, { method: http!.method, headers: headers.record(), body: JSON.stringify(withoutHttp) });
+    await this.willSendRequest(options as GraphQLDataSourceProcessOptions<GatewayContext>);
+    const fetched = await this.fetcher(this.url!, { method: 'POST', headers: headers.record(), body });
     if (!fetched.ok) throw await this.errorFromResponse(fetched);
-    const body = await this.parseBody(fetched);
-    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
-    const response: GatewayGraphQLResponse = { ...(body as GatewayGraphQLResponse), http: fetched } as GatewayGraphQLResponse;
-    // Only an incoming operation's fetches carry the request whose policy they restrict.
-    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
-    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(subgraphCacheHint(fetched.headers.get('cache-control')));
-    return response;
+    const parsed = await this.parseBody(fetched);
+    if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    return { ...(parsed as GatewayGraphQLResponse), http: fetched } as GatewayGraphQLResponse;
   }
 
   /** Stops the breaker's probes (gateway shutdown). */

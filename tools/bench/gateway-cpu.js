@@ -44,7 +44,8 @@ const children = [];
 
 function start(label, args, env = {}) {
   const { NODE_ENV: _, ...inherited } = process.env;
-  const prof = opts.cpuProf && label !== 'subgraph' ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf, '--cpu-prof-name', `${label}.cpuprofile`] : [];
+  const prof =
+    opts.cpuProf && label !== 'subgraph' ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf, '--cpu-prof-name', `${label}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...prof, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
@@ -83,7 +84,11 @@ const freePort = () =>
 async function waitServing(url, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then(
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    }).then(
       (r) => r.ok,
       () => false,
     );
@@ -104,8 +109,16 @@ const maillageEnv = (extra) => (file, port, metricsPort) => ({
 });
 const GATEWAYS = {
   maillage: { label: 'Maillage gateway', script: () => path.join(repo, 'gateway/dist/index.js'), env: maillageEnv({}) },
-  before: { label: 'Maillage gateway, before', script: () => path.join(path.resolve(opts.before), 'gateway/dist/index.js'), env: maillageEnv({}) },
-  nocache: { label: 'Maillage gateway, entity cache off', script: () => path.join(repo, 'gateway/dist/index.js'), env: maillageEnv({ ENTITY_CACHE: 'false' }) },
+  before: {
+    label: 'Maillage gateway, before',
+    script: () => path.join(path.resolve(opts.before), 'gateway/dist/index.js'),
+    env: maillageEnv({}),
+  },
+  nocache: {
+    label: 'Maillage gateway, entity cache off',
+    script: () => path.join(repo, 'gateway/dist/index.js'),
+    env: maillageEnv({ ENTITY_CACHE: 'false' }),
+  },
   apollo: {
     label: 'stock @apollo/gateway',
     script: () => path.join(__dirname, 'gateways/apollo-stock.js'),
@@ -115,7 +128,12 @@ const GATEWAYS = {
 };
 
 async function main() {
-  log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(
+    `load average before: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const region = await loadRegion({ serverUrl: opts.serverUrl, prefix: opts.dbPrefix, actors: opts.actors, log });
   const subgraphs = {};
   for (const [name, databaseUrl] of Object.entries(region.urls)) {
@@ -124,13 +142,22 @@ async function main() {
     subgraphs[name] = { child, url };
   }
   let sdl = supergraphForGateway(readFileSync(path.join(repo, 'schema/supergraph.graphql'), 'utf8'));
-  sdl = sdl.replace(/join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g, (m, name, url) => `join__graph(name: "${name}", url: "${subgraphs[name]?.url ?? url}")`);
+  sdl = sdl.replace(
+    /join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g,
+    (m, name, url) => `join__graph(name: "${name}", url: "${subgraphs[name]?.url ?? url}")`,
+  );
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'maillage-cpu-')), 'supergraph.graphql');
   writeFileSync(file, sdl);
   const targets = [];
   for (const name of opts.gateways) {
     if (name === 'subgraph') {
-      targets.push({ name, label: 'directory subgraph, direct', url: subgraphs.directory.url, pid: subgraphs.directory.child.pid, direct: true });
+      targets.push({
+        name,
+        label: 'directory subgraph, direct',
+        url: subgraphs.directory.url,
+        pid: subgraphs.directory.child.pid,
+        direct: true,
+      });
       continue;
     }
     const g = GATEWAYS[name];
@@ -141,7 +168,12 @@ async function main() {
     targets.push({ name, label: g.label, url, pid: child.pid });
   }
   const token = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
-  const all = { a: Q.lookup, a2: Q.lookupEach(region.sizes.actors), b2: Q.fanOutEach(region.sizes.actors), c2: Q.deepEach(region.sizes.actors) };
+  const all = {
+    a: Q.lookup,
+    a2: Q.lookupEach(region.sizes.actors),
+    b2: Q.fanOutEach(region.sizes.actors),
+    c2: Q.deepEach(region.sizes.actors),
+  };
   const results = [];
   for (const qname of opts.queries) {
     const op = all[qname];
@@ -154,7 +186,13 @@ async function main() {
         const n = round === 0 ? Math.min(500, opts.requests) : opts.requests;
         // What the processes spend with no request at all (the entity cache's change-feed polls,
         // timers, metrics): measured just before, so that it can be told apart from the requests' cost.
-        const idle = round === 0 ? undefined : await idleRates(t.pid, Object.values(subgraphs).map((s) => s.child.pid));
+        const idle =
+          round === 0
+            ? undefined
+            : await idleRates(
+                t.pid,
+                Object.values(subgraphs).map((s) => s.child.pid),
+              );
         const gw0 = cpuSeconds(t.pid);
         const sub0 = Object.values(subgraphs).reduce((a, s) => a + cpuSeconds(s.child.pid), 0);
         const t0 = performance.now();
@@ -200,7 +238,12 @@ async function main() {
       });
     }
   console.table(summary);
-  log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(
+    `load average after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 const median = (xs) => {
