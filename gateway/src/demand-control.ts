@@ -91,14 +91,25 @@ export function costPlugin(model: () => CostModel | undefined): ApolloServerPlug
           const m = model();
           if (!admission || !m || response.body.kind !== 'single') return;
           const single = response.body.singleResult;
-          const actual = document ? actualCost(schema, m, document, single.data, operationName) : 0;
-          const refund = admission.charged - Math.max(1, Math.ceil(actual));
-          if (refund > 0) void admission.limiter.refund(admission.key, refund);
-          const remaining = Math.min(admission.budget.limit, admission.budget.remaining + Math.max(0, refund));
-          const cost: CostExtension = { requested: admission.requested, actual, budget: budgetJson({ ...admission.budget, remaining }) };
-          single.extensions = { ...single.extensions, cost };
+          single.extensions = { ...single.extensions, cost: settleCost(admission, m, schema, document, single.data, operationName) };
         },
       };
     },
   };
+}
+
+/** What the answer actually cost: the refund of what was charged beyond it, and the `extensions.cost` that says so. */
+export function settleCost(
+  admission: CostAdmission,
+  model: CostModel,
+  schema: GraphQLSchema,
+  document: DocumentNode | undefined,
+  data: unknown,
+  operationName: string | null | undefined,
+): CostExtension {
+  const actual = document ? actualCost(schema, model, document, data, operationName) : 0;
+  const refund = admission.charged - Math.max(1, Math.ceil(actual));
+  if (refund > 0) void admission.limiter.refund(admission.key, refund);
+  const remaining = Math.min(admission.budget.limit, admission.budget.remaining + Math.max(0, refund));
+  return { requested: admission.requested, actual, budget: budgetJson({ ...admission.budget, remaining }) };
 }

@@ -302,10 +302,18 @@ function hasNul(document: DocumentNode, variables: unknown): boolean {
         : isObject(v)
           ? Object.entries(v).some(([k, x]) => inValue(k) || inValue(x))
           : false;
-  let found = inValue(variables);
-  if (!found) visit(document, { StringValue: (node) => void (found ||= node.value.includes('\u0000')) });
+  if (inValue(variables)) return true;
+  let found = literalNul.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, { StringValue: (node) => void (found ||= node.value.includes('\u0000')) });
+    literalNul.set(document, found);
+  }
   return found;
 }
+
+// Whether a document's own string literals hold a NUL: the door's documents are remembered per text (limits.ts), so this is asked once per text.
+const literalNul = new WeakMap<DocumentNode, boolean>();
 
 const fromGraphQLError = (e: GraphQLError) =>
   new DoorError(

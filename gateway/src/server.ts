@@ -14,6 +14,7 @@ import {
   createLogger,
   createMetrics,
   observabilityPlugin,
+  observeRequest,
   serveMetrics,
   type MetricsListenOptions,
   requestIdFrom,
@@ -42,10 +43,12 @@ import { PartnerKeyRevocations, revocationPlugin } from './revocations';
 import { requestErrorStatusPlugin } from './statuses';
 import { EntityCache, MemoryEntityStore, RedisEntityStore } from './entity-cache';
 import { ChangeFeedFollower } from './change-feed';
-import { changesUrlOf, HttpChangeSource } from '@maillage/subgraph-server';
+import { changesUrlOf, HttpChangeSource, type ChangePost } from '@maillage/subgraph-server';
+import { Agent, request as httpRequest } from 'undici';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
+import { passThrough } from './pass-through';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
 
@@ -88,6 +91,11 @@ export interface GatewayOptions {
   entityCache?: EntityCacheSettings;
   /** Where the response cache and partner-key revocations are shared. @default none: each process alone */
   shared?: SharedStateSettings;
+  /**
+   * Queries planned as one fetch whose answer needs no shaping are answered from that fetch
+   * without Apollo's per-request pipeline (pass-through.ts). @default true
+   */
+  passThrough?: boolean;
 }
 
 /** Where and how long entities are kept. */
@@ -184,6 +192,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const urls = Object.fromEntries(subgraphUrls(opts));
   const unknown = followed.filter((name) => !urls[name]);
   if (unknown.length) throw new Error(`the entity cache's feeds name ${unknown.join(', ')}, which the supergraph has no subgraph of`);
+  // The change logs' polls (every 200 ms per subgraph) through undici's own client on keep-alive
+  // connections of their own, read whole, rather than WHATWG fetch's Request, Response and streams.
+  const feedAgent = new Agent({ connections: 2, keepAliveTimeout: 4_000 });
+  const changePost: ChangePost = async (url, { headers, body, timeoutMs }) => {
+    const res = await httpRequest(url, { method: 'POST', headers, body, dispatcher: feedAgent, signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.body.text();
+    return { status: res.statusCode, json: async () => JSON.parse(text) as unknown };
+  };
   const changeFeed =
     entityCache && ec?.feed !== false
       ? new ChangeFeedFollower({
@@ -194,7 +210,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
                 name,
                 () => changesUrlOf(urls[name]),
                 () => signingSecret,
-                { reader: 'service:gateway' },
+                { reader: 'service:gateway', post: changePost },
               ),
           ),
           pollMs: feedSettings?.pollMs,
@@ -308,27 +324,43 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   if (!opts.production) mountQueryPlans(app, () => served);
   mountAtlas(app);
   mountWidgets(app, { operationsPath: opts.auth?.operationsPath ?? DEFAULT_OPERATIONS, production: !!opts.production });
+  // The request id ties the gateway's and the subgraphs' log lines of one request together.
+  const contextOf = (req: express.Request, res: express.Response): GatewayContext & { cost?: CostAdmission } => {
+    const admitted = res.locals.admitted as Admitted | undefined;
+    return {
+      // One budget for all the request's subgraph fetches, counted from here.
+      deadline: deadlineIn(resilience.deadlineMs),
+      requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
+      viewer: admitted?.viewer ?? ANONYMOUS,
+      publicCacheable: admitted?.publicCacheable ?? false,
+      cost: admitted?.cost,
+      responseCache: res.locals.responseCache as GatewayContext['responseCache'],
+      traceContext: traceContextOf(res),
+      operationLabel: admitted?.operationLabel ?? 'other',
+    };
+  };
+  const shortcut =
+    opts.passThrough === false
+      ? []
+      : [
+          passThrough({
+            served: () => served,
+            sources: dataSources,
+            costModel: () => costModel,
+            context: contextOf,
+            observe: (context, operationName, started) => observeRequest(logger, metrics, context, operationName, started, []),
+            registry: metrics.registry,
+          }),
+        ];
   app.use(
     '/graphql',
     traceRequests('gateway'),
     ...admission,
     serveFromCache(responseCache),
+    ...shortcut,
     expressMiddleware(apollo, {
-      // The request id ties the gateway's and the subgraphs' log lines of one request together.
-      context: async ({ req, res }) => {
-        const admitted = res.locals.admitted as Admitted | undefined;
-        return {
-          // One budget for all the request's subgraph fetches, counted from here.
-          deadline: deadlineIn(resilience.deadlineMs),
-          requestId: requestIdFrom(req.headers['x-request-id']) ?? randomUUID(),
-          viewer: admitted?.viewer ?? ANONYMOUS,
-          publicCacheable: admitted?.publicCacheable ?? false,
-          cost: admitted?.cost,
-          responseCache: res.locals.responseCache as GatewayContext['responseCache'],
-          traceContext: traceContextOf(res),
-          operationLabel: admitted?.operationLabel ?? 'other',
-        };
-      },
+      // A request the pass-through handed on keeps the context it began (its id, deadline and prefetched answer).
+      context: async ({ req, res }) => (res.locals.gatewayContext as ReturnType<typeof contextOf> | undefined) ?? contextOf(req, res),
     }),
   );
   // Anything else (among it /metrics, which has a listener of its own) is not here.
@@ -352,6 +384,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     changeFeed,
     stop: async () => {
       await changeFeed?.stop();
+      await feedAgent.close();
       for (const source of dataSources.values()) source.close();
       await metricsServer.close();
       await apollo.stop();

@@ -55,6 +55,8 @@ export interface GatewayContext {
   operationLabel?: string;
   /** When the request's budget ends, on the `performance.now()` clock (see deadline.ts). */
   deadline?: number;
+  /** A fetch the pass-through made before handing the request on to Apollo (pass-through.ts): used once, by the same fetch. */
+  prefetched?: { subgraph: string; body: string; response: Promise<GatewayGraphQLResponse> };
 }
 
 /** A subgraph's answer, read whole: what the in-flight sharing hands to every waiting fetch. */
@@ -129,6 +131,67 @@ class AnswerHeaders implements FetcherHeaders {
   [Symbol.iterator]() {
     return this.entries();
   }
+}
+
+/**
+ * The headers of one subgraph fetch while willSendRequest writes them: names lower-cased, as
+ * node-fetch's Headers keeps them, in a plain object the fetcher reads directly.
+ */
+class RequestHeaders implements FetcherHeaders {
+  private readonly h: Record<string, string> = Object.create(null) as Record<string, string>;
+  record(): Record<string, string> {
+    return { ...this.h };
+  }
+  get(name: string) {
+    return this.h[name.toLowerCase()] ?? null;
+  }
+  has(name: string) {
+    return name.toLowerCase() in this.h;
+  }
+  append(name: string, value: string) {
+    const key = name.toLowerCase();
+    this.h[key] = key in this.h ? `${this.h[key]}, ${value}` : value;
+  }
+  set(name: string, value: string) {
+    this.h[name.toLowerCase()] = value;
+  }
+  delete(name: string) {
+    delete this.h[name.toLowerCase()];
+  }
+  entries() {
+    return Object.entries(this.h)[Symbol.iterator]();
+  }
+  keys() {
+    return Object.keys(this.h)[Symbol.iterator]();
+  }
+  values() {
+    return Object.values(this.h)[Symbol.iterator]();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+}
+
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+interface CacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** A subgraph's Cache-Control as a cache hint, parsed as Apollo's RemoteGraphQLDataSource parses it (parseCacheControlHeader). */
+function subgraphCacheHint(header: string | null): CacheHint {
+  const directives: Record<string, string | true> = {};
+  if (header)
+    for (const part of header.trim().split(/\s*,\s*/)) {
+      const [k, v] = part.split(/\s*=\s*/, 2);
+      directives[k] = v === undefined ? true : v.replace(/^"|"$/g, '');
+    }
+  const hint: CacheHint = { maxAge: 0 };
+  const maxAge = directives['max-age'];
+  if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = +maxAge;
+  if (directives.private === true) hint.scope = 'PRIVATE';
+  if (directives.public === true) hint.scope = 'PUBLIC';
+  return hint;
 }
 
 /** Per-subgraph fetch latency and circuit state, in the gateway's registry. */
@@ -253,6 +316,50 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       if (isMutation(body)) return new AnswerResponse(await cache.mutate(body, send), input);
       return new AnswerResponse(await cache.fetch(name, visibility, body, joined), input);
     };
+  }
+
+  /**
+   * RemoteGraphQLDataSource's `process` without what this gateway never uses: automatic persisted
+   * queries (off), and node-fetch's Headers and Request objects built around every fetch (the
+   * Request only for an error hook nobody overrides). Same steps, same order: the request's headers
+   * and content type, willSendRequest, the body as Apollo writes it (`query`, then the planner's
+   * other keys), a non-2xx turned into errorFromResponse, the JSON body, the subgraph's
+   * Cache-Control restricting the request's cache policy.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    if (!request.query) throw new Error('Missing query');
+    const { query, http: _, ...rest } = request;
+    const body = JSON.stringify({ query, ...rest });
+    // The pass-through (pass-through.ts) fetched this very body for this request already: its answer, not a second fetch.
+    const prefetched = context?.prefetched;
+    const response =
+      prefetched && prefetched.subgraph === this.name && prefetched.body === body
+        ? ((context!.prefetched = undefined), await prefetched.response)
+        : await this.send(options, body);
+    // Only an incoming operation's fetches carry the request whose policy they restrict.
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy)
+      policy.restrict(subgraphCacheHint(response.http?.headers.get('cache-control') ?? null));
+    return response;
+  }
+
+  /** One fetch of the request's body, with the headers willSendRequest writes; a non-2xx becomes errorFromResponse. */
+  async send(
+    options: Pick<GraphQLDataSourceProcessOptions<GatewayContext>, 'request' | 'context'>,
+    body: string,
+  ): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const headers = new RequestHeaders();
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers.append(name, value);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url!, headers };
+    await this.willSendRequest(options as GraphQLDataSourceProcessOptions<GatewayContext>);
+    const fetched = await this.fetcher(this.url!, { method: 'POST', headers: headers.record(), body });
+    if (!fetched.ok) throw await this.errorFromResponse(fetched);
+    const parsed = await this.parseBody(fetched);
+    if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    return { ...(parsed as GatewayGraphQLResponse), http: fetched } as GatewayGraphQLResponse;
   }
 
   /** Stops the breaker's probes (gateway shutdown). */

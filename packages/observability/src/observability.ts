@@ -79,28 +79,40 @@ export function observabilityPlugin<Ctx extends { requestId?: string; operationL
       const started = performance.now();
       return {
         async willSendResponse(rc) {
-          const seconds = (performance.now() - started) / 1000;
-          const operation = rc.operationName ?? 'anonymous';
-          const label = contextValue.operationLabel ?? 'other';
           const errors = rc.errors ?? (rc.response.body.kind === 'single' ? rc.response.body.singleResult.errors : undefined) ?? [];
-          const outcome = errors.length ? 'error' : 'ok';
-          metrics.requests.inc({ operation: label, outcome });
-          metrics.duration.observe({ operation: label }, seconds);
-          const codes = errors.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code ?? 'UNKNOWN');
-          logger.info(
-            {
-              requestId: contextValue.requestId,
-              operation,
-              durationMs: Math.round(seconds * 1000),
-              outcome,
-              ...(codes.length ? { errorCodes: codes } : {}),
-            },
-            'graphql request',
-          );
+          observeRequest(logger, metrics, contextValue, rc.operationName, started, errors);
         },
       };
     },
   };
+}
+
+/** The request's log line and metrics (observabilityPlugin; the gateway's pass-through answers too). */
+export function observeRequest(
+  logger: Logger,
+  metrics: ServiceMetrics,
+  context: { requestId?: string; operationLabel?: string },
+  operationName: string | null | undefined,
+  started: number,
+  errors: readonly unknown[],
+): void {
+  const seconds = (performance.now() - started) / 1000;
+  const operation = operationName ?? 'anonymous';
+  const label = context.operationLabel ?? 'other';
+  const outcome = errors.length ? 'error' : 'ok';
+  metrics.requests.inc({ operation: label, outcome });
+  metrics.duration.observe({ operation: label }, seconds);
+  const codes = errors.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code ?? 'UNKNOWN');
+  logger.info(
+    {
+      requestId: context.requestId,
+      operation,
+      durationMs: Math.round(seconds * 1000),
+      outcome,
+      ...(codes.length ? { errorCodes: codes } : {}),
+    },
+    'graphql request',
+  );
 }
 
 export interface MetricsListenOptions {

@@ -1,4 +1,4 @@
-import { gatewayHeaders, viewerOf } from '@maillage/viewer';
+import { BINDING_HEADER, bindRequest, FORWARD_TTL_SECONDS, OPERATION_HEADER, signViewer, VIEWER_HEADER, viewerOf } from '@maillage/viewer';
 
 /** One entry of a subgraph's change log (packages/db `LoggedChange`), as `POST /changes` serves it. */
 export interface FeedChange {
@@ -30,7 +30,24 @@ export interface HttpChangeSourceOptions {
   reader: string;
   /** @default 5000 ms */
   timeoutMs?: number;
+  /**
+   * How a read is posted. @default the global `fetch`; the gateway passes its own keep-alive
+   * client (a poll every 200 ms per subgraph through WHATWG fetch is CPU spent on every poll).
+   */
+  post?: ChangePost;
 }
+
+/** Posts one read of a change log: JSON body, headers given, answered within `timeoutMs`. */
+export type ChangePost = (
+  url: string,
+  init: { headers: Record<string, string>; body: string; timeoutMs: number },
+) => Promise<{ status: number; json(): Promise<unknown> }>;
+
+const fetchPost: ChangePost = (url, { headers, body, timeoutMs }) =>
+  fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+
+/** A statement is reused while at least 7 s of its 10 s life are left (as the gateway's fetches do, signatures.ts). */
+const REUSE_MS = FORWARD_TTL_SECONDS * 1000 - 7_000;
 
 /**
  * A subgraph's log over HTTP, straight to the subgraph (`POST /changes`, served by `serveChanges`
@@ -44,6 +61,13 @@ export interface HttpChangeSourceOptions {
 export class HttpChangeSource implements ChangeSource {
   private readonly viewer;
   private readonly timeoutMs: number;
+  private readonly post: ChangePost;
+  /**
+   * The signed statement of the last reads, reused for a few seconds: the subgraph remembers a
+   * statement it has verified, so a poll then costs both ends one HMAC (the body's binding) instead
+   * of a JWT signed and verified every 200 ms.
+   */
+  private statement?: { secret: string; header: Promise<string>; until: number };
 
   constructor(
     readonly name: string,
@@ -53,18 +77,35 @@ export class HttpChangeSource implements ChangeSource {
   ) {
     this.viewer = viewerOf({ scopes: ['admin'], subject: opts.reader });
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.post = opts.post ?? fetchPost;
+  }
+
+  private signed(secret: string): Promise<string> {
+    const now = Date.now();
+    const kept = this.statement;
+    if (kept && kept.secret === secret && kept.until > now) return kept.header;
+    const header = signViewer(this.viewer, secret, this.name);
+    this.statement = { secret, header, until: now + REUSE_MS };
+    header.catch(() => (this.statement = undefined));
+    return header;
   }
 
   async read(after: string, first: number): Promise<FeedPage> {
     const body = JSON.stringify({ after, first });
-    const res = await fetch(this.url(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await gatewayHeaders(this.viewer, this.secret(), this.name, body)) },
+    const secret = this.secret();
+    const header = await this.signed(secret);
+    const res = await this.post(this.url(), {
+      headers: {
+        'content-type': 'application/json',
+        [VIEWER_HEADER]: header,
+        [OPERATION_HEADER]: 'other',
+        [BINDING_HEADER]: bindRequest(secret, header, this.name, 'other', body),
+      },
       body,
-      signal: AbortSignal.timeout(this.timeoutMs),
+      timeoutMs: this.timeoutMs,
     });
     if (res.status === 404) throw new NoChangeLog(`${this.name} keeps no change log (404 at ${new URL(this.url()).pathname})`);
-    if (!res.ok) throw new Error(`${this.name} change log answered HTTP ${res.status}`);
+    if (res.status < 200 || res.status > 299) throw new Error(`${this.name} change log answered HTTP ${res.status}`);
     return (await res.json()) as FeedPage;
   }
 }
