@@ -127,7 +127,8 @@ async function startOnce(opts: ProcessOptions): Promise<ProcessStack> {
         // `subgraphs | started (pid 123), hosting directory, chambers, ...`: each hosted service is in that process.
         const started = line.match(/^(\w+)\s+\| started \(pid (\d+)\)(?:, hosting (.+))?$/);
         if (started) for (const name of [started[1], ...(started[3]?.split(', ') ?? [])]) pids.set(name, Number(started[2]));
-        if (line.startsWith('Maillage is up')) up();
+        // Up once the whole summary is printed (its last line), so a test reads every line of it.
+        if (line.startsWith('  Playground:')) up();
       }
     });
   };
