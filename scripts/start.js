@@ -445,16 +445,15 @@ function hostUnit(hosted, extraEnv) {
       const { MALLOC_ARENA_MAX: _m, ...own } = subgraphEnv(name, port, {}, extraEnv);
       return { name, port, module: path.join(root, 'services', name, 'dist/server.js'), env: own };
     });
+  // NETWORK_PEERS is read from the process's environment at each ask (packages/env networkPeers),
+  // not from a subgraph's own: the same for every network subgraph, set once for the process.
+  const peers = entries.find(({ env }) => env.NETWORK_PEERS)?.env.NETWORK_PEERS;
   return {
     cwd: path.join(root, 'packages/service'),
     script: 'dist/host-main.js',
     env: {
       ...LEAN_ENV,
-      // NETWORK_PEERS is read from the process's environment at each ask (packages/env
-      // networkPeers), not from a subgraph's own: the same for every network subgraph, set once here.
-      ...(entries.find(({ env }) => env.NETWORK_PEERS)
-        ? { NETWORK_PEERS: entries.find(({ env }) => env.NETWORK_PEERS).env.NETWORK_PEERS }
-        : {}),
+      ...(peers ? { NETWORK_PEERS: peers } : {}),
       MAILLAGE_HOSTED: JSON.stringify(entries.map(({ module, env }) => ({ module, env }))),
     },
     readyUrls: entries.map(({ port }) => urlOf(port, 'ready')),

@@ -50,6 +50,18 @@ export async function freePortRange(count = 7): Promise<number> {
   throw new Error(`no ${count} consecutive free ports found`);
 }
 
+/**
+ * A URL on 127.0.0.1 at a port nobody listens on (taken from the system, then released): asking it
+ * fails as an outage of the service it stands for would, with a refused connection.
+ */
+export async function unreachableUrl(pathname = '/graphql'): Promise<string> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return `http://127.0.0.1:${port}${pathname}`;
+}
+
 export interface ProcessOptions {
   env?: Record<string, string>;
   echo?: boolean;

@@ -1,8 +1,7 @@
 // Written by `npm run networks` from templates/network/test/: edit the template, not this file.
 import { readChanges } from '@maillage/db';
 import type { NetworkDb } from '@maillage/networks';
-import { createServer } from 'node:net';
-import { postSignedRoute, startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { postSignedRoute, startSubgraphAlone, testViewer, unreachableUrl, type SubgraphHarness } from '@maillage/testing';
 import { service } from '../src/server';
 
 // Agreed links (docs/architecture.md, "Agreed links"): a co-organiser or a party named by the lead
@@ -12,11 +11,7 @@ let s: SubgraphHarness<NetworkDb>;
 // it fails as an outage would (the cross-kind answers are in gateway/test/agreement.e2e.test.ts).
 let unreachable: string;
 beforeAll(async () => {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  unreachable = `clusters=http://127.0.0.1:${port}/graphql`;
+  unreachable = `clusters=${await unreachableUrl()}`;
   process.env.NETWORK_PEERS = unreachable;
   s = await startSubgraphAlone(service);
 }, 120_000);

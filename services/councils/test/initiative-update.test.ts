@@ -1,8 +1,7 @@
 // Written by `npm run networks` from templates/network/test/: edit the template, not this file.
 import { readChanges } from '@maillage/db';
 import type { NetworkDb } from '@maillage/networks';
-import { createServer } from 'node:net';
-import { startSubgraphAlone, testViewer, type SubgraphHarness } from '@maillage/testing';
+import { startSubgraphAlone, testViewer, unreachableUrl, type SubgraphHarness } from '@maillage/testing';
 import { service } from '../src/server';
 
 // updateCouncilInitiative (docs/architecture.md, "Agreed links"): the fields given change, the
@@ -13,11 +12,7 @@ let s: SubgraphHarness<NetworkDb>;
 // it whom an editor's networks there speak for fails as an outage would (agreement.test.ts; the
 // answers across kinds are in gateway/test/agreement.e2e.test.ts).
 beforeAll(async () => {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  process.env.NETWORK_PEERS = `chambers=http://127.0.0.1:${port}/graphql`;
+  process.env.NETWORK_PEERS = `chambers=${await unreachableUrl()}`;
   s = await startSubgraphAlone(service);
 }, 120_000);
 afterAll(async () => s?.stop());
