@@ -13,6 +13,8 @@
 // `# shared: templates/shared/sdl/<name>.graphql …` and `# end shared`.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
+//   node scripts/networks.js --list   print the files the template writes whole, one a line (for
+//                                     tools that must tell them from hand-written files)
 //
 // Placeholders are `{{name}}`. One alone on its line (a block: values of an enum, a kind's own
 // fields) is replaced by its text, and the line disappears when the text is empty.
@@ -224,6 +226,10 @@ function main() {
     // Its own migrations are no strays: only the shared ones are written here.
     const { files } = migrationFiles(serviceDir, [sharedMigrationsDir], {});
     targets.push(...[...files].map(([rel, content]) => [path.join(serviceDir, rel), content]));
+  }
+  if (process.argv.includes('--list')) {
+    for (const [target] of targets) console.log(path.relative(root, target));
+    return;
   }
   for (const rel of SHARED_SDL_IN) {
     const target = path.join(root, rel);
