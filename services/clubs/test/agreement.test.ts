@@ -144,7 +144,7 @@ test('the named network confirms: it counts, the decision is dated, and it goes 
 
   const rows = await s.client.initiativeLink.findMany({ where: { initiativeId, role: 'CO_ORGANISER' } });
   expect(rows[0]).toMatchObject({ status: 'CONFIRMED', proposedBy: 'lead-editor', decidedBy: 'named-editor' });
-  const log = await readChanges(s.client as never, '0', 10_000);
+  const log = await readChanges(s.client, '0', 10_000);
   const last = log.changes.filter((c) => c.entityId === initiativeId).at(-1)!;
   expect((last.payload as { links: { targetId: string; status: string }[] }).links).toContainEqual(
     expect.objectContaining({ targetId: NAMED, status: 'CONFIRMED' }),
@@ -166,11 +166,11 @@ test('a participation is decided by who speaks for the actor: not the named netw
   expect(codes(await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: leadEditor }))).toEqual(['FORBIDDEN']);
   // The named network is of another kind: whether the outsider is one of its members is its own
   // subgraph's to say, and that subgraph does not answer here. Nothing is decided on a guess.
-  const before = (await readChanges(s.client as never, '0', 10_000)).changes.length;
+  const before = (await readChanges(s.client, '0', 10_000)).changes.length;
   const unanswered = await s.execute(CONFIRM_PARTY, { i: initiativeId, t: OUTSIDER }, { as: namedEditor });
   expect(unanswered.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'chambers' });
   expect(await s.client.initiativeLink.findMany({ where: { initiativeId, targetId: OUTSIDER } })).toMatchObject([{ status: 'PROPOSED' }]);
-  expect((await readChanges(s.client as never, '0', 10_000)).changes.length).toBe(before);
+  expect((await readChanges(s.client, '0', 10_000)).changes.length).toBe(before);
   const res = await s.execute(DECLINE_PARTY, { i: initiativeId, t: OUTSIDER }, { as: 'admin' });
   expect(res.errors).toBeUndefined();
   const i = res.data!.declineClubParticipation;

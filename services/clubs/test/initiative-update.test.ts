@@ -39,7 +39,7 @@ const codes = (res: { errors?: readonly { extensions?: { code?: string } }[] }) 
 const co = (id: string) => ({ kind: 'CHAMBER', id });
 type Co = { status: string; network: { id?: string } };
 const coOf = (i: { coOrganisations: Co[] }) => Object.fromEntries(i.coOrganisations.map((c) => [c.network.id, c.status]));
-const logOf = async (id: string) => (await readChanges(s.client as never, '0', 10_000)).changes.filter((c) => c.entityId === id);
+const logOf = async (id: string) => (await readChanges(s.client, '0', 10_000)).changes.filter((c) => c.entityId === id);
 
 let initiativeId: string;
 
