@@ -2,9 +2,10 @@
  * The catalogue of network kinds: every name a network subgraph uses, in one place. The schema
  * generator (`npm run networks`) writes each network subgraph's SDL, Prisma schema and migrations
  * from it and `templates/network/`; `@maillage/networks`, the CLI and the synergy engine read it.
- * A new kind of network is one more `defineKind` entry here (and its additions in
- * `templates/network/kinds/`).
+ * A new kind of network is one more `defineKind` line here, its enums in `enums.json` (under its
+ * field name), and its additions in `templates/network/kinds/`.
  */
+import enums from './enums.json';
 
 /** One value of a kind's enum, with the description the SDL gives it. */
 export interface EnumValue {
@@ -14,30 +15,36 @@ export interface EnumValue {
 
 const capitalise = <S extends string>(s: S) => (s.charAt(0).toUpperCase() + s.slice(1)) as Capitalize<S>;
 
-interface KindInput<K extends string, T extends string, F extends string, P extends string, I extends string> {
-  /** Value of the shared `NetworkKind` enum. */
-  kind: K;
-  /** GraphQL type of the network. */
-  type: T;
-  /** Singular field name; also the subgraph's name in the singular. */
-  field: F;
-  /** Plural field name; also the subgraph's name (services/<plural>). */
-  plural: P;
-  /** Prefix of ids (`ch-…`, memberships `ch-m-…`, initiatives `ch-i-…`). */
-  idPrefix: I;
-  /** The kind's subtypes (`<Type>Subtype`, Prisma `NetworkSubtype`). */
-  subtypes: readonly EnumValue[];
-  /** The kind's member categories (`<Type>MemberCategory`, Prisma `MemberCategory`). */
-  categories: readonly EnumValue[];
-}
+// enums.json holds each enum as { VALUE: description }, in the order of the SDL and Prisma enums.
+const enumValues = (values: Record<string, string>): readonly EnumValue[] =>
+  Object.entries(values).map(([value, description]) => ({ value, description }));
 
-function defineKind<K extends string, T extends string, F extends string, P extends string, I extends string>(k: KindInput<K, T, F, P, I>) {
-  const { type: T, field: f, plural: p } = k;
-  const P = capitalise(p);
+/**
+ * A kind from its one-word field name, its plural and its id prefix; the rest follows by rule: the
+ * `NetworkKind` value is the field in capitals (`CHAMBER`), the GraphQL type the field capitalised
+ * (`Chamber`), and every other type and field name is built from those. Its enums are its entry in
+ * enums.json.
+ */
+function defineKind<F extends keyof typeof enums, P extends string, I extends string>(field: F, plural: P, idPrefix: I) {
+  const T = capitalise(field);
+  const P = capitalise(plural);
   return {
-    ...k,
+    /** Value of the shared `NetworkKind` enum. */
+    kind: field.toUpperCase() as Uppercase<F>,
+    /** GraphQL type of the network. */
+    type: T,
+    /** Singular field name; also the subgraph's name in the singular. */
+    field,
+    /** Plural field name; also the subgraph's name (services/<plural>). */
+    plural,
+    /** Prefix of ids (`ch-…`, memberships `ch-m-…`, initiatives `ch-i-…`). */
+    idPrefix,
+    /** The kind's subtypes (`<Type>Subtype`, Prisma `NetworkSubtype`). */
+    subtypes: enumValues(enums[field].subtypes),
+    /** The kind's member categories (`<Type>MemberCategory`, Prisma `MemberCategory`). */
+    categories: enumValues(enums[field].categories),
     /** Name of the subgraph (supergraph.yaml, services/<subgraph>). */
-    subgraph: p,
+    subgraph: plural,
     types: {
       network: T,
       connection: `${T}Connection` as const,
@@ -62,14 +69,14 @@ function defineKind<K extends string, T extends string, F extends string, P exte
     },
     fields: {
       /** Query field, and the membership's (and import's) field naming its network. */
-      network: f,
-      networks: p,
-      initiative: `${f}Initiative` as const,
-      initiatives: `${f}Initiatives` as const,
+      network: field,
+      networks: plural,
+      initiative: `${field}Initiative` as const,
+      initiatives: `${field}Initiatives` as const,
       /** Input field naming the network. */
-      networkId: `${f}Id` as const,
+      networkId: `${field}Id` as const,
       /** Actor fields. */
-      memberships: `${f}Memberships` as const,
+      memberships: `${field}Memberships` as const,
       operated: `operated${P}` as const,
       /** Mutations. */
       addMembership: `add${T}Membership` as const,
@@ -82,85 +89,10 @@ function defineKind<K extends string, T extends string, F extends string, P exte
   };
 }
 
-export const CHAMBER = defineKind({
-  kind: 'CHAMBER',
-  type: 'Chamber',
-  field: 'chamber',
-  plural: 'chambers',
-  idPrefix: 'ch',
-  subtypes: [
-    { value: 'CCI_TERRITORIALE', description: "Chambre de commerce et d'industrie territoriale." },
-    { value: 'CCI_DEPARTEMENTALE', description: 'CCI départementale (Île-de-France).' },
-    { value: 'CCI_REGIONALE', description: 'CCI de région (CCIR).' },
-    { value: 'CMA_REGIONALE', description: "Chambre de métiers et de l'artisanat de région." },
-    {
-      value: 'CMA_DEPARTEMENTALE',
-      description: 'Departmental chamber of a regional CMA, an establishment without legal personality since 2021.',
-    },
-    { value: 'CHAMBRE_DE_METIERS_ALSACE_MOSELLE', description: "Chambres de métiers d'Alsace and de la Moselle." },
-  ],
-  categories: [
-    { value: 'ELECTED_MEMBER', description: "Elected to the chamber's assembly." },
-    { value: 'RESSORTISSANT', description: "A business in the chamber's circumscription (by law)." },
-    { value: 'PARTNER', description: 'A partner structure.' },
-    { value: 'ATTACHED_CHAMBER', description: 'A chamber attached to a regional chamber.' },
-  ],
-});
-
-export const CLUSTER = defineKind({
-  kind: 'CLUSTER',
-  type: 'Cluster',
-  field: 'cluster',
-  plural: 'clusters',
-  idPrefix: 'cl',
-  subtypes: [
-    { value: 'POLE_DE_COMPETITIVITE', description: 'A labelled pôle de compétitivité.' },
-    { value: 'CLUSTER', description: 'A cluster or business network without the state label.' },
-    { value: 'POLE_ENTREPRENEURIAL', description: 'A local pôle entrepreneurial supporting project holders.' },
-  ],
-  categories: [
-    { value: 'COMPANY', description: 'A company.' },
-    { value: 'RESEARCH', description: 'A research centre or laboratory.' },
-    { value: 'TRAINING', description: 'A training body, school or university.' },
-    { value: 'PUBLIC_BODY', description: 'A public body or consular chamber.' },
-    { value: 'OTHER', description: 'Another kind of member.' },
-  ],
-});
-
-export const COUNCIL = defineKind({
-  kind: 'COUNCIL',
-  type: 'Council',
-  field: 'council',
-  plural: 'councils',
-  idPrefix: 'co',
-  subtypes: [
-    { value: 'METROPOLITAN_COUNCIL', description: 'A council convened by a métropole.' },
-    { value: 'THINK_TANK', description: 'A working group that prepares a council.' },
-    { value: 'REGIONAL_BODY', description: 'A région convening the networks of its territory.' },
-  ],
-  categories: [
-    { value: 'MEMBER', description: 'A member.' },
-    { value: 'LEAD', description: 'Leads or pilots the body.' },
-    { value: 'CONVENED_NETWORK', description: 'A network (pôle, cluster, chamber) convened by a regional body.' },
-  ],
-});
-
-export const CLUB = defineKind({
-  kind: 'CLUB',
-  type: 'Club',
-  field: 'club',
-  plural: 'clubs',
-  idPrefix: 'cb',
-  subtypes: [
-    { value: 'BUSINESS_CLUB', description: 'A business club, usually an association.' },
-    { value: 'SUB_NETWORK', description: 'A network attached to a club.' },
-  ],
-  categories: [
-    { value: 'MEMBER', description: 'A member.' },
-    { value: 'BOARD', description: 'A member of the board.' },
-    { value: 'LEAD', description: 'Leads the club or network.' },
-  ],
-});
+export const CHAMBER = defineKind('chamber', 'chambers', 'ch');
+export const CLUSTER = defineKind('cluster', 'clusters', 'cl');
+export const COUNCIL = defineKind('council', 'councils', 'co');
+export const CLUB = defineKind('club', 'clubs', 'cb');
 
 /** Every kind, in the order of the `NetworkKind` enum and the `Network` union. */
 export const KINDS = [CHAMBER, CLUSTER, COUNCIL, CLUB] as const;

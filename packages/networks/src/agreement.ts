@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorCode, userError } from '@maillage/errors';
 import { forbidden, mayEditNetwork, requireScope, Scope, type Viewer } from '@maillage/viewer';
 import { recordChanges } from '@maillage/db';
@@ -70,6 +71,31 @@ export async function initialStatuses<L extends { role: string; targetId: string
     ...l,
     status: (l.role === 'CO_ORGANISER' ? mayEditNetwork(viewer, l.targetId) : actors.has(l.targetId)) ? 'CONFIRMED' : 'PROPOSED',
   }));
+}
+
+/**
+ * Writes an initiative's new links (a creation's, or those an update names anew), each proposed by
+ * the viewer now with the status `initialStatuses` gives it; one confirmed at once records its
+ * proposer as its decider. Inside the write's transaction (`tx`), `spokenFor` asked before it.
+ */
+export async function proposeLinks(
+  tx: NetworkDb,
+  viewer: Viewer,
+  initiativeId: string,
+  links: { role: string; targetType: string; targetId: string }[],
+  spokenFor?: ReadonlySet<string>,
+): Promise<void> {
+  const now = new Date();
+  const proposer = deciderOf(viewer);
+  const data = (await initialStatuses(tx, viewer, links, spokenFor)).map((l) => ({
+    id: `${initiativeId}-${randomUUID().slice(0, 8)}`,
+    initiativeId,
+    ...l,
+    proposedBy: proposer,
+    proposedAt: now,
+    ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
+  }));
+  await tx.initiativeLink.createMany({ data });
 }
 
 type Decision = 'CONFIRMED' | 'DECLINED';

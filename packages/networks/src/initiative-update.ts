@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor, requireScope, Scope } from '@maillage/viewer';
 import { recordChanges } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
-import { actorsSpokenFor, deciderOf, initialStatuses } from './agreement';
+import { actorsSpokenFor, proposeLinks } from './agreement';
 import { initiativeChange } from './changes';
 import type { NetworkContext } from './loaders';
 import { linkKey, namedLinks, requireNetwork, text, type InitiativeInput, type NamedLink } from './mutations';
@@ -134,19 +133,7 @@ export function initiativeUpdates(names: NetworkNames) {
         // Whatever the update changes, the initiative is from now on the editor's word.
         const updated = await tx.initiative.update({ where: { id }, data: { ...columns, ...enteredBy(viewer) } });
         if (plan.remove.length) await tx.initiativeLink.deleteMany({ where: { id: { in: plan.remove.map((l) => l.id) } } });
-        if (plan.add.length) {
-          const now = new Date();
-          const proposer = deciderOf(viewer);
-          const data = (await initialStatuses(tx, viewer, plan.add, spokenFor)).map((l) => ({
-            id: `${id}-${randomUUID().slice(0, 8)}`,
-            initiativeId: id,
-            ...l,
-            proposedBy: proposer,
-            proposedAt: now,
-            ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
-          }));
-          await tx.initiativeLink.createMany({ data });
-        }
+        if (plan.add.length) await proposeLinks(tx, viewer, id, plan.add, spokenFor);
         const after: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId: id }, orderBy: { id: 'asc' } });
         await recordChanges(tx, [initiativeChange(names, updated, after)]);
         return updated;

@@ -3,7 +3,7 @@ import { assertDateRange, ErrorCode, userError } from '@maillage/errors';
 import { requireNetworkEditor, type Viewer } from '@maillage/viewer';
 import { createOnce, recordChanges } from '@maillage/db';
 import { getTerritory } from '@maillage/reference';
-import { actorsSpokenFor, deciderOf, initialStatuses } from './agreement';
+import { actorsSpokenFor, proposeLinks } from './agreement';
 import { ID } from './ids';
 import { initiativeChange, membershipChange, networkChange } from './changes';
 import { required } from './fields/common';
@@ -220,17 +220,7 @@ export function mutations(names: NetworkNames) {
           });
           if (links.size) {
             // Each link is a proposal unless the proposer speaks for the one it names (agreement.ts).
-            const now = new Date();
-            const proposer = deciderOf(viewer);
-            const data = (await initialStatuses(tx, viewer, [...links.values()], spokenFor)).map((l) => ({
-              id: `${id}-${randomUUID().slice(0, 8)}`,
-              initiativeId: id,
-              ...l,
-              proposedBy: proposer,
-              proposedAt: now,
-              ...(l.status === 'CONFIRMED' ? { decidedBy: proposer, decidedAt: now } : {}),
-            }));
-            await tx.initiativeLink.createMany({ data });
+            await proposeLinks(tx, viewer, id, [...links.values()], spokenFor);
           }
           const created = await required(tx.initiative.findUnique({ where: { id } }), `initiative ${id}`);
           const written: LinkRow[] = await tx.initiativeLink.findMany({ where: { initiativeId: id }, orderBy: { id: 'asc' } });

@@ -22,3 +22,14 @@ export async function expectConstraintRefusals(run: (statement: string) => Promi
     expect([constraint, constraintError(err)?.extensions.code]).toEqual([constraint, code]);
   }
 }
+
+/**
+ * The case every writing subgraph shares: its `idempotency_key` table (templates/shared/migrations)
+ * refuses a key not of the API's shape, written past the API, by `idempotency_key_key_check`, and
+ * the refusal maps to BAD_USER_INPUT.
+ */
+export const malformedIdempotencyKey = (key: string): ConstraintCase => [
+  `INSERT INTO idempotency_key (key, operation, request_hash, result_id) VALUES ('${key}', 'x', 'y', 'z')`,
+  'idempotency_key_key_check',
+  'BAD_USER_INPUT',
+];

@@ -34,6 +34,16 @@ export function resolvableKeys(typeDefs: DocumentNode): EntityKey[] {
   return keys;
 }
 
+/**
+ * Resolves entities of one type by id through `_entities`, selecting `selection` on each (answers in
+ * the order of `ids`, null for an unknown one): a subgraph test of what its entities carry.
+ */
+export function resolveEntities(harness: Pick<SubgraphHarness<unknown>, 'execute'>, type: string, ids: string[], selection: string) {
+  return harness.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { ${selection} } } }`, {
+    r: ids.map((id) => ({ __typename: type, id })),
+  });
+}
+
 export interface EntityFixtures {
   /** Entities the subgraph owns, each with the key of a seeded one: an unknown key resolves to null. */
   owned: Record<string, string>;

@@ -1,17 +1,14 @@
-import { subgraphForFile } from '@maillage/testing';
+import { resolveEntities, subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 const s = subgraphForFile(service);
 
 test('_entities resolves Chamber by id: a CMA départementale as an establishment of its regional CMA', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Chamber { name subtype startDate parent { name } children { nodes { name } } actor { id } } } }`,
-    {
-      r: [
-        { __typename: 'Chamber', id: 'ch-cma-herault' },
-        { __typename: 'Chamber', id: 'ch-cma-occitanie' },
-      ],
-    },
+  const res = await resolveEntities(
+    s,
+    'Chamber',
+    ['ch-cma-herault', 'ch-cma-occitanie'],
+    `name subtype startDate parent { name } children { nodes { name } } actor { id }`,
   );
   expect(res.errors).toBeUndefined();
   expect(res.data!._entities).toEqual([
@@ -35,11 +32,11 @@ test('_entities resolves Chamber by id: a CMA départementale as an establishmen
 });
 
 test('_entities resolves ChamberInitiative: the Metropolitan business act and its 80 private buyers', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on ChamberInitiative { name kind status reportedParticipantCount organiser { shortName } place { id } } } }`,
-    {
-      r: [{ __typename: 'ChamberInitiative', id: 'ch-i-metropolitan-business-act' }],
-    },
+  const res = await resolveEntities(
+    s,
+    'ChamberInitiative',
+    ['ch-i-metropolitan-business-act'],
+    `name kind status reportedParticipantCount organiser { shortName } place { id }`,
   );
   expect(res.data!._entities).toEqual([
     {
@@ -65,14 +62,11 @@ test('elected members of CCI Marseille-Provence, by category (undated membership
 });
 
 test('Actor extension: an actor’s chamber memberships and the initiatives it takes part in', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { chamberMemberships { nodes { category chamber { name } } } chamberInitiatives { nodes { id } } } } }`,
-    {
-      r: [
-        { __typename: 'Actor', id: 'act-main-gauche' },
-        { __typename: 'Actor', id: 'act-iter' },
-      ],
-    },
+  const res = await resolveEntities(
+    s,
+    'Actor',
+    ['act-main-gauche', 'act-iter'],
+    `chamberMemberships { nodes { category chamber { name } } } chamberInitiatives { nodes { id } }`,
   );
   expect(res.data!._entities).toEqual([
     { chamberMemberships: { nodes: [{ category: 'RESSORTISSANT', chamber: { name: 'CCI Hérault' } }] }, chamberInitiatives: { nodes: [] } },

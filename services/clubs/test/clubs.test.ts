@@ -1,14 +1,16 @@
 import { encodeKeyCursor } from '@maillage/subgraph-server';
-import { subgraphForFile } from '@maillage/testing';
+import { resolveEntities, subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The shared network behaviour (@maillage/networks) exercised through the clubs subgraph alone.
 const s = subgraphForFile(service);
 
 test('_entities resolves Club by id, with its parent and scope', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Club { id name kind subtype active startDate parent { id } scope { id } memberActorIds } } }`,
-    { r: [{ __typename: 'Club', id: 'cb-reseau-1234' }] },
+  const res = await resolveEntities(
+    s,
+    'Club',
+    ['cb-reseau-1234'],
+    `id name kind subtype active startDate parent { id } scope { id } memberActorIds`,
   );
   expect(res.errors).toBeUndefined();
   expect(res.data!._entities).toEqual([
@@ -27,9 +29,11 @@ test('_entities resolves Club by id, with its parent and scope', async () => {
 });
 
 test('_entities resolves ClubInitiative by id', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClubInitiative { name status dateNote place { id } joint organiserKinds } } }`,
-    { r: [{ __typename: 'ClubInitiative', id: 'cb-i-premiere-rencontre-le-caylar' }] },
+  const res = await resolveEntities(
+    s,
+    'ClubInitiative',
+    ['cb-i-premiere-rencontre-le-caylar'],
+    `name status dateNote place { id } joint organiserKinds`,
   );
   expect(res.data!._entities).toEqual([
     {

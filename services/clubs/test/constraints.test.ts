@@ -2,7 +2,7 @@ import { constraintError } from '@maillage/errors';
 import { openDatabase, type Database } from '@maillage/db';
 import { maskInternalErrors } from '@maillage/subgraph-server';
 import type { NetworkDb } from '@maillage/networks';
-import { expectConstraintRefusals, refusal, type ConstraintCase } from '@maillage/testing';
+import { expectConstraintRefusals, malformedIdempotencyKey, refusal, type ConstraintCase } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The invariants of migration 20261201090000_database_invariants, on the embedded PGlite that
@@ -103,11 +103,7 @@ test('check constraints refuse what each table promises', async () => {
       'membership_network_id_fkey',
       'UNKNOWN_NETWORK',
     ],
-    [
-      `INSERT INTO idempotency_key (key, operation, request_hash, result_id) VALUES ('short', 'x', 'y', 'z')`,
-      'idempotency_key_key_check',
-      'BAD_USER_INPUT',
-    ],
+    malformedIdempotencyKey('short'),
   ];
   await expectConstraintRefusals(sql, cases);
 });

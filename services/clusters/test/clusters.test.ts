@@ -1,15 +1,10 @@
-import { subgraphForFile } from '@maillage/testing';
+import { resolveEntities, subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 const s = subgraphForFile(service);
 
 test('_entities resolves Cluster by id, with label periods', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Cluster { name subtype scope { id } labels { phase startDate endDate } } } }`,
-    {
-      r: [{ __typename: 'Cluster', id: 'cl-aerospace-valley' }],
-    },
-  );
+  const res = await resolveEntities(s, 'Cluster', ['cl-aerospace-valley'], `name subtype scope { id } labels { phase startDate endDate }`);
   expect(res.errors).toBeUndefined();
   const av = res.data!._entities[0];
   expect(av.scope).toEqual([{ id: 'REG-76' }, { id: 'REG-75' }]);
@@ -32,11 +27,11 @@ test('Digital Place ended in February 2019 and continues as Digital 113', async 
 });
 
 test('_entities resolves ClusterInitiative, co-organised with a chamber from another subgraph', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on ClusterInitiative { joint organiserKinds coOrganisers { __typename ... on Chamber { id } } parties { totalCount edges { role node { id } } } } } }`,
-    {
-      r: [{ __typename: 'ClusterInitiative', id: 'cl-i-dynamique-multi-partenariale' }],
-    },
+  const res = await resolveEntities(
+    s,
+    'ClusterInitiative',
+    ['cl-i-dynamique-multi-partenariale'],
+    `joint organiserKinds coOrganisers { __typename ... on Chamber { id } } parties { totalCount edges { role node { id } } }`,
   );
   expect(res.data!._entities).toEqual([
     {

@@ -1,12 +1,14 @@
-import { subgraphForFile } from '@maillage/testing';
+import { resolveEntities, subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 const s = subgraphForFile(service);
 
 test('_entities resolves Council by id: strategy axes, roadmap and the think tank before it', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Council { name startDate memberCount strategyAxes roadmap { startYear endYear } predecessor { name startDate endDate active } } } }`,
-    { r: [{ __typename: 'Council', id: 'co-cmip' }] },
+  const res = await resolveEntities(
+    s,
+    'Council',
+    ['co-cmip'],
+    `name startDate memberCount strategyAxes roadmap { startYear endYear } predecessor { name startDate endDate active }`,
   );
   expect(res.errors).toBeUndefined();
   const cmip = res.data!._entities[0];
@@ -21,11 +23,11 @@ test('_entities resolves Council by id: strategy axes, roadmap and the think tan
 });
 
 test('_entities resolves CouncilInitiative: the first session', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on CouncilInitiative { name startDate venue dateNote parties { totalCount } } } }`,
-    {
-      r: [{ __typename: 'CouncilInitiative', id: 'co-i-cmip-premiere-session' }],
-    },
+  const res = await resolveEntities(
+    s,
+    'CouncilInitiative',
+    ['co-i-cmip-premiere-session'],
+    `name startDate venue dateNote parties { totalCount }`,
   );
   expect(res.data!._entities[0]).toMatchObject({ startDate: '2019-10-01', venue: 'Hôtel de la Métropole', parties: { totalCount: 17 } });
 });
@@ -43,11 +45,11 @@ test('the Région Midi-Pyrénées convened 13 pôles et clusters; its body ended
 });
 
 test('Territory extension: councils active in the Montpellier métropole', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { councils { nodes { id } } all: councils(includeEnded: true) { totalCount } } } }`,
-    {
-      r: [{ __typename: 'Territory', id: 'COM-34172' }],
-    },
+  const res = await resolveEntities(
+    s,
+    'Territory',
+    ['COM-34172'],
+    `councils { nodes { id } } all: councils(includeEnded: true) { totalCount }`,
   );
   expect(res.data!._entities).toEqual([{ councils: { nodes: [{ id: 'co-cmip' }] }, all: { totalCount: 2 } }]);
 });

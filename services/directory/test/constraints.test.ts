@@ -1,4 +1,4 @@
-import { expectConstraintRefusals, subgraphForFile, type ConstraintCase } from '@maillage/testing';
+import { expectConstraintRefusals, malformedIdempotencyKey, subgraphForFile, type ConstraintCase } from '@maillage/testing';
 import { service } from '../src/server';
 
 // The directory's invariants (migration 20261201090000_database_invariants) hold for rows written
@@ -42,11 +42,7 @@ test('check constraints refuse what each table promises', async () => {
       'partner_key_rate_limit_check',
       'BAD_USER_INPUT',
     ],
-    [
-      `INSERT INTO idempotency_key (key, operation, request_hash, result_id) VALUES ('a b c d e f', 'x', 'y', 'z')`,
-      'idempotency_key_key_check',
-      'BAD_USER_INPUT',
-    ],
+    malformedIdempotencyKey('a b c d e f'),
   ];
   await expectConstraintRefusals(sql, cases);
 });

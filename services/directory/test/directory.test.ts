@@ -1,25 +1,17 @@
 import { encodeCursor, encodeKeyCursor } from '@maillage/subgraph-server';
-import { subgraphForFile } from '@maillage/testing';
+import { resolveEntities, subgraphForFile } from '@maillage/testing';
 import { service } from '../src/server';
 
 const s = subgraphForFile(service);
 
 test('_entities resolves Actor by id', async () => {
-  const res = await s.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { id name siren commune { id } } } }`, {
-    r: [
-      { __typename: 'Actor', id: 'act-main-gauche' },
-      { __typename: 'Actor', id: 'act-unknown' },
-    ],
-  });
+  const res = await resolveEntities(s, 'Actor', ['act-main-gauche', 'act-unknown'], `id name siren commune { id }`);
   expect(res.errors).toBeUndefined();
   expect(res.data!._entities).toEqual([{ id: 'act-main-gauche', name: 'Main Gauche', siren: null, commune: { id: 'COM-34172' } }, null]);
 });
 
 test('_entities resolves Territory by id, with its roll-up', async () => {
-  const res = await s.execute(
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Territory { id name level epci { id } departement { id } region { id name } } } }`,
-    { r: [{ __typename: 'Territory', id: 'COM-12145' }] },
-  );
+  const res = await resolveEntities(s, 'Territory', ['COM-12145'], `id name level epci { id } departement { id } region { id name }`);
   expect(res.data!._entities).toEqual([
     {
       id: 'COM-12145',
