@@ -123,10 +123,11 @@ export class RootFieldCache {
     // cache asked for more than the caller, the caller gets the answer to its own text.
     if (!result || !data || typeof data !== 'object' || Object.keys(result).length !== 1) return shaped ? send(body) : answer;
     const tags = this.tagsOf(schema, subgraph, plan, data, variables);
-    const value = shaped ? JSON.stringify({ data: this.project(schema, data, schema.getQueryType()!, [plan.op!.selectionSet]) }) : answer.body;
+    const value = shaped
+      ? JSON.stringify({ data: this.project(schema, data, schema.getQueryType()!, [plan.op!.selectionSet]) })
+      : answer.body;
     // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
-    if (tags && !this.entities.invalidatedSince(tags, started))
-      await this.entities.store.set([{ key, value, ttlMs: plan.ttlMs, tags }]);
+    if (tags && !this.entities.invalidatedSince(tags, started)) await this.entities.store.set([{ key, value, ttlMs: plan.ttlMs, tags }]);
     return shaped ? { status: 200, headers: answer.headers, body: value } : answer;
   }
 
@@ -144,7 +145,8 @@ export class RootFieldCache {
       tags.add(entityTag(e.typename, e.id));
     for (const single of plan.singles) {
       if ((data as Record<string, unknown>)[single.key] != null) continue;
-      const id = single.id?.kind === Kind.VARIABLE ? variables[single.id.name.value] : single.id?.kind === Kind.STRING ? single.id.value : undefined;
+      const id =
+        single.id?.kind === Kind.VARIABLE ? variables[single.id.name.value] : single.id?.kind === Kind.STRING ? single.id.value : undefined;
       // Absent now, present once created: only its id names the change that creates it.
       if (typeof id !== 'string') return undefined;
       for (const t of single.types) tags.add(entityTag(t, id));
@@ -180,7 +182,9 @@ export class RootFieldCache {
       return none;
     }
     if (!op || op.operation !== 'query' || !queryType || op.directives?.length) return none;
-    const fields = op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD && !s.name.value.startsWith('__') ? [s.name.value] : []));
+    const fields = op.selectionSet.selections.flatMap((s) =>
+      s.kind === Kind.FIELD && !s.name.value.startsWith('__') ? [s.name.value] : [],
+    );
     const uncacheable = { ...none, fields };
     // Root fields take their type's hint (none: not kept), as Apollo's cache-control plugin gives them.
     let maxAge = Infinity;
@@ -247,7 +251,9 @@ export class RootFieldCache {
       const fieldType = getNamedType(field.type);
       const hint =
         FIELD_HINTS[`${type.name}.${name}`] ??
-        (isCompositeType(fieldType) ? (TYPE_HINTS[fieldType.name] ?? (INHERITING_TYPES.has(fieldType.name) ? undefined : { maxAge: 0 })) : undefined);
+        (isCompositeType(fieldType)
+          ? (TYPE_HINTS[fieldType.name] ?? (INHERITING_TYPES.has(fieldType.name) ? undefined : { maxAge: 0 }))
+          : undefined);
       if (hint) {
         if (hint.scope === 'PRIVATE' || hint.maxAge <= 0) return false;
         min(hint.maxAge);

@@ -39,7 +39,9 @@ test('a root fetch is a hit the second time, per variables and visibility; its o
   answers(() => page(['act-1', 'act-2']));
   const first = await read(PAGE, { territoryId: 'REG-76', after: null });
   expect(await read(PAGE, { territoryId: 'REG-76', after: null })).toEqual(first);
-  expect(await read(PAGE.replace('FanOutPage__directory__0', 'Other__directory__3'), { after: null, territoryId: 'REG-76' })).toEqual(first);
+  expect(await read(PAGE.replace('FanOutPage__directory__0', 'Other__directory__3'), { after: null, territoryId: 'REG-76' })).toEqual(
+    first,
+  );
   expect(sent).toHaveLength(1);
   // Nothing to add: the planner asked for every id already, so the subgraph got the text as it came.
   expect(sent[0].query).toBe(PAGE);
@@ -78,7 +80,9 @@ test('the ids of every object are asked for and tag the entry; the caller gets t
     });
     return { body: { data: { club: { name: 'Club 1', members: { nodes: [node(1), node(2)] }, ...(shaped ? { id: 'cb-1' } : {}) } } } };
   });
-  const expected = { data: { club: { name: 'Club 1', members: { nodes: [1, 2].map((i) => ({ category: 'MEMBER', actor: { name: `a${i}` } })) } } } };
+  const expected = {
+    data: { club: { name: 'Club 1', members: { nodes: [1, 2].map((i) => ({ category: 'MEMBER', actor: { name: `a${i}` } })) } } },
+  };
   const again = () => read(MEMBERS, { id: 'cb-1' }, 'public', 'clubs');
   expect(await again()).toEqual(expected);
   expect(JSON.stringify(await again())).toBe(JSON.stringify(expected));
