@@ -189,3 +189,26 @@ test('kept for the smallest max-age its hints meet, capped by maxTtlMs', async (
   await read(PAGE, { territoryId: 'REG-76', after: null });
   expect(sent).toHaveLength(2);
 });
+
+test("a territory's page of actors: dropped by an actor in it, by the list of actors and by the territory, by nothing else", async () => {
+  const { cache, sent, read, answers } = setup();
+  const Q = `query T__directory__0($id:ID!){territory(id:$id){name actors(first:2){nodes{name}}}}`;
+  answers((q) => {
+    const shaped = q !== Q;
+    const actor = (i: number) => ({ name: `a${i}`, ...(shaped ? { id: `act-${i}` } : {}) });
+    return {
+      body: { data: { territory: { name: 'Hérault', actors: { nodes: [actor(1), actor(2)] }, ...(shaped ? { id: 'DEP-34' } : {}) } } },
+    };
+  });
+  const again = () => read(Q, { id: 'DEP-34' });
+  const expected = { data: { territory: { name: 'Hérault', actors: { nodes: [{ name: 'a1' }, { name: 'a2' }] } } } };
+  expect(await again()).toEqual(expected);
+  await cache.invalidateTags(['Territory:DEP-12', 'Actor:act-3', 'Club[]']);
+  expect(await again()).toEqual(expected);
+  expect(sent).toHaveLength(1);
+  for (const tag of ['Actor:act-2', 'Actor[]', 'Territory:DEP-34']) {
+    await cache.invalidateTags([tag]);
+    expect(await again()).toEqual(expected);
+  }
+  expect(sent).toHaveLength(4);
+});
