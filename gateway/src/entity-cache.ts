@@ -26,6 +26,7 @@ import { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Viewer } from '@maillage/viewer';
 import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS, VISIBILITY_DEPENDENCIES } from './cache-hints';
+import { RootFieldCache } from './root-cache';
 
 /** One cached entity: its JSON, how long it may live, and the entities whose change drops it. */
 export interface StoredEntity {
@@ -236,7 +237,7 @@ export function visibilityOf(viewer: Viewer): string {
 export const selectionOf = (query: string) => query.replace(/^\s*query\s+[_A-Za-z][_0-9A-Za-z]*/, 'query');
 
 /** Object keys sorted, so that one representation has one key whatever the planner's field order. */
-function stableJson(v: unknown): string {
+export function stableJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   return `{${Object.keys(v)
@@ -255,6 +256,8 @@ export interface EntityCacheOptions {
    * invalidations go to the primary, which passes them to the other workers (cluster.ts). @default false
    */
   peers?: boolean;
+  /** Root-field fetches (Query fields) kept too, in the same store and tagged alike (root-cache.ts). @default true */
+  rootFields?: boolean;
 }
 
 /** Tag of every entry fetched from a subgraph: what a change log that cannot be vouched for clears. */
@@ -299,6 +302,8 @@ export class EntityCache {
    * their entities are neither served nor kept, since a change to them could go unnoticed.
    */
   private readonly unvouched = new Set<string>();
+  /** The root-field cache over the same store, tags and invalidations, unless `rootFields: false`. */
+  readonly roots?: RootFieldCache;
   private readonly fromPeer = (m: unknown) => {
     if (isInvalidationMessage(m)) void this.invalidateMany(m.entityInvalidate, 'peer').catch(() => undefined);
   };
@@ -308,6 +313,7 @@ export class EntityCache {
     this.maxTtlMs = opts.maxTtlMs ?? 60_000;
     this.peers = !!opts.peers && typeof process.send === 'function';
     if (this.peers) process.on('message', this.fromPeer);
+    if (opts.rootFields !== false) this.roots = new RootFieldCache(this, opts.registry);
     if (opts.registry) {
       this.lookups = new Counter({
         name: 'maillage_gateway_entity_cache_lookups_total',
@@ -801,6 +807,39 @@ export class EntityCache {
 
   private count(subgraph: string, reps: Record<string, unknown>[], outcome: string) {
     for (const r of reps) this.lookups?.inc({ subgraph, type: String(r.__typename), outcome });
+  }
+
+  // What the root-field cache (root-cache.ts) shares of this one: the supergraph, the rule for the
+  // ids and visibility dependencies an entry is tagged with, the invalidations seen, the vouching.
+
+  /** The supergraph the cache hints are read on, once set. */
+  get supergraph(): GraphQLSchema | undefined {
+    return this.schema;
+  }
+
+  /** The count of invalidations so far: what `invalidatedSince` compares with. */
+  get sequence(): number {
+    return this.seq;
+  }
+
+  /** Whether one of these tags was invalidated after `sequence` read `seq`. */
+  invalidatedSince(tags: string[], seq: number): boolean {
+    return tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > seq);
+  }
+
+  /** Whether what `subgraph` answers may be served and kept (its followed change log is read up to its head). */
+  vouches(subgraph: string): boolean {
+    return !this.unvouched.has(subgraph);
+  }
+
+  /** A query's text with the ids and visibility dependencies of every object asked of `subgraph` (`withIds`). */
+  shapeOf(query: string, subgraph: string): string {
+    return this.withIds(query, subgraph).text;
+  }
+
+  /** The entities of an answer to `set` on `type`, and in `lists` the types of the lists it holds (`entitiesIn`). */
+  entitiesOf(value: unknown, type: GraphQLCompositeType, set: SelectionSetNode, lists: Set<string>) {
+    return this.entitiesIn(value, type, set, lists);
   }
 
   close() {

@@ -87,6 +87,8 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
         .optional(),
       /** Keep the entities of subgraph entity fetches across requests (entity-cache.ts), in Redis when REDIS_URL is set. @default true */
       ENTITY_CACHE: z.enum(['true', 'false']).default('true'),
+      /** Keep root-field (Query) fetches too, whole, tagged and invalidated as entities are (root-cache.ts); needs ENTITY_CACHE. @default true */
+      ENTITY_CACHE_ROOT_FIELDS: z.enum(['true', 'false']).default('true'),
       /** Entities kept in each gateway process without Redis (least recently used dropped first). @default 50000 */
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
       /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
@@ -167,6 +169,7 @@ export function entityCacheOf(env: GatewayEnv) {
   return {
     maxEntries: env.ENTITY_CACHE_MAX_ENTRIES,
     maxTtlMs: env.ENTITY_CACHE_MAX_TTL_MS,
+    rootFields: env.ENTITY_CACHE_ROOT_FIELDS !== 'false',
     redisUrl: env.REDIS_URL,
     keyPrefix: env.ENTITY_CACHE_KEY_PREFIX,
     feed:

@@ -104,6 +104,8 @@ export interface EntityCacheSettings {
   maxEntries?: number;
   /** Longest an entity is kept, whatever its cache hint. @default 60000 ms */
   maxTtlMs?: number;
+  /** Root-field (Query) fetches kept too, whole, in the same store and invalidated alike (root-cache.ts). @default true */
+  rootFields?: boolean;
   /** Redis shared by every gateway process and replica. @default none: each process keeps its own */
   redisUrl?: string;
   /** @default maillage:entity: */
@@ -182,6 +184,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     ? new EntityCache({
         store: ec.redisUrl ? new RedisEntityStore(ec.redisUrl, ec.keyPrefix, ec.maxTtlMs) : new MemoryEntityStore(ec.maxEntries),
         maxTtlMs: ec.maxTtlMs,
+        rootFields: ec.rootFields,
         registry: metrics.registry,
         // Workers of one gateway (GATEWAY_WORKERS) keep their own memory: each tells the others.
         peers: !ec.redisUrl && cluster.isWorker,

@@ -314,6 +314,9 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
       if (!cache || visibility === undefined) return new AnswerResponse(await joined(body), input);
       // What a mutation answered with is what changed: dropped before the client reads the answer.
       if (isMutation(body)) return new AnswerResponse(await cache.mutate(body, send), input);
+      // A root-field fetch (no `_entities`): kept whole by the root-field cache over the same store (root-cache.ts).
+      if (cache.roots && !body.includes('_entities('))
+        return new AnswerResponse(await cache.roots.fetch(name, visibility, body, send), input);
       return new AnswerResponse(await cache.fetch(name, visibility, body, joined), input);
     };
   }

@@ -57,14 +57,14 @@ const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimum
 function table(result) {
   const peer = (q, g) => result.summary.find((x) => x.query === q && x.gateway === g);
   const lines = [
-    '| op | gateway | req/s | p50 ms | p95 ms | p99 ms | gateway CPU (cores) | gateway CPU ms a request | subgraphs CPU (cores) | subgraphs CPU ms a request | entity cache hits | peak RSS MiB | errors | × apollo | × hive |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| op | gateway | req/s | p50 ms | p95 ms | p99 ms | gateway CPU (cores) | gateway CPU ms a request | subgraphs CPU (cores) | subgraphs CPU ms a request | entity cache hits | root-field cache hits | peak RSS MiB | errors | × apollo | × hive |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of result.summary) {
     const ratio = (g) => (s.gateway === 'maillage' && peer(s.query, g) ? `${(s.rps / peer(s.query, g).rps).toFixed(2)}` : '');
     const name = s.gateway === 'subgraph' ? 'directory subgraph, direct' : result.gateways[s.gateway];
     lines.push(
-      `| ${s.query} | ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p95, 1)} | ${fmt(s.p99, 1)} | ${fmt(s.cpu, 2)} | ${fmt((s.cpu / s.rps) * 1000, 2)} | ${fmt(s.subgraphCpu, 2)} | ${fmt((s.subgraphCpu / s.rps) * 1000, 2)} | ${s.hitRate === undefined ? '' : `${fmt(s.hitRate * 100)} %`} | ${fmt(s.peakRss)} | ${s.errors} | ${ratio('apollo')} | ${ratio('hive')} |`,
+      `| ${s.query} | ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p95, 1)} | ${fmt(s.p99, 1)} | ${fmt(s.cpu, 2)} | ${fmt((s.cpu / s.rps) * 1000, 2)} | ${fmt(s.subgraphCpu, 2)} | ${fmt((s.subgraphCpu / s.rps) * 1000, 2)} | ${s.hitRate === undefined ? '' : `${fmt(s.hitRate * 100)} %`} | ${s.rootHitRate === undefined ? '' : `${fmt(s.rootHitRate * 100)} %`} | ${fmt(s.peakRss)} | ${s.errors} | ${ratio('apollo')} | ${ratio('hive')} |`,
     );
   }
   return lines.join('\n');

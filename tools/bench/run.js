@@ -373,6 +373,18 @@ async function entityLookups(metricsUrl) {
   return out;
 }
 
+/** The root-field cache's lookups so far (root fields asked through it), by outcome, from a Maillage gateway's /metrics. */
+async function rootLookups(metricsUrl) {
+  const text = await fetch(metricsUrl).then(
+    (r) => r.text(),
+    () => '',
+  );
+  const out = { hit: 0, miss: 0, uncacheable: 0, unvouched: 0 };
+  for (const m of text.matchAll(/^maillage_gateway_root_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm))
+    out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+  return out;
+}
+
 async function measure(gateways, subgraphs, ops) {
   const runs = [];
   const directory = subgraphs.directory;
@@ -391,6 +403,7 @@ async function measure(gateways, subgraphs, ops) {
         await load(t.url, t.req, opts.warmup);
         const metricsUrl = gateways[t.name]?.metricsUrl;
         const cacheBefore = t.name === 'maillage' ? await entityLookups(metricsUrl) : undefined;
+        const rootBefore = t.name === 'maillage' ? await rootLookups(metricsUrl) : undefined;
         const s = sampler(t.pid);
         const subgraphCpu = Object.values(subgraphs).map(({ child }) => sampler(child.pid));
         const r = await load(t.url, t.req, opts.duration);
@@ -399,6 +412,9 @@ async function measure(gateways, subgraphs, ops) {
         const cacheAfter = cacheBefore ? await entityLookups(metricsUrl) : undefined;
         const looked = cacheAfter ? Object.keys(cacheAfter).reduce((a, k) => a + cacheAfter[k] - cacheBefore[k], 0) : 0;
         const hitRate = looked ? (cacheAfter.hit - cacheBefore.hit) / looked : undefined;
+        const rootAfter = rootBefore ? await rootLookups(metricsUrl) : undefined;
+        const rootLooked = rootAfter ? Object.keys(rootAfter).reduce((a, k) => a + rootAfter[k] - (rootBefore[k] ?? 0), 0) : 0;
+        const rootHitRate = rootLooked ? (rootAfter.hit - rootBefore.hit) / rootLooked : undefined;
         runs.push({
           round,
           query: op.name,
@@ -408,8 +424,11 @@ async function measure(gateways, subgraphs, ops) {
           peakRss: proc.peakRssMiB,
           subgraphCpu: sub,
           hitRate,
+          rootHitRate,
         });
         if (hitRate !== undefined) log(`  entity cache: ${(hitRate * 100).toFixed(1)} % of ${looked} entity lookups were hits`);
+        if (rootHitRate !== undefined)
+          log(`  root-field cache: ${(rootHitRate * 100).toFixed(1)} % of ${rootLooked} root fields asked were hits`);
         if (r.firstError) log(`  first error: ${r.firstError}`);
         log(
           `round ${round} ${op.name} ${t.name.padEnd(9)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms  cpu ${proc.cpuCores.toFixed(2)} (${((proc.cpuCores / r.rps) * 1000).toFixed(2)} ms a request)  rss ${proc.peakRssMiB.toFixed(0)} MiB  subgraphs cpu ${sub.toFixed(2)} (${((sub / r.rps) * 1000).toFixed(2)} ms)  errors ${r.errors}`,
@@ -433,6 +452,9 @@ async function measure(gateways, subgraphs, ops) {
         subgraphCpu: median(rs.map((r) => r.subgraphCpu)),
         hitRate: rs.some((r) => r.hitRate !== undefined)
           ? median(rs.filter((r) => r.hitRate !== undefined).map((r) => r.hitRate))
+          : undefined,
+        rootHitRate: rs.some((r) => r.rootHitRate !== undefined)
+          ? median(rs.filter((r) => r.rootHitRate !== undefined).map((r) => r.rootHitRate))
           : undefined,
         errors: rs.reduce((a, r) => a + r.errors, 0),
         requests: rs.reduce((a, r) => a + r.requests, 0),
@@ -807,6 +829,7 @@ function printSummary(result) {
       'x no cache': ratio('nocache'),
       'subgraph cpu ms': +((s.subgraphCpu / s.rps) * 1000).toFixed(2),
       'entity hits': s.hitRate === undefined ? '' : `${(s.hitRate * 100).toFixed(0)} %`,
+      'root hits': s.rootHitRate === undefined ? '' : `${(s.rootHitRate * 100).toFixed(0)} %`,
     };
   });
   console.table(rows);
