@@ -9,8 +9,10 @@
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
 // other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
 // declare alike: the network enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
-// and into the directory's and the synergies' hand-written schema.graphql between the lines
-// `# shared: templates/shared/sdl/<name>.graphql …` and `# end shared`.
+// and, for the directory and the synergies, whose schema.graphql is hand-written, into a
+// shared.graphql beside it, written whole, with what scripts/lib/derived-sdl.js derives from
+// their schema.graphql (UpdateActorInput from CreateActorInput, ...): every reader of such a
+// subgraph's SDL reads both files.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
 //   node scripts/networks.js --list   print the files the template writes whole, one a line (for
@@ -27,13 +29,39 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { loadCatalogue } = require('./lib/catalogue');
+const { derive, optionalInput, sameArguments } = require('./lib/derived-sdl');
 
 const root = path.resolve(__dirname, '..');
 const templateDir = path.join(root, 'templates/network');
 const sharedMigrationsDir = path.join(root, 'templates/shared/migrations');
 const sharedSdlDir = path.join(root, 'templates/shared/sdl');
-// The hand-written schemas that hold shared SDL blocks.
-const SHARED_SDL_IN = ['services/directory/schema.graphql', 'services/synergies/schema.graphql'];
+// The subgraphs whose schema.graphql is hand-written: the shared SDL blocks each takes, by name in
+// templates/shared/sdl/, and what is derived from its schema.graphql, all written to its shared.graphql.
+const SHARED_SDL_IN = {
+  directory: {
+    blocks: ['provenance', 'page-info'],
+    derived: [
+      optionalInput({
+        from: 'CreateActorInput',
+        name: 'UpdateActorInput',
+        description: 'Changes to an actor: absent fields are kept, null clears a field.',
+      }),
+    ],
+  },
+  synergies: {
+    blocks: ['network-enums', 'page-info'],
+    derived: [
+      sameArguments({
+        from: 'Actor.initiatives',
+        to: 'Territory',
+        description: 'Initiatives taking place in this territory or led by a network active in it, by start date.',
+      }),
+    ],
+  },
+};
+const SHARED_SDL_HEADER =
+  '# Written by `npm run networks` (scripts/networks.js) from templates/shared/sdl and from the schema.graphql\n' +
+  "# beside it (scripts/lib/derived-sdl.js): do not edit. Every reader of this subgraph's SDL reads both files.\n";
 // The subgraphs that are not written from the template but take its shared migrations.
 const SHARED_MIGRATIONS_ALSO = ['directory'];
 
@@ -78,17 +106,17 @@ function sharedSdl(kinds) {
   return blocks;
 }
 
-const SHARED_REGION = /^# shared: templates\/shared\/sdl\/([\w-]+)\.graphql.*\n[\s\S]*?^# end shared$/gm;
-
-/** A hand-written schema with each of its shared regions holding its block as the template gives it. */
-function withSharedSdl(rel, text, kinds) {
-  const blocks = sharedSdl(kinds);
-  return text.replace(SHARED_REGION, (region, name) => {
-    const block = blocks[blockName(name)];
-    if (block === undefined) throw new Error(`${rel}: no templates/shared/sdl/${name}.graphql`);
-    const [marker] = region.split('\n', 1);
-    return `${marker}\n${block.replace(/\n$/, '')}\n# end shared`;
+/** A hand-written subgraph's shared.graphql: its shared blocks, then what its schema.graphql derives. */
+function sharedSdlFile(subgraph, { blocks, derived }, kinds) {
+  const filled = sharedSdl(kinds);
+  const schema = `services/${subgraph}/schema.graphql`;
+  const parts = blocks.map((name) => {
+    const block = filled[blockName(name)];
+    if (block === undefined) throw new Error(`services/${subgraph}: no templates/shared/sdl/${name}.graphql`);
+    return `# templates/shared/sdl/${name}.graphql\n${block.replace(/\n$/, '')}\n`;
   });
+  parts.push(...derive(fs.readFileSync(path.join(root, schema), 'utf8'), derived, schema).map((sdl) => `# derived from ${schema}\n${sdl}`));
+  return `${SHARED_SDL_HEADER}\n${parts.join('\n')}`;
 }
 
 function valuesFor(kind, kinds) {
@@ -221,6 +249,9 @@ function main() {
       ...[...elsewhere].map(([rel, content]) => [path.join(root, rel), content]),
     );
   }
+  for (const [subgraph, shared] of Object.entries(SHARED_SDL_IN)) {
+    targets.push([path.join(root, 'services', subgraph, 'shared.graphql'), sharedSdlFile(subgraph, shared, KINDS)]);
+  }
   for (const subgraph of SHARED_MIGRATIONS_ALSO) {
     const serviceDir = path.join(root, 'services', subgraph);
     // Its own migrations are no strays: only the shared ones are written here.
@@ -230,12 +261,6 @@ function main() {
   if (process.argv.includes('--list')) {
     for (const [target] of targets) console.log(path.relative(root, target));
     return;
-  }
-  for (const rel of SHARED_SDL_IN) {
-    const target = path.join(root, rel);
-    const text = fs.readFileSync(target, 'utf8');
-    if (!text.includes('\n# shared: templates/shared/sdl/')) throw new Error(`${rel}: no \`# shared: templates/shared/sdl/…\` region`);
-    targets.push([target, withSharedSdl(rel, text, KINDS)]);
   }
   for (const [target, content] of targets) {
     const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
