@@ -21,7 +21,9 @@ function loadSubgraphs() {
     name,
     url: s.routing_url,
     // schema.file names the subgraph's schema.graphql; a shared.graphql beside it is part of its SDL.
-    typeDefs: concatAST(sdlFiles(path.resolve(path.dirname(configPath), s.schema.file)).map((file) => parse(fs.readFileSync(file, 'utf8')))),
+    typeDefs: concatAST(
+      sdlFiles(path.resolve(path.dirname(configPath), s.schema.file)).map((file) => parse(fs.readFileSync(file, 'utf8'))),
+    ),
   }));
 }
 
