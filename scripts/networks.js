@@ -10,7 +10,8 @@
 // other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
 // declare alike: the network enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
 // and, for the directory and the synergies, whose schema.graphql is hand-written, into a
-// shared.graphql beside it, written whole, with what scripts/lib/derived-sdl.js derives from
+// shared.graphql beside it, written whole, with the directory's types a kind
+// (templates/directory/network-members.graphql) and what scripts/lib/derived-sdl.js derives from
 // their schema.graphql (UpdateActorInput from CreateActorInput, ...): every reader of such a
 // subgraph's SDL reads both files.
 //   node scripts/networks.js          write them
@@ -36,10 +37,14 @@ const templateDir = path.join(root, 'templates/network');
 const sharedMigrationsDir = path.join(root, 'templates/shared/migrations');
 const sharedSdlDir = path.join(root, 'templates/shared/sdl');
 // The subgraphs whose schema.graphql is hand-written: the shared SDL blocks each takes, by name in
-// templates/shared/sdl/, and what is derived from its schema.graphql, all written to its shared.graphql.
+// templates/shared/sdl/; the SDL it declares once a kind (a template filled with each kind's
+// {{Type}} and {{idPrefix}}); and what is derived from its schema.graphql: all written to its
+// shared.graphql.
 const SHARED_SDL_IN = {
   directory: {
     blocks: ['provenance', 'page-info'],
+    // The network types the directory adds a field to, one a kind.
+    perKind: ['templates/directory/network-members.graphql'],
     derived: [
       optionalInput({
         from: 'CreateActorInput',
@@ -50,6 +55,7 @@ const SHARED_SDL_IN = {
   },
   synergies: {
     blocks: ['network-enums', 'page-info'],
+    perKind: [],
     derived: [
       sameArguments({
         from: 'Actor.initiatives',
@@ -106,8 +112,8 @@ function sharedSdl(kinds) {
   return blocks;
 }
 
-/** A hand-written subgraph's shared.graphql: its shared blocks, then what its schema.graphql derives. */
-function sharedSdlFile(subgraph, { blocks, derived }, kinds) {
+/** A hand-written subgraph's shared.graphql: its shared blocks, its types a kind, then what its schema.graphql derives. */
+function sharedSdlFile(subgraph, { blocks, perKind, derived }, kinds) {
   const filled = sharedSdl(kinds);
   const schema = `services/${subgraph}/schema.graphql`;
   const parts = blocks.map((name) => {
@@ -115,6 +121,11 @@ function sharedSdlFile(subgraph, { blocks, derived }, kinds) {
     if (block === undefined) throw new Error(`services/${subgraph}: no templates/shared/sdl/${name}.graphql`);
     return `# templates/shared/sdl/${name}.graphql\n${block.replace(/\n$/, '')}\n`;
   });
+  for (const rel of perKind) {
+    const template = fs.readFileSync(path.join(root, rel), 'utf8');
+    const types = kinds.map((k) => fill(template, { Type: k.type, idPrefix: k.idPrefix }, rel).replace(/\n$/, ''));
+    parts.push(`# ${rel}, for each kind\n${types.join('\n\n')}\n`);
+  }
   parts.push(...derive(fs.readFileSync(path.join(root, schema), 'utf8'), derived, schema).map((sdl) => `# derived from ${schema}\n${sdl}`));
   return `${SHARED_SDL_HEADER}\n${parts.join('\n')}`;
 }
