@@ -8,7 +8,7 @@
 // The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
 // other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
-// declare alike: the network enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
+// declare alike: NetworkKind, the initiative enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
 // and, for the directory and the synergies, whose schema.graphql is hand-written, into a
 // shared.graphql beside it, written whole, with the directory's types a kind
 // (templates/directory/network-members.graphql) and what scripts/lib/derived-sdl.js derives from
@@ -42,7 +42,7 @@ const sharedSdlDir = path.join(root, 'templates/shared/sdl');
 // shared.graphql.
 const SHARED_SDL_IN = {
   directory: {
-    blocks: ['provenance', 'page-info'],
+    blocks: ['network-kind', 'provenance', 'page-info'],
     // The network types the directory adds a field to, one a kind.
     perKind: ['templates/directory/network-members.graphql'],
     derived: [
@@ -54,7 +54,7 @@ const SHARED_SDL_IN = {
     ],
   },
   synergies: {
-    blocks: ['network-enums', 'page-info'],
+    blocks: ['network-kind', 'initiative-enums', 'page-info'],
     perKind: [],
     derived: [
       sameArguments({
@@ -95,10 +95,10 @@ const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.descriptio
 /** What the shared SDL blocks name: the catalogue's kinds. */
 const catalogueValues = (kinds) => ({ kindValues: kinds.map((k) => `  ${k.kind}`).join('\n') });
 
-/** The template's placeholder of a shared SDL block: `network-enums` → `sdlNetworkEnums`. */
+/** The template's placeholder of a shared SDL block: `network-kind` → `sdlNetworkKind`. */
 const blockName = (name) => `sdl${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 
-/** Each shared SDL block, filled: `network-enums.graphql` → { sdlNetworkEnums: text }. */
+/** Each shared SDL block, filled: `network-kind.graphql` → { sdlNetworkKind: text }. */
 function sharedSdl(kinds) {
   const blocks = {};
   for (const file of fs.readdirSync(sharedSdlDir).filter((f) => f.endsWith('.graphql'))) {
