@@ -8,7 +8,7 @@
 // The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
 // other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
-// declare alike: NetworkKind, the initiative enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
+// declare alike: NetworkKind, the initiative enums, Node and Network by id, Provenance, PageInfo) go into the template as {{sdl<Name>}}
 // and, for the directory and the synergies, whose schema.graphql is hand-written, into a
 // shared.graphql beside it, written whole, with the directory's types a kind
 // (templates/directory/network-members.graphql) and what scripts/lib/derived-sdl.js derives from
@@ -54,7 +54,7 @@ const SHARED_SDL_IN = {
     ],
   },
   synergies: {
-    blocks: ['network-kind', 'initiative-enums', 'page-info'],
+    blocks: ['network-kind', 'initiative-enums', 'node-interfaces', 'page-info'],
     perKind: [],
     derived: [
       sameArguments({
@@ -93,7 +93,11 @@ const sentence = (items) => (items.length < 2 ? items.join('') : `${items.slice(
 const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.description)}\n  ${v.value}`).join('\n');
 
 /** What the shared SDL blocks name: the catalogue's kinds. */
-const catalogueValues = (kinds) => ({ kindValues: kinds.map((k) => `  ${k.kind}`).join('\n') });
+const catalogueValues = (kinds) => ({
+  kindValues: kinds.map((k) => `  ${k.kind}`).join('\n'),
+  kindList: sentence(kinds.map((k) => `a ${k.field}`)),
+  idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
+});
 
 /** The template's placeholder of a shared SDL block: `network-kind` → `sdlNetworkKind`. */
 const blockName = (name) => `sdl${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
@@ -143,9 +147,7 @@ function valuesFor(kind, kinds) {
     KIND: kind.kind,
     idPrefix: kind.idPrefix,
     ...catalogueValues(kinds),
-    kindList: sentence(kinds.map((k) => `a ${k.field}`)),
     networkUnion: kinds.map((k) => k.type).join(' | '),
-    idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
     // Another kind, for tests that name a network of another subgraph (test/agreement.test.ts).
     otherKIND: others[0].kind,
     otherIdPrefix: others[0].idPrefix,
@@ -156,7 +158,7 @@ function valuesFor(kind, kinds) {
     // Every kind as a fragment on its network type (the synergies reader's co-organisers).
     coOrganiserRefs: kinds.map((k) => `        ... on ${k.type} {\n          id\n        }`).join('\n'),
     // Each implements the Network interface, which declares only `id` in a network subgraph (see the
-    // template's comment on it): a placeholder has nothing else to declare.
+    // comment on it in templates/shared/sdl/node-interfaces.graphql): a placeholder has nothing else to declare.
     otherKindStubs: others
       .map(
         (k) =>
