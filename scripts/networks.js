@@ -8,9 +8,10 @@
 // The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
 // other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
-// declare alike: NetworkKind, the initiative enums, Node and Network by id, Provenance, PageInfo) go into the template as {{sdl<Name>}}
-// and, for the directory and the synergies, whose schema.graphql is hand-written, into a
-// shared.graphql beside it, written whole, with the directory's types a kind
+// declare alike: Date and DateTime, NetworkKind, the initiative enums, Node and Network by id,
+// Provenance, PageInfo) go into the template as {{sdl<Name>}} and, for the directory and the
+// synergies, whose schema.graphql is hand-written, into a shared.graphql beside it, written whole,
+// with the directory's types a kind
 // (templates/directory/network-members.graphql) and what scripts/lib/derived-sdl.js derives from
 // their schema.graphql (UpdateActorInput from CreateActorInput, ...): every reader of such a
 // subgraph's SDL reads both files.
@@ -42,7 +43,7 @@ const sharedSdlDir = path.join(root, 'templates/shared/sdl');
 // shared.graphql.
 const SHARED_SDL_IN = {
   directory: {
-    blocks: ['network-kind', 'provenance', 'page-info'],
+    blocks: ['scalars', 'network-kind', 'provenance', 'page-info'],
     // The network types the directory adds a field to, one a kind.
     perKind: ['templates/directory/network-members.graphql'],
     derived: [
@@ -54,7 +55,7 @@ const SHARED_SDL_IN = {
     ],
   },
   synergies: {
-    blocks: ['network-kind', 'initiative-enums', 'node-interfaces', 'page-info'],
+    blocks: ['scalars', 'network-kind', 'initiative-enums', 'node-interfaces', 'page-info'],
     perKind: [],
     derived: [
       sameArguments({
