@@ -9,11 +9,10 @@
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
 // other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
 // declare alike: Date and DateTime, NetworkKind, the initiative enums, Node and Network by id,
-// Provenance, PageInfo) go into the template as {{sdl<Name>}} and, for the directory and the
+// a network's scope and dates, Provenance, PageInfo) go into the template as {{sdl<Name>}} and, for the directory and the
 // synergies, whose schema.graphql is hand-written, into a shared.graphql beside it, written whole,
-// with the directory's types a kind
-// (templates/directory/network-members.graphql) and what scripts/lib/derived-sdl.js derives from
-// their schema.graphql (UpdateActorInput from CreateActorInput, ...): every reader of such a
+// with the directory's Network interface and its types a kind (templates/directory/) and what
+// scripts/lib/derived-sdl.js derives from their schema.graphql (UpdateActorInput from CreateActorInput, ...): every reader of such a
 // subgraph's SDL reads both files.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
@@ -38,12 +37,14 @@ const templateDir = path.join(root, 'templates/network');
 const sharedMigrationsDir = path.join(root, 'templates/shared/migrations');
 const sharedSdlDir = path.join(root, 'templates/shared/sdl');
 // The subgraphs whose schema.graphql is hand-written: the shared SDL blocks each takes, by name in
-// templates/shared/sdl/; the SDL it declares once a kind (a template filled with each kind's
-// {{Type}} and {{idPrefix}}); and what is derived from its schema.graphql: all written to its
-// shared.graphql.
+// templates/shared/sdl/; its SDL written from templates of its own, once (with the shared blocks and
+// the catalogue's values) or once a kind (with each kind's {{Type}} and {{idPrefix}}); and what is
+// derived from its schema.graphql: all written to its shared.graphql.
 const SHARED_SDL_IN = {
   directory: {
     blocks: ['scalars', 'network-kind', 'provenance', 'page-info'],
+    // The Network interface (its kinds from the catalogue, the fields every kind's type has alike).
+    once: ['templates/directory/network-interface.graphql'],
     // The network types the directory adds a field to, one a kind.
     perKind: ['templates/directory/network-members.graphql'],
     derived: [
@@ -56,6 +57,7 @@ const SHARED_SDL_IN = {
   },
   synergies: {
     blocks: ['scalars', 'network-kind', 'initiative-enums', 'node-interfaces', 'page-info'],
+    once: [],
     perKind: [],
     derived: [
       sameArguments({
@@ -118,7 +120,7 @@ function sharedSdl(kinds) {
 }
 
 /** A hand-written subgraph's shared.graphql: its shared blocks, its types a kind, then what its schema.graphql derives. */
-function sharedSdlFile(subgraph, { blocks, perKind, derived }, kinds) {
+function sharedSdlFile(subgraph, { blocks, once, perKind, derived }, kinds) {
   const filled = sharedSdl(kinds);
   const schema = `services/${subgraph}/schema.graphql`;
   const parts = blocks.map((name) => {
@@ -126,6 +128,10 @@ function sharedSdlFile(subgraph, { blocks, perKind, derived }, kinds) {
     if (block === undefined) throw new Error(`services/${subgraph}: no templates/shared/sdl/${name}.graphql`);
     return `# templates/shared/sdl/${name}.graphql\n${block.replace(/\n$/, '')}\n`;
   });
+  for (const rel of once) {
+    const text = fill(fs.readFileSync(path.join(root, rel), 'utf8'), { ...filled, ...catalogueValues(kinds) }, rel);
+    parts.push(`# ${rel}\n${text.replace(/\n$/, '')}\n`);
+  }
   for (const rel of perKind) {
     const template = fs.readFileSync(path.join(root, rel), 'utf8');
     const types = kinds.map((k) => fill(template, { Type: k.type, idPrefix: k.idPrefix }, rel).replace(/\n$/, ''));
