@@ -7,13 +7,13 @@
 // templates/network/elsewhere/ (the synergies reader's operations, the CLI's import mutation).
 // The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
-// other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
-// declare alike: Date and DateTime, NetworkKind, the initiative enums, Node and Network by id,
-// a network's scope and dates, Provenance, PageInfo) go into the template as {{sdl<Name>}} and, for the directory and the
-// synergies, whose schema.graphql is hand-written, into a shared.graphql beside it, written whole,
-// with the directory's Network interface and its types a kind (templates/directory/) and what
-// scripts/lib/derived-sdl.js derives from their schema.graphql (UpdateActorInput from CreateActorInput, ...): every reader of such a
-// subgraph's SDL reads both files.
+// other migrations are its own. The SDL blocks of templates/shared/sdl/ (what several subgraphs
+// declare alike: Date and DateTime, NetworkKind, the initiative enums, Node and Network by id, a
+// network's scope and dates, Provenance, PageInfo) go into the template as {{sdl<Name>}} and, for
+// the directory and the synergies, whose schema.graphql is hand-written, into a shared.graphql
+// beside it, written whole, with the directory's Network interface and its types a kind
+// (templates/directory/) and what scripts/lib/derived-sdl.js derives from their schema.graphql
+// (UpdateActorInput from CreateActorInput, ...): every reader of such a subgraph's SDL reads both.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
 //   node scripts/networks.js --list   print the files the template writes whole, one a line (for
