@@ -7,8 +7,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const yaml = require('js-yaml');
-const { parse } = require('graphql');
+const { concatAST, parse } = require('graphql');
 const { composeServices } = require('@apollo/composition');
+const { sdlFiles } = require('./lib/subgraph-sdl');
 
 const root = path.resolve(__dirname, '..');
 const configPath = path.join(root, 'schema/supergraph.yaml');
@@ -19,7 +20,10 @@ function loadSubgraphs() {
   return Object.entries(config.subgraphs).map(([name, s]) => ({
     name,
     url: s.routing_url,
-    typeDefs: parse(fs.readFileSync(path.resolve(path.dirname(configPath), s.schema.file), 'utf8')),
+    // schema.file names the subgraph's schema.graphql; a shared.graphql beside it is part of its SDL.
+    typeDefs: concatAST(
+      sdlFiles(path.resolve(path.dirname(configPath), s.schema.file)).map((file) => parse(fs.readFileSync(file, 'utf8'))),
+    ),
   }));
 }
 

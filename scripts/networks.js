@@ -7,10 +7,13 @@
 // templates/network/elsewhere/ (the synergies reader's operations, the CLI's import mutation).
 // The migrations of templates/shared/migrations/ (tables every subgraph that writes keeps alike:
 // idempotency keys, the change log) go to the four network subgraphs and to the directory, whose
-// other migrations are its own. The SDL blocks of templates/shared/sdl/ (types several subgraphs
-// declare alike: the network enums, Provenance, PageInfo) go into the template as {{sdl<Name>}}
-// and into the directory's and the synergies' hand-written schema.graphql between the lines
-// `# shared: templates/shared/sdl/<name>.graphql …` and `# end shared`.
+// other migrations are its own. The SDL blocks of templates/shared/sdl/ (what several subgraphs
+// declare alike: Date and DateTime, NetworkKind, the initiative enums, Node and Network by id, a
+// network's scope and dates, Provenance, PageInfo) go into the template as {{sdl<Name>}} and, for
+// the directory and the synergies, whose schema.graphql is hand-written, into a shared.graphql
+// beside it, written whole, with the directory's Network interface and its types a kind
+// (templates/directory/) and what scripts/lib/derived-sdl.js derives from their schema.graphql
+// (UpdateActorInput from CreateActorInput, ...): every reader of such a subgraph's SDL reads both.
 //   node scripts/networks.js          write them
 //   node scripts/networks.js --check  fail when a committed file differs from what the template gives
 //   node scripts/networks.js --list   print the files the template writes whole, one a line (for
@@ -27,13 +30,47 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { loadCatalogue } = require('./lib/catalogue');
+const { derive, optionalInput, sameArguments } = require('./lib/derived-sdl');
 
 const root = path.resolve(__dirname, '..');
 const templateDir = path.join(root, 'templates/network');
 const sharedMigrationsDir = path.join(root, 'templates/shared/migrations');
 const sharedSdlDir = path.join(root, 'templates/shared/sdl');
-// The hand-written schemas that hold shared SDL blocks.
-const SHARED_SDL_IN = ['services/directory/schema.graphql', 'services/synergies/schema.graphql'];
+// The subgraphs whose schema.graphql is hand-written: the shared SDL blocks each takes, by name in
+// templates/shared/sdl/; its SDL written from templates of its own, once (with the shared blocks and
+// the catalogue's values) or once a kind (with each kind's {{Type}} and {{idPrefix}}); and what is
+// derived from its schema.graphql: all written to its shared.graphql.
+const SHARED_SDL_IN = {
+  directory: {
+    blocks: ['scalars', 'network-kind', 'provenance', 'page-info'],
+    // The Network interface (its kinds from the catalogue, the fields every kind's type has alike).
+    once: ['templates/directory/network-interface.graphql'],
+    // The network types the directory adds a field to, one a kind.
+    perKind: ['templates/directory/network-members.graphql'],
+    derived: [
+      optionalInput({
+        from: 'CreateActorInput',
+        name: 'UpdateActorInput',
+        description: 'Changes to an actor: absent fields are kept, null clears a field.',
+      }),
+    ],
+  },
+  synergies: {
+    blocks: ['scalars', 'network-kind', 'initiative-enums', 'node-interfaces', 'page-info'],
+    once: [],
+    perKind: [],
+    derived: [
+      sameArguments({
+        from: 'Actor.initiatives',
+        to: 'Territory',
+        description: 'Initiatives taking place in this territory or led by a network active in it, by start date.',
+      }),
+    ],
+  },
+};
+const SHARED_SDL_HEADER =
+  '# Written by `npm run networks` (scripts/networks.js) from templates/shared/sdl and from the schema.graphql\n' +
+  "# beside it (scripts/lib/derived-sdl.js): do not edit. Every reader of this subgraph's SDL reads both files.\n";
 // The subgraphs that are not written from the template but take its shared migrations.
 const SHARED_MIGRATIONS_ALSO = ['directory'];
 
@@ -59,12 +96,16 @@ const sentence = (items) => (items.length < 2 ? items.join('') : `${items.slice(
 const sdlValues = (values) => values.map((v) => `  ${JSON.stringify(v.description)}\n  ${v.value}`).join('\n');
 
 /** What the shared SDL blocks name: the catalogue's kinds. */
-const catalogueValues = (kinds) => ({ kindValues: kinds.map((k) => `  ${k.kind}`).join('\n') });
+const catalogueValues = (kinds) => ({
+  kindValues: kinds.map((k) => `  ${k.kind}`).join('\n'),
+  kindList: sentence(kinds.map((k) => `a ${k.field}`)),
+  idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
+});
 
-/** The template's placeholder of a shared SDL block: `network-enums` → `sdlNetworkEnums`. */
+/** The template's placeholder of a shared SDL block: `network-kind` → `sdlNetworkKind`. */
 const blockName = (name) => `sdl${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 
-/** Each shared SDL block, filled: `network-enums.graphql` → { sdlNetworkEnums: text }. */
+/** Each shared SDL block, filled: `network-kind.graphql` → { sdlNetworkKind: text }. */
 function sharedSdl(kinds) {
   const blocks = {};
   for (const file of fs.readdirSync(sharedSdlDir).filter((f) => f.endsWith('.graphql'))) {
@@ -78,17 +119,26 @@ function sharedSdl(kinds) {
   return blocks;
 }
 
-const SHARED_REGION = /^# shared: templates\/shared\/sdl\/([\w-]+)\.graphql.*\n[\s\S]*?^# end shared$/gm;
-
-/** A hand-written schema with each of its shared regions holding its block as the template gives it. */
-function withSharedSdl(rel, text, kinds) {
-  const blocks = sharedSdl(kinds);
-  return text.replace(SHARED_REGION, (region, name) => {
-    const block = blocks[blockName(name)];
-    if (block === undefined) throw new Error(`${rel}: no templates/shared/sdl/${name}.graphql`);
-    const [marker] = region.split('\n', 1);
-    return `${marker}\n${block.replace(/\n$/, '')}\n# end shared`;
+/** A hand-written subgraph's shared.graphql: its shared blocks, its types a kind, then what its schema.graphql derives. */
+function sharedSdlFile(subgraph, { blocks, once, perKind, derived }, kinds) {
+  const filled = sharedSdl(kinds);
+  const schema = `services/${subgraph}/schema.graphql`;
+  const parts = blocks.map((name) => {
+    const block = filled[blockName(name)];
+    if (block === undefined) throw new Error(`services/${subgraph}: no templates/shared/sdl/${name}.graphql`);
+    return `# templates/shared/sdl/${name}.graphql\n${block.replace(/\n$/, '')}\n`;
   });
+  for (const rel of once) {
+    const text = fill(fs.readFileSync(path.join(root, rel), 'utf8'), { ...filled, ...catalogueValues(kinds) }, rel);
+    parts.push(`# ${rel}\n${text.replace(/\n$/, '')}\n`);
+  }
+  for (const rel of perKind) {
+    const template = fs.readFileSync(path.join(root, rel), 'utf8');
+    const types = kinds.map((k) => fill(template, { Type: k.type, idPrefix: k.idPrefix }, rel).replace(/\n$/, ''));
+    parts.push(`# ${rel}, for each kind\n${types.join('\n\n')}\n`);
+  }
+  parts.push(...derive(fs.readFileSync(path.join(root, schema), 'utf8'), derived, schema).map((sdl) => `# derived from ${schema}\n${sdl}`));
+  return `${SHARED_SDL_HEADER}\n${parts.join('\n')}`;
 }
 
 function valuesFor(kind, kinds) {
@@ -104,9 +154,7 @@ function valuesFor(kind, kinds) {
     KIND: kind.kind,
     idPrefix: kind.idPrefix,
     ...catalogueValues(kinds),
-    kindList: sentence(kinds.map((k) => `a ${k.field}`)),
     networkUnion: kinds.map((k) => k.type).join(' | '),
-    idPrefixes: kinds.map((k) => `\`${k.idPrefix}-…\``).join(', '),
     // Another kind, for tests that name a network of another subgraph (test/agreement.test.ts).
     otherKIND: others[0].kind,
     otherIdPrefix: others[0].idPrefix,
@@ -117,7 +165,7 @@ function valuesFor(kind, kinds) {
     // Every kind as a fragment on its network type (the synergies reader's co-organisers).
     coOrganiserRefs: kinds.map((k) => `        ... on ${k.type} {\n          id\n        }`).join('\n'),
     // Each implements the Network interface, which declares only `id` in a network subgraph (see the
-    // template's comment on it): a placeholder has nothing else to declare.
+    // comment on it in templates/shared/sdl/node-interfaces.graphql): a placeholder has nothing else to declare.
     otherKindStubs: others
       .map(
         (k) =>
@@ -221,6 +269,9 @@ function main() {
       ...[...elsewhere].map(([rel, content]) => [path.join(root, rel), content]),
     );
   }
+  for (const [subgraph, shared] of Object.entries(SHARED_SDL_IN)) {
+    targets.push([path.join(root, 'services', subgraph, 'shared.graphql'), sharedSdlFile(subgraph, shared, KINDS)]);
+  }
   for (const subgraph of SHARED_MIGRATIONS_ALSO) {
     const serviceDir = path.join(root, 'services', subgraph);
     // Its own migrations are no strays: only the shared ones are written here.
@@ -230,12 +281,6 @@ function main() {
   if (process.argv.includes('--list')) {
     for (const [target] of targets) console.log(path.relative(root, target));
     return;
-  }
-  for (const rel of SHARED_SDL_IN) {
-    const target = path.join(root, rel);
-    const text = fs.readFileSync(target, 'utf8');
-    if (!text.includes('\n# shared: templates/shared/sdl/')) throw new Error(`${rel}: no \`# shared: templates/shared/sdl/…\` region`);
-    targets.push([target, withSharedSdl(rel, text, KINDS)]);
   }
   for (const [target, content] of targets) {
     const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;

@@ -52,7 +52,7 @@ const sameAnswer = async (file: string, name: string) => {
 };
 // Example 5 reads co-organisers (`[Network]`) from the lead's subgraph, where the other kinds are
 // placeholders: Hive Gateway plans it because a network subgraph's `Network` declares only `id`
-// (templates/network/schema.graphql says why; test/hive-planner.inprocess.test.ts shows the shape it refuses).
+// (templates/shared/sdl/node-interfaces.graphql says why; test/hive-planner.inprocess.test.ts shows the shape it refuses).
 test.each(reads)('%s %s: the same answer through Hive Gateway as through Maillage’s', sameAnswer);
 
 test('co-organisers of another kind, every way a client reads them: the same answer through Hive Gateway as through Maillage’s', async () => {

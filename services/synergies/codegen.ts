@@ -1,4 +1,4 @@
-// Resolver types for this subgraph, from its own schema.graphql: `npm run codegen -w @maillage/synergies`
+// Resolver types for this subgraph, from its own SDL (schema.graphql and shared.graphql): `npm run codegen -w @maillage/synergies`
 // writes src/generated/resolvers.ts (committed); `npm run codegen:check -w @maillage/synergies` fails
 // when it is stale. Parent types are mapped to what the engine computes (src/models.ts), so tsc
 // fails when a resolver no longer fits its schema or its parent.
@@ -8,7 +8,7 @@ const models = '../models#';
 
 const config: CodegenConfig = {
   overwrite: true,
-  schema: './schema.graphql',
+  schema: ['./schema.graphql', './shared.graphql'],
   generates: {
     'src/generated/resolvers.ts': {
       plugins: [

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type DocumentNode } from 'graphql';
+import { concatAST, parse, type DocumentNode } from 'graphql';
 
-/** Reads a subgraph's SDL-first `schema.graphql`, the same file composition reads. */
-export function loadSchema(path: string): DocumentNode {
-  return parse(readFileSync(path, 'utf8'));
+/**
+ * Reads a subgraph's SDL-first schema, the same files composition reads: its `schema.graphql` and,
+ * where that is hand-written (the directory, the synergies), the `shared.graphql` that
+ * `npm run networks` writes beside it.
+ */
+export function loadSchema(files: string | readonly string[]): DocumentNode {
+  return concatAST((typeof files === 'string' ? [files] : files).map((file) => parse(readFileSync(file, 'utf8'))));
 }
 
 /**

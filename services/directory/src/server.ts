@@ -16,7 +16,7 @@ import { Territory } from './resolvers/Territory';
 import { seed } from './seed';
 import type { Resolvers } from './generated/resolvers-types';
 
-export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
+export const typeDefs = loadSchema(['schema.graphql', 'shared.graphql'].map((file) => path.join(__dirname, '..', file)));
 
 export const resolvers: Resolvers = {
   Date: DateScalar,

@@ -13,7 +13,7 @@ import { resolvers } from './resolvers';
 import { GatewayReader, type SnapshotReader } from './source';
 import { SnapshotStore, type CheckpointStore, type FeedOptions } from './store';
 
-export const typeDefs = loadSchema(path.join(__dirname, '../schema.graphql'));
+export const typeDefs = loadSchema(['schema.graphql', 'shared.graphql'].map((file) => path.join(__dirname, '..', file)));
 export { resolvers };
 export { GatewayReader } from './source';
 export type { FeedChange } from './feed';

@@ -82,6 +82,18 @@ test('initiatives across kinds: the ref names the lead kind; filters by territor
   expect(actor.data!._entities[0].initiatives.totalCount).toBe(1);
 });
 
+test("Territory.initiatives (derived into shared.graphql) takes Actor.initiatives' filters and applies them", async () => {
+  const both = (args: string) =>
+    run(`{ _entities(representations: [{ __typename: "Actor", id: "act-b" }, { __typename: "Territory", id: "DEP-12" }]) {
+      ... on Actor { initiatives(${args}) { totalCount } } ... on Territory { initiatives(${args}) { totalCount } } } }`);
+  const counts = async (args: string) =>
+    (await both(args)).data!._entities.map((e: { initiatives: { totalCount: number } }) => e.initiatives.totalCount);
+  expect(await counts('jointOnly: true, status: PLANNED, from: "2026-10-01", to: "2026-12-01", first: 5')).toEqual([1, 1]);
+  expect(await counts('kind: CLUB')).toEqual([0, 0]);
+  expect(await counts('status: HELD')).toEqual([0, 0]);
+  expect(await counts('to: "2026-10-31"')).toEqual([0, 0]);
+});
+
 test('bad input gets a stable code', async () => {
   const code = async (query: string) => (await run(query, 'anonymous')).errors?.[0].extensions?.code;
   expect(await code(`{ networks(territoryId: "DEP-999") { totalCount } }`)).toBe('UNKNOWN_TERRITORY');
