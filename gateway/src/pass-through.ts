@@ -238,16 +238,18 @@ const rawText = (http: unknown): Promise<string | undefined> | undefined =>
   (http as { text?(): Promise<string> } | undefined)?.text?.().catch(() => undefined);
 
 /**
- * `{ data, extensions }` as JSON.stringify writes it. The subgraph's text (`raw`, whose only key is
- * `data`: checked by the caller) is JSON.stringify's own output, so its `data` bytes are reused
- * rather than written again from the parsed value; any other text is written from `data`.
+ * `{ data, extensions }` as JSON.stringify writes it, `raw` being the text `data` was parsed from
+ * (an object whose only key is `data`: checked by the caller). Maillage's subgraphs answer with
+ * Apollo Server, whose text is JSON.stringify's own (`{"data":{…}}`, a newline), so those `data`
+ * bytes are reused rather than written again from the parsed value; a text of another shape
+ * (white space around `data`) has `data` written again.
  */
 export function withExtensions(raw: string | undefined, data: object, extensions: object): string {
   const tail = `,"extensions":${JSON.stringify(extensions)}}`;
   if (raw !== undefined && raw.startsWith('{"data":{')) {
     let end = raw.length;
     while (end > 0 && (raw[end - 1] === '\n' || raw[end - 1] === ' ' || raw[end - 1] === '\r')) end--;
-    if (raw[end - 1] === '}') return raw.slice(0, end - 1) + tail;
+    if (raw[end - 1] === '}' && raw[end - 2] === '}') return raw.slice(0, end - 1) + tail;
   }
   return `{"data":${JSON.stringify(data)}${tail}`;
 }
