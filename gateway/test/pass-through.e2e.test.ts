@@ -23,14 +23,14 @@ beforeAll(async () => {
   manifest.operations.push({ id: LOOKUP_ID, name: 'Lookup', type: 'query', body: LOOKUP });
   const operationsPath = path.join(mkdtempSync(path.join(tmpdir(), 'pass-through-')), 'manifest.json');
   writeFileSync(operationsPath, JSON.stringify(manifest));
-  let options: Parameters<StartGateway>[0] | undefined;
+  let options: Parameters<typeof startGateway>[0] | undefined;
   const recording: StartGateway = (o) => {
     const given = o as Parameters<typeof startGateway>[0];
     options = { ...given, auth: { ...given.auth, operationsPath } };
-    return startGateway(options as Parameters<typeof startGateway>[0]);
+    return startGateway(options);
   };
   h = await startSupergraph(subgraphs, recording);
-  plain = await startGateway({ ...(options as Parameters<typeof startGateway>[0]), port: 0, passThrough: false });
+  plain = await startGateway({ ...options!, port: 0, passThrough: false });
 }, 180_000);
 afterAll(async () => {
   await plain?.stop();
