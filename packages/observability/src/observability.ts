@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServerPlugin } from '@apollo/server';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { statementCounts } from './statements';
 
@@ -12,7 +12,7 @@ export type { Logger };
  * Structured JSON logs, one object a line, with the service name on each; `requestId` ties the
  * gateway's line for a request to the subgraphs' lines for the fetches it made.
  */
-export function createLogger(service: string, level: string = 'info', destination?: NodeJS.WritableStream): Logger {
+export function createLogger(service: string, level: string = 'info', destination?: NodeJS.WritableStream | DestinationStream): Logger {
   const options = { base: { service }, level, timestamp: pino.stdTimeFunctions.isoTime };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -52,11 +52,13 @@ export function openServerSpan(
     { kind: SpanKind.SERVER, attributes: { 'maillage.service': service, 'http.request.method': req.method, 'url.path': route } },
     parent,
   );
-  res.on('finish', () => {
-    span.setAttribute('http.response.status_code', res.statusCode);
-    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
-  });
+  // A span nobody records (no collector) has nothing to end.
+  if (span.isRecording())
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
   (res.locals as { [TRACE_CONTEXT]?: Context })[TRACE_CONTEXT] = trace.setSpan(parent, span);
   return span;
 }
