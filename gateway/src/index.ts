@@ -59,6 +59,8 @@ async function main() {
     { url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid },
     `ready at ${gateway.url}`,
   );
+  // Whoever waits for the ready line (npm start, a supervisor) reads it now, not at the next flush.
+  logger.flush();
   let stopping = false;
   const stop = async () => {
     // Ctrl-C reaches the workers twice: from the terminal, and from the primary.
