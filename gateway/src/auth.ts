@@ -63,8 +63,35 @@ export function tokenConfigFromEnv(env: GatewayEnv, warn: (m: string) => void): 
 const invalidToken = (why: string) =>
   new DoorError(401, ErrorCode.UNAUTHENTICATED, `Invalid bearer token: ${why}`, { 'www-authenticate': 'Bearer error="invalid_token"' });
 
-/** Verifies bearer tokens (signature, expiry, issuer, audience) and turns their claims into a viewer. */
-export function tokenVerifier(cfg: TokenConfig): (token: string) => Promise<Viewer> {
+/** How long a verified token's viewer is remembered at most (within its own expiry). */
+export const VERIFIED_TOKEN_MS = 60_000;
+const VERIFIED_KEPT = 10_000;
+
+/**
+ * Verifies bearer tokens (signature, expiry, issuer, audience) and turns their claims into a viewer.
+ *
+ * A client sends the same token with each request for its whole life, and its verification (a
+ * signature through WebCrypto, awaited) gives the same viewer every time: a token verified once is
+ * remembered, by its exact text, until it expires (`exp`, checked as jose checks it) and for a
+ * minute at most, so a key taken out of the JWKS stops being honoured within a minute more than
+ * jose's own key cache allows. Refused tokens are not remembered: each is verified, and refused, anew.
+ */
+export function tokenVerifier(cfg: TokenConfig, now: () => number = Date.now): (token: string) => Promise<Viewer> {
+  const verify = signedTokenVerifier(cfg);
+  const verified = new Map<string, { viewer: Viewer; exp: number; until: number }>();
+  return async (token) => {
+    const t = now();
+    const hit = verified.get(token);
+    if (hit && hit.exp > Math.floor(t / 1000) && hit.until > t) return hit.viewer;
+    if (hit) verified.delete(token);
+    const { viewer, exp } = await verify(token);
+    if (verified.size >= VERIFIED_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { viewer, exp, until: t + VERIFIED_TOKEN_MS });
+    return viewer;
+  };
+}
+
+function signedTokenVerifier(cfg: TokenConfig): (token: string) => Promise<{ viewer: Viewer; exp: number }> {
   let key: Promise<KeyLike | Uint8Array> | JWTVerifyGetKey;
   let algorithms: string[];
   if (cfg.jwksUrl) {
@@ -99,8 +126,10 @@ export function tokenVerifier(cfg: TokenConfig): (token: string) => Promise<View
       typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scopes) ? payload.scopes.map(String) : [];
     const networks = Array.isArray(payload.networks) ? payload.networks.filter((n): n is string => typeof n === 'string') : [];
     const viewer = viewerOf({ scopes, networks, subject: String(payload.sub) });
+    // exp is required (requiredClaims) and a number (jose checks it).
+    const exp = payload.exp as number;
     // A partner is a key, not a token: a token claiming the partner scope alone grants nothing more than anonymity.
-    return viewer.role === 'partner' ? viewerOf({ scopes: [], subject: viewer.subject }) : viewer;
+    return { viewer: viewer.role === 'partner' ? viewerOf({ scopes: [], subject: viewer.subject }) : viewer, exp };
   };
 }
 

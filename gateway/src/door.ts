@@ -39,6 +39,14 @@ export interface Admitted {
   cost?: CostAdmission;
   /** The metrics label: the persisted operation's name, else `other`. */
   operationLabel: string;
+  /** The operation as admitted (a persisted one's text in place of its id), over GET and POST alike. */
+  request: {
+    query: string;
+    variables?: Record<string, unknown> | null;
+    operationName?: string | null;
+    /** What Apollo is given of the request's extensions: none over GET (the URL is rewritten without them). */
+    extensions?: Record<string, unknown>;
+  };
 }
 
 interface Params {
@@ -219,71 +227,13 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
     next(err);
   };
   const admit: RequestHandler = async (req, res, next) => {
+    // The lean front (lean-front.ts) admitted it already, refused it with this error, or failed
+    // where this middleware would have (handed on to the same error handling).
+    if (res.locals.frontError) return next(res.locals.frontError);
+    if (res.locals.admitted) return next();
+    if (res.locals.doorError) return sendDoorError(req, res, res.locals.doorError as DoorError);
     try {
-      const params = paramsOf(req);
-      const { viewer } = await identify(req, res, params, opts);
-      let persisted: PersistedOperation | undefined;
-      if (params.id) {
-        persisted = opts.operations.get(params.id);
-        if (!persisted) throw new DoorError(400, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No persisted operation has this id');
-        if (params.query && params.query !== persisted.body) throw badRequest('The query does not match the persisted operation id');
-        params.query = persisted.body;
-      }
-      if (!params.query) throw badRequest('Give a query, or the id of a persisted operation');
-      const schema = opts.schema();
-      let cost: CostAdmission | undefined;
-      if (schema) {
-        const { error, document } = checkLimits(schema, params.query, persisted ? LIMITS.registered : LIMITS[viewer.role]);
-        if (error) throw fromGraphQLError(error);
-        // Apollo Gateway turns an unknown operationName into a 500; it is the caller's mistake.
-        checkOperationName(document!, params.operationName);
-        // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in a database.
-        if (hasNul(document!, params.variables))
-          throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
-        const model = opts.costModel();
-        if (model) {
-          cost = await chargeOperation({
-            schema,
-            model,
-            document: document!,
-            variables: params.variables,
-            operationName: params.operationName,
-            operationLimit: (persisted ? LIMITS.registered : LIMITS[viewer.role]).cost,
-            viewer,
-            address: req.ip,
-            limiter: opts.limiter,
-          });
-        }
-      }
-      if (req.method === 'GET') {
-        const search = new URLSearchParams({ query: params.query });
-        if (params.variables) search.set('variables', JSON.stringify(params.variables));
-        if (params.operationName) search.set('operationName', params.operationName);
-        req.url = `${req.path}?${search}`;
-        // A registered query is no cross-site request forgery: it was reviewed, reads only and
-        // carries no ambient credentials. Partner pages may then fetch it as a simple request.
-        // Nor is any GET without a cookie (csrf.ts): Apollo's preflight check is for those that have one.
-        if (persisted || !carriesAmbientCredentials(req)) req.headers['apollo-require-preflight'] = 'true';
-      } else {
-        const { persistedQuery: _, ...extensions } = params.extensions ?? {};
-        // Only the keys given: Apollo reads a present-but-undefined key as a malformed one.
-        req.body = Object.fromEntries(
-          Object.entries({ query: params.query, variables: params.variables, operationName: params.operationName, extensions }).filter(
-            ([, v]) => v !== undefined,
-          ),
-        );
-      }
-      const admitted: Admitted = {
-        viewer,
-        cost,
-        publicCacheable:
-          !!persisted &&
-          req.method === 'GET' &&
-          req.get('authorization') === undefined &&
-          (viewer.role === 'anonymous' || viewer.role === 'partner'),
-        operationLabel: persisted?.name ?? 'other',
-      };
-      res.locals.admitted = admitted;
+      res.locals.admitted = await admitRequest(req, res, opts);
       next();
     } catch (err) {
       if (err instanceof DoorError) return sendDoorError(req, res, err);
@@ -291,6 +241,82 @@ export function door(opts: DoorOptions): (RequestHandler | express.ErrorRequestH
     }
   };
   return [mediaTypes, json, jsonErrors, admit];
+}
+
+/**
+ * The door's verdict on one request whose body, if any, is read (`req.body`): who asks, the
+ * persisted operation, the limits and the cost charged. Throws a DoorError to refuse. Rewrites the
+ * request as Apollo reads it (GET: the URL with the operation's text; POST: the body), and returns
+ * what it admitted. Shared by the door's middleware and the lean front (lean-front.ts).
+ */
+export async function admitRequest(req: Request, res: Response, opts: DoorOptions): Promise<Admitted> {
+  const params = paramsOf(req);
+  const { viewer } = await identify(req, res, params, opts);
+  let persisted: PersistedOperation | undefined;
+  if (params.id) {
+    persisted = opts.operations.get(params.id);
+    if (!persisted) throw new DoorError(400, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No persisted operation has this id');
+    if (params.query && params.query !== persisted.body) throw badRequest('The query does not match the persisted operation id');
+    params.query = persisted.body;
+  }
+  if (!params.query) throw badRequest('Give a query, or the id of a persisted operation');
+  const schema = opts.schema();
+  let cost: CostAdmission | undefined;
+  if (schema) {
+    const { error, document } = checkLimits(schema, params.query, persisted ? LIMITS.registered : LIMITS[viewer.role]);
+    if (error) throw fromGraphQLError(error);
+    // Apollo Gateway turns an unknown operationName into a 500; it is the caller's mistake.
+    checkOperationName(document!, params.operationName);
+    // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in a database.
+    if (hasNul(document!, params.variables))
+      throw new DoorError(400, ErrorCode.BAD_USER_INPUT, 'Text may not contain the NUL character (U+0000)');
+    const model = opts.costModel();
+    if (model) {
+      cost = await chargeOperation({
+        schema,
+        model,
+        document: document!,
+        variables: params.variables,
+        operationName: params.operationName,
+        operationLimit: (persisted ? LIMITS.registered : LIMITS[viewer.role]).cost,
+        viewer,
+        address: req.ip,
+        limiter: opts.limiter,
+      });
+    }
+  }
+  let extensions: Record<string, unknown> | undefined;
+  if (req.method === 'GET') {
+    const search = new URLSearchParams({ query: params.query });
+    if (params.variables) search.set('variables', JSON.stringify(params.variables));
+    if (params.operationName) search.set('operationName', params.operationName);
+    req.url = `${req.path}?${search}`;
+    // A registered query is no cross-site request forgery: it was reviewed, reads only and
+    // carries no ambient credentials. Partner pages may then fetch it as a simple request.
+    // Nor is any GET without a cookie (csrf.ts): Apollo's preflight check is for those that have one.
+    if (persisted || !carriesAmbientCredentials(req)) req.headers['apollo-require-preflight'] = 'true';
+  } else {
+    const { persistedQuery: _, ...rest } = params.extensions ?? {};
+    extensions = rest;
+    // Only the keys given: Apollo reads a present-but-undefined key as a malformed one.
+    req.body = Object.fromEntries(
+      Object.entries({ query: params.query, variables: params.variables, operationName: params.operationName, extensions }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    );
+  }
+  const admitted: Admitted = {
+    viewer,
+    cost,
+    publicCacheable:
+      !!persisted &&
+      req.method === 'GET' &&
+      req.get('authorization') === undefined &&
+      (viewer.role === 'anonymous' || viewer.role === 'partner'),
+    operationLabel: persisted?.name ?? 'other',
+    request: { query: params.query, variables: params.variables, operationName: params.operationName, extensions },
+  };
+  return admitted;
 }
 
 function hasNul(document: DocumentNode, variables: unknown): boolean {

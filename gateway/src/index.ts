@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { PUBLISHED_SECRETS, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
-import { createLogger, initTracing } from '@maillage/observability';
+import { createBufferedLogger, createLogger, initTracing } from '@maillage/observability';
 import { tokenConfigFromEnv } from './auth';
 import { entityCacheOf, gatewayEnv, rateLimitsOf, sharedStateOf, subgraphUrlOverrides } from './env';
 import { runPrimary } from './cluster';
@@ -11,7 +11,8 @@ async function main() {
   // One process per core (GATEWAY_WORKERS): a primary that only supervises, and workers that serve.
   if (env.GATEWAY_WORKERS > 1 && cluster.isPrimary) return runPrimary(env.GATEWAY_WORKERS, createLogger('gateway', env.LOG_LEVEL));
   await initTracing('gateway', env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const logger = createLogger('gateway', env.LOG_LEVEL);
+  // A line a request, written by the 4 KiB rather than one write(2) each; all written out at exit.
+  const logger = createBufferedLogger('gateway', env.LOG_LEVEL);
   const tokenKey = env.AUTH_JWKS_URL || env.AUTH_JWT_PUBLIC_KEY || env.AUTH_JWT_SECRET;
   warnDevelopmentSetup(
     'gateway',
@@ -58,6 +59,8 @@ async function main() {
     { url: gateway.url, metrics: gateway.metricsUrl, playground: gateway.url.replace(/\/graphql$/, '/'), pid: process.pid },
     `ready at ${gateway.url}`,
   );
+  // Whoever waits for the ready line (npm start, a supervisor) reads it now, not at the next flush.
+  logger.flush();
   let stopping = false;
   const stop = async () => {
     // Ctrl-C reaches the workers twice: from the terminal, and from the primary.

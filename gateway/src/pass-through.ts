@@ -38,6 +38,9 @@ interface Prepared {
   document: DocumentNode;
 }
 
+/** The pass-through as Express middleware, and as the lean front (front-door.ts) calls it. */
+export type PassThrough = RequestHandler & { answer(req: Request, res: Response): Promise<boolean> };
+
 export interface PassThroughOptions {
   served(): { sdl: string; apiSchema: GraphQLSchema } | undefined;
   sources: Map<string, ResilientDataSource>;
@@ -66,7 +69,7 @@ export interface PassThroughOptions {
  * asking the subgraph again (`prefetched`). Off when spans are recorded (a tracing exporter is set):
  * Apollo Gateway's spans of plan, fetch and post-processing would be missing.
  */
-export function passThrough(opts: PassThroughOptions): RequestHandler {
+export function passThrough(opts: PassThroughOptions): PassThrough {
   const prepared = new WeakMap<GraphQLSchema, Map<string, Prepared | null>>();
   let planner: { sdl: string; supergraph: Supergraph; planner: QueryPlanner; unchanged: Set<string> } | undefined;
   const plannerFor = (sdl: string) => {
@@ -162,34 +165,34 @@ export function passThrough(opts: PassThroughOptions): RequestHandler {
         registers: [opts.registry],
       })
     : undefined;
-  return async (req, res, next) => {
+  /** Answers the request from its one fetch (true), or leaves it to Apollo untouched but for the context it began (false). */
+  const answer = async (req: Request, res: Response): Promise<boolean> => {
     const started = performance.now();
+    // Once per request: the lean front (lean-front.ts) may have asked before Express's turn.
+    if (res.locals.passThroughAsked) return false;
+    res.locals.passThroughAsked = true;
     const admitted = res.locals.admitted as Admitted | undefined;
-    const body = req.body as {
-      query?: unknown;
-      variables?: Record<string, unknown> | null;
-      operationName?: string | null;
-      extensions?: object;
-    };
     const current = opts.served();
     const model = opts.costModel();
+    const asked = admitted?.request;
     if (
-      req.method !== 'POST' ||
-      !admitted?.cost ||
+      !asked ||
+      !admitted.cost ||
       !current ||
       !model ||
       res.locals.responseCache ||
-      typeof body?.query !== 'string' ||
-      (body.extensions && Object.keys(body.extensions).length) ||
+      (asked.extensions && Object.keys(asked.extensions).length) ||
+      // Over GET, Apollo's CSRF prevention refuses what the door did not mark (csrf.ts): Apollo says so.
+      (req.method === 'GET' ? req.headers['apollo-require-preflight'] === undefined : req.method !== 'POST') ||
       trace.getActiveSpan()?.isRecording()
     )
-      return next();
+      return false;
     // Apollo's answer with data and no errors is a 200 under either media type; only its content type differs.
-    const mediaType = answerMediaType(req.get('accept'));
-    const op = lookup(current.apiSchema, current.sdl, body.query, body.operationName ?? undefined);
-    if (!op) return next();
-    const given = body.variables ?? {};
-    if (getVariableValues(current.apiSchema, op.operation.variableDefinitions ?? [], given).errors) return next();
+    const mediaType = answerMediaType(req.headers.accept);
+    const op = lookup(current.apiSchema, current.sdl, asked.query, asked.operationName ?? undefined);
+    if (!op) return false;
+    const given = asked.variables ?? {};
+    if (getVariableValues(current.apiSchema, op.operation.variableDefinitions ?? [], given).errors) return false;
     const context = opts.context(req, res);
     res.locals.gatewayContext = context;
     // As Apollo Gateway's executeFetch picks them: the variables the fetch uses, as the client sent them.
@@ -197,28 +200,58 @@ export function passThrough(opts: PassThroughOptions): RequestHandler {
     for (const name of op.variableUsages) if (given[name] !== undefined) variables[name] = given[name];
     const request = { query: op.query, variables, operationName: op.operationName };
     const source = opts.sources.get(op.subgraph)!;
-    const response = source.send({ request: { ...request }, context }, JSON.stringify(request));
-    const answer = await response.catch(() => undefined);
-    const data = answer?.data;
+    const sent = JSON.stringify(request);
+    const response = source.send({ request: { ...request }, context }, sent);
+    const got = await response.catch(() => undefined);
+    const data = got?.data;
     if (
-      !answer ||
-      answer.errors !== undefined ||
-      answer.extensions !== undefined ||
+      !got ||
+      got.errors !== undefined ||
+      got.extensions !== undefined ||
       !data ||
       typeof data !== 'object' ||
-      Object.keys(answer).length !== 2
+      Object.keys(got).length !== 2
     ) {
       // Apollo answers it, from this very fetch.
-      context.prefetched = { subgraph: op.subgraph, body: JSON.stringify(request), response };
+      context.prefetched = { subgraph: op.subgraph, body: sent, response };
       outcomes?.inc({ outcome: 'handed_on' });
-      return next();
+      return false;
     }
-    const cost = settleCost(context.cost!, model, current.apiSchema, op.document, data, body.operationName);
-    res.status(200).set({ 'cache-control': 'no-store', 'content-type': `${mediaType}; charset=utf-8` });
-    res.send(`${JSON.stringify({ data, extensions: { cost } })}\n`);
+    const cost = settleCost(context.cost!, model, current.apiSchema, op.document, data, asked.operationName);
+    res.statusCode = 200;
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+    const body = `${withExtensions(await rawText(got.http), data, { cost })}\n`;
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
     opts.observe(context, op.operation.name?.value ?? null, started);
     outcomes?.inc({ outcome: 'answered' });
+    return true;
   };
+  const handler: PassThrough = (req, res, next) => void answer(req, res).then((answered) => answered || next(), next);
+  handler.answer = answer;
+  return handler;
+}
+
+/** The subgraph's answer as it came: the data source's response is an AnswerResponse (subgraphs.ts), which keeps it. */
+const rawText = (http: unknown): Promise<string | undefined> | undefined =>
+  (http as { text?(): Promise<string> } | undefined)?.text?.().catch(() => undefined);
+
+/**
+ * `{ data, extensions }` as JSON.stringify writes it, `raw` being the text `data` was parsed from
+ * (an object whose only key is `data`: checked by the caller). Maillage's subgraphs answer with
+ * Apollo Server, whose text is JSON.stringify's own (`{"data":{…}}`, a newline), so those `data`
+ * bytes are reused rather than written again from the parsed value; a text of another shape
+ * (white space around `data`) has `data` written again.
+ */
+export function withExtensions(raw: string | undefined, data: object, extensions: object): string {
+  const tail = `,"extensions":${JSON.stringify(extensions)}}`;
+  if (raw !== undefined && raw.startsWith('{"data":{')) {
+    let end = raw.length;
+    while (end > 0 && (raw[end - 1] === '\n' || raw[end - 1] === ' ' || raw[end - 1] === '\r')) end--;
+    if (raw[end - 1] === '}' && raw[end - 2] === '}') return raw.slice(0, end - 1) + tail;
+  }
+  return `{"data":${JSON.stringify(data)}${tail}`;
 }
 
 /**

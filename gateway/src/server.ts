@@ -49,6 +49,7 @@ import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayC
 import { deadlineIn } from './deadline';
 import { readiness } from './readiness';
 import { passThrough } from './pass-through';
+import { leanFront } from './lean-front';
 
 const DEFAULT_OPERATIONS = path.resolve(__dirname, '../../schema/operations/manifest.json');
 
@@ -272,7 +273,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     : memoryStore(new ResponseCache());
   const directoryUrl = subgraphUrls(opts).find(([name]) => name === 'directory')?.[1];
   if (!directoryUrl) throw new Error('the supergraph has no directory subgraph, which holds partner keys');
-  const admission = door({
+  const doorOptions = {
     verifyToken: tokenVerifier(opts.auth?.tokens ?? DEV_TOKENS),
     partnerKeys: new PartnerKeys(directoryUrl, signingSecret, opts.auth?.partnerKeyCacheMs ?? 30_000, revocations),
     operations: loadPersistedOperations(opts.auth?.operationsPath ?? DEFAULT_OPERATIONS),
@@ -280,11 +281,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     bodyLimit: opts.auth?.bodyLimit ?? '100kb',
     costModel: () => costModel,
     limiter,
-  });
+  };
+  const admission = door(doorOptions);
   const app = express();
   // req.ip: the socket's address, or the client named in X-Forwarded-For by a trusted proxy only.
   app.set('trust proxy', opts.rateLimits?.trustedProxies?.length ? opts.rateLimits.trustedProxies : false);
-  const httpServer = http.createServer(app);
+  // Express, or the lean front before it once the pass-through exists (below).
+  let handle: http.RequestListener = app;
+  const httpServer = http.createServer((req, res) => handle(req, res));
   const apollo = new ApolloServer<GatewayContext & { cost?: CostAdmission }>({
     gateway,
     introspection: !opts.production,
@@ -342,19 +346,20 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       operationLabel: admitted?.operationLabel ?? 'other',
     };
   };
-  const shortcut =
+  const pass =
     opts.passThrough === false
-      ? []
-      : [
-          passThrough({
-            served: () => served,
-            sources: dataSources,
-            costModel: () => costModel,
-            context: contextOf,
-            observe: (context, operationName, started) => observeRequest(logger, metrics, context, operationName, started, []),
-            registry: metrics.registry,
-          }),
-        ];
+      ? undefined
+      : passThrough({
+          served: () => served,
+          sources: dataSources,
+          costModel: () => costModel,
+          context: contextOf,
+          observe: (context, operationName, started) => observeRequest(logger, metrics, context, operationName, started, []),
+          registry: metrics.registry,
+        });
+  const shortcut = pass ? [pass] : [];
+  const bodyLimit = byteCount(doorOptions.bodyLimit);
+  if (pass && bodyLimit !== undefined) handle = leanFront({ app, door: doorOptions, bodyLimit, passThrough: pass });
   app.use(
     '/graphql',
     traceRequests('gateway'),
@@ -397,6 +402,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await entityCache?.close();
     },
   };
+}
+
+/** A size as body-parser reads its `limit` (the `bytes` package: `100kb` is 102400), or undefined when it is another form. */
+export function byteCount(size: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(size);
+  if (!m) return undefined;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * unit);
 }
 
 function subgraphUrls(opts: GatewayOptions): [string, string][] {

@@ -18,8 +18,16 @@ const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json';
  */
 export function answerMediaType(accept: string | undefined | null): string {
   if (!accept) return JSON_TYPE;
-  return new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) ?? JSON_TYPE;
+  // Clients send the same few Accept headers again and again: each is negotiated once.
+  let type = negotiated.get(accept);
+  if (type === undefined) {
+    type = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) ?? JSON_TYPE;
+    if (negotiated.size >= 256) negotiated.delete(negotiated.keys().next().value!);
+    if (accept.length <= 512) negotiated.set(accept, type);
+  }
+  return type;
 }
+const negotiated = new Map<string, string>();
 
 export const mediaTypeOf = (req: Request) => answerMediaType(req.get('accept'));
 

@@ -63,3 +63,38 @@ test('a subgraph without NODE_ENV on loopback with the development secret says s
   );
   expect(quiet.out).not.toMatch(/DEVELOPMENT SETUP/);
 });
+
+test('a gateway stopped by SIGTERM has written the log line of every request it answered', async () => {
+  const { NODE_ENV: _n, GATEWAY_SIGNING_SECRET: _g, AUTH_JWT_SECRET: _a, ...base } = process.env;
+  const child = spawn(process.execPath, [path.join(repoRoot, 'gateway/dist/index.js')], {
+    env: { ...base, PORT: '0', METRICS_PORT: '0', SUPERGRAPH_WATCH: 'false', GATEWAY_WORKERS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  setTimeout(() => child.kill('SIGKILL'), 100_000).unref();
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const url = await new Promise<string>((resolve) =>
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const ready = out.split('\n').find((l) => l.includes('ready at'));
+      if (ready) resolve((JSON.parse(ready) as { url: string }).url);
+    }),
+  );
+  const ids = ['stop-1', 'stop-2', 'stop-3'];
+  for (const id of ids) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': id },
+      body: '{"query":"{ __typename }"}',
+    });
+    expect(res.status).toBe(200);
+  }
+  // At once: the lines are still in the logger's buffer (written by the 4 KiB, or after a second).
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  const logged = out
+    .split('\n')
+    .filter((l) => l.includes('graphql request'))
+    .map((l) => (JSON.parse(l) as { requestId: string }).requestId);
+  expect(logged).toEqual(ids);
+}, 120_000);

@@ -34,26 +34,45 @@ export const traceContextOf = (res: Response): Context | undefined => (res.local
 const tracer = () => trace.getTracer('maillage');
 
 /**
- * Express middleware: continues the caller's trace (traceparent header) with a server span for
- * this request, active while the request is handled so that spans made below are its children.
+ * Continues the caller's trace (traceparent header) with a server span for this request, ended
+ * when the response is: what `traceRequests` does, for a server that reads a request before
+ * Express does (the gateway's lean front). The context is kept on the response's locals, where
+ * `traceRequests` finds it and opens no second span. Returns the span, so the caller can tell
+ * whether it is recorded.
  */
-export function traceRequests(service: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const parent = propagation.extract(context.active(), req.headers);
-    const route = `${req.baseUrl}${req.path}`.replace(/\/$/, '') || '/';
-    const span: Span = tracer().startSpan(
-      `${service} ${req.method} ${route}`,
-      { kind: SpanKind.SERVER, attributes: { 'maillage.service': service, 'http.request.method': req.method, 'url.path': route } },
-      parent,
-    );
+export function openServerSpan(
+  service: string,
+  req: { method?: string; headers: Record<string, string | string[] | undefined> },
+  res: { locals: object; statusCode: number; on(event: 'finish', listener: () => void): unknown },
+  route: string,
+): Span {
+  const parent = propagation.extract(context.active(), req.headers);
+  const span: Span = tracer().startSpan(
+    `${service} ${req.method} ${route}`,
+    { kind: SpanKind.SERVER, attributes: { 'maillage.service': service, 'http.request.method': req.method, 'url.path': route } },
+    parent,
+  );
+  // A span nobody records (no collector) has nothing to end.
+  if (span.isRecording())
     res.on('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    const active = trace.setSpan(parent, span);
-    (res.locals as { [TRACE_CONTEXT]?: Context })[TRACE_CONTEXT] = active;
-    context.with(active, next);
+  (res.locals as { [TRACE_CONTEXT]?: Context })[TRACE_CONTEXT] = trace.setSpan(parent, span);
+  return span;
+}
+
+/**
+ * Express middleware: continues the caller's trace (traceparent header) with a server span for
+ * this request, active while the request is handled so that spans made below are its children.
+ */
+export function traceRequests(service: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const opened = traceContextOf(res);
+    if (opened) return void context.with(opened, next);
+    openServerSpan(service, req, res, `${req.baseUrl}${req.path}`.replace(/\/$/, '') || '/');
+    context.with(traceContextOf(res)!, next);
   };
 }
 
