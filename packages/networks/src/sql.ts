@@ -64,6 +64,8 @@ const NETWORK_FIELDS = Object.keys(NETWORK) as (keyof NetworkRow)[];
 const inNetwork = (shape: Shape<NetworkRow>) =>
   Object.fromEntries(NETWORK_FIELDS.map((field) => [`network.${field}`, shape[field]])) as Shape<InNetwork>;
 const MEMBERSHIP_IN_NETWORK: Shape<MembershipRow & InNetwork> = { ...MEMBERSHIP, ...inNetwork(network('n')) };
+// Each network field with its column in the joined row, spelt once rather than at every row.
+const NETWORK_COLUMNS = NETWORK_FIELDS.map((field) => [field, `network.${field}`] as const);
 
 /**
  * The memberships of many actors, in `membershipsByActor`'s order (start date, then id), and the
@@ -89,7 +91,7 @@ export async function membershipsOfActors(
     const id = row['network.id'] as string | null;
     if (id !== null && !networks.has(id)) {
       const network = {} as Record<keyof NetworkRow, unknown>;
-      for (const field of NETWORK_FIELDS) network[field] = row[`network.${field}`];
+      for (const [field, column] of NETWORK_COLUMNS) network[field] = row[column];
       networks.set(id, network as NetworkRow);
     }
     return membership as MembershipRow;
