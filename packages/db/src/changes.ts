@@ -67,7 +67,8 @@ export const isChangePosition = (s: unknown): s is string => typeof s === 'strin
 export async function readChanges(db: ChangeStore, after: string, first: number): Promise<ChangePage> {
   if (!isChangePosition(after)) throw new Error('after must be a position of the change log');
   const limit = Math.max(1, Math.min(MAX_CHANGES_PAGE, Math.floor(first)));
-  const rows = (await db.$queryRaw`
+  // Both statements open with FEED_READ (counted apart from requests': @maillage/observability).
+  const rows = (await db.$queryRaw`/* change-log read */
     -- Ordered by the bigint column, not by the text alias (text would put 10 before 7).
     SELECT "seq"::text AS seq, "entity_type" AS "entityType", "entity_id" AS "entityId", "op", "payload"::text AS payload, to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
     FROM "change_log" c WHERE c."seq" > ${after}::bigint ORDER BY c."seq" LIMIT ${limit}`) as {
@@ -78,7 +79,9 @@ export async function readChanges(db: ChangeStore, after: string, first: number)
     payload: string | null;
     at: string;
   }[];
-  const [{ head }] = (await db.$queryRaw`SELECT coalesce(max("seq"), 0)::text AS head FROM "change_log"`) as { head: string }[];
+  const [{ head }] = (await db.$queryRaw`/* change-log read */ SELECT coalesce(max("seq"), 0)::text AS head FROM "change_log"`) as {
+    head: string;
+  }[];
   const changes = rows.map((r) => ({ ...r, payload: r.payload === null ? null : (JSON.parse(r.payload) as unknown) }));
   return { changes, last: changes.length ? changes[changes.length - 1].seq : after, head };
 }

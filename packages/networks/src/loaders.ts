@@ -18,12 +18,13 @@ const byDate = [{ startDate: 'asc' }, { id: 'asc' }];
 export function createLoaders(db: NetworkDb, ownType: string, run: StatementRunner) {
   const by = <R>(load: (keys: readonly string[]) => Promise<R[]>, key: (row: R) => string) =>
     new DataLoader<string, R[]>(async (keys) => groupByKey(await load(keys), key, keys));
+  const network = new DataLoader<string, NetworkRow | null>(async (ids) => {
+    const rows = await networksById(run, ids);
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
   return {
-    network: new DataLoader<string, NetworkRow | null>(async (ids) => {
-      const rows = await networksById(run, ids);
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    }),
+    network,
     membership: new DataLoader<string, MembershipRow | null>(async (ids) => {
       const rows: MembershipRow[] = await db.membership.findMany({ where: { id: { in: [...ids] } } });
       const map = new Map(rows.map((r) => [r.id, r]));
@@ -44,10 +45,16 @@ export function createLoaders(db: NetworkDb, ownType: string, run: StatementRunn
     }),
     /** Distinct active members of each network (`Network.memberCount`), counted by the database. */
     memberCount: new DataLoader<string, number>((ids) => activeMemberCounts(run, ids)),
-    membershipsByActor: by<MembershipRow>(
-      (ids) => membershipsOfActors(run, ids),
-      (m) => m.actorId,
-    ),
+    /**
+     * Memberships by actor; the networks they are of come in the same statement and go into
+     * `network` (`prime` leaves a network the request already read as it was), where
+     * `actorMemberships` looks them up next.
+     */
+    membershipsByActor: new DataLoader<string, MembershipRow[]>(async (ids) => {
+      const { memberships, networks } = await membershipsOfActors(run, ids);
+      for (const n of networks) network.prime(n.id, n);
+      return groupByKey(memberships, (m) => m.actorId, ids);
+    }),
     networksByActor: by<NetworkRow>(
       (ids) => db.network.findMany({ where: { actorId: { in: [...ids] } }, orderBy: byName }),
       (n) => n.actorId ?? '',

@@ -24,45 +24,80 @@ const membership = (m: string): Shape<MembershipRow> => ({
 });
 const MEMBERSHIP = membership('m');
 
-const NETWORK: Shape<NetworkRow> = {
-  id: c.text('id'),
-  subtype: c.text('subtype'),
-  name: c.text('name'),
-  shortName: c.textOrNull('short_name'),
-  searchName: c.text('search_name'),
-  description: c.textOrNull('description'),
-  actorId: c.textOrNull('actor_id'),
-  parentId: c.textOrNull('parent_id'),
-  predecessorId: c.textOrNull('predecessor_id'),
-  scope: c.texts('scope'),
-  reach: c.texts('reach'),
-  startDate: c.date('start_date'),
-  endDate: c.date('end_date'),
-  reportedMemberCount: c.intOrNull('reported_member_count'),
-  reportedMemberAsOf: c.date('reported_member_as_of'),
-  reportedMemberNote: c.textOrNull('reported_member_note'),
-  website: c.textOrNull('website'),
-  details: c.json('details'),
-  membersPublic: c.bool('members_public'),
-  sources: c.texts('sources'),
-  names: c.json<NetworkNameEntry[]>('names'),
-  provenance: c.enum<ProvenanceKind>('provenance'),
-  provenanceRule: c.textOrNull('provenance_rule'),
-  enteredBy: c.textOrNull('entered_by'),
-  enteredAt: c.timestampOrNull('entered_at'),
-};
+const network = (n: string): Shape<NetworkRow> => ({
+  id: c.text(`${n}.id`),
+  subtype: c.text(`${n}.subtype`),
+  name: c.text(`${n}.name`),
+  shortName: c.textOrNull(`${n}.short_name`),
+  searchName: c.text(`${n}.search_name`),
+  description: c.textOrNull(`${n}.description`),
+  actorId: c.textOrNull(`${n}.actor_id`),
+  parentId: c.textOrNull(`${n}.parent_id`),
+  predecessorId: c.textOrNull(`${n}.predecessor_id`),
+  scope: c.texts(`${n}.scope`),
+  reach: c.texts(`${n}.reach`),
+  startDate: c.date(`${n}.start_date`),
+  endDate: c.date(`${n}.end_date`),
+  reportedMemberCount: c.intOrNull(`${n}.reported_member_count`),
+  reportedMemberAsOf: c.date(`${n}.reported_member_as_of`),
+  reportedMemberNote: c.textOrNull(`${n}.reported_member_note`),
+  website: c.textOrNull(`${n}.website`),
+  details: c.json(`${n}.details`),
+  membersPublic: c.bool(`${n}.members_public`),
+  sources: c.texts(`${n}.sources`),
+  names: c.json<NetworkNameEntry[]>(`${n}.names`),
+  provenance: c.enum<ProvenanceKind>(`${n}.provenance`),
+  provenanceRule: c.textOrNull(`${n}.provenance_rule`),
+  enteredBy: c.textOrNull(`${n}.entered_by`),
+  enteredAt: c.timestampOrNull(`${n}.entered_at`),
+});
+const NETWORK = network('network');
 
 /** Networks by id (in no particular order). */
 export const networksById = (run: StatementRunner, ids: readonly string[]) =>
   query(run, sql`SELECT ${selectList(NETWORK)} FROM network WHERE id = ANY(${p.texts(ids)}::text[])`, NETWORK);
 
-/** The memberships of many actors, in `membershipsByActor`'s order (start date, then id). */
-export const membershipsOfActors = (run: StatementRunner, actorIds: readonly string[]) =>
-  query(
+/** A network's fields as columns `network.<field>` of a row that holds a membership's too. */
+type InNetwork = { [K in keyof NetworkRow as `network.${K}`]: NetworkRow[K] };
+const MEMBERSHIP_FIELDS = Object.keys(MEMBERSHIP) as (keyof MembershipRow)[];
+const NETWORK_FIELDS = Object.keys(NETWORK) as (keyof NetworkRow)[];
+const inNetwork = (shape: Shape<NetworkRow>) =>
+  Object.fromEntries(NETWORK_FIELDS.map((field) => [`network.${field}`, shape[field]])) as Shape<InNetwork>;
+const MEMBERSHIP_IN_NETWORK: Shape<MembershipRow & InNetwork> = { ...MEMBERSHIP, ...inNetwork(network('n')) };
+// Each network field with its column in the joined row, spelt once rather than at every row.
+const NETWORK_COLUMNS = NETWORK_FIELDS.map((field) => [field, `network.${field}`] as const);
+
+/**
+ * The memberships of many actors, in `membershipsByActor`'s order (start date, then id), and the
+ * networks they are of, in one statement: `Actor.<kind>Memberships` reads each membership's
+ * network next (whether the viewer may read its members, then its fields), which was a second
+ * statement per request of every network subgraph on the (b2) and (c2) fan-outs.
+ */
+export async function membershipsOfActors(
+  run: StatementRunner,
+  actorIds: readonly string[],
+): Promise<{ memberships: MembershipRow[]; networks: NetworkRow[] }> {
+  const rows = await query(
     run,
-    sql`SELECT ${selectList(MEMBERSHIP)} FROM membership m WHERE m.actor_id = ANY(${p.texts(actorIds)}::text[]) ORDER BY m.start_date ASC, m.id ASC`,
-    MEMBERSHIP,
+    sql`SELECT ${selectList(MEMBERSHIP_IN_NETWORK)} FROM membership m LEFT JOIN network n ON n.id = m.network_id
+    WHERE m.actor_id = ANY(${p.texts(actorIds)}::text[]) ORDER BY m.start_date ASC, m.id ASC`,
+    MEMBERSHIP_IN_NETWORK,
   );
+  const networks = new Map<string, NetworkRow>();
+  const memberships = rows.map((row) => {
+    const membership = {} as Record<keyof MembershipRow, unknown>;
+    for (const field of MEMBERSHIP_FIELDS) membership[field] = row[field];
+    // The join finds no network only if one was deleted under its memberships (the foreign key forbids it).
+    const id = row['network.id'] as string | null;
+    if (id !== null && !networks.has(id)) {
+      const network = {} as Record<keyof NetworkRow, unknown>;
+      for (const [field, column] of NETWORK_COLUMNS) network[field] = row[column];
+      networks.set(id, network as NetworkRow);
+    }
+    return membership as MembershipRow;
+  });
+  return { memberships, networks: [...networks.values()] };
+}
 
 /** One page of one network's members, as `Network.members` asks for it. */
 export interface MemberPageKey {
