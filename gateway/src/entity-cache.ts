@@ -83,13 +83,30 @@ function frozenCopy<T>(v: T): T {
   return Object.freeze(o) as T;
 }
 
+/** An entry of the memory store, in its recency list. */
+interface MemoryEntry {
+  key: string;
+  value: unknown;
+  expires: number;
+  tags: string[];
+  /** Toward the least recently used end. */
+  older?: MemoryEntry;
+  /** Toward the most recently used end. */
+  younger?: MemoryEntry;
+}
+
 /**
  * In this process, bounded: least recently used entries go first. Values are kept as objects (a
  * frozen copy) and handed out as copies: no JSON text to write on a miss nor to parse on a hit.
+ * The recency order is a linked list beside the map, not the map's own order (a hit deleted and
+ * set again): V8 leaves a deleted map entry as a hole until the table is rebuilt, and finding the
+ * oldest entry (`keys().next()`) walked over every hole left since, on each eviction.
  */
 export class MemoryEntityStore implements EntityStore {
-  private readonly entries = new Map<string, { value: unknown; expires: number; tags: string[] }>();
+  private readonly entries = new Map<string, MemoryEntry>();
   private readonly byTag = new Map<string, Set<string>>();
+  private oldest?: MemoryEntry;
+  private youngest?: MemoryEntry;
   constructor(readonly maxEntries = 50_000) {}
 
   get size() {
@@ -110,9 +127,10 @@ export class MemoryEntityStore implements EntityStore {
         this.drop(key);
         return null;
       }
-      // Map order is the LRU order: a hit moves to the young end.
-      this.entries.delete(key);
-      this.entries.set(key, e);
+      if (e !== this.youngest) {
+        this.unlink(e);
+        this.link(e);
+      }
       return copyJson(e.value);
     });
   }
@@ -121,14 +139,16 @@ export class MemoryEntityStore implements EntityStore {
     const now = Date.now();
     for (const { key, value, ttlMs, tags } of entries) {
       this.drop(key);
-      this.entries.set(key, { value: frozenCopy(value), expires: now + ttlMs, tags });
+      const e: MemoryEntry = { key, value: frozenCopy(value), expires: now + ttlMs, tags };
+      this.entries.set(key, e);
+      this.link(e);
       for (const tag of tags) {
         let keys = this.byTag.get(tag);
         if (!keys) this.byTag.set(tag, (keys = new Set()));
         keys.add(key);
       }
     }
-    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+    while (this.entries.size > this.maxEntries && this.oldest) this.drop(this.oldest.key);
   }
 
   async invalidate(tags: string[]) {
@@ -138,12 +158,31 @@ export class MemoryEntityStore implements EntityStore {
   async close() {
     this.entries.clear();
     this.byTag.clear();
+    this.oldest = this.youngest = undefined;
+  }
+
+  /** Puts an entry at the young end. */
+  private link(e: MemoryEntry) {
+    e.older = this.youngest;
+    e.younger = undefined;
+    if (this.youngest) this.youngest.younger = e;
+    else this.oldest = e;
+    this.youngest = e;
+  }
+
+  private unlink(e: MemoryEntry) {
+    if (e.older) e.older.younger = e.younger;
+    else this.oldest = e.younger;
+    if (e.younger) e.younger.older = e.older;
+    else this.youngest = e.older;
+    e.older = e.younger = undefined;
   }
 
   private drop(key: string) {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
+    this.unlink(e);
     for (const tag of e.tags) {
       const keys = this.byTag.get(tag);
       keys?.delete(key);
