@@ -104,7 +104,8 @@ interface MemoryEntry {
  */
 export class MemoryEntityStore implements EntityStore {
   private readonly entries = new Map<string, MemoryEntry>();
-  private readonly byTag = new Map<string, Set<string>>();
+  // The entries themselves, not their keys: no key string hashed again to index or unindex a tag.
+  private readonly byTag = new Map<string, Set<MemoryEntry>>();
   private oldest?: MemoryEntry;
   private youngest?: MemoryEntry;
   constructor(readonly maxEntries = 50_000) {}
@@ -124,7 +125,7 @@ export class MemoryEntityStore implements EntityStore {
       const e = this.entries.get(key);
       if (!e) return null;
       if (e.expires <= now) {
-        this.drop(key);
+        this.remove(e);
         return null;
       }
       if (e !== this.youngest) {
@@ -138,21 +139,25 @@ export class MemoryEntityStore implements EntityStore {
   async set(entries: StoredEntity[]) {
     const now = Date.now();
     for (const { key, value, ttlMs, tags } of entries) {
-      this.drop(key);
+      const old = this.entries.get(key);
+      if (old) this.remove(old);
       const e: MemoryEntry = { key, value: frozenCopy(value), expires: now + ttlMs, tags };
       this.entries.set(key, e);
       this.link(e);
       for (const tag of tags) {
-        let keys = this.byTag.get(tag);
-        if (!keys) this.byTag.set(tag, (keys = new Set()));
-        keys.add(key);
+        const tagged = this.byTag.get(tag);
+        if (tagged) tagged.add(e);
+        else this.byTag.set(tag, new Set([e]));
       }
     }
-    while (this.entries.size > this.maxEntries && this.oldest) this.drop(this.oldest.key);
+    while (this.entries.size > this.maxEntries && this.oldest) this.remove(this.oldest);
   }
 
   async invalidate(tags: string[]) {
-    for (const tag of tags) for (const key of [...(this.byTag.get(tag) ?? [])]) this.drop(key);
+    for (const tag of tags) {
+      const tagged = this.byTag.get(tag);
+      if (tagged) for (const e of [...tagged]) this.remove(e);
+    }
   }
 
   async close() {
@@ -178,15 +183,14 @@ export class MemoryEntityStore implements EntityStore {
     e.older = e.younger = undefined;
   }
 
-  private drop(key: string) {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.entries.delete(key);
+  private remove(e: MemoryEntry) {
+    this.entries.delete(e.key);
     this.unlink(e);
     for (const tag of e.tags) {
-      const keys = this.byTag.get(tag);
-      keys?.delete(key);
-      if (keys?.size === 0) this.byTag.delete(tag);
+      const tagged = this.byTag.get(tag);
+      if (!tagged) continue;
+      tagged.delete(e);
+      if (tagged.size === 0) this.byTag.delete(tag);
     }
   }
 }
@@ -348,7 +352,9 @@ function stableJson(v: unknown): string {
  */
 function representationKey(r: Record<string, unknown>, root: string | undefined): string {
   if (root !== undefined) {
-    if (Object.keys(r).length === 2) return root;
+    let fields = 0;
+    for (const _ in r) if (++fields > 2) break;
+    if (fields === 2) return root;
   }
   return stableJson(r);
 }
@@ -617,13 +623,25 @@ export class EntityCache {
     const selection = createHash('sha1')
       .update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`)
       .digest('base64url');
-    const roots = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
-    const keys = reps.map((r, i) => `${selection}:${representationKey(r, roots[i])}`);
-    const cachedIdx = roots.flatMap((t, i) => (t ? [i] : []));
-    const stored = await this.store.get(cachedIdx.map((i) => keys[i]));
-    const hits: unknown[] = reps.map(() => null);
-    cachedIdx.forEach((i, j) => (hits[i] = stored[j] ?? null));
-    const missing = reps.flatMap((_r, i) => (hits[i] === null ? [i] : []));
+    const n = reps.length;
+    const roots = new Array<string | undefined>(n);
+    const keys = new Array<string>(n);
+    const hits = new Array<unknown>(n).fill(null);
+    const kept: number[] = [];
+    const asked: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = reps[i];
+      const root = typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined;
+      roots[i] = root;
+      keys[i] = `${selection}:${representationKey(r, root)}`;
+      if (root === undefined) continue;
+      kept.push(i);
+      asked.push(keys[i]);
+    }
+    const stored = await this.store.get(asked);
+    for (let j = 0; j < kept.length; j++) hits[kept[j]] = stored[j] ?? null;
+    const missing: number[] = [];
+    for (let i = 0; i < n; i++) if (hits[i] === null) missing.push(i);
     this.count(subgraph, reps, (i) => (hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable'));
     return { reps, ttlMs, keys, roots, hits, missing };
   }
