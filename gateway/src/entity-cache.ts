@@ -89,6 +89,8 @@ interface MemoryEntry {
   value: unknown;
   expires: number;
   tags: string[];
+  /** The index's set of each of its tags, in `tags` order: unindexed without looking its tags up again. */
+  tagged: Set<MemoryEntry>[];
   /** Toward the least recently used end. */
   older?: MemoryEntry;
   /** Toward the most recently used end. */
@@ -141,13 +143,20 @@ export class MemoryEntityStore implements EntityStore {
     for (const { key, value, ttlMs, tags } of entries) {
       const old = this.entries.get(key);
       if (old) this.remove(old);
-      const e: MemoryEntry = { key, value: frozenCopy(value), expires: now + ttlMs, tags };
+      const e: MemoryEntry = {
+        key,
+        value: frozenCopy(value),
+        expires: now + ttlMs,
+        tags,
+        tagged: new Array<Set<MemoryEntry>>(tags.length),
+      };
       this.entries.set(key, e);
       this.link(e);
-      for (const tag of tags) {
-        const tagged = this.byTag.get(tag);
-        if (tagged) tagged.add(e);
-        else this.byTag.set(tag, new Set([e]));
+      for (let i = 0; i < tags.length; i++) {
+        let tagged = this.byTag.get(tags[i]);
+        if (!tagged) this.byTag.set(tags[i], (tagged = new Set()));
+        tagged.add(e);
+        e.tagged[i] = tagged;
       }
     }
     while (this.entries.size > this.maxEntries && this.oldest) this.remove(this.oldest);
@@ -186,11 +195,10 @@ export class MemoryEntityStore implements EntityStore {
   private remove(e: MemoryEntry) {
     this.entries.delete(e.key);
     this.unlink(e);
-    for (const tag of e.tags) {
-      const tagged = this.byTag.get(tag);
-      if (!tagged) continue;
+    for (let i = 0; i < e.tags.length; i++) {
+      const tagged = e.tagged[i];
       tagged.delete(e);
-      if (tagged.size === 0) this.byTag.delete(tag);
+      if (tagged.size === 0) this.byTag.delete(e.tags[i]);
     }
   }
 }
