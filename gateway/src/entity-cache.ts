@@ -28,10 +28,11 @@ import type { Viewer } from '@maillage/viewer';
 import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS, VISIBILITY_DEPENDENCIES } from './cache-hints';
 import { RootFieldCache } from './root-cache';
 
-/** One cached entity: its JSON, how long it may live, and the entities whose change drops it. */
+/** One cached entity: its value, how long it may live, and the entities whose change drops it. */
 export interface StoredEntity {
   key: string;
-  value: string;
+  /** The entity as the subgraph answered it (a JSON value). */
+  value: unknown;
   ttlMs: number;
   /**
    * What drops it (`invalidateTags`): `Type:id` of the entity and of every entity inside it (what
@@ -48,17 +49,68 @@ export interface StoredEntity {
  * cache and the rate limiter (pass your own client to RedisEntityStore).
  */
 export interface EntityStore {
-  get(keys: string[]): Promise<(string | null)[]>;
+  /**
+   * The values kept under these keys (null: none), each the caller's own: the gateway merges an
+   * entity into its answer in place, so a value handed out is never the one kept.
+   */
+  get(keys: string[]): Promise<unknown[]>;
+  /** Keeps these, each value as it is now: the store keeps its own copy, or the value's text. */
   set(entries: StoredEntity[]): Promise<void>;
   /** Drops every entry tagged with one of these. */
   invalidate(tags: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
-/** In this process, bounded: least recently used entries go first. */
+/** A deep copy of a JSON value: a few times cheaper than parsing its text again. */
+export function copyJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const a = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = copyJson(v[i]);
+    return a as T;
+  }
+  const o: Record<string, unknown> = {};
+  // Plain objects from JSON.parse or copyJson: no inherited enumerable keys.
+  for (const k in v) o[k] = copyJson((v as Record<string, unknown>)[k]);
+  return o as T;
+}
+
+/** A deep copy that cannot be changed: what the memory store keeps, so that a write to it throws instead of corrupting every later hit. */
+function frozenCopy<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return Object.freeze(v.map(frozenCopy)) as T;
+  const o: Record<string, unknown> = {};
+  for (const k in v) o[k] = frozenCopy((v as Record<string, unknown>)[k]);
+  return Object.freeze(o) as T;
+}
+
+/** An entry of the memory store, in its recency list. */
+interface MemoryEntry {
+  key: string;
+  value: unknown;
+  expires: number;
+  tags: string[];
+  /** The index's set of each of its tags, in `tags` order: unindexed without looking its tags up again. */
+  tagged: Set<MemoryEntry>[];
+  /** Toward the least recently used end. */
+  older?: MemoryEntry;
+  /** Toward the most recently used end. */
+  younger?: MemoryEntry;
+}
+
+/**
+ * In this process, bounded: least recently used entries go first. Values are kept as objects (a
+ * frozen copy) and handed out as copies: no JSON text to write on a miss nor to parse on a hit.
+ * The recency order is a linked list beside the map, not the map's own order (a hit deleted and
+ * set again): V8 leaves a deleted map entry as a hole until the table is rebuilt, and finding the
+ * oldest entry (`keys().next()`) walked over every hole left since, on each eviction.
+ */
 export class MemoryEntityStore implements EntityStore {
-  private readonly entries = new Map<string, { value: string; expires: number; tags: string[] }>();
-  private readonly byTag = new Map<string, Set<string>>();
+  private readonly entries = new Map<string, MemoryEntry>();
+  // The entries themselves, not their keys: no key string hashed again to index or unindex a tag.
+  private readonly byTag = new Map<string, Set<MemoryEntry>>();
+  private oldest?: MemoryEntry;
+  private youngest?: MemoryEntry;
   constructor(readonly maxEntries = 50_000) {}
 
   get size() {
@@ -76,47 +128,78 @@ export class MemoryEntityStore implements EntityStore {
       const e = this.entries.get(key);
       if (!e) return null;
       if (e.expires <= now) {
-        this.drop(key);
+        this.remove(e);
         return null;
       }
-      // Map order is the LRU order: a hit moves to the young end.
-      this.entries.delete(key);
-      this.entries.set(key, e);
-      return e.value;
+      if (e !== this.youngest) {
+        this.unlink(e);
+        this.link(e);
+      }
+      return copyJson(e.value);
     });
   }
 
   async set(entries: StoredEntity[]) {
     const now = Date.now();
     for (const { key, value, ttlMs, tags } of entries) {
-      this.drop(key);
-      this.entries.set(key, { value, expires: now + ttlMs, tags });
-      for (const tag of tags) {
-        let keys = this.byTag.get(tag);
-        if (!keys) this.byTag.set(tag, (keys = new Set()));
-        keys.add(key);
+      const old = this.entries.get(key);
+      if (old) this.remove(old);
+      const e: MemoryEntry = {
+        key,
+        value: frozenCopy(value),
+        expires: now + ttlMs,
+        tags,
+        tagged: new Array<Set<MemoryEntry>>(tags.length),
+      };
+      this.entries.set(key, e);
+      this.link(e);
+      for (let i = 0; i < tags.length; i++) {
+        let tagged = this.byTag.get(tags[i]);
+        if (!tagged) this.byTag.set(tags[i], (tagged = new Set()));
+        tagged.add(e);
+        e.tagged[i] = tagged;
       }
     }
-    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+    while (this.entries.size > this.maxEntries && this.oldest) this.remove(this.oldest);
   }
 
   async invalidate(tags: string[]) {
-    for (const tag of tags) for (const key of [...(this.byTag.get(tag) ?? [])]) this.drop(key);
+    for (const tag of tags) {
+      const tagged = this.byTag.get(tag);
+      if (tagged) for (const e of [...tagged]) this.remove(e);
+    }
   }
 
   async close() {
     this.entries.clear();
     this.byTag.clear();
+    this.oldest = this.youngest = undefined;
   }
 
-  private drop(key: string) {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.entries.delete(key);
-    for (const tag of e.tags) {
-      const keys = this.byTag.get(tag);
-      keys?.delete(key);
-      if (keys?.size === 0) this.byTag.delete(tag);
+  /** Puts an entry at the young end. */
+  private link(e: MemoryEntry) {
+    e.older = this.youngest;
+    e.younger = undefined;
+    if (this.youngest) this.youngest.younger = e;
+    else this.oldest = e;
+    this.youngest = e;
+  }
+
+  private unlink(e: MemoryEntry) {
+    if (e.older) e.older.younger = e.younger;
+    else this.oldest = e.younger;
+    if (e.younger) e.younger.older = e.older;
+    else this.youngest = e.older;
+    e.older = e.younger = undefined;
+  }
+
+  private remove(e: MemoryEntry) {
+    this.entries.delete(e.key);
+    this.unlink(e);
+    for (let i = 0; i < e.tags.length; i++) {
+      const tagged = e.tagged[i];
+      tagged.delete(e);
+      if (tagged.size === 0) this.byTag.delete(e.tags[i]);
     }
   }
 }
@@ -157,14 +240,22 @@ export class RedisEntityStore implements EntityStore {
   async get(keys: string[]) {
     if (!keys.length) return [];
     if (Date.now() < this.distrustUntil) return keys.map(() => null);
-    return this.redis.mget(keys.map((k) => this.prefix + k)).catch(() => keys.map(() => null));
+    const texts = await this.redis.mget(keys.map((k) => this.prefix + k)).catch(() => keys.map(() => null));
+    return texts.map((text) => {
+      if (text === null) return null;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return null; // not written by this store: a miss
+      }
+    });
   }
 
   async set(entries: StoredEntity[]) {
     if (!entries.length) return;
     const p = this.redis.pipeline();
     for (const e of entries) {
-      p.set(this.prefix + e.key, e.value, 'PX', e.ttlMs);
+      p.set(this.prefix + e.key, JSON.stringify(e.value), 'PX', e.ttlMs);
       for (const tag of e.tags) {
         p.sadd(this.prefix + 'tag:' + tag, this.prefix + e.key);
         p.pexpire(this.prefix + 'tag:' + tag, this.maxTtlMs);
@@ -199,11 +290,23 @@ export class RedisEntityStore implements EntityStore {
   }
 }
 
-/** The body Apollo's query planner sends for an entity fetch (`variables.representations`). */
-interface EntitiesRequest {
+/** An entity fetch as Apollo's query planner asks it (the body it writes, parsed): `variables.representations`. */
+export interface EntitiesFetch {
   query: string;
-  variables: { representations: Record<string, unknown>[] } & Record<string, unknown>;
+  variables?: { representations?: Record<string, unknown>[] } & Record<string, unknown>;
   operationName?: string;
+}
+
+/** An error of a subgraph answer, as far as the cache reads it (its other fields are passed on as they are). */
+export interface EntityError {
+  readonly path?: readonly (string | number)[];
+}
+
+/** A subgraph's answer to an entity fetch, parsed; `status` (200 unless said) other than 200 cannot be split. */
+export interface EntitiesAnswer {
+  data?: { _entities?: unknown } | null;
+  errors?: readonly EntityError[];
+  status?: number;
 }
 
 /** What the cache needs of a subgraph answer. */
@@ -213,9 +316,15 @@ export interface CachedAnswer {
   body: string;
 }
 
-interface GraphQLError {
-  path?: (string | number)[];
-  [k: string]: unknown;
+/** What the store held of an entity fetch: `hits` (null where missing) in the fetch's order, and how to keep the misses. */
+interface Lookup {
+  reps: Record<string, unknown>[];
+  ttlMs: number;
+  keys: string[];
+  /** `Type:id` of each representation, undefined for one the cache does not keep (no string id). */
+  roots: (string | undefined)[];
+  hits: unknown[];
+  missing: number[];
 }
 
 /**
@@ -244,6 +353,19 @@ export function stableJson(v: unknown): string {
     .sort()
     .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
     .join(',')}}`;
+}
+
+/**
+ * A representation in an entry's key: `Type:id` for the usual `{ __typename, id }` (no JSON to
+ * write per entity), its stable JSON otherwise (which starts with `{`, so the two never meet).
+ */
+function representationKey(r: Record<string, unknown>, root: string | undefined): string {
+  if (root !== undefined) {
+    let fields = 0;
+    for (const _ in r) if (++fields > 2) break;
+    if (fields === 2) return root;
+  }
+  return stableJson(r);
 }
 
 export interface EntityCacheOptions {
@@ -419,80 +541,146 @@ export class EntityCache {
   }
 
   /**
-   * A subgraph query fetch through the cache: `send` posts a body to the subgraph (signed for that
-   * body). Anything but an entity fetch of a cacheable selection goes straight through.
+   * A subgraph query fetch through the cache, as text: `send` posts a body to the subgraph (signed
+   * for that body). Anything but an entity fetch of a cacheable selection goes straight through.
+   * The gateway's data sources hand entity fetches to `fetchEntities` before writing a body at all.
    */
   async fetch(subgraph: string, visibility: string, body: string, send: (body: string) => Promise<CachedAnswer>): Promise<CachedAnswer> {
     if (!this.schema || !body.includes('_entities(') || !body.includes('representations')) return send(body);
-    let request: EntitiesRequest;
+    let request: EntitiesFetch;
     try {
-      request = JSON.parse(body) as EntitiesRequest;
+      request = JSON.parse(body) as EntitiesFetch;
     } catch {
       return send(body);
     }
-    const reps = request.variables?.representations;
-    const ttlMs = Array.isArray(reps) ? this.ttlOf(request.query) : 0;
-    if (!ttlMs || this.unvouched.has(subgraph)) {
-      if (Array.isArray(reps)) this.count(subgraph, reps, ttlMs ? 'unvouched' : 'uncacheable');
-      return send(body);
+    const sent = new Map<EntitiesAnswer, CachedAnswer>();
+    const { answer, from } = await this.fetchEntities(subgraph, visibility, request, async (r) => {
+      const raw = await send(r === request ? body : JSON.stringify(r));
+      let parsed: EntitiesAnswer;
+      try {
+        parsed = { ...(JSON.parse(raw.body) as EntitiesAnswer), status: raw.status };
+      } catch {
+        parsed = { status: raw.status };
+      }
+      sent.set(parsed, raw);
+      return parsed;
+    });
+    if (from && answer === from) return sent.get(from)!;
+    return {
+      status: 200,
+      headers: from ? sent.get(from)!.headers : { 'content-type': 'application/json' },
+      body: JSON.stringify(answer),
+    };
+  }
+
+  /**
+   * An entity fetch through the cache, as objects (no body written nor parsed for what the cache
+   * holds): the hits from the store, the misses asked of the subgraph through `send` (with the ids
+   * of every object inside them added to the selection, see `withIds`), and kept. `answer` is what
+   * the fetch answers; `from`, the subgraph's answer it was made from, if any (its headers). An
+   * answer the cache cannot split (an error for the whole fetch, a short list, a status other than
+   * 200) is replaced by the subgraph's answer to the fetch as the planner wrote it; one without an
+   * `_entities` list at all also stops the selection from being cached.
+   */
+  async fetchEntities<A extends EntitiesAnswer>(
+    subgraph: string,
+    visibility: string,
+    request: EntitiesFetch,
+    send: (request: EntitiesFetch) => Promise<A>,
+  ): Promise<{ answer: EntitiesAnswer; from?: A }> {
+    const found = await this.lookup(subgraph, visibility, request);
+    if (!found) {
+      const whole = await send(request);
+      return { answer: whole, from: whole };
     }
-    const { representations: _, ...others } = request.variables;
-    const selection = createHash('sha1')
-      .update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`)
-      .digest('base64url');
-    const roots = reps.map((r) => (typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined));
-    const keys = reps.map((r) => `${selection}:${stableJson(r)}`);
-    const cachedIdx = roots.flatMap((t, i) => (t ? [i] : []));
-    const found = await this.store.get(cachedIdx.map((i) => keys[i]));
-    const hits: (string | null)[] = reps.map(() => null);
-    cachedIdx.forEach((i, j) => (hits[i] = found[j]));
-    const missing = reps.flatMap((_r, i) => (hits[i] === null ? [i] : []));
-    for (let i = 0; i < reps.length; i++)
-      this.lookups?.inc({
-        subgraph,
-        type: String(reps[i].__typename),
-        outcome: hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable',
-      });
-    if (!missing.length)
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"data":{"_entities":[${hits.join(',')}]}}` };
+    const { reps, hits, missing } = found;
+    if (!missing.length) return { answer: { data: { _entities: hits } } };
 
     const started = this.seq;
     // The selection with the ids of every object inside it, so that an entry is dropped when any entity it holds changes.
     const shaped = this.withIds(request.query, subgraph);
-    const answer = await send(
-      JSON.stringify({ ...request, query: shaped.text, variables: { ...request.variables, representations: missing.map((i) => reps[i]) } }),
-    );
-    let result: { data?: { _entities?: unknown[] } | null; errors?: GraphQLError[] };
-    try {
-      result = JSON.parse(answer.body);
-    } catch {
-      result = {};
-    }
+    const result = await send({
+      ...request,
+      query: shaped.text,
+      variables: { ...request.variables, representations: missing.map((i) => reps[i]) },
+    });
     const fetched = result.data?._entities;
-    // An answer the cache cannot split (an error for the whole fetch, a short list): the subgraph
-    // answers the fetch as the planner wrote it, and the selection is not cached any more.
     if (
-      answer.status !== 200 ||
+      (result.status ?? 200) !== 200 ||
       !Array.isArray(fetched) ||
       fetched.length !== missing.length ||
       result.errors?.some((e) => e.path?.[0] !== '_entities' || typeof e.path[1] !== 'number')
     ) {
       if (!Array.isArray(fetched)) this.ttls.set(request.query, 0);
-      return send(body);
+      const whole = await send(request);
+      return { answer: whole, from: whole };
     }
-    const errored = new Set((result.errors ?? []).map((e) => e.path![1] as number));
+    await this.keep(subgraph, found, shaped.entities, fetched, result.errors, started);
+    const errors = result.errors?.map((e) => ({ ...e, path: ['_entities', missing[e.path![1] as number], ...e.path!.slice(2)] }));
+    return { answer: errors?.length ? { data: { _entities: hits }, errors } : { data: { _entities: hits } }, from: result };
+  }
+
+  /**
+   * What the store holds of an entity fetch's representations, keyed per subgraph, visibility,
+   * selection and representation; undefined (and counted) when the fetch is not to be cached.
+   */
+  private async lookup(subgraph: string, visibility: string, request: EntitiesFetch): Promise<Lookup | undefined> {
+    const reps = request.variables?.representations;
+    if (!this.schema || typeof request.query !== 'string' || !request.query.includes('_entities(') || !Array.isArray(reps))
+      return undefined;
+    const ttlMs = this.ttlOf(request.query);
+    if (!ttlMs || this.unvouched.has(subgraph)) {
+      this.count(subgraph, reps, () => (ttlMs ? 'unvouched' : 'uncacheable'));
+      return undefined;
+    }
+    const { representations: _, ...others } = request.variables!;
+    const selection = createHash('sha1')
+      .update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(others)}`)
+      .digest('base64url');
+    const n = reps.length;
+    const roots = new Array<string | undefined>(n);
+    const keys = new Array<string>(n);
+    const hits = new Array<unknown>(n).fill(null);
+    const kept: number[] = [];
+    const asked: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = reps[i];
+      const root = typeof r.__typename === 'string' && typeof r.id === 'string' ? `${r.__typename}:${r.id}` : undefined;
+      roots[i] = root;
+      keys[i] = `${selection}:${representationKey(r, root)}`;
+      if (root === undefined) continue;
+      kept.push(i);
+      asked.push(keys[i]);
+    }
+    const stored = await this.store.get(asked);
+    for (let j = 0; j < kept.length; j++) hits[kept[j]] = stored[j] ?? null;
+    const missing: number[] = [];
+    for (let i = 0; i < n; i++) if (hits[i] === null) missing.push(i);
+    this.count(subgraph, reps, (i) => (hits[i] !== null ? 'hit' : roots[i] ? 'miss' : 'uncacheable'));
+    return { reps, ttlMs, keys, roots, hits, missing };
+  }
+
+  /** Keeps the entities fetched for a lookup's misses (each tagged with what drops it), and puts them in its hits. */
+  private async keep(
+    subgraph: string,
+    { reps, ttlMs, keys, roots, hits, missing }: Lookup,
+    entities: SelectionSetNode | undefined,
+    fetched: unknown[],
+    errors: readonly EntityError[] | undefined,
+    started: number,
+  ) {
+    const errored = new Set((errors ?? []).map((e) => e.path![1] as number));
     const store: StoredEntity[] = [];
     missing.forEach((i, j) => {
       const entity = fetched[j];
-      const json = JSON.stringify(entity ?? null);
-      hits[i] = json;
+      hits[i] = entity ?? null;
       if (!roots[i] || entity == null || errored.has(j)) return;
       const lists = new Set<string>();
       const tags = [
         ...new Set([
           roots[i]!,
           subgraphTag(subgraph),
-          ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), shaped.entities, lists).map((e) =>
+          ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), entities, lists).map((e) =>
             entityTag(e.typename, e.id),
           ),
           ...[...lists].map(listTag),
@@ -500,15 +688,11 @@ export class EntityCache {
       ];
       // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
       if (tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > started)) return;
-      store.push({ key: keys[i], value: json, ttlMs, tags });
+      store.push({ key: keys[i], value: entity, ttlMs, tags });
     });
+    // The store copies what it keeps (or writes its text) before this returns: the fetched objects
+    // are the caller's to merge into its answer.
     await this.store.set(store);
-    const errors = result.errors?.map((e) => ({ ...e, path: ['_entities', missing[e.path![1] as number], ...e.path!.slice(2)] }));
-    return {
-      status: 200,
-      headers: answer.headers,
-      body: `{"data":{"_entities":[${hits.join(',')}]}${errors?.length ? `,"errors":${JSON.stringify(errors)}` : ''}}`,
-    };
   }
 
   /**
@@ -805,8 +989,19 @@ export class EntityCache {
     return ttl;
   }
 
-  private count(subgraph: string, reps: Record<string, unknown>[], outcome: string) {
-    for (const r of reps) this.lookups?.inc({ subgraph, type: String(r.__typename), outcome });
+  /** Counts a fetch's lookups: one increment per type and outcome met, not one per entity. */
+  private count(subgraph: string, reps: Record<string, unknown>[], outcome: (i: number) => string) {
+    if (!this.lookups) return;
+    const counts = new Map<string, { type: string; outcome: string; n: number }>();
+    for (let i = 0; i < reps.length; i++) {
+      const type = String(reps[i].__typename);
+      const o = outcome(i);
+      const k = `${type}\n${o}`;
+      const c = counts.get(k);
+      if (c) c.n++;
+      else counts.set(k, { type, outcome: o, n: 1 });
+    }
+    for (const c of counts.values()) this.lookups.inc({ subgraph, type: c.type, outcome: c.outcome }, c.n);
   }
 
   // What the root-field cache (root-cache.ts) shares of this one: the supergraph, the rule for the

@@ -333,13 +333,28 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     const { request, context } = options;
     if (!request.query) throw new Error('Missing query');
     const { query, http: _, ...rest } = request;
-    const body = JSON.stringify({ query, ...rest });
-    // The pass-through (pass-through.ts) fetched this very body for this request already: its answer, not a second fetch.
     const prefetched = context?.prefetched;
-    const response =
-      prefetched && prefetched.subgraph === this.name && prefetched.body === body
-        ? ((context!.prefetched = undefined), await prefetched.response)
-        : await this.send(options, body);
+    const cache = this.entityCache;
+    let response: GatewayGraphQLResponse;
+    if (cache && Array.isArray(rest.variables?.representations) && prefetched?.subgraph !== this.name) {
+      // An entity fetch: the cache answers what it holds before any body is written, and only the
+      // misses are sent (see EntityCache.fetchEntities).
+      const { answer, from } = await cache.fetchEntities(this.name, visibilityOf(context?.viewer ?? ANONYMOUS), { query, ...rest }, (r) =>
+        // A 2xx other than 200 is not split (the cache's rule for any answer).
+        this.send(options, JSON.stringify(r), true).then((res) =>
+          res.http && res.http.status !== 200 ? { ...res, status: res.http.status } : (res as GatewayGraphQLResponse & { status?: number }),
+        ),
+      );
+      // A full hit has no subgraph answer, hence no Cache-Control: it restricts the request's policy to max-age 0, as before.
+      response = from && answer === from ? from : ({ ...answer, ...(from?.http ? { http: from.http } : {}) } as GatewayGraphQLResponse);
+    } else {
+      const body = JSON.stringify({ query, ...rest });
+      // The pass-through (pass-through.ts) fetched this very body for this request already: its answer, not a second fetch.
+      response =
+        prefetched && prefetched.subgraph === this.name && prefetched.body === body
+          ? ((context!.prefetched = undefined), await prefetched.response)
+          : await this.send(options, body);
+    }
     // Only an incoming operation's fetches carry the request whose policy they restrict.
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy)
@@ -347,10 +362,14 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     return response;
   }
 
-  /** One fetch of the request's body, with the headers willSendRequest writes; a non-2xx becomes errorFromResponse. */
+  /**
+   * One fetch of the request's body, with the headers willSendRequest writes; a non-2xx becomes
+   * errorFromResponse. `cached`: the entity cache has taken what it holds out of this body already.
+   */
   async send(
     options: Pick<GraphQLDataSourceProcessOptions<GatewayContext>, 'request' | 'context'>,
     body: string,
+    cached = false,
   ): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const headers = new RequestHeaders();
@@ -358,6 +377,7 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     headers.set('content-type', 'application/json');
     request.http = { method: 'POST', url: this.url!, headers };
     await this.willSendRequest(options as GraphQLDataSourceProcessOptions<GatewayContext>);
+    if (cached) headers.delete(VISIBILITY_HEADER);
     const fetched = await this.fetcher(this.url!, { method: 'POST', headers: headers.record(), body });
     if (!fetched.ok) throw await this.errorFromResponse(fetched);
     const parsed = await this.parseBody(fetched);

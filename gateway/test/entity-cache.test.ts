@@ -105,3 +105,136 @@ describe('tags of an entry', () => {
     expect(sent).toHaveLength(2);
   });
 });
+
+test('the memory store keeps its own copy of a value and hands out copies: a caller merging into what it read changes nothing kept', async () => {
+  const store = new MemoryEntityStore();
+  const value = { name: 'Ada', commune: { name: 'Verfeil' }, tags: [{ id: 't1' }] };
+  await store.set([{ key: 'k', value, ttlMs: 60_000, tags: ['Actor:a'] }]);
+  value.commune.name = 'changed after set';
+  const [first] = (await store.get(['k'])) as (typeof value)[];
+  expect(first).toEqual({ name: 'Ada', commune: { name: 'Verfeil' }, tags: [{ id: 't1' }] });
+  // What Apollo's executor does to a fetched entity: merges other subgraphs' fields into it, in place.
+  first.commune.name = 'merged';
+  first.tags.push({ id: 't2' });
+  (first as Record<string, unknown>).extra = 1;
+  expect(await store.get(['k'])).toEqual([{ name: 'Ada', commune: { name: 'Verfeil' }, tags: [{ id: 't1' }] }]);
+});
+
+test('the memory store evicts in recency order across many hits and drops', async () => {
+  const store = new MemoryEntityStore(3);
+  await store.set([entry('a', ['T:a']), entry('b', ['T:b']), entry('c', ['T:c'])]);
+  await store.get(['a']); // order, oldest first: b c a
+  await store.get(['b']); // c a b
+  await store.invalidate(['T:a']); // c b
+  await store.set([entry('d', ['T:d']), entry('e', ['T:e'])]); // c b d e: c goes
+  expect(store.size).toBe(3);
+  expect((await store.get(['a', 'b', 'c', 'd', 'e'])).map((v) => v !== null)).toEqual([false, true, false, true, true]);
+  await store.set([entry('b', ['T:b2'])]); // set again: young, and no longer tagged T:b
+  await store.invalidate(['T:b']);
+  expect(await store.get(['b'])).toEqual(['{"key":"b"}']);
+  await store.set([entry('f', ['T:f'])]); // d e b f: d goes (b was refreshed last but one)
+  expect((await store.get(['d', 'e', 'b', 'f'])).map((v) => v !== null)).toEqual([false, true, true, true]);
+  await store.close();
+  expect(store.size).toBe(0);
+  await store.set([entry('g', ['T:g'])]);
+  expect(await store.get(['g'])).toEqual(['{"key":"g"}']);
+});
+
+// The data sources' path (subgraphs.ts): the fetch as objects, before any body is written.
+describe('fetchEntities', () => {
+  const supergraph = readFileSync(path.resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8');
+  const QUERY = `query Q__directory__2($representations: [_Any!]!) { _entities(representations: $representations) { ... on Actor { name } } }`;
+  const actor = (id: string) => ({ __typename: 'Actor', id });
+  const named = (id: string) => ({ __typename: 'Actor', name: `name of ${id}`, id });
+
+  function subgraph(answer: (reps: { id: string }[]) => { data?: unknown; errors?: unknown[] }) {
+    const sent: { query: string; ids: string[] }[] = [];
+    const send = async (r: { query: string; variables?: Record<string, unknown> }) => {
+      const reps = r.variables!.representations as { id: string }[];
+      sent.push({ query: r.query, ids: reps.map((x) => x.id) });
+      return answer(reps) as never;
+    };
+    return { sent, send };
+  }
+  const newCache = () => {
+    const cache = new EntityCache({ store: new MemoryEntityStore() });
+    cache.setSupergraph(supergraph);
+    return cache;
+  };
+  const fetchOf = (ids: string[]) => ({ query: QUERY, variables: { representations: ids.map(actor) }, operationName: 'Q__directory__2' });
+
+  test('hits come from the store without a send, misses alone are asked for, in the fetch order', async () => {
+    const cache = newCache();
+    const { sent, send } = subgraph((reps) => ({ data: { _entities: reps.map((r) => named(r.id)) } }));
+    const first = await cache.fetchEntities('directory', 'public', fetchOf(['a1', 'a2']), send);
+    expect(first.answer).toEqual({ data: { _entities: [named('a1'), named('a2')] } });
+    expect(sent).toEqual([{ query: expect.stringMatching(/name\s+id/), ids: ['a1', 'a2'] }]);
+    const second = await cache.fetchEntities('directory', 'public', fetchOf(['a3', 'a2', 'a1']), send);
+    expect(sent.map((s) => s.ids)).toEqual([['a1', 'a2'], ['a3']]);
+    expect(second.answer).toEqual({ data: { _entities: [named('a3'), named('a2'), named('a1')] } });
+    const third = await cache.fetchEntities('directory', 'public', fetchOf(['a2', 'a3']), send);
+    expect(sent).toHaveLength(2);
+    expect(third).toEqual({ answer: { data: { _entities: [named('a2'), named('a3')] } } }); // no subgraph answer behind it
+    // Another visibility shares nothing.
+    await cache.fetchEntities('directory', 'analyst|analyst|', fetchOf(['a2']), send);
+    expect(sent).toHaveLength(3);
+  });
+
+  test('what a fetch answers is its caller’s: changing it in place does not reach the next hit', async () => {
+    const cache = newCache();
+    const { send } = subgraph((reps) => ({ data: { _entities: reps.map((r) => named(r.id)) } }));
+    const miss = await cache.fetchEntities('directory', 'public', fetchOf(['a1']), send);
+    ((miss.answer.data!._entities as Record<string, unknown>[])[0] as Record<string, unknown>).name = 'merged into by the executor';
+    const hit = await cache.fetchEntities('directory', 'public', fetchOf(['a1']), send);
+    ((hit.answer.data!._entities as Record<string, unknown>[])[0] as Record<string, unknown>).name = 'again';
+    expect((await cache.fetchEntities('directory', 'public', fetchOf(['a1']), send)).answer).toEqual({
+      data: { _entities: [named('a1')] },
+    });
+  });
+
+  test("an entity's error keeps its place in the fetch, and the entity is not kept", async () => {
+    const cache = newCache();
+    await cache.fetchEntities(
+      'directory',
+      'public',
+      fetchOf(['a1']),
+      subgraph((reps) => ({ data: { _entities: reps.map((r) => named(r.id)) } })).send,
+    );
+    const { sent, send } = subgraph((reps) => ({
+      data: { _entities: reps.map((r) => (r.id === 'bad' ? null : named(r.id))) },
+      errors: [{ message: 'nope', path: ['_entities', reps.findIndex((r) => r.id === 'bad'), 'name'] }],
+    }));
+    const out = await cache.fetchEntities('directory', 'public', fetchOf(['a1', 'bad', 'a4']), send);
+    expect(sent.map((s) => s.ids)).toEqual([['bad', 'a4']]);
+    expect(out.answer).toEqual({
+      data: { _entities: [named('a1'), null, named('a4')] },
+      errors: [{ message: 'nope', path: ['_entities', 1, 'name'] }],
+    });
+    await cache.fetchEntities('directory', 'public', fetchOf(['bad', 'a4']), send);
+    expect(sent.map((s) => s.ids)).toEqual([['bad', 'a4'], ['bad']]);
+  });
+
+  test('an answer that cannot be split is replaced by the answer to the fetch as the planner wrote it', async () => {
+    const cache = newCache();
+    const whole = { errors: [{ message: 'down' }], data: null };
+    const { sent, send } = subgraph(() => whole);
+    const out = await cache.fetchEntities('directory', 'public', fetchOf(['a1']), send);
+    expect(out.answer).toBe(whole);
+    expect(out.from).toBe(whole);
+    expect(sent.map((s) => s.query)).toEqual([expect.stringMatching(/name\s+id/), QUERY]);
+    // No list at all: the selection is not cached any more, the planner's fetch goes as it is.
+    await cache.fetchEntities('directory', 'public', fetchOf(['a1']), send);
+    expect(sent.map((s) => s.query)).toEqual([expect.stringMatching(/name\s+id/), QUERY, QUERY]);
+  });
+
+  test('a representation with more than its id is its own entry, never the one of its bare `Type:id`', async () => {
+    const cache = newCache();
+    const { sent, send } = subgraph((reps) => ({ data: { _entities: reps.map((r) => named(r.id)) } }));
+    await cache.fetchEntities('directory', 'public', fetchOf(['a1']), send);
+    const richer = { ...fetchOf([]), variables: { representations: [{ __typename: 'Actor', id: 'a1', kind: 'COMPANY' }] } };
+    await cache.fetchEntities('directory', 'public', richer, send);
+    expect(sent).toHaveLength(2);
+    await cache.fetchEntities('directory', 'public', richer, send);
+    expect(sent).toHaveLength(2);
+  });
+});
