@@ -104,7 +104,8 @@ export class RootFieldCache {
       .update(`${subgraph}\n${visibility}\n${selectionOf(request.query)}\n${stableJson(variables)}`)
       .digest('base64url')}`;
     const [hit] = await this.entities.store.get([key]);
-    if (hit !== null && hit !== undefined) {
+    // Root answers are kept as the subgraph's JSON text (the store keeps any value; entities are objects).
+    if (typeof hit === 'string') {
       this.count(subgraph, plan, 'hit');
       return { status: 200, headers: { 'content-type': 'application/json' }, body: hit };
     }
