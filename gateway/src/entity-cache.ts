@@ -124,19 +124,22 @@ export class MemoryEntityStore implements EntityStore {
 
   async get(keys: string[]) {
     const now = Date.now();
-    return keys.map((key) => {
-      const e = this.entries.get(key);
-      if (!e) return null;
-      if (e.expires <= now) {
+    const values = new Array<unknown>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const e = this.entries.get(keys[i]);
+      if (!e) values[i] = null;
+      else if (e.expires <= now) {
         this.remove(e);
-        return null;
+        values[i] = null;
+      } else {
+        if (e !== this.youngest) {
+          this.unlink(e);
+          this.link(e);
+        }
+        values[i] = copyJson(e.value);
       }
-      if (e !== this.youngest) {
-        this.unlink(e);
-        this.link(e);
-      }
-      return copyJson(e.value);
-    });
+    }
+    return values;
   }
 
   async set(entries: StoredEntity[]) {
@@ -669,27 +672,33 @@ export class EntityCache {
     errors: readonly EntityError[] | undefined,
     started: number,
   ) {
-    const errored = new Set((errors ?? []).map((e) => e.path![1] as number));
+    const errored = errors?.length ? new Set(errors.map((e) => e.path![1] as number)) : undefined;
     const store: StoredEntity[] = [];
-    missing.forEach((i, j) => {
+    // One string per subgraph and per type for the whole fetch: each Map the store indexes them in hashes it once.
+    const bySubgraph = subgraphTag(subgraph);
+    const types = new Map<string, GraphQLCompositeType | undefined>();
+    // No invalidation since the fetch started: nothing it holds can have been replaced (invalidatedAt only gains later seqs).
+    const raced = this.seq !== started;
+    for (let j = 0; j < missing.length; j++) {
+      const i = missing[j];
       const entity = fetched[j];
       hits[i] = entity ?? null;
-      if (!roots[i] || entity == null || errored.has(j)) return;
+      if (!roots[i] || entity == null || errored?.has(j)) continue;
+      const typename = String(reps[i].__typename);
+      let type = types.get(typename);
+      if (type === undefined && !types.has(typename)) {
+        const t = this.schema!.getType(typename);
+        types.set(typename, (type = t && isCompositeType(t) ? t : undefined));
+      }
       const lists = new Set<string>();
-      const tags = [
-        ...new Set([
-          roots[i]!,
-          subgraphTag(subgraph),
-          ...this.entitiesIn(entity, this.schema!.getType(String(reps[i].__typename)), entities, lists).map((e) =>
-            entityTag(e.typename, e.id),
-          ),
-          ...[...lists].map(listTag),
-        ]),
-      ];
+      const tagSet = new Set<string>([roots[i]!, bySubgraph]);
+      for (const e of this.entitiesIn(entity, type, entities, lists)) tagSet.add(entityTag(e.typename, e.id));
+      for (const l of lists) tagSet.add(listTag(l));
+      const tags = [...tagSet];
       // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
-      if (tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > started)) return;
+      if (raced && this.invalidatedSince(tags, started)) continue;
       store.push({ key: keys[i], value: entity, ttlMs, tags });
-    });
+    }
     // The store copies what it keeps (or writes its text) before this returns: the fetched objects
     // are the caller's to merge into its answer.
     await this.store.set(store);
@@ -1019,6 +1028,8 @@ export class EntityCache {
 
   /** Whether one of these tags was invalidated after `sequence` read `seq`. */
   invalidatedSince(tags: string[], seq: number): boolean {
+    // None since `seq` was read: every remembered invalidation is older.
+    if (seq === this.seq) return false;
     return tags.some((t) => (this.invalidatedAt.get(t)?.seq ?? -1) > seq);
   }
 
