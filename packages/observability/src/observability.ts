@@ -12,8 +12,13 @@ export type { Logger };
  * Structured JSON logs, one object a line, with the service name on each; `requestId` ties the
  * gateway's line for a request to the subgraphs' lines for the fetches it made.
  */
-export function createLogger(service: string, level: string = 'info', destination?: NodeJS.WritableStream | DestinationStream): Logger {
-  const options = { base: { service }, level, timestamp: pino.stdTimeFunctions.isoTime };
+export function createLogger(
+  service: string,
+  level: string = 'info',
+  destination?: NodeJS.WritableStream | DestinationStream,
+  hooks?: pino.LoggerOptions['hooks'],
+): Logger {
+  const options = { base: { service }, level, timestamp: pino.stdTimeFunctions.isoTime, ...(hooks ? { hooks } : {}) };
   return destination ? pino(options, destination) : pino(options);
 }
 
@@ -27,7 +32,9 @@ const LOG_BUFFER_BYTES = 4096;
  * on a virtual machine costs more than the line itself. A line waits a second at most
  * (`LOG_FLUSH_MS`), and whatever is buffered is written out synchronously when the process exits,
  * however it exits but killed (`process.exit`, the end of the event loop, an uncaught exception),
- * so a clean stop loses no line.
+ * so a clean stop loses no line. A warning or an error is written at once, with what waits before
+ * it: an operator (or a test) reading the log when something goes wrong sees it then, not a second
+ * later.
  */
 export function createBufferedLogger(service: string, level: string = 'info', fd: number = 1): Logger {
   const destination = pino.destination({ dest: fd, sync: true, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });
@@ -38,7 +45,22 @@ export function createBufferedLogger(service: string, level: string = 'info', fd
       // A closed descriptor: nowhere left to write to.
     }
   });
-  return createLogger(service, level, destination);
+  return createLogger(service, level, destination, {
+    logMethod(args, method, lineLevel) {
+      method.apply(this, args);
+      if (lineLevel >= WARN_LEVEL) flushNow(destination);
+    },
+  });
+}
+
+const WARN_LEVEL = pino.levels.values.warn;
+
+function flushNow(destination: ReturnType<typeof pino.destination>) {
+  try {
+    destination.flushSync();
+  } catch {
+    // A closed descriptor, or a write already under way: the periodic flush or the exit writes it.
+  }
 }
 
 /** A request id as the gateway forwards it (`x-request-id`), or undefined when absent or odd. */

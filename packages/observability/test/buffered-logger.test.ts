@@ -61,3 +61,17 @@ test('a line is written within a second while the process runs on', async () => 
   // Well before the process's own exit at 5 s: the periodic flush wrote it (start-up included).
   expect(seenAfter).toBeLessThan(4000);
 }, 15_000);
+
+test('a warning is written at once, with the lines before it, not at the next periodic flush', async () => {
+  // The process logs, then blocks its event loop for 3 s: only a synchronous write can have put the
+  // lines on the pipe by then (the periodic flush is a timer, and a blocked loop runs none). The
+  // test kills it as soon as it reads the warning, so the exit flush never runs.
+  const { lines } = await run(
+    `const logger = createBufferedLogger('test'); logger.info('before'); logger.child({ part: 'x' }).warn('Redis connection lost');
+     const until = Date.now() + 3000; while (Date.now() < until) {} process.stdout.write(JSON.stringify({ msg: 'late' }) + '\\n'); setTimeout(() => {}, 5000);`,
+    (line, child) => {
+      if (line.includes('Redis connection lost')) child.kill('SIGKILL');
+    },
+  );
+  expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['before', 'Redis connection lost']);
+}, 15_000);
