@@ -1,5 +1,5 @@
 import { statementCounts, totalStatements } from '@maillage/observability';
-import { encodeKeyCursor } from '@maillage/subgraph-server';
+import { encodeCursor, encodeKeyCursor } from '@maillage/subgraph-server';
 import { startInProcessSupergraph, type InProcessSupergraph } from '@maillage/testing';
 import { subgraphs } from './subgraphs';
 
@@ -151,6 +151,47 @@ test('networks > members > actor > memberships and territory: the same statement
   }
   expect(counts[0]).toBeGreaterThan(0);
   expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+});
+
+// A search or a list paged ahead with aliases: its pages and their totals in one statement per
+// filter, not one (and a count) per page.
+test('an actor search, 100 actors in one page or 1,000 in ten (aliases with key cursors, totals asked): the same statements', async () => {
+  const counts = [];
+  for (const n of [100, 1000]) {
+    const pages = Array.from({ length: n / 100 }, (_, i) => {
+      const last = i * 100 - 1;
+      const after = i
+        ? `, after: "${encodeKeyCursor('actors', last, [`entreprise 1000 ${String(last).padStart(4, '0')}`, actorId(1000, last)])}"`
+        : '';
+      return `p${i}: actors(search: $q, first: 100${after}) { totalCount nodes { id } }`;
+    });
+    const { bySubgraph, data } = await statementsOf(() => s.execute(`query Search($q: String!) { ${pages.join('\n')} }`, { q: '1000 0' }));
+    const actors = Object.values(data).flatMap((p: any) => p.nodes.map((a: any) => a.id));
+    expect(actors).toEqual(Array.from({ length: n }, (_, i) => actorId(1000, i)));
+    expect(Object.values(data).map((p: any) => p.totalCount)).toEqual(pages.map(() => 1000));
+    counts.push(bySubgraph);
+  }
+  expect(counts[0]).toEqual({ directory: 2 });
+  expect(counts[1]).toEqual(counts[0]);
+});
+
+test('a list of networks, 1 in one page or 10 in ten (aliases, totals and member counts asked): the same statements', async () => {
+  const counts = [];
+  for (const n of [1, 10]) {
+    const pages = Array.from(
+      { length: n },
+      (_, i) =>
+        `p${i}: clubs(search: "st1000x", first: 1${i ? `, after: "${encodeCursor(i - 1)}"` : ''}) { totalCount nodes { name memberCount } }`,
+    );
+    const { bySubgraph, data } = await statementsOf(() => s.execute(`{ ${pages.join('\n')} }`));
+    const clubs = Object.values(data).flatMap((p: any) => p.nodes);
+    expect(clubs.map((c: any) => c.name)).toEqual(Array.from({ length: n }, (_, j) => `Réseau cb st1000x ${j}`));
+    expect(clubs.every((c: any) => c.memberCount === 100)).toBe(true);
+    expect(Object.values(data).map((p: any) => p.totalCount)).toEqual(pages.map(() => 10));
+    counts.push(bySubgraph);
+  }
+  expect(counts[0]).toEqual({ clubs: 2 });
+  expect(counts[1]).toEqual(counts[0]);
 });
 
 const ENTITY_FETCHES = [

@@ -175,11 +175,82 @@ function deepEach(actors, { seed = 2027, s = 1.1, cursors = offsetCursors } = {}
   };
 }
 
+/**
+ * `n` items in pages of 100 at most, as aliases `p0`, `p1`… of one field, each page after the offset
+ * cursor of the previous one's last item (as (b) pages): `field(first, after)` gives a page's text.
+ */
+function pagesOf(n, field) {
+  const pages = [];
+  for (let offset = 0; offset < n; offset += 100) {
+    const after = offset ? `, after: "${encodeCursor(offset - 1)}"` : '';
+    pages.push(`p${offset / 100}: ${field(Math.min(100, n - offset), after)}`);
+  }
+  return pages.join('\n  ');
+}
+
+const deepActor = deep.query
+  .slice(deep.query.indexOf('{\n    nodes') + 1, deep.query.lastIndexOf('}', deep.query.lastIndexOf('}') - 1))
+  .trim();
+
+/**
+ * (c) from a starting set of `actors` of Hérault (pages of 100 as aliases, as (b)), its other
+ * fan-outs fixed: 2 club and 2 cluster memberships each, 8 members of each network, their commune
+ * and département. About 143 points an actor: past 70 actors, above the 10,000 an anonymous
+ * operation may cost at Maillage's door, so sent by the signed-in analyst (1,000 actors: 143,010
+ * points, 10 aliases, of the analyst's 200,000 and 50; LIMITS in gateway/src/limits.ts).
+ */
+function deepOf(actors) {
+  return {
+    ...deep,
+    label: `(c) deep from ${actors} actors`,
+    query: `query DeepFrom($territoryId: ID!) {\n  ${pagesOf(actors, (first, after) => `actors(territoryId: $territoryId, first: ${first}${after}) {\n    ${deepActor}\n  }`)}\n}`,
+    signedIn: true,
+  };
+}
+
+const NETWORK_FIELDS = 'id name subtype memberCount';
+
+/**
+ * (d) with more networks than its document shows (50 of each kind): the same selection, the
+ * région's clubs (1,188) in pages of 100 under `territory`, up to `networks`.
+ */
+function territoryNetworks(networks) {
+  return {
+    name: 'd+',
+    label: `(d+) the document of (d), the clubs of the région paged to ${networks}`,
+    query: `query NetworksInTerritoryPaged($territoryId: ID!) {\n  territory(id: $territoryId) {\n    id name level\n    ${pagesOf(networks, (first, after) => `clubs(first: ${first}${after}) { totalCount nodes { ${NETWORK_FIELDS} } }`).replace(/\n  /g, '\n    ')}\n  }\n}`,
+    variables: { territoryId: REGION },
+    signedIn: true,
+  };
+}
+
+/** (e) a list that pages: every club (no filter), `networks` of them in pages of 100. */
+function networkList(networks) {
+  return {
+    name: 'e',
+    label: `(e) the clubs list, ${networks} in pages of 100`,
+    query: `query Clubs {\n  ${pagesOf(networks, (first, after) => `clubs(first: ${first}${after}) { totalCount nodes { ${NETWORK_FIELDS} } }`)}\n}`,
+    variables: {},
+    signedIn: true,
+  };
+}
+
+/** (f) a search that pages: actors whose name holds "sa" (15,693 of them), `actors` in pages of 100. */
+function actorSearch(actors) {
+  return {
+    name: 'f',
+    label: `(f) an actor search, ${actors} in pages of 100`,
+    query: `query Search($q: String!) {\n  ${pagesOf(actors, (first, after) => `actors(search: $q, first: ${first}${after}) { totalCount nodes { id name kind } }`)}\n}`,
+    variables: { q: 'sa' },
+    signedIn: true,
+  };
+}
+
 /** (d) the public persisted query a partner page sends: GET, by id (schema/operations). */
-function persisted() {
+function persisted(territoryId = TERRITORY) {
   const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/operations/manifest.json'), 'utf8'));
   const op = manifest.operations.find((o) => o.name === 'NetworksInTerritory');
-  return { name: 'd', label: '(d) persisted query over GET, public', id: op.id, query: op.body, variables: { territoryId: TERRITORY } };
+  return { name: 'd', label: '(d) persisted query over GET, public', id: op.id, query: op.body, variables: { territoryId } };
 }
 
 /** The autocannon request of an operation: POST JSON, or GET by persisted id (the peers, which have no manifest, get the text). */
@@ -203,4 +274,20 @@ function request(op, { byId = false, token } = {}) {
   return { method: 'POST', path: '', headers, body: body(op.variables), ...(op.vary ? { nextBody: () => body(op.vary()) } : {}) };
 }
 
-module.exports = { lookup, lookupEach, fanOut, fanOutEach, deep, deepEach, persisted, request, zipf, regionCursors, TERRITORY };
+module.exports = {
+  lookup,
+  lookupEach,
+  fanOut,
+  fanOutEach,
+  deep,
+  deepEach,
+  deepOf,
+  territoryNetworks,
+  networkList,
+  actorSearch,
+  persisted,
+  request,
+  zipf,
+  regionCursors,
+  TERRITORY,
+};

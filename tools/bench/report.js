@@ -111,12 +111,15 @@ function section(result, command) {
   if (result.scale.length) {
     lines.push(
       '',
-      "How cost grows with work, (b) through Maillage's gateway, one request at a time:",
+      "How cost grows with work, through Maillage's gateway with its entity cache off, one request at a time (sizes: entities asked, in pages of 100 as aliases past 100; (d) by the territory it is asked for):",
       '',
-      '| actors | median latency ms | SQL statements a request (all subgraphs) |',
-      '|---:|---:|---:|',
+      '| op | size | items in the answer | median latency ms | SQL statements a request (all subgraphs) |',
+      '|---|---:|---:|---:|---:|',
     );
-    for (const r of result.scale) lines.push(`| ${fmt(r.actors)} | ${fmt(r.median, 1)} | ${r.statements} |`);
+    for (const r of result.scale)
+      lines.push(
+        `| ${r.op ?? 'b'} | ${typeof r.size === 'number' ? fmt(r.size) : (r.size ?? fmt(r.actors))} | ${fmt(r.items ?? r.got)} | ${fmt(r.median, 1)} | ${r.statements} |`,
+      );
   }
   return lines.join('\n');
 }

@@ -15,6 +15,9 @@
 //   npm run bench -- --gateways maillage,nocache,apollo,hive --queries a2,b2,c2    varied operations only, with the entity cache off as a peer
 //   npm run bench -- --baseline DIR --queries b2,c2 --probe 100   subgraph CPU and SQL per request, this tree's subgraphs against DIR's (a built checkout of the commit to compare with), requests alternated
 //   npm run bench -- --queries b2,c2 --probe 100 --offset-cursors   the same with the offset cursors of before keyset paging (served by OFFSET)
+//   npm run bench -- --growth-only --db-prefix keyset_bench --no-docs
+//                                                   only the cost as work grows: every operation with a size at 10, 100 and
+//                                                   1,000 entities, latency and SQL statements a request (--growth-ops b,c to pick)
 //   npm run bench -- --help                         this text
 //
 // Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -56,7 +59,12 @@ const opts = {
   soakQueries: arg('soak-queries', 'b,c,d').split(','),
   soakWrites: Number(arg('soak-writes', 0)),
   dbPrefix: arg('db-prefix'),
-  gateways: arg('gateways', 'maillage,maillage2,apollo,hive').split(','),
+  // Only the cost as work grows (growth(), on a gateway of its own): no load runs, no other gateway unless --gateways names one.
+  growthOnly: argv.includes('--growth-only'),
+  growthOps: arg('growth-ops', 'a,b,c,d,d+,e,f').split(','),
+  gateways: arg('gateways', argv.includes('--growth-only') ? '' : 'maillage,maillage2,apollo,hive')
+    .split(',')
+    .filter(Boolean),
   queries: arg('queries', 'a,a2,b,b2,c,c2,d').split(','),
   docs: !argv.includes('--no-docs'),
   json: arg('json'),
@@ -214,6 +222,23 @@ const GATEWAYS = {
       ...UNLIMITED,
     }),
   },
+  // The cost as work grows (growth()): the entity cache off, so that the statements counted are the
+  // subgraphs' work and not what the cache spared them, and a 60 s deadline: (c) from 1,000 actors
+  // reaches 32,000 members, more than the default 5 s allow on a busy machine.
+  growth: {
+    label: 'Maillage gateway, entity cache off, 60 s deadline',
+    args: () => [path.join(repo, 'gateway/dist/index.js')],
+    env: (file, port, metricsPort) => ({
+      PORT: String(port),
+      SUPERGRAPH_PATH: file,
+      METRICS_PORT: String(metricsPort),
+      GATEWAY_WORKERS: '1',
+      ENTITY_CACHE: 'false',
+      GATEWAY_REQUEST_DEADLINE_MS: '60000',
+      SUBGRAPH_TIMEOUT_MS: '60000',
+      ...UNLIMITED,
+    }),
+  },
   // The same gateway on two cores (node:cluster); its CPU and RSS are those of the primary and its workers.
   maillage2: {
     label: 'Maillage gateway, 2 workers',
@@ -354,7 +379,8 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
-const maillageOnly = (name) => (name.startsWith('maillage') || name.startsWith('nocache') ? { byId: true, token: analystToken } : {});
+const maillageOnly = (name) =>
+  name.startsWith('maillage') || name.startsWith('nocache') || name === 'growth' ? { byId: true, token: analystToken } : {};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -570,29 +596,63 @@ async function compare(sets, ops, n) {
   return rows;
 }
 
-/** Latency and SQL statements per request of (b) as the list grows, one request at a time. */
-async function scaling(gateway, subgraphs) {
+/** Items an answer holds: the nodes of every page (alias) of its root fields, or under `territory` (d, d+). */
+function itemsOf(data) {
+  const conns = (o) => Object.values(o ?? {}).filter((v) => v && Array.isArray(v.nodes));
+  return [...conns(data), ...conns(data.territory)].reduce((a, p) => a + p.nodes.length, 0) + (data.actor ? 1 : 0);
+}
+
+// (d) as registered takes a territory only and shows 50 networks of each kind at most: its sizes
+// are territories holding more networks, up to its 200; (d+) pages its document past that.
+const D_TERRITORIES = [
+  { territoryId: 'COM-34172', note: 'a commune' },
+  { territoryId: 'DEP-34', note: 'a département' },
+  { territoryId: 'REG-76', note: 'the région' },
+];
+
+/**
+ * The cost as work grows, one request at a time: per operation of queries.js with a size, at 10,
+ * 100 and 1,000 entities (pages of 100 as aliases past 100), the median latency and the SQL
+ * statements a request costs in all subgraphs. The signed-in analyst sends what the door admits of
+ * it (queries.js: 1,000 actors of (c) cost 143,010 points of its 200,000).
+ */
+async function growth(file, subgraphs) {
+  // Its own gateway, started now that the load runs are over: GATEWAYS.growth.
+  const gateway = (await startGateways(file, ['growth'])).growth;
+  log(`cost as work grows, through ${gateway.label}`);
+  const sizes = [10, 100, 1000];
+  const cases = [
+    { op: 'a', size: 1, make: () => Q.lookup },
+    ...sizes.map((n) => ({ op: 'b', size: n, make: () => Q.fanOut(n) })),
+    ...sizes.map((n) => ({ op: 'c', size: n, make: () => Q.deepOf(n) })),
+    ...D_TERRITORIES.map((t) => ({ op: 'd', size: t.note, make: () => Q.persisted(t.territoryId), byId: true })),
+    ...sizes.map((n) => ({ op: 'd+', size: n, make: () => Q.territoryNetworks(n) })),
+    ...sizes.map((n) => ({ op: 'e', size: n, make: () => Q.networkList(n) })),
+    ...sizes.map((n) => ({ op: 'f', size: n, make: () => Q.actorSearch(n) })),
+  ].filter((c) => opts.growthOps.includes(c.op));
   const rows = [];
-  for (const actors of [10, 100, 1000]) {
-    const op = Q.fanOut(actors);
+  for (const c of cases) {
+    const op = c.make();
     const req = Q.request(op, maillageOnly(gateway.name));
-    for (let i = 0; i < 3; i++) await fetchJson(gateway.url, req);
-    const n = 20;
-    const before = await statements(subgraphs);
-    const times = [];
-    for (let i = 0; i < n; i++) {
+    const once = async () => {
       const t = performance.now();
       const r = await fetchJson(gateway.url, req);
-      times.push(performance.now() - t);
+      const ms = performance.now() - t;
       const body = JSON.parse(r.text);
-      if (body.errors) throw new Error(`scaling ${actors}: ${JSON.stringify(body.errors[0])}`);
-      const got = Object.values(body.data).reduce((a, p) => a + p.nodes.length, 0);
-      if (got !== Math.min(actors, got)) throw new Error(`scaling ${actors}: got ${got} actors`);
-      if (i === 0) rows.push({ actors, got });
-    }
+      if (r.status !== 200 || body.errors || !body.data)
+        throw new Error(`growth ${c.op} ${c.size}: HTTP ${r.status} ${JSON.stringify(body.errors?.[0] ?? r.text.slice(0, 300))}`);
+      return { ms, items: itemsOf(body.data) };
+    };
+    for (let i = 0; i < 2; i++) await once();
+    const n = 10;
+    const before = await statements(subgraphs);
+    const times = [];
+    let items;
+    for (let i = 0; i < n; i++) ({ ms: times[i], items } = await once());
+    if (typeof c.size === 'number' && c.size > 1 && items !== c.size) throw new Error(`growth ${c.op} ${c.size}: got ${items} items`);
     const perRequest = ((await statements(subgraphs)) - before) / n;
-    Object.assign(rows[rows.length - 1], { median: median(times), statements: perRequest });
-    log(`(b) with ${actors} actors: median ${median(times).toFixed(1)} ms, ${perRequest} SQL statements a request`);
+    rows.push({ op: c.op, size: c.size, items, median: +median(times).toFixed(1), statements: perRequest });
+    log(`(${c.op}) ${c.size}: ${items} items, median ${median(times).toFixed(1)} ms, ${perRequest} SQL statements a request`);
   }
   return rows;
 }
@@ -762,6 +822,14 @@ async function main() {
     );
     return;
   }
+  if (opts.growthOnly) {
+    const rows = await growth(file, subgraphs);
+    console.table(rows);
+    if (opts.json) writeFileSync(opts.json, JSON.stringify({ opts, scale: rows }, null, 2));
+    // docs/benchmarks.md's figures are a whole run's: a table alone does not replace them.
+    if (opts.docs) log('--growth-only does not write docs/benchmarks.md');
+    return { scale: rows };
+  }
   await checkSameAnswers(gateways, ops, subgraphs);
   if (opts.probe) {
     await probe(gateways, subgraphs, ops, opts.probe);
@@ -780,9 +848,7 @@ async function main() {
   const cache = gateways.maillage ? await cacheCheck(gateways.maillage) : undefined;
   if (cache) log(`(d) Cache-Control ${cache.cacheControl}, Age ${cache.age}; the same operation over POST: ${cache.postCacheControl}`);
   const { runs, summary } = await measure(gateways, subgraphs, ops);
-  // With the entity cache off when that peer runs: the statements counted are the subgraphs' work, not what the cache spared them.
-  const scaleOn = gateways.nocache ?? gateways.maillage;
-  const scale = scaleOn ? await scaling(scaleOn, subgraphs) : [];
+  const scale = await growth(file, subgraphs);
   const after = os.loadavg();
   const result = {
     opts,

@@ -3,7 +3,16 @@ import type { Viewer } from '@maillage/viewer';
 import { groupByKey } from '@maillage/subgraph-server';
 import { ancestorsOf } from '@maillage/reference';
 import type { InitiativeRow, LinkRow, MembershipRow, NetworkDb, NetworkRow } from './rows';
-import { activeMemberCounts, memberPages, membershipsOfActors, networksById, type MemberPage, type MemberPageKey } from './sql';
+import {
+  activeMemberCounts,
+  memberPages,
+  membershipsOfActors,
+  networkPages,
+  networksById,
+  type MemberPage,
+  type MemberPageKey,
+  type NetworkPageKey,
+} from './sql';
 import type { StatementRunner } from '@maillage/db';
 import type { NetworkPeers } from './standing';
 
@@ -43,6 +52,32 @@ export function createLoaders(db: NetworkDb, ownType: string, run: StatementRunn
     memberPage: new DataLoader<MemberPageKey, MemberPage, string>((keys) => memberPages(run, keys), {
       cacheKeyFn: (k) => JSON.stringify([k.networkId, k.page, k.includeEnded, k.category, k.counted]),
     }),
+    /**
+     * Pages of `Query.<kind>s` asked in one request (a client paging ahead with aliases): one
+     * statement per filter, its total counted in it, whatever the number of pages.
+     */
+    networkPages: new DataLoader<NetworkPageKey, { rows: NetworkRow[]; total: number }, string>(
+      async (keys) => {
+        const byFilter = new Map<string, number[]>();
+        keys.forEach((k, i) => {
+          const f = JSON.stringify(k.filter);
+          byFilter.set(f, [...(byFilter.get(f) ?? []), i]);
+        });
+        const pages: { rows: NetworkRow[]; total: number }[] = new Array(keys.length);
+        await Promise.all(
+          [...byFilter.values()].map(async (indexes) => {
+            const found = await networkPages(
+              run,
+              keys[indexes[0]].filter,
+              indexes.map((i) => keys[i].page),
+            );
+            indexes.forEach((i, j) => (pages[i] = found[j]));
+          }),
+        );
+        return pages;
+      },
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
     /** Distinct active members of each network (`Network.memberCount`), counted by the database. */
     memberCount: new DataLoader<string, number>((ids) => activeMemberCounts(run, ids)),
     /**

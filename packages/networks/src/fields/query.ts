@@ -10,7 +10,7 @@ export type InitiativesArgs = PageArgs & { jointOnly?: boolean | null; status?: 
 export function queries(names: NetworkNames) {
   return {
     network: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.network.load(id),
-    networks: async (_: unknown, args: NetworksArgs, { db, loaders }: Ctx) => {
+    networks: async (_: unknown, args: NetworksArgs, { loaders }: Ctx) => {
       const page = toPage(args);
       if (args.territoryId) {
         const rows = activeUnless(await loaders.networksByTerritory.load(args.territoryId), args.includeEnded).filter(
@@ -18,21 +18,16 @@ export function queries(names: NetworkNames) {
         );
         return connection(rows.slice(page.offset, page.offset + page.limit), rows.length, page);
       }
-      const today = new Date();
-      const where = {
-        ...(args.subtype ? { subtype: args.subtype } : {}),
-        ...(args.search?.trim() ? { searchName: { contains: normaliseText(args.search) } } : {}),
-        ...(args.includeEnded
-          ? {}
-          : {
-              AND: [{ OR: [{ endDate: null }, { endDate: { gt: today } }] }, { OR: [{ startDate: null }, { startDate: { lte: today } }] }],
-            }),
-      };
-      const [items, total] = await Promise.all([
-        db.network.findMany({ where, orderBy: [{ searchName: 'asc' }, { id: 'asc' }], skip: page.offset, take: page.limit }),
-        db.network.count({ where }),
-      ]);
-      return connection(items, total, page);
+      // Through a loader: pages asked side by side (aliases) are read in one statement with their total.
+      const { rows, total } = await loaders.networkPages.load({
+        filter: {
+          subtype: args.subtype ?? null,
+          search: args.search?.trim() ? normaliseText(args.search) : null,
+          includeEnded: !!args.includeEnded,
+        },
+        page,
+      });
+      return connection(rows, total, page);
     },
     initiative: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.initiative.load(id),
     initiatives: async (_: unknown, args: InitiativesArgs, { db }: Ctx) => {

@@ -20,7 +20,7 @@ export const Query: QueryResolvers = {
     // An invalid SIREN cannot belong to anyone: answer null rather than run a query.
     return check.valid ? prisma.actor.findUnique({ where: { siren: check.value } }) : null;
   },
-  actors: async (_: unknown, args: ActorsArgs, { prisma, loaders }: Context, info: GraphQLResolveInfo) => {
+  actors: async (_: unknown, args: ActorsArgs, { loaders }: Context, info: GraphQLResolveInfo) => {
     const page = toKeyPage(args, ACTOR_LIST);
     const where: Prisma.ActorWhereInput = {};
     if (args.search?.trim()) where.searchName = { contains: normaliseText(args.search) };
@@ -29,8 +29,8 @@ export const Query: QueryResolvers = {
     const [{ rows, more }, total] = await Promise.all([
       // Through a loader: pages asked side by side (aliases) are read in one statement.
       loaders.actorPages.load({ where, page }),
-      // Counted only when asked for: nobody reads the total of a page listed for its nodes.
-      asksForCount(info) ? prisma.actor.count({ where }) : undefined,
+      // Counted only when asked for (nobody reads the total of a page listed for its nodes), once per filter.
+      asksForCount(info) ? loaders.actorCount.load(where) : undefined,
     ]);
     return connection(rows, total ?? page.offset + rows.length, page, { list: ACTOR_LIST, keyOf: actorKey, hasNextPage: more });
   },
