@@ -218,7 +218,7 @@ function territoryNetworks(networks) {
   return {
     name: 'd+',
     label: `(d+) the document of (d), the clubs of the région paged to ${networks}`,
-    query: `query NetworksInTerritoryPaged($territoryId: ID!) {\n  territory(id: $territoryId) {\n    id name level\n    ${pagesOf(networks, (first, after) => `clubs(first: ${first}${after}) { totalCount nodes { ${NETWORK_FIELDS} } }`).replace(/\n  /g, '\n    ')}\n  }\n}`,
+    query: `query NetworksInTerritoryPaged($territoryId: ID!) {\n  territory(id: $territoryId) {\n    id name level\n    ${pagesOf(networks, (first, after) => `clubs(first: ${first}${after}) { totalCount nodes { ${NETWORK_FIELDS} } }`).replace(/\n {2}/g, '\n    ')}\n  }\n}`,
     variables: { territoryId: REGION },
     signedIn: true,
   };
