@@ -41,8 +41,15 @@ class NoWait extends HttpChangeSource {
   }
 }
 
-const sources = (make = (name: string) => new HttpChangeSource(name, () => changesUrlOf(urls[name]), () => DEV_SIGNING_SECRET, { reader: 'service:test', post: counting })): ChangeSource[] =>
-  Object.keys(urls).map(make);
+const sources = (
+  make = (name: string) =>
+    new HttpChangeSource(
+      name,
+      () => changesUrlOf(urls[name]),
+      () => DEV_SIGNING_SECRET,
+      { reader: 'service:test', post: counting },
+    ),
+): ChangeSource[] => Object.keys(urls).map(make);
 
 async function idleReads(follower: ChangeFeedFollower, ms: number): Promise<Record<string, number>> {
   await follower.start();
@@ -69,7 +76,18 @@ test('idle, a long-polling follower reads each log about once per wait, a pollin
   const t0 = performance.now();
   await waiting.stop();
   const stopMs = performance.now() - t0;
-  const older = follower({ waitMs: 20_000, sources: sources((name) => new NoWait(name, () => changesUrlOf(urls[name]), () => DEV_SIGNING_SECRET, { reader: 'service:test', post: counting })) });
+  const older = follower({
+    waitMs: 20_000,
+    sources: sources(
+      (name) =>
+        new NoWait(
+          name,
+          () => changesUrlOf(urls[name]),
+          () => DEV_SIGNING_SECRET,
+          { reader: 'service:test', post: counting },
+        ),
+    ),
+  });
   const olderReads = await idleReads(older, 2_000);
   await older.stop();
   console.log(

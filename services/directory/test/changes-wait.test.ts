@@ -18,7 +18,12 @@ const recording: ChangePost = async (url, { headers, body, timeoutMs, signal }) 
   return { status: res.status, json: async () => json };
 };
 const sourceAt = (url: string) =>
-  new HttpChangeSource('directory', () => changesUrlOf(url), () => DEV_SIGNING_SECRET, { reader: 'service:test', post: recording });
+  new HttpChangeSource(
+    'directory',
+    () => changesUrlOf(url),
+    () => DEV_SIGNING_SECRET,
+    { reader: 'service:test', post: recording },
+  );
 
 const rename = (id: string, name: string) =>
   s.execute(`mutation($id: ID!, $name: String!) { updateActor(id: $id, input: { name: $name }) { id } }`, { id, name }, { as: 'admin' });
@@ -92,7 +97,9 @@ test('a bad waitMs is refused with BAD_USER_INPUT', async () => {
       body,
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ errors: [{ message: expect.stringContaining('waitMs'), extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(await res.json()).toMatchObject({
+      errors: [{ message: expect.stringContaining('waitMs'), extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   }
 });
 
@@ -106,7 +113,9 @@ test('stopping the server answers its pending waits at once, empty', async () =>
   await alone.stop();
   const stopMs = performance.now() - t0;
   const answers = await Promise.all(waits);
-  console.log(`/changes: server stopped in ${stopMs.toFixed(0)} ms with two waits of 30 s pending, answered after ${answers.map((a) => a.ms.toFixed(0)).join(', ')} ms`);
+  console.log(
+    `/changes: server stopped in ${stopMs.toFixed(0)} ms with two waits of 30 s pending, answered after ${answers.map((a) => a.ms.toFixed(0)).join(', ')} ms`,
+  );
   for (const a of answers) expect(a.page.changes).toEqual([]);
   for (const a of answers) expect(a.ms).toBeLessThan(10_000); // not the 30 s they asked for
 });
