@@ -22,7 +22,8 @@ abstract class Wakers {
     this.wakers.add(wake);
     return () => void this.wakers.delete(wake);
   }
-  protected wakeAll() {
+  /** Wakes every subscriber (a notification came, or the listener is back). */
+  wakeAll() {
     for (const wake of [...this.wakers]) wake();
   }
 }
@@ -69,9 +70,6 @@ export function pgChangeSignal(create: () => PgClient, log: (msg: string) => voi
       client = undefined;
       await c?.end().catch(() => undefined);
     }
-    wake() {
-      this.wakeAll();
-    }
   })();
   const lost = (c: PgClient, err: Error) => {
     if (client !== c) return;
@@ -95,14 +93,14 @@ export function pgChangeSignal(create: () => PgClient, log: (msg: string) => voi
       const { rows } = await c.query<{ schema: string }>('SELECT current_schema() AS schema');
       const schema = rows[0]?.schema ?? '';
       c.on('notification', (n) => {
-        if (n.channel === CHANGE_CHANNEL && (n.payload ?? '') === schema) signal.wake();
+        if (n.channel === CHANGE_CHANNEL && (n.payload ?? '') === schema) signal.wakeAll();
       });
       await c.query(`LISTEN ${CHANGE_CHANNEL}`);
       if (client !== c || closed) return;
       signal.listening = true;
       if (down) log('change log: listener back');
       down = false;
-      signal.wake();
+      signal.wakeAll();
     })().catch((err: Error) => lost(c, err));
   };
   connect();
