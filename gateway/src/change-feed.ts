@@ -7,8 +7,18 @@ export interface ChangeFeedOptions {
   /** One per subgraph whose entities are cached, named as the subgraph. */
   sources: ChangeSource[];
   cache: EntityCache;
-  /** Milliseconds between two reads of a log that is caught up. @default 200 */
+  /**
+   * Milliseconds before a log is read again after a failed read, or after an empty answer that came
+   * back much sooner than the wait asked for (a subgraph that does not wait); with `waitMs` 0,
+   * between any two reads of a log that is caught up. @default 200
+   */
   pollMs?: number;
+  /**
+   * How long each read asks the subgraph to hold its answer when nothing follows the position
+   * (`POST /changes` `waitMs`): a long poll answered at the next change's commit, then read again at
+   * once. 0 polls every `pollMs` instead. @default 20000
+   */
+  waitMs?: number;
   /** Changes asked for per read. @default 500 */
   pageSize?: number;
   /**
@@ -26,6 +36,10 @@ interface Followed {
   position?: string;
   /** When a read last reached the head. */
   caughtUpAt: number;
+  /** When the pending long poll was sent, from a position at the head; undefined when none is pending. */
+  waitingSince?: number;
+  /** Aborts the pending read when the follower stops. */
+  abort?: AbortController;
   /** Changes between the position and the head at the last read. */
   behind: number;
   failing: boolean;
@@ -38,8 +52,10 @@ interface Followed {
 /**
  * The gateway's follower of the subgraphs' change logs (their outboxes, `POST /changes`), which
  * calls the entity cache's `invalidateTags` for every entry, whatever made the change: a mutation
- * through any gateway, a write straight to a subgraph, the CLI import, a seed. Each log is read on
- * its own timer, so a slow or down subgraph delays no other.
+ * through any gateway, a write straight to a subgraph, the CLI import, a seed. Each log is read in
+ * its own loop, so a slow or down subgraph delays no other. A read that is caught up is a long poll
+ * (`waitMs`): the subgraph answers it when the next change commits (woken by NOTIFY) or empty after
+ * the wait, and the follower asks again at once; an idle graph costs one request per log per wait.
  *
  * It needs no history: it starts at each log's head, and until that head is known the subgraph's
  * entities are neither served nor kept (`vouch`). A change's tags are dropped before the position
@@ -52,11 +68,13 @@ interface Followed {
 export class ChangeFeedFollower {
   private readonly followed: Followed[];
   private readonly pollMs: number;
+  private readonly waitMs: number;
   private readonly pageSize: number;
   private stopped = false;
 
   constructor(private readonly opts: ChangeFeedOptions) {
     this.pollMs = opts.pollMs ?? 200;
+    this.waitMs = opts.waitMs ?? 20_000;
     this.pageSize = opts.pageSize ?? 500;
     this.followed = opts.sources.map((source) => ({ source, caughtUpAt: 0, behind: 0, failing: false, noLog: false }));
     const registry = opts.registry;
@@ -79,8 +97,8 @@ export class ChangeFeedFollower {
     };
     perSubgraph(
       'maillage_gateway_entity_cache_feed_lag_seconds',
-      "Seconds since the entity cache's follower last read a subgraph's change log up to its head (about the poll interval when all is well; -1 before the first read).",
-      (f, now) => (f.caughtUpAt ? (now - f.caughtUpAt) / 1000 : -1),
+      "Seconds the entity cache's follower may be behind a subgraph's change log: 0 while its long poll at the head is within its wait (the subgraph answers it at the next commit), by how much it outlasted the wait when it did; else seconds since a read last reached the head (up to the poll interval when polling; -1 before the first read).",
+      (f, now) => this.lagMs(f, now) / 1000,
     );
     perSubgraph(
       'maillage_gateway_entity_cache_feed_behind',
@@ -97,7 +115,10 @@ export class ChangeFeedFollower {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const f of this.followed) clearTimeout(f.timer);
+    for (const f of this.followed) {
+      clearTimeout(f.timer);
+      f.abort?.abort();
+    }
     await Promise.all(this.followed.map((f) => f.running?.catch(() => undefined)));
   }
 
@@ -106,32 +127,53 @@ export class ChangeFeedFollower {
     return Object.fromEntries(this.followed.map((f) => [f.source.name, f.position]));
   }
 
+  /** The gauge's lag, in ms (see its help); -1 before the first read. */
+  private lagMs(f: Followed, now: number): number {
+    if (!f.caughtUpAt) return -1;
+    if (f.waitingSince !== undefined) return Math.max(0, now - f.waitingSince - this.waitMs);
+    return now - f.caughtUpAt;
+  }
+
   private tick(f: Followed): Promise<void> {
-    f.running = this.read(f)
-      .catch((err: Error) => this.failed(f, err))
-      .finally(() => {
-        f.running = undefined;
-        if (!this.stopped && !f.noLog) f.timer = setTimeout(() => void this.tick(f), this.pollMs);
+    f.abort = new AbortController();
+    f.running = this.read(f, f.abort.signal)
+      .catch((err: Error) => {
+        if (this.stopped) return 0;
+        this.failed(f, err);
+        return this.pollMs;
+      })
+      .then((pauseMs) => {
+        f.running = f.abort = f.waitingSince = undefined;
+        if (this.stopped || f.noLog) return;
+        if (pauseMs > 0) f.timer = setTimeout(() => void this.tick(f), pauseMs);
+        else void this.tick(f);
       });
     return f.running;
   }
 
-  private async read(f: Followed) {
+  /** Reads a log up to its head; resolves with the pause before the next read. */
+  private async read(f: Followed, signal: AbortSignal): Promise<number> {
     const name = f.source.name;
+    const next = this.waitMs ? 0 : this.pollMs;
     if (f.position === undefined) {
-      const { head } = await f.source.read('0', 1);
+      const { head } = await f.source.read('0', 1, { signal });
       if (this.opts.sharedStore) await this.clear(f, 'start: entries kept by other processes before this follower read the head');
       this.recovered(f, head);
-      return;
+      return next;
     }
     for (;;) {
       const after: string = f.position;
-      const page = await f.source.read(after, this.pageSize);
-      if (this.stopped) return;
+      // Only a read from the head waits (the subgraph answers at once when it has more).
+      const waitMs = f.behind === 0 ? this.waitMs : 0;
+      const sent = Date.now();
+      if (waitMs) f.waitingSince = sent;
+      const page = await f.source.read(after, this.pageSize, { waitMs, signal });
+      f.waitingSince = undefined;
+      if (this.stopped) return 0;
       if (BigInt(page.head) < BigInt(after)) {
         await this.clear(f, `log restarted (head ${page.head} behind position ${after})`);
         this.recovered(f, page.head);
-        return;
+        return next;
       }
       if (f.failing) await this.clear(f, 'log readable again after failing reads');
       const fresh = page.changes.filter((c) => BigInt(c.seq) > BigInt(after));
@@ -144,8 +186,12 @@ export class ChangeFeedFollower {
       f.behind = Number(BigInt(page.head) - BigInt(last));
       this.recovered(f, last);
       if (page.changes.length < this.pageSize) {
+        // Caught up, whether the wait brought changes or ended empty.
         f.caughtUpAt = Date.now();
-        return;
+        // An empty answer well before the wait it asked for: a subgraph that does not wait (an older
+        // version) or is stopping. Reading again at once would spin; it is polled instead.
+        if (waitMs && !fresh.length && f.caughtUpAt - sent < waitMs / 2) return this.pollMs;
+        return next;
       }
     }
   }
@@ -173,7 +219,7 @@ export class ChangeFeedFollower {
     if (!f.failing)
       this.opts.logger?.warn(
         { subgraph: f.source.name, position: f.position, err: err.message },
-        'entity cache: change log unreadable; retrying at each poll',
+        `entity cache: change log unreadable; retrying every ${this.pollMs} ms`,
       );
     f.failing = true;
   }

@@ -93,8 +93,17 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
       /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
       ENTITY_CACHE_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-      /** Milliseconds between two reads of each subgraph's change log by the entity cache's follower; 0 turns it off (mutations through this gateway and the TTL only). @default 200 */
+      /**
+       * The entity cache's follower pauses this long before reading a subgraph's change log again after a failed read, or after an empty
+       * answer that came back much sooner than the wait it asked for (a subgraph that does not wait); with ENTITY_CACHE_FEED_WAIT_MS=0, between
+       * any two reads (plain polling). 0 turns the follower off (mutations through this gateway and the TTL only). @default 200
+       */
       ENTITY_CACHE_FEED_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+      /**
+       * How long each read of a caught-up change log asks the subgraph to hold its answer for the next change (a long poll, woken at the
+       * change's commit); 0 reads every ENTITY_CACHE_FEED_POLL_MS instead. @default 20000
+       */
+      ENTITY_CACHE_FEED_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(20_000),
       /** Subgraphs whose change logs the entity cache follows, comma separated. @default every subgraph of the supergraph (one without a log is left to its TTL) */
       ENTITY_CACHE_FEEDS: z
         .string()
@@ -173,6 +182,8 @@ export function entityCacheOf(env: GatewayEnv) {
     redisUrl: env.REDIS_URL,
     keyPrefix: env.ENTITY_CACHE_KEY_PREFIX,
     feed:
-      env.ENTITY_CACHE_FEED_POLL_MS === 0 ? (false as const) : { pollMs: env.ENTITY_CACHE_FEED_POLL_MS, subgraphs: env.ENTITY_CACHE_FEEDS },
+      env.ENTITY_CACHE_FEED_POLL_MS === 0
+        ? (false as const)
+        : { pollMs: env.ENTITY_CACHE_FEED_POLL_MS, waitMs: env.ENTITY_CACHE_FEED_WAIT_MS, subgraphs: env.ENTITY_CACHE_FEEDS },
   };
 }

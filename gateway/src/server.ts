@@ -43,7 +43,7 @@ import { PartnerKeyRevocations, revocationPlugin } from './revocations';
 import { requestErrorStatusPlugin } from './statuses';
 import { EntityCache, MemoryEntityStore, RedisEntityStore } from './entity-cache';
 import { ChangeFeedFollower } from './change-feed';
-import { changesUrlOf, HttpChangeSource, type ChangePost } from '@maillage/subgraph-server';
+import { changesUrlOf, HttpChangeSource, postSignal, type ChangePost } from '@maillage/subgraph-server';
 import { Agent, request as httpRequest } from 'undici';
 import { DEFAULT_RESILIENCE, ResilientDataSource, subgraphMetrics, type GatewayContext, type ResilienceOptions } from './subgraphs';
 import { deadlineIn } from './deadline';
@@ -116,7 +116,7 @@ export interface EntityCacheSettings {
    * what it touched. `false`: off (mutations through this gateway and the TTL only).
    * @default every subgraph of the supergraph, read every 200 ms
    */
-  feed?: false | { subgraphs?: string[]; pollMs?: number };
+  feed?: false | { subgraphs?: string[]; pollMs?: number; waitMs?: number };
 }
 
 /** Redis shared by every gateway process and replica, for the response cache and partner-key revocations. */
@@ -196,11 +196,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const urls = Object.fromEntries(subgraphUrls(opts));
   const unknown = followed.filter((name) => !urls[name]);
   if (unknown.length) throw new Error(`the entity cache's feeds name ${unknown.join(', ')}, which the supergraph has no subgraph of`);
-  // The change logs' polls (every 200 ms per subgraph) through undici's own client on keep-alive
-  // connections of their own, read whole, rather than WHATWG fetch's Request, Response and streams.
+  // The change logs' reads (a long poll per subgraph, or a poll every 200 ms) through undici's own
+  // client on keep-alive connections of their own, read whole, rather than WHATWG fetch's Request,
+  // Response and streams. The post's signal bounds a long poll (its wait plus a margin), and aborts
+  // it when the follower stops.
   const feedAgent = new Agent({ connections: 2, keepAliveTimeout: 4_000 });
-  const changePost: ChangePost = async (url, { headers, body, timeoutMs }) => {
-    const res = await httpRequest(url, { method: 'POST', headers, body, dispatcher: feedAgent, signal: AbortSignal.timeout(timeoutMs) });
+  const changePost: ChangePost = async (url, { headers, body, timeoutMs, signal }) => {
+    const res = await httpRequest(url, { method: 'POST', headers, body, dispatcher: feedAgent, signal: postSignal(timeoutMs, signal) });
     const text = await res.body.text();
     return { status: res.statusCode, json: async () => JSON.parse(text) as unknown };
   };
@@ -218,6 +220,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
               ),
           ),
           pollMs: feedSettings?.pollMs,
+          waitMs: feedSettings?.waitMs,
           sharedStore: !!ec?.redisUrl,
           registry: metrics.registry,
           logger,

@@ -262,6 +262,8 @@ async function renameClub(name: string) {
     h.clients.clubs.network.update({ where: { id: CLUB }, data: { name } }),
     h.clients.clubs
       .$executeRaw`INSERT INTO change_log (entity_type, entity_id, op, payload) VALUES ('Club', ${CLUB}, 'UPSERT', ${payload}::jsonb)`,
+    // As recordChanges notifies (packages/db): the subgraph's pending long polls wake at commit.
+    h.clients.clubs.$executeRaw`SELECT pg_notify('maillage_change_log', current_schema())`,
   ]);
 }
 
@@ -362,7 +364,10 @@ test('a seed reload (RESEED) drops everything of its subgraph; a write no log re
     await aMember(cached);
     await h.clients.directory.actor.update({ where: { id: actor.id }, data: { name: actor.name } });
     const t1 = performance.now();
-    await h.clients.directory.$executeRaw`INSERT INTO change_log (entity_type, entity_id, op) VALUES ('*', '*', 'RESEED')`;
+    await h.clients.directory.$transaction([
+      h.clients.directory.$executeRaw`INSERT INTO change_log (entity_type, entity_id, op) VALUES ('*', '*', 'RESEED')`,
+      h.clients.directory.$executeRaw`SELECT pg_notify('maillage_change_log', current_schema())`,
+    ]);
     for (const g of [short, cached]) {
       const r = await freshWithin(
         async () => nameIn((await postGraphQL<Members>(g.url, MEMBERS, { id: CLUB })).data, actor.id) === actor.name,

@@ -70,11 +70,15 @@ test('outside production the development defaults stand in (and the gateway says
 });
 
 test("the entity cache follows every subgraph's change log unless told which, or told not to", () => {
-  expect(entityCacheOf(gatewayEnv({}))?.feed).toEqual({ pollMs: 200, subgraphs: undefined });
+  expect(entityCacheOf(gatewayEnv({}))?.feed).toEqual({ pollMs: 200, waitMs: 20_000, subgraphs: undefined });
   expect(entityCacheOf(gatewayEnv({ ENTITY_CACHE_FEEDS: 'directory, clubs', ENTITY_CACHE_FEED_POLL_MS: '50' }))?.feed).toEqual({
     pollMs: 50,
+    waitMs: 20_000,
     subgraphs: ['directory', 'clubs'],
   });
+  expect(entityCacheOf(gatewayEnv({ ENTITY_CACHE_FEED_WAIT_MS: '0' }))?.feed).toMatchObject({ pollMs: 200, waitMs: 0 });
   expect(entityCacheOf(gatewayEnv({ ENTITY_CACHE_FEED_POLL_MS: '0' }))?.feed).toBe(false);
   expect(() => gatewayEnv({ ENTITY_CACHE_FEED_POLL_MS: '-1' })).toThrow(/ENTITY_CACHE_FEED_POLL_MS/);
+  // Longer than a subgraph's POST /changes waits (30 s): refused at start, not at each read.
+  expect(() => gatewayEnv({ ENTITY_CACHE_FEED_WAIT_MS: '30001' })).toThrow(/ENTITY_CACHE_FEED_WAIT_MS/);
 });

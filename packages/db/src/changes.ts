@@ -40,6 +40,14 @@ export interface ChangeStore {
 export const MAX_CHANGES_PAGE = 1000;
 
 /**
+ * The channel `recordChanges` notifies when its transaction commits, with the schema of the log
+ * as payload (subgraphs sharing one database in schemas of their own, as on the embedded server,
+ * share the channel: each listener keeps its own schema's). A subgraph's `POST /changes` waits
+ * on it (`listenForChanges`) instead of its followers polling.
+ */
+export const CHANGE_CHANNEL = 'maillage_change_log';
+
+/**
  * Appends changes to the outbox, inside the caller's transaction: call it as the transaction's
  * last statement. The transaction-scoped advisory lock makes the sequence follow commit order: a
  * bigserial alone is assigned at insert time, so a reader could see seq 11 committed while seq 10
@@ -51,9 +59,11 @@ export async function recordChanges(tx: ChangeStore, changes: Change[]): Promise
   if (!changes.length) return;
   const payloads = changes.map((c) => (c.payload === undefined || c.payload === null ? null : JSON.stringify(c.payload)));
   // One statement: the rows to insert join the lock's one row, so the lock is held before the
-  // first row draws its seq (the insert's defaults are computed per row the join yields).
+  // first row draws its seq (the insert's defaults are computed per row the join yields). The same
+  // row notifies the log's listeners: PostgreSQL delivers a NOTIFY at commit, so whoever it wakes
+  // reads these rows, and a transaction rolled back wakes nobody.
   await tx.$queryRaw`
-    WITH turn AS (SELECT pg_advisory_xact_lock(hashtext('change_log')))
+    WITH turn AS (SELECT pg_advisory_xact_lock(hashtext('change_log')), pg_notify(${CHANGE_CHANNEL}, current_schema()))
     INSERT INTO "change_log" ("entity_type", "entity_id", "op", "payload")
     SELECT t, i, o, p::jsonb FROM turn, unnest(${changes.map((c) => c.entityType)}::text[], ${changes.map((c) => c.entityId)}::text[], ${changes.map((c) => c.op)}::text[], ${payloads}::text[]) AS c(t, i, o, p)`;
 }

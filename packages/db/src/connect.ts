@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations, pgliteRunner, pgRunner } from './migrate';
+import { pgChangeSignal, pgliteChangeSignal, type ChangeSignal } from './change-signal';
 import { pgliteExtensions } from './extensions';
 import { countStatements } from '@maillage/observability';
 import { DEFAULT_POOL_SIZE } from '@maillage/env';
@@ -45,7 +46,12 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Pass to `new PrismaClient({ adapter })`. Every statement it runs is counted. */
   adapter: SqlDriverAdapterFactory;
-  /** Releases the embedded database (PrismaClient.$disconnect closes the pg pool itself). */
+  /**
+   * The listener of this database's change log notifications (`CHANGE_CHANNEL`), made at the first
+   * call and shared by later ones; closed with the database. `POST /changes` waits on it.
+   */
+  changeSignal(): Promise<ChangeSignal>;
+  /** Releases the embedded database and the change listener (PrismaClient.$disconnect closes the pg pool itself). */
   close(): Promise<void>;
 }
 
@@ -69,7 +75,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       await client.end();
     }
     const adapter = new PrismaPg({ connectionString, options, max: opts.poolSize ?? DEFAULT_POOL_SIZE }, schema ? { schema } : undefined);
-    return { kind: 'postgres', adapter: countStatements(opts.service, adapter), close: async () => undefined };
+    let signal: ChangeSignal | undefined;
+    return {
+      kind: 'postgres',
+      adapter: countStatements(opts.service, adapter),
+      changeSignal: async () => (signal ??= pgChangeSignal(() => new pg.Client({ connectionString, options }), log)),
+      close: async () => {
+        await signal?.close();
+      },
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
@@ -79,7 +93,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   await applyMigrations(pgliteRunner(db), opts.migrationsDir, { log });
   // The adapter's PGlite typings come from its own copy of the package; the instance is the same.
   const adapter = new PrismaPGlite(db as never) as unknown as SqlDriverAdapterFactory;
-  return { kind: 'pglite', adapter: countStatements(opts.service, adapter), close: () => db.close() };
+  let signal: Promise<ChangeSignal> | undefined;
+  return {
+    kind: 'pglite',
+    adapter: countStatements(opts.service, adapter),
+    changeSignal: () => (signal ??= pgliteChangeSignal(db, log)),
+    close: async () => {
+      await (await signal)?.close();
+      await db.close();
+    },
+  };
 }
 
 /** A connected client; a refused connection is tried again every 100 ms until `waitMs` has passed. */

@@ -14,6 +14,10 @@
  * - every schema role has rights on its own schema only, and `public` (where btree_gist lives,
  *   created once here, so that each schema's `CREATE EXTENSION IF NOT EXISTS` finds it) for use.
  *
+ * - LISTEN/NOTIFY: the one session listens for all, so PostgreSQL writes a notification into the
+ *   stream of whichever connection committed it. The queue copies each one to the connections that
+ *   said `LISTEN` on its channel (a subgraph's change listener, packages/db `pgChangeSignal`).
+ *
  * What is enforced and what is not: a query of one subgraph that names another's table, qualified
  * or not, fails with "permission denied". It guards against mistakes, not against a hostile client:
  * the socket asks no password (it listens on loopback only), and a client that sends `RESET ROLE`
@@ -151,6 +155,8 @@ class SessionQueue {
   /** The connection whose role and search_path the session carries. */
   private applied: number | null = null;
   private readonly identity = new Map<number, string>();
+  /** Connections that said LISTEN: where to write their notifications, and on which channels. */
+  private readonly listeners = new Map<number, { sink: (data: Uint8Array) => void; channels: Set<string> }>();
 
   constructor(
     private readonly db: PGlite,
@@ -175,6 +181,7 @@ class SessionQueue {
       return false;
     });
     this.identity.delete(handlerId);
+    this.listeners.delete(handlerId);
   }
 
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
@@ -200,6 +207,30 @@ class SessionQueue {
     }
   }
 
+  /** Notes a connection's LISTEN or UNLISTEN (a simple query), once the session ran it. */
+  private noteListen(item: Queued) {
+    if (item.message[0] !== 0x51 /* Q */ || item.message.length > 200) return;
+    const query = Buffer.from(item.message.buffer, item.message.byteOffset + 5, item.message.length - 6).toString('utf8');
+    const said = LISTEN_QUERY.exec(query);
+    if (!said) return;
+    const channel = said[2].startsWith('"') ? said[2].slice(1, -1) : said[2].toLowerCase();
+    const entry = this.listeners.get(item.handlerId) ?? { sink: item.onData, channels: new Set<string>() };
+    if (said[1]) {
+      if (channel === '*') entry.channels.clear();
+      else entry.channels.delete(channel);
+    } else entry.channels.add(channel);
+    if (entry.channels.size) this.listeners.set(item.handlerId, entry);
+    else this.listeners.delete(item.handlerId);
+  }
+
+  /** Copies a notification the session wrote into one connection's stream to the others listening on its channel. */
+  private forward(message: Buffer, from: number) {
+    const end = message.indexOf(0, 9);
+    if (end < 0) return;
+    const channel = message.toString('utf8', 9, end);
+    for (const [id, { sink, channels }] of this.listeners) if (id !== from && channels.has(channel)) sink(message);
+  }
+
   private async run(item: Queued): Promise<void> {
     const startup = startupUser(item.message);
     if (startup !== undefined) {
@@ -220,14 +251,17 @@ class SessionQueue {
         );
         this.applied = item.handlerId;
       }
+      const scanner = this.listeners.size ? new NotificationScanner((m) => this.forward(m, item.handlerId)) : undefined;
       await this.db.runExclusive(async () => {
         await this.db.execProtocolRawStream(item.message, {
           onRawData: (data) => {
             bytes += data.length;
             item.onData(data);
+            scanner?.push(data);
           },
         });
       });
+      this.noteListen(item);
     } catch (err) {
       this.owner = null;
       return item.reject(err);
@@ -238,6 +272,52 @@ class SessionQueue {
     const endsExchange = startup !== undefined || type === 0x53 /* S */ || type === 0x51; /* Q */
     this.owner = endsExchange && !this.db.isInTransaction() ? null : item.handlerId;
     item.resolve(bytes);
+  }
+}
+
+/** A simple query that is exactly `LISTEN channel` or `UNLISTEN channel|*` (what a listener sends). */
+const LISTEN_QUERY = /^\s*(UN)?LISTEN\s+(\*|"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)\s*;?\s*$/i;
+
+/** Picks the notifications (`A` messages) out of a backend's output, however it is cut into chunks. */
+class NotificationScanner {
+  private readonly head = Buffer.alloc(5);
+  private headLength = 0;
+  private left = 0;
+  private message?: Buffer;
+  private at = 0;
+
+  constructor(private readonly found: (message: Buffer) => void) {}
+
+  push(chunk: Uint8Array) {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.left === 0) {
+        const n = Math.min(5 - this.headLength, chunk.length - i);
+        this.head.set(chunk.subarray(i, i + n), this.headLength);
+        this.headLength += n;
+        i += n;
+        if (this.headLength < 5) return;
+        this.headLength = 0;
+        this.left = this.head.readInt32BE(1) - 4;
+        if (this.head[0] === 0x41 /* A */ && this.left > 0) {
+          this.message = Buffer.alloc(5 + this.left);
+          this.head.copy(this.message);
+          this.at = 5;
+        }
+        continue;
+      }
+      const n = Math.min(this.left, chunk.length - i);
+      if (this.message) {
+        this.message.set(chunk.subarray(i, i + n), this.at);
+        this.at += n;
+      }
+      this.left -= n;
+      i += n;
+      if (this.left === 0 && this.message) {
+        this.found(this.message);
+        this.message = undefined;
+      }
+    }
   }
 }
 

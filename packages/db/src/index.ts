@@ -4,3 +4,4 @@ export * from './idempotency';
 export * from './embedded';
 export * from './changes';
 export * from './typed-sql';
+export * from './change-signal';

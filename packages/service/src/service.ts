@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { openDatabase, TRANSACTION_OPTIONS, type ClientOptions } from '@maillage/db';
+import { openDatabase, TRANSACTION_OPTIONS, type ClientOptions, type Database } from '@maillage/db';
 import { PUBLISHED_SECRETS, serviceEnv, signingSecret, warnDevelopmentSetup, warnOpenMetrics } from '@maillage/env';
 import { createLogger, initTracing, type Logger, type MetricsListenOptions } from '@maillage/observability';
 import { startSubgraph, type RunningServer, type SubgraphDefinition } from '@maillage/subgraph-server';
@@ -99,7 +99,7 @@ async function openSeeded<Client extends ServiceClient, Ctx extends object>(
   service: SubgraphService<Client, Ctx>,
   opts: PrepareOptions,
   log: (msg: string) => void,
-): Promise<{ client: Client; close: () => Promise<void> }> {
+): Promise<{ client: Client; db: Database; close: () => Promise<void> }> {
   const t0 = performance.now();
   const db = await openDatabase({
     service: service.name,
@@ -126,7 +126,7 @@ async function openSeeded<Client extends ServiceClient, Ctx extends object>(
     throw err;
   }
   log(`database ${Math.round(t1 - t0)} ms, seed ${Math.round(performance.now() - t1)} ms`);
-  return { client, close };
+  return { client, db, close };
 }
 
 /** What a start does before it serves: the options of `startService` that reach the database. */
@@ -157,16 +157,19 @@ export async function startService<Client extends ServiceClient, Ctx extends obj
 ): Promise<StartedService<Client>> {
   const logger = opts.logger ?? createLogger(service.name);
   const log = opts.log ?? ((msg: string) => logger.info(msg));
-  const { client, close } = await openSeeded(service, opts, log);
+  const { client, db, close } = await openSeeded(service, opts, log);
   try {
+    const definition = service.definition(client, logger, { signingSecret: opts.signingSecret ?? DEV_SIGNING_SECRET });
     const server = await startSubgraph(
-      { ...service.definition(client, logger, { signingSecret: opts.signingSecret ?? DEV_SIGNING_SECRET }), log, logger },
+      { ...definition, log, logger },
       {
         port: opts.port,
         host: opts.host,
         signingSecret: opts.signingSecret,
         unsignedAsAnonymous: opts.unsignedAsAnonymous,
         metrics: opts.metrics,
+        // A subgraph that keeps a log listens for its changes, so its followers' long polls wake at commit.
+        changeWakeups: definition.changes ? await db.changeSignal() : undefined,
       },
     );
     return {

@@ -16,10 +16,22 @@ export interface FeedPage {
   head: string;
 }
 
+/** How one read of a change log may wait. */
+export interface ReadOptions {
+  /**
+   * When nothing follows `after`, the subgraph may hold the answer up to this long for the next
+   * change (`POST /changes` `waitMs`, a long poll). A subgraph that does not wait answers at once.
+   * @default 0
+   */
+  waitMs?: number;
+  /** Aborts the read (a follower stopping while a long poll is pending). */
+  signal?: AbortSignal;
+}
+
 /** A subgraph's change log, read from a position. */
 export interface ChangeSource {
   readonly name: string;
-  read(after: string, first: number): Promise<FeedPage>;
+  read(after: string, first: number, opts?: ReadOptions): Promise<FeedPage>;
 }
 
 /** The subgraph answered 404 at `/changes`: it keeps no change log (it writes nothing to follow). */
@@ -28,7 +40,7 @@ export class NoChangeLog extends Error {}
 export interface HttpChangeSourceOptions {
   /** Who reads, in the admin statement the subgraph checks (`service:synergies`, `service:gateway`). */
   reader: string;
-  /** @default 5000 ms */
+  /** How long a read may take, beyond the wait it asks for (`ReadOptions.waitMs`). @default 5000 ms */
   timeoutMs?: number;
   /**
    * How a read is posted. @default the global `fetch`; the gateway passes its own keep-alive
@@ -37,14 +49,18 @@ export interface HttpChangeSourceOptions {
   post?: ChangePost;
 }
 
-/** Posts one read of a change log: JSON body, headers given, answered within `timeoutMs`. */
+/** Posts one read of a change log: JSON body, headers given, answered within `timeoutMs` unless `signal` aborts it first. */
 export type ChangePost = (
   url: string,
-  init: { headers: Record<string, string>; body: string; timeoutMs: number },
+  init: { headers: Record<string, string>; body: string; timeoutMs: number; signal?: AbortSignal },
 ) => Promise<{ status: number; json(): Promise<unknown> }>;
 
-const fetchPost: ChangePost = (url, { headers, body, timeoutMs }) =>
-  fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+/** The signal a post gives up on: its timeout, or the caller's abort, whichever comes first. */
+export const postSignal = (timeoutMs: number, signal?: AbortSignal): AbortSignal =>
+  signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+
+const fetchPost: ChangePost = (url, { headers, body, timeoutMs, signal }) =>
+  fetch(url, { method: 'POST', headers, body, signal: postSignal(timeoutMs, signal) });
 
 /** A statement is reused while at least 7 s of its 10 s life are left (as the gateway's fetches do, signatures.ts). */
 const REUSE_MS = FORWARD_TTL_SECONDS * 1000 - 7_000;
@@ -90,8 +106,10 @@ export class HttpChangeSource implements ChangeSource {
     return header;
   }
 
-  async read(after: string, first: number): Promise<FeedPage> {
-    const body = JSON.stringify({ after, first });
+  async read(after: string, first: number, opts: ReadOptions = {}): Promise<FeedPage> {
+    const waitMs = opts.waitMs ?? 0;
+    // `waitMs` only when asked: a plain read's body stays what every subgraph always took.
+    const body = JSON.stringify(waitMs ? { after, first, waitMs } : { after, first });
     const secret = this.secret();
     const header = await this.signed(secret);
     const res = await this.post(this.url(), {
@@ -102,7 +120,8 @@ export class HttpChangeSource implements ChangeSource {
         [BINDING_HEADER]: bindRequest(secret, header, this.name, 'other', body),
       },
       body,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.timeoutMs + waitMs,
+      signal: opts.signal,
     });
     if (res.status === 404) throw new NoChangeLog(`${this.name} keeps no change log (404 at ${new URL(this.url()).pathname})`);
     if (res.status < 200 || res.status > 299) throw new Error(`${this.name} change log answered HTTP ${res.status}`);

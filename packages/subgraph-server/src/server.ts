@@ -261,6 +261,11 @@ export async function startSubgraph<Ctx extends object>(
     unsignedAsAnonymous?: boolean;
     /** The metrics listener. @default port 0 on 127.0.0.1 */
     metrics?: MetricsListenOptions;
+    /**
+     * What wakes a `POST /changes` waiting for the log to grow (packages/db `Database.changeSignal`).
+     * Without it a wait re-reads the log every second.
+     */
+    changeWakeups?: ChangeWakeups;
   },
 ): Promise<RunningServer> {
   const verifier = new ViewerVerifier(listen.signingSecret ?? DEV_SIGNING_SECRET, def.name);
@@ -327,7 +332,8 @@ export async function startSubgraph<Ctx extends object>(
       },
     }),
   );
-  if (def.changes) serveChanges(app, def.changes, verifier, logger);
+  const waits = new ChangeWaits(listen.changeWakeups, logger);
+  if (def.changes) serveChanges(app, def.changes, verifier, logger, waits);
   for (const [route, endpoint] of Object.entries(def.endpoints ?? {})) serveSigned(app, route, endpoint, verifier, logger);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -344,6 +350,8 @@ export async function startSubgraph<Ctx extends object>(
     port,
     metricsUrl: metricsServer.url,
     stop: async () => {
+      // Before the drain, which would otherwise wait for every long poll of /changes to time out.
+      waits.stop();
       await metricsServer.close();
       await apollo.stop();
       await def.stop?.();
@@ -414,28 +422,106 @@ function serveSigned(app: express.Express, route: string, endpoint: SignedEndpoi
 }
 
 /**
- * `POST /changes` with a JSON body `{ "after": "<seq>", "first": n }`: this subgraph's change log
- * from a position, for the services that follow it (the region's index, the gateway's caches).
- * Signed like every request the gateway makes (`serveSigned`), and for a viewer with the admin
- * scope only: 401 unsigned or badly signed, 403 without the scope, 400 for a bad position, 503 when
- * the database is unreachable.
+ * What wakes a `POST /changes` waiting for the log to grow (packages/db `ChangeSignal`: a LISTEN on
+ * the channel `recordChanges` notifies at commit).
+ */
+export interface ChangeWakeups {
+  /** Whether notifications are being received now; while not, a wait re-reads every `FALLBACK_READ_MS`. */
+  readonly listening: boolean;
+  /** Calls `wake` at each notification until the returned function is called. */
+  subscribe(wake: () => void): () => void;
+}
+
+/** Longest wait `POST /changes` accepts (`waitMs`). */
+export const MAX_CHANGES_WAIT_MS = 30_000;
+/** How often a wait re-reads the log while no notification can come (listener down, or none given). */
+const FALLBACK_READ_MS = 1_000;
+
+/** The pending waits of `POST /changes`, ended at once (answered empty) when the server stops. */
+class ChangeWaits {
+  private readonly pending = new Set<() => void>();
+  stopped = false;
+  /** Said once per spell of waits without notifications, not at every wait. */
+  private fallingBack = false;
+
+  constructor(
+    private readonly wakeups: ChangeWakeups | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The page after `after`; when the log holds nothing after it, waits up to `waitMs` for a change
+   * and reads again. Subscribed before each read, so a change committed between the read and the
+   * wait still wakes it (no lost wakeup). A page with changes, or whose head is not `after` (the log
+   * went backwards: the follower must hear of it now), is answered at once.
+   */
+  async read(read: () => Promise<unknown>, after: string, waitMs: number): Promise<unknown> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      let woken!: () => void;
+      const wake = new Promise<void>((resolve) => (woken = resolve));
+      const unsubscribe = waitMs > 0 && !this.stopped ? this.wakeups?.subscribe(woken) : undefined;
+      this.pending.add(woken);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const page = await read();
+        const left = until - Date.now();
+        const { changes, head } = page as { changes?: unknown[]; head?: string };
+        if (this.stopped || left <= 0 || changes?.length || head !== after) return page;
+        const listening = this.wakeups?.listening ?? false;
+        if (listening === this.fallingBack) {
+          this.fallingBack = !listening;
+          if (listening) this.logger.info('/changes: change notifications back; waits are woken by them again');
+          else this.logger.warn(`/changes: no change notifications; waits re-read the log every ${FALLBACK_READ_MS} ms meanwhile`);
+        }
+        await new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, listening ? left : Math.min(left, FALLBACK_READ_MS));
+          void wake.then(resolve);
+        });
+      } finally {
+        clearTimeout(timer);
+        unsubscribe?.();
+        this.pending.delete(woken);
+      }
+    }
+  }
+
+  /** Ends every wait: each reads once more and answers what it has. */
+  stop() {
+    this.stopped = true;
+    for (const wake of [...this.pending]) wake();
+  }
+}
+
+/**
+ * `POST /changes` with a JSON body `{ "after": "<seq>", "first": n, "waitMs": ms }`: this subgraph's
+ * change log from a position, for the services that follow it (the region's index, the gateway's
+ * caches). With `waitMs` (0 to 30000, default 0), a reader that is caught up is answered when the
+ * next change commits, or with the empty page after `waitMs` (a long poll: an idle graph costs a
+ * follower one request per wait, not one per poll interval). Signed like every request the gateway
+ * makes (`serveSigned`), and for a viewer with the admin scope only: 401 unsigned or badly signed,
+ * 403 without the scope, 400 for a bad position, page size or wait, 503 when the database is
+ * unreachable.
  */
 function serveChanges(
   app: express.Express,
   changes: NonNullable<SubgraphDefinition<object>['changes']>,
   verifier: ViewerVerifier,
   logger: Logger,
+  waits: ChangeWaits,
 ) {
   const endpoint: SignedEndpoint = async (viewer, body) => {
     if (!hasScopes(viewer, [['admin']]))
       throw new EndpointRefusal(403, 'FORBIDDEN', 'The change log is for the services that index the graph (admin scope)');
-    const { after = '0', first = 500 } = body as { after?: unknown; first?: unknown };
+    const { after = '0', first = 500, waitMs = 0 } = body as { after?: unknown; first?: unknown; waitMs?: unknown };
     if (typeof after !== 'string' || !CHANGE_POSITION.test(after))
       throw new EndpointRefusal(400, 'BAD_USER_INPUT', 'after must be a position of the change log (a non-negative integer, as a string)');
     if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_CHANGES_FIRST)
       throw new EndpointRefusal(400, 'BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_CHANGES_FIRST}`);
+    if (typeof waitMs !== 'number' || !Number.isInteger(waitMs) || waitMs < 0 || waitMs > MAX_CHANGES_WAIT_MS)
+      throw new EndpointRefusal(400, 'BAD_USER_INPUT', `waitMs must be an integer from 0 to ${MAX_CHANGES_WAIT_MS} (milliseconds)`);
     // Counted apart from requests' statements (their SQL says FEED_READ): the followers' polls are not a request's work.
-    return changes(after, first);
+    return waitMs ? waits.read(() => changes(after, first), after, waitMs) : changes(after, first);
   };
   endpoint.limit = '4kb';
   serveSigned(app, '/changes', endpoint, verifier, logger);

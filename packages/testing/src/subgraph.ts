@@ -74,7 +74,11 @@ export async function startSubgraphAlone<Client extends { $disconnect(): Promise
       return res.body.singleResult as never;
     },
     serve: async () => {
-      served ??= startSubgraph({ ...definition, logger: createLogger(service.name, 'silent') }, { port: 0, host: '127.0.0.1' });
+      served ??= (async () =>
+        startSubgraph(
+          { ...definition, logger: createLogger(service.name, 'silent') },
+          { port: 0, host: '127.0.0.1', changeWakeups: definition.changes ? await db.changeSignal() : undefined },
+        ))();
       return (await served).url;
     },
     stop: async () => {
