@@ -80,6 +80,44 @@ export function copyJson<T>(v: T): T {
   return o as T;
 }
 
+// What a kept value takes in V8's heap, roughly (64-bit, no pointer compression: node's default):
+// an object its header and a slot per property, an array likewise, a string its header and a byte
+// per Latin-1 character; numbers and booleans sit in the slot. Counted while copying: no walk of
+// its own. An estimate to bound the store by, not an account: hidden classes, the tables' spare
+// capacity and the strings V8 shares are left out.
+const OBJECT_BYTES = 32;
+const SLOT_BYTES = 8;
+const STRING_BYTES = 24;
+let copied = 0;
+
+/** `copyJson`, adding what the copy takes (roughly) to `copied`. */
+function copyCounting<T>(v: T): T {
+  if (typeof v === 'string') {
+    copied += STRING_BYTES + v.length;
+    return v;
+  }
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    copied += OBJECT_BYTES + SLOT_BYTES * v.length;
+    const a = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = copyCounting(v[i]);
+    return a as T;
+  }
+  const o: Record<string, unknown> = {};
+  let n = 0;
+  for (const k in v) {
+    o[k] = copyCounting((v as Record<string, unknown>)[k]);
+    n++;
+  }
+  copied += OBJECT_BYTES + SLOT_BYTES * n;
+  return o as T;
+}
+
+/** An entry's own cost beside its value: the entry, its key in the map, its recency links, and three slots per tag (its list's two, its own place). */
+const entryBytes = (key: string, tags: number) => 2 * OBJECT_BYTES + 10 * SLOT_BYTES + STRING_BYTES + key.length + 3 * SLOT_BYTES * tags;
+/** A tag's list in the index: the list, its two arrays, its string, its slot in the index's map. */
+const tagBytes = (tag: string) => 3 * OBJECT_BYTES + 3 * SLOT_BYTES + STRING_BYTES + tag.length;
+
 /** A deep copy that cannot be changed (`MemoryEntityStore`'s `freeze`): a write to what it keeps throws. */
 function frozenCopy<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
@@ -113,6 +151,8 @@ interface MemoryEntry {
   tagged: TagList[];
   /** Its place in each of those lists. */
   slots: number[];
+  /** What it takes, roughly (`entryBytes` and its value's copy). */
+  bytes: number;
   /** Toward the least recently used end. */
   older?: MemoryEntry;
   /** Toward the most recently used end. */
@@ -120,6 +160,14 @@ interface MemoryEntry {
 }
 
 export interface MemoryEntityStoreOptions {
+  /**
+   * What the entries may take in memory, roughly (their values counted as they are copied, their
+   * keys and tags; the estimate leaves out what V8 shares): the least recently used go first past
+   * it, as past `maxEntries`. Entries differ a hundredfold in size (an actor's name, a club with
+   * its members and their memberships), so a count alone bounds memory poorly.
+   * @default 268435456 (256 MiB)
+   */
+  maxBytes?: number;
   /**
    * Keep deep-frozen copies, so that a write into a kept value throws instead of corrupting every
    * later hit: a check for tests, since freezing costs a second walk of every entity kept and no
@@ -142,15 +190,23 @@ export class MemoryEntityStore implements EntityStore {
   private oldest?: MemoryEntry;
   private youngest?: MemoryEntry;
   private readonly freeze: boolean;
+  readonly maxBytes: number;
+  private held = 0;
   constructor(
     readonly maxEntries = 50_000,
     opts: MemoryEntityStoreOptions = {},
   ) {
     this.freeze = opts.freeze ?? false;
+    this.maxBytes = opts.maxBytes ?? 256 * 2 ** 20;
   }
 
   get size() {
     return this.entries.size;
+  }
+
+  /** What the entries and the tag index take, roughly (see `maxBytes`). */
+  get bytes() {
+    return this.held;
   }
 
   /** Tags indexed (each with the keys it names): bounded with the entries, since an entry's drop unindexes its tags. */
@@ -184,27 +240,36 @@ export class MemoryEntityStore implements EntityStore {
       const old = this.entries.get(key);
       if (old) this.remove(old);
       const n = tags.length;
+      copied = 0;
+      // An owned value is counted by a copy that is thrown away: what it takes is the same.
+      const kept = this.freeze ? frozenCopy(value) : owned ? value : copyCounting(value);
+      if (this.freeze || owned) copyCounting(value);
       const e: MemoryEntry = {
         key,
-        value: this.freeze ? frozenCopy(value) : owned ? value : copyJson(value),
+        value: kept,
         expires: now + ttlMs,
         tagged: new Array<TagList>(n),
         slots: new Array<number>(n),
+        bytes: entryBytes(key, n) + copied,
         older: undefined,
         younger: undefined,
       };
+      this.held += e.bytes;
       this.entries.set(key, e);
       this.link(e);
       for (let i = 0; i < n; i++) {
         let list = this.byTag.get(tags[i]);
-        if (!list) this.byTag.set(tags[i], (list = new TagList(tags[i])));
+        if (!list) {
+          this.byTag.set(tags[i], (list = new TagList(tags[i])));
+          this.held += tagBytes(tags[i]);
+        }
         e.tagged[i] = list;
         e.slots[i] = list.entries.length;
         list.entries.push(e);
         list.slots.push(i);
       }
     }
-    while (this.entries.size > this.maxEntries && this.oldest) this.remove(this.oldest);
+    while ((this.entries.size > this.maxEntries || this.held > this.maxBytes) && this.oldest) this.remove(this.oldest);
   }
 
   async invalidate(tags: string[]) {
@@ -219,6 +284,7 @@ export class MemoryEntityStore implements EntityStore {
     this.entries.clear();
     this.byTag.clear();
     this.oldest = this.youngest = undefined;
+    this.held = 0;
   }
 
   /** Puts an entry at the young end. */
@@ -241,6 +307,7 @@ export class MemoryEntityStore implements EntityStore {
   private remove(e: MemoryEntry) {
     this.entries.delete(e.key);
     this.unlink(e);
+    this.held -= e.bytes;
     for (let i = 0; i < e.tagged.length; i++) {
       const list = e.tagged[i];
       const at = e.slots[i];
@@ -255,7 +322,10 @@ export class MemoryEntityStore implements EntityStore {
       }
       list.entries.pop();
       list.slots.pop();
-      if (last === 0) this.byTag.delete(list.tag);
+      if (last === 0) {
+        this.byTag.delete(list.tag);
+        this.held -= tagBytes(list.tag);
+      }
     }
   }
 }
@@ -514,6 +584,14 @@ export class EntityCache {
           registers: [opts.registry],
           collect() {
             this.set(store.size);
+          },
+        });
+        new Gauge({
+          name: 'maillage_gateway_entity_cache_bytes',
+          help: 'What the entries of the entity cache held in this process take in memory, roughly (bounded by ENTITY_CACHE_MAX_BYTES).',
+          registers: [opts.registry],
+          collect() {
+            this.set(store.bytes);
           },
         });
         new Gauge({

@@ -182,6 +182,28 @@ test('the tag index stays exact through evictions, entries set again and invalid
   expect((await store.get(keys)).map((v) => v !== null)).toEqual(keys.map((k) => model.has(k)));
 });
 
+test('bounded in bytes too: big entries push out the least recently used, and what is held comes back to nothing as entries go', async () => {
+  const store = new MemoryEntityStore(1000, { maxBytes: 64 * 1024 });
+  const small = (i: number) => ({ key: `s${i}`, value: { name: `actor ${i}` }, ttlMs: 60_000, tags: [`Actor:${i}`, '@directory'] });
+  await store.set(Array.from({ length: 50 }, (_, i) => small(i)));
+  expect(store.size).toBe(50);
+  const held = store.bytes;
+  expect(held).toBeGreaterThan(50 * 100);
+  // A club with 300 members: some 1,200 objects and strings, over half the bound on its own.
+  const members = Array.from({ length: 300 }, (_, i) => ({ id: `m-${i}`, actor: { id: `a-${i}` } }));
+  await store.set([{ key: 'big', value: { members: { nodes: members } }, ttlMs: 60_000, tags: ['Club:1', '@clubs'] }]);
+  expect(store.bytes).toBeLessThanOrEqual(64 * 1024);
+  expect(store.bytes - held).toBeGreaterThan(32 * 1024);
+  await store.set([{ key: 'big2', value: { members: { nodes: members } }, ttlMs: 60_000, tags: ['Club:2', '@clubs'] }]);
+  // The first big one went (least recently used past the bound), and the small ones before it.
+  expect(await store.get(['big', 's0'])).toEqual([null, null]);
+  expect((await store.get(['big2'])).map((v) => v !== null)).toEqual([true]);
+  expect(store.bytes).toBeLessThanOrEqual(64 * 1024);
+  await store.invalidate(['@clubs', '@directory']);
+  expect(store.size).toBe(0);
+  expect(store.bytes).toBe(0);
+});
+
 test('a frozen store throws on a write into what it keeps; an unfrozen one keeps its own copy all the same', async () => {
   const frozen = new MemoryEntityStore(10, { freeze: true });
   const value = { name: 'Ada', commune: { name: 'Verfeil' } };
