@@ -92,7 +92,12 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       /** Entities kept in each gateway process without Redis (least recently used dropped first). @default 50000 */
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
       /** What those entities may take in memory, roughly (values counted as copied, keys, tags), in bytes; the least recently used go first past it too. @default 268435456 (256 MiB) */
-      ENTITY_CACHE_MAX_BYTES: z.coerce.number().int().min(1_048_576).max(2 ** 40).default(268_435_456),
+      ENTITY_CACHE_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1_048_576)
+        .max(2 ** 40)
+        .default(268_435_456),
       /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
       ENTITY_CACHE_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
       /** Milliseconds between two reads of each subgraph's change log by the entity cache's follower; 0 turns it off (mutations through this gateway and the TTL only). @default 200 */

@@ -185,7 +185,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const ec = opts.entityCache;
   const entityCache = ec
     ? new EntityCache({
-        store: ec.redisUrl ? new RedisEntityStore(ec.redisUrl, ec.keyPrefix, ec.maxTtlMs) : new MemoryEntityStore(ec.maxEntries, { maxBytes: ec.maxBytes }),
+        store: ec.redisUrl
+          ? new RedisEntityStore(ec.redisUrl, ec.keyPrefix, ec.maxTtlMs)
+          : new MemoryEntityStore(ec.maxEntries, { maxBytes: ec.maxBytes }),
         maxTtlMs: ec.maxTtlMs,
         rootFields: ec.rootFields,
         registry: metrics.registry,

@@ -9,6 +9,7 @@
 //   node tools/bench/gateway-cpu.js --queries a2 --requests 4000 --rounds 3
 //   node tools/bench/gateway-cpu.js --before /tmp/base --gateways maillage,before,nocache,apollo,subgraph
 //   node tools/bench/gateway-cpu.js --queries b2cold,b2warm --requests 400   a miss (every page new to the cache) and a hit
+//   node tools/bench/gateway-cpu.js --no-feed ...    the entity cache without its change-feed follower (less idle CPU to subtract)
 //   node tools/bench/gateway-cpu.js --cpu-prof /tmp/prof    V8 CPU profiles of the gateways (node tools/bench/profile-summary.js FILE)
 //
 // Databases as for run.js (`--db-prefix`, BENCH_DATABASE_URL).
@@ -108,12 +109,15 @@ const maillageEnv = (extra) => (file, port, metricsPort) => ({
   ...UNLIMITED,
   ...extra,
 });
+// `--no-feed`: the entity cache without its change-feed follower, whose polls (tens of ms of CPU a
+// second, whatever the traffic) are most of what a slow run's idle subtraction has to guess.
+const feedless = argv.includes('--no-feed') ? { ENTITY_CACHE_FEED_POLL_MS: '0' } : {};
 const GATEWAYS = {
-  maillage: { label: 'Maillage gateway', script: () => path.join(repo, 'gateway/dist/index.js'), env: maillageEnv({}) },
+  maillage: { label: 'Maillage gateway', script: () => path.join(repo, 'gateway/dist/index.js'), env: maillageEnv(feedless) },
   before: {
     label: 'Maillage gateway, before',
     script: () => path.join(path.resolve(opts.before), 'gateway/dist/index.js'),
-    env: maillageEnv({}),
+    env: maillageEnv(feedless),
   },
   nocache: {
     label: 'Maillage gateway, entity cache off',
@@ -185,7 +189,7 @@ async function main() {
   };
   const coldPages = (op, size) => {
     const pages = Math.floor(actors / size);
-    if ((opts.rounds * opts.requests + Math.min(500, opts.requests)) > pages)
+    if (opts.rounds * opts.requests + Math.min(500, opts.requests) > pages)
       throw new Error(`${op.name} cold: ${pages} pages, fewer than the requests of one target (--requests, --rounds)`);
     let n = 0;
     // 7919 is prime, so the stride visits every page before it repeats one.
