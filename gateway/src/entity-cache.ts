@@ -42,6 +42,11 @@ export interface StoredEntity {
    * in the list), and `@subgraph` (everything fetched from it).
    */
   tags: string[];
+  /**
+   * The value is a private copy nobody else holds nor will change (built for the store): a store
+   * keeping objects may keep it as it is rather than copy it. @default false
+   */
+  owned?: boolean;
 }
 
 /**
@@ -75,7 +80,45 @@ export function copyJson<T>(v: T): T {
   return o as T;
 }
 
-/** A deep copy that cannot be changed: what the memory store keeps, so that a write to it throws instead of corrupting every later hit. */
+// What a kept value takes in V8's heap, roughly (64-bit, no pointer compression: node's default):
+// an object its header and a slot per property, an array likewise, a string its header and a byte
+// per Latin-1 character; numbers and booleans sit in the slot. Counted while copying: no walk of
+// its own. An estimate to bound the store by, not an account: hidden classes, the tables' spare
+// capacity and the strings V8 shares are left out.
+const OBJECT_BYTES = 32;
+const SLOT_BYTES = 8;
+const STRING_BYTES = 24;
+let copied = 0;
+
+/** `copyJson`, adding what the copy takes (roughly) to `copied`. */
+function copyCounting<T>(v: T): T {
+  if (typeof v === 'string') {
+    copied += STRING_BYTES + v.length;
+    return v;
+  }
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    copied += OBJECT_BYTES + SLOT_BYTES * v.length;
+    const a = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = copyCounting(v[i]);
+    return a as T;
+  }
+  const o: Record<string, unknown> = {};
+  let n = 0;
+  for (const k in v) {
+    o[k] = copyCounting((v as Record<string, unknown>)[k]);
+    n++;
+  }
+  copied += OBJECT_BYTES + SLOT_BYTES * n;
+  return o as T;
+}
+
+/** An entry's own cost beside its value: the entry, its key in the map, its recency links, and three slots per tag (its list's two, its own place). */
+const entryBytes = (key: string, tags: number) => 2 * OBJECT_BYTES + 10 * SLOT_BYTES + STRING_BYTES + key.length + 3 * SLOT_BYTES * tags;
+/** A tag's list in the index: the list, its two arrays, its string, its slot in the index's map. */
+const tagBytes = (tag: string) => 3 * OBJECT_BYTES + 3 * SLOT_BYTES + STRING_BYTES + tag.length;
+
+/** A deep copy that cannot be changed (`MemoryEntityStore`'s `freeze`): a write to what it keeps throws. */
 function frozenCopy<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return Object.freeze(v.map(frozenCopy)) as T;
@@ -85,14 +128,18 @@ function frozenCopy<T>(v: T): T {
 }
 
 /**
- * The entries one tag names, with the tag's string: every entry holding the tag shares that one
- * string, instead of keeping the copy each fetch built for it (about 40 per entry on a deep query)
- * alive in the old generation until it is evicted.
+ * The entries one tag names, in an array, each entry knowing its place in it (`MemoryEntry.slots`):
+ * indexing and unindexing an entry is a push and a swap with the last, where a Set of entries
+ * hashed the entry into every tag's table (about 40 per deep entry) and rehashed the big ones
+ * (`@subgraph`, `Type[]`, which name most entries) as evictions left holes in them. The tag's
+ * string is the index's one: every entry holding it shares it, instead of keeping the copy each
+ * fetch built alive in the old generation until eviction.
  */
-class TagSet extends Set<MemoryEntry> {
-  constructor(readonly tag: string) {
-    super();
-  }
+class TagList {
+  readonly entries: MemoryEntry[] = [];
+  /** For the entry at the same place, which of its tags this is (its index in `tagged` and `slots`). */
+  readonly slots: number[] = [];
+  constructor(readonly tag: string) {}
 }
 
 /** An entry of the memory store, in its recency list. */
@@ -100,31 +147,66 @@ interface MemoryEntry {
   key: string;
   value: unknown;
   expires: number;
-  /** The index's set of each of its tags: unindexed without looking its tags up again. */
-  tagged: TagSet[];
+  /** The index's list of each of its tags: unindexed without looking its tags up again. */
+  tagged: TagList[];
+  /** Its place in each of those lists. */
+  slots: number[];
+  /** What it takes, roughly (`entryBytes` and its value's copy). */
+  bytes: number;
   /** Toward the least recently used end. */
   older?: MemoryEntry;
   /** Toward the most recently used end. */
   younger?: MemoryEntry;
 }
 
+export interface MemoryEntityStoreOptions {
+  /**
+   * What the entries may take in memory, roughly (their values counted as they are copied, their
+   * keys and tags; the estimate leaves out what V8 shares): the least recently used go first past
+   * it, as past `maxEntries`. Entries differ a hundredfold in size (an actor's name, a club with
+   * its members and their memberships), so a count alone bounds memory poorly.
+   * @default 268435456 (256 MiB)
+   */
+  maxBytes?: number;
+  /**
+   * Keep deep-frozen copies, so that a write into a kept value throws instead of corrupting every
+   * later hit: a check for tests, since freezing costs a second walk of every entity kept and no
+   * code path writes into a kept value (each value is the store's own copy, handed out as copies).
+   * @default false
+   */
+  freeze?: boolean;
+}
+
 /**
  * In this process, bounded: least recently used entries go first. Values are kept as objects (a
- * frozen copy) and handed out as copies: no JSON text to write on a miss nor to parse on a hit.
+ * private copy) and handed out as copies: no JSON text to write on a miss nor to parse on a hit.
  * The recency order is a linked list beside the map, not the map's own order (a hit deleted and
  * set again): V8 leaves a deleted map entry as a hole until the table is rebuilt, and finding the
  * oldest entry (`keys().next()`) walked over every hole left since, on each eviction.
  */
 export class MemoryEntityStore implements EntityStore {
   private readonly entries = new Map<string, MemoryEntry>();
-  // The entries themselves, not their keys: no key string hashed again to index or unindex a tag.
-  private readonly byTag = new Map<string, TagSet>();
+  private readonly byTag = new Map<string, TagList>();
   private oldest?: MemoryEntry;
   private youngest?: MemoryEntry;
-  constructor(readonly maxEntries = 50_000) {}
+  private readonly freeze: boolean;
+  readonly maxBytes: number;
+  private held = 0;
+  constructor(
+    readonly maxEntries = 50_000,
+    opts: MemoryEntityStoreOptions = {},
+  ) {
+    this.freeze = opts.freeze ?? false;
+    this.maxBytes = opts.maxBytes ?? 256 * 2 ** 20;
+  }
 
   get size() {
     return this.entries.size;
+  }
+
+  /** What the entries and the tag index take, roughly (see `maxBytes`). */
+  get bytes() {
+    return this.held;
   }
 
   /** Tags indexed (each with the keys it names): bounded with the entries, since an entry's drop unindexes its tags. */
@@ -154,31 +236,47 @@ export class MemoryEntityStore implements EntityStore {
 
   async set(entries: StoredEntity[]) {
     const now = Date.now();
-    for (const { key, value, ttlMs, tags } of entries) {
+    for (const { key, value, ttlMs, tags, owned } of entries) {
       const old = this.entries.get(key);
       if (old) this.remove(old);
+      const n = tags.length;
+      copied = 0;
+      // An owned value is counted by a copy that is thrown away: what it takes is the same.
+      const kept = this.freeze ? frozenCopy(value) : owned ? value : copyCounting(value);
+      if (this.freeze || owned) copyCounting(value);
       const e: MemoryEntry = {
         key,
-        value: frozenCopy(value),
+        value: kept,
         expires: now + ttlMs,
-        tagged: new Array<TagSet>(tags.length),
+        tagged: new Array<TagList>(n),
+        slots: new Array<number>(n),
+        bytes: entryBytes(key, n) + copied,
+        older: undefined,
+        younger: undefined,
       };
+      this.held += e.bytes;
       this.entries.set(key, e);
       this.link(e);
-      for (let i = 0; i < tags.length; i++) {
-        let tagged = this.byTag.get(tags[i]);
-        if (!tagged) this.byTag.set(tags[i], (tagged = new TagSet(tags[i])));
-        tagged.add(e);
-        e.tagged[i] = tagged;
+      for (let i = 0; i < n; i++) {
+        let list = this.byTag.get(tags[i]);
+        if (!list) {
+          this.byTag.set(tags[i], (list = new TagList(tags[i])));
+          this.held += tagBytes(tags[i]);
+        }
+        e.tagged[i] = list;
+        e.slots[i] = list.entries.length;
+        list.entries.push(e);
+        list.slots.push(i);
       }
     }
-    while (this.entries.size > this.maxEntries && this.oldest) this.remove(this.oldest);
+    while ((this.entries.size > this.maxEntries || this.held > this.maxBytes) && this.oldest) this.remove(this.oldest);
   }
 
   async invalidate(tags: string[]) {
     for (const tag of tags) {
-      const tagged = this.byTag.get(tag);
-      if (tagged) for (const e of [...tagged]) this.remove(e);
+      const list = this.byTag.get(tag);
+      // Each drop takes the last entry out of the list (no swap), and the list out of the index with the last one.
+      if (list) while (list.entries.length) this.remove(list.entries[list.entries.length - 1]);
     }
   }
 
@@ -186,6 +284,7 @@ export class MemoryEntityStore implements EntityStore {
     this.entries.clear();
     this.byTag.clear();
     this.oldest = this.youngest = undefined;
+    this.held = 0;
   }
 
   /** Puts an entry at the young end. */
@@ -208,10 +307,25 @@ export class MemoryEntityStore implements EntityStore {
   private remove(e: MemoryEntry) {
     this.entries.delete(e.key);
     this.unlink(e);
+    this.held -= e.bytes;
     for (let i = 0; i < e.tagged.length; i++) {
-      const tagged = e.tagged[i];
-      tagged.delete(e);
-      if (tagged.size === 0) this.byTag.delete(tagged.tag);
+      const list = e.tagged[i];
+      const at = e.slots[i];
+      const last = list.entries.length - 1;
+      if (at !== last) {
+        // The last entry of the list takes the place of this one, and learns its new place.
+        const moved = list.entries[last];
+        const movedSlot = list.slots[last];
+        list.entries[at] = moved;
+        list.slots[at] = movedSlot;
+        moved.slots[movedSlot] = at;
+      }
+      list.entries.pop();
+      list.slots.pop();
+      if (last === 0) {
+        this.byTag.delete(list.tag);
+        this.held -= tagBytes(list.tag);
+      }
     }
   }
 }
@@ -473,6 +587,14 @@ export class EntityCache {
           },
         });
         new Gauge({
+          name: 'maillage_gateway_entity_cache_bytes',
+          help: 'What the entries of the entity cache held in this process take in memory, roughly (bounded by ENTITY_CACHE_MAX_BYTES).',
+          registers: [opts.registry],
+          collect() {
+            this.set(store.bytes);
+          },
+        });
+        new Gauge({
           name: 'maillage_gateway_entity_cache_tags',
           help: 'Tags indexed by the entity cache held in this process (each names the entries an invalidation drops).',
           registers: [opts.registry],
@@ -500,6 +622,7 @@ export class EntityCache {
     this.documents.clear();
     this.shapes.clear();
     this.elements = new WeakMap();
+    this.fields = new WeakMap();
     // Subgraph names (the change feed's, the fetches') to the supergraph's graph enum values (CLUBS).
     this.graphs.clear();
     const graphEnum = this.schema.getType('join__Graph');
@@ -699,10 +822,8 @@ export class EntityCache {
         const t = this.schema!.getType(typename);
         types.set(typename, (type = t && isCompositeType(t) ? t : undefined));
       }
-      const lists = new Set<string>();
       const tagSet = new Set<string>([roots[i]!, bySubgraph]);
-      for (const e of this.entitiesIn(entity, type, entities, lists)) tagSet.add(entityTag(e.typename, e.id));
-      for (const l of lists) tagSet.add(listTag(l));
+      if (entities) this.tagsIn(entity, type, entities, tagSet, false);
       const tags = [...tagSet];
       // Fetched before an invalidation of something it holds, answered after: it may hold what the change replaced.
       if (raced && this.invalidatedSince(tags, started)) continue;
@@ -796,6 +917,62 @@ export class EntityCache {
     };
     walk(value, type && isCompositeType(type) ? type : undefined, set);
     return found;
+  }
+
+  /**
+   * `entitiesIn`'s walk for the tags of an entry: each entity's `Type:id` and each list's `Type[]`
+   * straight into `tags`, with no object per entity met nor list of them to read again, and the
+   * schema's answers for a field (the type it leads to, the list tags it holds) read once per field.
+   */
+  private tagsIn(value: unknown, type: GraphQLCompositeType | undefined, set: SelectionSetNode, tags: Set<string>, listed: boolean) {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) this.tagsIn(value[i], type, set, tags, true);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const obj = value as Record<string, unknown>;
+    let here = type;
+    if (typeof obj.__typename === 'string') {
+      const named = this.schema!.getType(obj.__typename);
+      here = named && isCompositeType(named) ? named : undefined;
+    }
+    if (here && isObjectType(here)) {
+      if (typeof obj.id === 'string') tags.add(entityTag(here.name, obj.id));
+      if (listed) tags.add(this.listTagOf(here.name));
+    }
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const cond = sel.typeCondition ? this.schema!.getType(sel.typeCondition.name.value) : here;
+        // A fragment on another type than the object's: its fields are not there.
+        if (here && cond && cond !== here && isObjectType(cond)) continue;
+        this.tagsIn(value, cond && isCompositeType(cond) ? cond : here, sel.selectionSet, tags, false);
+      } else if (sel.kind === Kind.FIELD && sel.selectionSet) {
+        const field = here && 'getFields' in here ? here.getFields()[sel.name.value] : undefined;
+        const known = field ? this.fieldOf(field) : undefined;
+        if (known) for (let i = 0; i < known.lists.length; i++) tags.add(known.lists[i]);
+        this.tagsIn(obj[sel.alias?.value ?? sel.name.value], known?.type, sel.selectionSet, tags, false);
+      }
+    }
+  }
+
+  private fields = new WeakMap<GraphQLField<unknown, unknown>, { type?: GraphQLCompositeType; lists: string[] }>();
+  /** What `tagsIn` reads of a field: the composite type it leads to, and the tags of the lists it holds (`elementsOf`). */
+  private fieldOf(field: GraphQLField<unknown, unknown>) {
+    let known = this.fields.get(field);
+    if (!known) {
+      const named = getNamedType(field.type);
+      known = { type: isCompositeType(named) ? named : undefined, lists: this.elementsOf(field).map((t) => this.listTagOf(t)) };
+      this.fields.set(field, known);
+    }
+    return known;
+  }
+
+  private readonly listTags = new Map<string, string>();
+  /** One string per list tag: each entry's tags share it, and the store's index hashes it once. */
+  private listTagOf(typename: string): string {
+    let tag = this.listTags.get(typename);
+    if (tag === undefined) this.listTags.set(typename, (tag = listTag(typename)));
+    return tag;
   }
 
   private elements = new WeakMap<GraphQLField<unknown, unknown>, string[]>();
@@ -1052,9 +1229,14 @@ export class EntityCache {
     return this.withIds(query, subgraph).text;
   }
 
-  /** The entities of an answer to `set` on `type`, and in `lists` the types of the lists it holds (`entitiesIn`). */
-  entitiesOf(value: unknown, type: GraphQLCompositeType, set: SelectionSetNode, lists: Set<string>) {
-    return this.entitiesIn(value, type, set, lists);
+  /** Adds to `tags` those of an answer to `set` on `type`: `Type:id` of its entities, `Type[]` of the lists it holds (`entitiesIn`). */
+  tagsOf(value: unknown, type: GraphQLCompositeType, set: SelectionSetNode, tags: Set<string>) {
+    this.tagsIn(value, type, set, tags, false);
+  }
+
+  /** The string of a list tag, shared (`listTag`). */
+  listTagFor(typename: string): string {
+    return this.listTagOf(typename);
   }
 
   close() {

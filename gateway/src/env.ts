@@ -91,6 +91,13 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       ENTITY_CACHE_ROOT_FIELDS: z.enum(['true', 'false']).default('true'),
       /** Entities kept in each gateway process without Redis (least recently used dropped first). @default 50000 */
       ENTITY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+      /** What those entities may take in memory, roughly (values counted as copied, keys, tags), in bytes; the least recently used go first past it too. @default 268435456 (256 MiB) */
+      ENTITY_CACHE_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1_048_576)
+        .max(2 ** 40)
+        .default(268_435_456),
       /** Longest an entity is kept whatever its cache hint: the net behind exact invalidation. @default 60000 */
       ENTITY_CACHE_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
       /**
@@ -177,6 +184,7 @@ export function entityCacheOf(env: GatewayEnv) {
   if (env.ENTITY_CACHE === 'false') return undefined;
   return {
     maxEntries: env.ENTITY_CACHE_MAX_ENTRIES,
+    maxBytes: env.ENTITY_CACHE_MAX_BYTES,
     maxTtlMs: env.ENTITY_CACHE_MAX_TTL_MS,
     rootFields: env.ENTITY_CACHE_ROOT_FIELDS !== 'false',
     redisUrl: env.REDIS_URL,

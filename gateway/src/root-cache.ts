@@ -20,7 +20,7 @@ import {
 } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import { FIELD_HINTS, INHERITING_TYPES, TYPE_HINTS } from './cache-hints';
-import { entityTag, listTag, selectionOf, stableJson, subgraphTag, type CachedAnswer, type EntityCache } from './entity-cache';
+import { entityTag, selectionOf, stableJson, subgraphTag, type CachedAnswer, type EntityCache } from './entity-cache';
 
 /** What the cache knows of one root fetch's text, once per subgraph and text (and supergraph). */
 interface RootPlan {
@@ -33,7 +33,7 @@ interface RootPlan {
   shapedOp?: OperationDefinitionNode;
   /** The client's selection, onto which the answer to `shaped` is cut back when the two differ. */
   op?: OperationDefinitionNode;
-  /** `Type[]` of every list its selection holds, whatever the answer: an empty list is dropped by a new element too. */
+  /** The tag (`Type[]`) of every list its selection holds, whatever the answer: an empty list is dropped by a new element too. */
   lists: string[];
   /** Root fields returning one object: null in an answer, the entry is tagged with the ids its `id` argument names. */
   singles: { key: string; types: string[]; id?: ValueNode }[];
@@ -140,10 +140,8 @@ export class RootFieldCache {
     data: object,
     variables: Record<string, unknown>,
   ): string[] | undefined {
-    const lists = new Set(plan.lists);
-    const tags = new Set([subgraphTag(subgraph)]);
-    for (const e of this.entities.entitiesOf(data, schema.getQueryType()!, plan.shapedOp!.selectionSet, lists))
-      tags.add(entityTag(e.typename, e.id));
+    const tags = new Set([subgraphTag(subgraph), ...plan.lists]);
+    this.entities.tagsOf(data, schema.getQueryType()!, plan.shapedOp!.selectionSet, tags);
     for (const single of plan.singles) {
       if ((data as Record<string, unknown>)[single.key] != null) continue;
       const id =
@@ -152,7 +150,6 @@ export class RootFieldCache {
       if (typeof id !== 'string') return undefined;
       for (const t of single.types) tags.add(entityTag(t, id));
     }
-    for (const l of lists) tags.add(listTag(l));
     return [...tags];
   }
 
@@ -224,7 +221,7 @@ export class RootFieldCache {
     if (!shapedOp) return uncacheable;
     const lists = new Set<string>();
     this.listsIn(schema, queryType, op.selectionSet, lists);
-    return { ttlMs, fields, shaped, shapedOp, op, lists: [...lists], singles };
+    return { ttlMs, fields, shaped, shapedOp, op, lists: [...lists].map((t) => this.entities.listTagFor(t)), singles };
   }
 
   /**

@@ -103,6 +103,8 @@ export interface GatewayOptions {
 export interface EntityCacheSettings {
   /** Entities kept in this process when there is no Redis. @default 50000 */
   maxEntries?: number;
+  /** What they may take in memory, roughly (`MemoryEntityStoreOptions.maxBytes`). @default 268435456 (256 MiB) */
+  maxBytes?: number;
   /** Longest an entity is kept, whatever its cache hint. @default 60000 ms */
   maxTtlMs?: number;
   /** Root-field (Query) fetches kept too, whole, in the same store and invalidated alike (root-cache.ts). @default true */
@@ -183,7 +185,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const ec = opts.entityCache;
   const entityCache = ec
     ? new EntityCache({
-        store: ec.redisUrl ? new RedisEntityStore(ec.redisUrl, ec.keyPrefix, ec.maxTtlMs) : new MemoryEntityStore(ec.maxEntries),
+        store: ec.redisUrl
+          ? new RedisEntityStore(ec.redisUrl, ec.keyPrefix, ec.maxTtlMs)
+          : new MemoryEntityStore(ec.maxEntries, { maxBytes: ec.maxBytes }),
         maxTtlMs: ec.maxTtlMs,
         rootFields: ec.rootFields,
         registry: metrics.registry,

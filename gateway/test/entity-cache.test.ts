@@ -140,6 +140,87 @@ test('the memory store evicts in recency order across many hits and drops', asyn
   expect(await store.get(['g'])).toEqual(['{"key":"g"}']);
 });
 
+test('the tag index stays exact through evictions, entries set again and invalidations, in any order', async () => {
+  // A seeded walk of random operations on a small store, checked at each step against a model
+  // (insertion order and tags per key): each entry's place in its tags' lists moves as others go.
+  let state = 42;
+  const random = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const store = new MemoryEntityStore(12);
+  const model = new Map<string, string[]>(); // key -> tags, least recently used first
+  const pool = ['Actor:1', 'Actor:2', 'Club:1', 'Club:2', 'Club[]', '@clubs', 'ClubMembership:1', 'ClubMembership:2', 'Territory:1'];
+  for (let step = 0; step < 3000; step++) {
+    const op = random(10);
+    if (op < 6) {
+      const key = `k${random(30)}`;
+      // Duplicates on purpose: an entry may list a tag twice.
+      const tags = Array.from({ length: 1 + random(5) }, () => pool[random(pool.length)]);
+      await store.set([{ key, value: { key }, ttlMs: 60_000, tags }]);
+      model.delete(key);
+      model.set(key, tags);
+      while (model.size > 12) model.delete(model.keys().next().value as string);
+    } else if (op < 8) {
+      const key = `k${random(30)}`;
+      const [hit] = await store.get([key]);
+      expect(hit).toEqual(model.has(key) ? { key } : null);
+      const tags = model.get(key);
+      if (tags) {
+        model.delete(key);
+        model.set(key, tags);
+      }
+    } else {
+      const tag = pool[random(pool.length)];
+      await store.invalidate([tag]);
+      for (const [key, tags] of model) if (tags.includes(tag)) model.delete(key);
+    }
+    expect(store.size).toBe(model.size);
+    expect(store.tagCount).toBe(new Set([...model.values()].flat()).size);
+  }
+  const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+  expect((await store.get(keys)).map((v) => v !== null)).toEqual(keys.map((k) => model.has(k)));
+});
+
+test('bounded in bytes too: big entries push out the least recently used, and what is held comes back to nothing as entries go', async () => {
+  const store = new MemoryEntityStore(1000, { maxBytes: 64 * 1024 });
+  const small = (i: number) => ({ key: `s${i}`, value: { name: `actor ${i}` }, ttlMs: 60_000, tags: [`Actor:${i}`, '@directory'] });
+  await store.set(Array.from({ length: 50 }, (_, i) => small(i)));
+  expect(store.size).toBe(50);
+  const held = store.bytes;
+  expect(held).toBeGreaterThan(50 * 100);
+  // A club with 300 members: some 1,200 objects and strings, over half the bound on its own.
+  const members = Array.from({ length: 300 }, (_, i) => ({ id: `m-${i}`, actor: { id: `a-${i}` } }));
+  await store.set([{ key: 'big', value: { members: { nodes: members } }, ttlMs: 60_000, tags: ['Club:1', '@clubs'] }]);
+  expect(store.bytes).toBeLessThanOrEqual(64 * 1024);
+  expect(store.bytes - held).toBeGreaterThan(32 * 1024);
+  await store.set([{ key: 'big2', value: { members: { nodes: members } }, ttlMs: 60_000, tags: ['Club:2', '@clubs'] }]);
+  // The first big one went (least recently used past the bound), and the small ones before it.
+  expect(await store.get(['big', 's0'])).toEqual([null, null]);
+  expect((await store.get(['big2'])).map((v) => v !== null)).toEqual([true]);
+  expect(store.bytes).toBeLessThanOrEqual(64 * 1024);
+  await store.invalidate(['@clubs', '@directory']);
+  expect(store.size).toBe(0);
+  expect(store.bytes).toBe(0);
+});
+
+test('a frozen store throws on a write into what it keeps; an unfrozen one keeps its own copy all the same', async () => {
+  const frozen = new MemoryEntityStore(10, { freeze: true });
+  const value = { name: 'Ada', commune: { name: 'Verfeil' } };
+  await frozen.set([{ key: 'k', value, ttlMs: 60_000, tags: ['Actor:a'] }]);
+  value.commune.name = 'changed after set';
+  const [hit] = (await frozen.get(['k'])) as (typeof value)[];
+  expect(hit).toEqual({ name: 'Ada', commune: { name: 'Verfeil' } });
+  hit.commune.name = 'a copy: writable';
+  // An `owned` value is the store's as it is: kept without a copy.
+  const plain = new MemoryEntityStore(10);
+  const owned = { name: 'Ada' };
+  await plain.set([{ key: 'k', value: owned, ttlMs: 60_000, tags: ['Actor:a'], owned: true }]);
+  const [copy] = await plain.get(['k']);
+  expect(copy).toEqual(owned);
+  expect(copy).not.toBe(owned);
+});
+
 // The data sources' path (subgraphs.ts): the fetch as objects, before any body is written.
 describe('fetchEntities', () => {
   const supergraph = readFileSync(path.resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8');
@@ -156,8 +237,9 @@ describe('fetchEntities', () => {
     };
     return { sent, send };
   }
+  // Frozen: a write into what the store keeps (rather than into the copies it hands out) throws here.
   const newCache = () => {
-    const cache = new EntityCache({ store: new MemoryEntityStore() });
+    const cache = new EntityCache({ store: new MemoryEntityStore(50_000, { freeze: true }) });
     cache.setSupergraph(supergraph);
     return cache;
   };

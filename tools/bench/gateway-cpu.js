@@ -8,6 +8,8 @@
 //
 //   node tools/bench/gateway-cpu.js --queries a2 --requests 4000 --rounds 3
 //   node tools/bench/gateway-cpu.js --before /tmp/base --gateways maillage,before,nocache,apollo,subgraph
+//   node tools/bench/gateway-cpu.js --queries b2cold,b2warm --requests 400   a miss (every page new to the cache) and a hit
+//   node tools/bench/gateway-cpu.js --no-feed ...    the entity cache without its change-feed follower (less idle CPU to subtract)
 //   node tools/bench/gateway-cpu.js --cpu-prof /tmp/prof    V8 CPU profiles of the gateways (node tools/bench/profile-summary.js FILE)
 //
 // Databases as for run.js (`--db-prefix`, BENCH_DATABASE_URL).
@@ -107,12 +109,15 @@ const maillageEnv = (extra) => (file, port, metricsPort) => ({
   ...UNLIMITED,
   ...extra,
 });
+// `--no-feed`: the entity cache without its change-feed follower, whose polls (tens of ms of CPU a
+// second, whatever the traffic) are most of what a slow run's idle subtraction has to guess.
+const feedless = argv.includes('--no-feed') ? { ENTITY_CACHE_FEED_POLL_MS: '0' } : {};
 const GATEWAYS = {
-  maillage: { label: 'Maillage gateway', script: () => path.join(repo, 'gateway/dist/index.js'), env: maillageEnv({}) },
+  maillage: { label: 'Maillage gateway', script: () => path.join(repo, 'gateway/dist/index.js'), env: maillageEnv(feedless) },
   before: {
     label: 'Maillage gateway, before',
     script: () => path.join(path.resolve(opts.before), 'gateway/dist/index.js'),
-    env: maillageEnv({}),
+    env: maillageEnv(feedless),
   },
   nocache: {
     label: 'Maillage gateway, entity cache off',
@@ -168,19 +173,40 @@ async function main() {
     targets.push({ name, label: g.label, url, pid: child.pid });
   }
   const token = await devToken('analyst', { subject: 'bench', expiresIn: '24h' });
+  const actors = region.sizes.actors;
   const all = {
-    a: Q.lookup,
-    a2: Q.lookupEach(region.sizes.actors),
-    b2: Q.fanOutEach(region.sizes.actors),
-    c2: Q.deepEach(region.sizes.actors),
+    a: () => Q.lookup,
+    a2: () => Q.lookupEach(actors),
+    b2: () => Q.fanOutEach(actors),
+    c2: () => Q.deepEach(actors),
+    // What a miss costs: every request a page no earlier request of this target asked (each target
+    // draws its own sequence, the same for all), so every entity and root field is new to its cache.
+    b2cold: () => coldPages(Q.fanOutEach(actors), 50),
+    c2cold: () => coldPages(Q.deepEach(actors), 17),
+    // What a hit costs: a few pages over and over, all in the cache after the warm-up round.
+    b2warm: () => warmPages(Q.fanOutEach(actors), 50),
+    c2warm: () => warmPages(Q.deepEach(actors), 17),
+  };
+  const coldPages = (op, size) => {
+    const pages = Math.floor(actors / size);
+    if (opts.rounds * opts.requests + Math.min(500, opts.requests) > pages)
+      throw new Error(`${op.name} cold: ${pages} pages, fewer than the requests of one target (--requests, --rounds)`);
+    let n = 0;
+    // 7919 is prime, so the stride visits every page before it repeats one.
+    return { ...op, vary: () => ({ territoryId: 'REG-76', after: Q.offsetCursors((n++ * 7919) % pages, size) }) };
+  };
+  const warmPages = (op, size) => {
+    let n = 0;
+    return { ...op, vary: () => ({ territoryId: 'REG-76', after: Q.offsetCursors(n++ % 8, size) }) };
   };
   const results = [];
   for (const qname of opts.queries) {
-    const op = all[qname];
-    if (!op) throw new Error(`unknown operation ${qname}`);
+    if (!all[qname]) throw new Error(`unknown operation ${qname}`);
+    const ops = new Map(targets.map((t) => [t.name, all[qname]()]));
     for (let round = 0; round <= opts.rounds; round++) {
       for (const t of targets) {
         if (t.direct && !qname.startsWith('a')) continue;
+        const op = ops.get(t.name);
         const req = Q.request(op, t.name === 'apollo' || t.direct ? {} : { token });
         // Round 0 warms every target up (JIT, connection pools); it is not counted.
         const n = round === 0 ? Math.min(500, opts.requests) : opts.requests;

@@ -275,6 +275,7 @@ function request(op, { byId = false, token } = {}) {
 }
 
 module.exports = {
+  offsetCursors,
   lookup,
   lookupEach,
   fanOut,
