@@ -214,6 +214,20 @@ const GATEWAYS = {
       ...UNLIMITED,
     }),
   },
+  // The same gateway without its entity cache and without batching fetches across requests (SUBGRAPH_BATCHING): what batching buys, against nocache.
+  nobatch: {
+    label: 'Maillage gateway, entity cache and batching off',
+    args: () => [path.join(repo, 'gateway/dist/index.js')],
+    env: (file, port, metricsPort) => ({
+      PORT: String(port),
+      SUPERGRAPH_PATH: file,
+      METRICS_PORT: String(metricsPort),
+      GATEWAY_WORKERS: '1',
+      ENTITY_CACHE: 'false',
+      SUBGRAPH_BATCHING: 'false',
+      ...UNLIMITED,
+    }),
+  },
   // The same gateway on two cores (node:cluster); its CPU and RSS are those of the primary and its workers.
   maillage2: {
     label: 'Maillage gateway, 2 workers',
@@ -354,7 +368,7 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
-const maillageOnly = (name) => (name.startsWith('maillage') || name.startsWith('nocache') ? { byId: true, token: analystToken } : {});
+const maillageOnly = (name) => (name.startsWith('maillage') || name.startsWith('nocache') || name.startsWith('nobatch') ? { byId: true, token: analystToken } : {});
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
