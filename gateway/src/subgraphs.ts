@@ -444,7 +444,9 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     const running = this.inFlight.get(key);
     if (running) return withinDeadline(running, deadline);
     const answer = this.batches
-      ? this.batches.fetch(init.headers as Record<string, string>, String(init.body), deadline, () => this.exchange(input, init, deadline, true))
+      ? this.batches.fetch(init.headers as Record<string, string>, String(init.body), deadline, () =>
+          this.exchange(input, init, deadline, true),
+        )
       : this.exchange(input, init, deadline, true);
     this.inFlight.set(key, answer);
     const forget = () => this.inFlight.delete(key);

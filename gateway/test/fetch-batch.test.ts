@@ -94,13 +94,21 @@ test('a batch that fails fails each member with its failure', async () => {
 
 test('a subgraph that does not batch, or a member withheld or failing, is asked again alone', async () => {
   // Apollo without batching refuses the array with a 400 and no batch header.
-  const refused = harness(async () => ({ status: 400, headers: subgraphHeaders, body: '{"errors":[{"message":"Operation batching disabled."}]}' }));
+  const refused = harness(async () => ({
+    status: 400,
+    headers: subgraphHeaders,
+    body: '{"errors":[{"message":"Operation batching disabled."}]}',
+  }));
   const answers = await Promise.all(['a', 'b'].map((id) => refused.fetch('anonymous', id)));
   expect(refused.alone).toEqual(['a', 'b']);
   expect(answers.map((a) => a.body)).toEqual(['a', 'b'].map((id) => answerTo(bodyOf(id)).text));
   const partial = harness(async (members) => {
     const a = answerTo(members[0]);
-    return { status: 200, headers: { ...subgraphHeaders, [BATCH_HEADER]: `${a.status}:${a.text.length},0:0,503:2` }, body: `[${a.text},,{}]` };
+    return {
+      status: 200,
+      headers: { ...subgraphHeaders, [BATCH_HEADER]: `${a.status}:${a.text.length},0:0,503:2` },
+      body: `[${a.text},,{}]`,
+    };
   });
   await Promise.all(['a', 'b', 'c'].map((id) => partial.fetch('anonymous', id)));
   expect(partial.alone).toEqual(['b', 'c']);

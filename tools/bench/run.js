@@ -368,7 +368,8 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
-const maillageOnly = (name) => (name.startsWith('maillage') || name.startsWith('nocache') || name.startsWith('nobatch') ? { byId: true, token: analystToken } : {});
+const maillageOnly = (name) =>
+  name.startsWith('maillage') || name.startsWith('nocache') || name.startsWith('nobatch') ? { byId: true, token: analystToken } : {};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

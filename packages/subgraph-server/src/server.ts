@@ -264,11 +264,9 @@ async function answerBatch<Ctx extends BaseContext>(
   headers: HeaderMap,
   body: unknown[],
 ) {
-  const refuse = (message: string) =>
-    void res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  const refuse = (message: string) => void res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
   if (!options.mayBatch(req, res)) return refuse('A batch of operations is taken from the gateway only');
-  if (body.length === 0 || body.length > MAX_BATCH_OPERATIONS)
-    return refuse(`A batch holds 1 to ${MAX_BATCH_OPERATIONS} operations`);
+  if (body.length === 0 || body.length > MAX_BATCH_OPERATIONS) return refuse(`A batch holds 1 to ${MAX_BATCH_OPERATIONS} operations`);
   let shared: Promise<Ctx> | undefined;
   const search = req.url.indexOf('?');
   const answers = await Promise.all(
