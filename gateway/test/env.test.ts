@@ -78,3 +78,9 @@ test("the entity cache follows every subgraph's change log unless told which, or
   expect(entityCacheOf(gatewayEnv({ ENTITY_CACHE_FEED_POLL_MS: '0' }))?.feed).toBe(false);
   expect(() => gatewayEnv({ ENTITY_CACHE_FEED_POLL_MS: '-1' })).toThrow(/ENTITY_CACHE_FEED_POLL_MS/);
 });
+
+test('query fetches of concurrent requests are batched unless told not to', () => {
+  expect(gatewayEnv({}).SUBGRAPH_BATCHING).toBe('true');
+  expect(gatewayEnv({ SUBGRAPH_BATCHING: 'false' }).SUBGRAPH_BATCHING).toBe('false');
+  expect(() => gatewayEnv({ SUBGRAPH_BATCHING: 'yes' })).toThrow(/SUBGRAPH_BATCHING/);
+});
