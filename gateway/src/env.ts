@@ -48,6 +48,8 @@ export function gatewayEnv(source: NodeJS.ProcessEnv = process.env) {
       SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
       /** Wait before an open circuit's first recovery probe (doubling to 2 s while refused). @default 500 */
       SUBGRAPH_BREAKER_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+      /** Query fetches of different requests to one subgraph in one event-loop turn, same viewer and headers, sent as one HTTP request whose operations share one context there (fetch-batch.ts). @default true */
+      SUBGRAPH_BATCHING: z.enum(['true', 'false']).default('true'),
       /** Reload the supergraph when its file changes. @default true */
       SUPERGRAPH_WATCH: z.enum(['true', 'false']).default('true'),
       /** OTLP/HTTP collector to send traces to. @default none */

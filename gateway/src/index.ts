@@ -43,6 +43,7 @@ async function main() {
       queryRetries: env.SUBGRAPH_QUERY_RETRIES,
       breakerFailures: env.SUBGRAPH_BREAKER_FAILURES,
       breakerProbeMs: env.SUBGRAPH_BREAKER_PROBE_MS,
+      batching: env.SUBGRAPH_BATCHING === 'true',
     },
     auth: {
       signingSecret: signingSecret(env, 'gateway'),

@@ -10,6 +10,7 @@ import { Agent, request as httpRequest } from 'undici';
 import { Breaker, type BreakerState, type Transition } from './breaker';
 import { DEADLINE_HEADER, FetchFailure, MIN_ATTEMPT_MS, remaining, RETRY_BACKOFF_MS, takeDeadline, withinDeadline } from './deadline';
 import { EntityBatcher } from './entity-batch';
+import { FetchBatcher, type Answer } from './fetch-batch';
 import { visibilityOf, type EntityCache } from './entity-cache';
 import { ViewerSignatures } from './signatures';
 
@@ -27,6 +28,11 @@ export interface ResilienceOptions {
   breakerFailures: number;
   /** Wait before the first recovery probe of an open circuit; doubles, up to 2 s, while probes are refused. @default 500 ms */
   breakerProbeMs: number;
+  /**
+   * Query fetches of different requests in one event-loop turn, with the same signed viewer and
+   * headers, go to the subgraph as one HTTP request (fetch-batch.ts). @default false
+   */
+  batching?: boolean;
 }
 
 export const DEFAULT_RESILIENCE: ResilienceOptions = {
@@ -57,14 +63,6 @@ export interface GatewayContext {
   deadline?: number;
   /** A fetch the pass-through made before handing the request on to Apollo (pass-through.ts): used once, by the same fetch. */
   prefetched?: { subgraph: string; body: string; response: Promise<GatewayGraphQLResponse> };
-}
-
-/** A subgraph's answer, read whole: what the in-flight sharing hands to every waiting fetch. */
-interface Answer {
-  status: number;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  body: string;
 }
 
 /** An Answer as the Fetch-style response Apollo's data source reads (status, headers, json). */
@@ -264,6 +262,22 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     readonly entityCache?: EntityCache,
   ) {
     super({ url });
+    if (options.batching)
+      this.batches = new FetchBatcher((body, headers, deadline) =>
+        this.exchange(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              ...headers,
+              [BINDING_HEADER]: bindRequest(signingSecret, headers[VIEWER_HEADER] ?? '', name, headers[OPERATION_HEADER] ?? 'other', body),
+            },
+            body,
+          },
+          deadline,
+          true,
+        ),
+      );
     this.signatures = new ViewerSignatures(signingSecret, name);
     const readyUrl = url.replace(/\/graphql$/, '/ready');
     const onTransition = (t: Transition) => {
@@ -415,6 +429,8 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
 
   private readonly inFlight = new Map<string, Promise<Answer>>();
   private readonly batcher = new EntityBatcher();
+  /** Query fetches of different requests sent as one HTTP request (options.batching). */
+  private readonly batches?: FetchBatcher;
 
   /**
    * Identical query fetches in flight at the same time (same subgraph, same text and variables,
@@ -427,7 +443,11 @@ export class ResilientDataSource extends RemoteGraphQLDataSource<GatewayContext>
     const key = `${input}\n${viewer}\n${String(init.body)}`;
     const running = this.inFlight.get(key);
     if (running) return withinDeadline(running, deadline);
-    const answer = this.exchange(input, init, deadline, true);
+    const answer = this.batches
+      ? this.batches.fetch(init.headers as Record<string, string>, String(init.body), deadline, () =>
+          this.exchange(input, init, deadline, true),
+        )
+      : this.exchange(input, init, deadline, true);
     this.inFlight.set(key, answer);
     const forget = () => this.inFlight.delete(key);
     answer.then(forget, forget);

@@ -82,3 +82,9 @@ test("the entity cache follows every subgraph's change log unless told which, or
   // Longer than a subgraph's POST /changes waits (30 s): refused at start, not at each read.
   expect(() => gatewayEnv({ ENTITY_CACHE_FEED_WAIT_MS: '30001' })).toThrow(/ENTITY_CACHE_FEED_WAIT_MS/);
 });
+
+test('query fetches of concurrent requests are batched unless told not to', () => {
+  expect(gatewayEnv({}).SUBGRAPH_BATCHING).toBe('true');
+  expect(gatewayEnv({ SUBGRAPH_BATCHING: 'false' }).SUBGRAPH_BATCHING).toBe('false');
+  expect(() => gatewayEnv({ SUBGRAPH_BATCHING: 'yes' })).toThrow(/SUBGRAPH_BATCHING/);
+});

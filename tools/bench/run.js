@@ -228,6 +228,20 @@ const GATEWAYS = {
       ...UNLIMITED,
     }),
   },
+  // The same gateway without its entity cache and without batching fetches across requests (SUBGRAPH_BATCHING): what batching buys, against nocache.
+  nobatch: {
+    label: 'Maillage gateway, entity cache and batching off',
+    args: () => [path.join(repo, 'gateway/dist/index.js')],
+    env: (file, port, metricsPort) => ({
+      PORT: String(port),
+      SUPERGRAPH_PATH: file,
+      METRICS_PORT: String(metricsPort),
+      GATEWAY_WORKERS: '1',
+      ENTITY_CACHE: 'false',
+      SUBGRAPH_BATCHING: 'false',
+      ...UNLIMITED,
+    }),
+  },
   // The cost as work grows (growth()): the entity cache off, so that the statements counted are the
   // subgraphs' work and not what the cache spared them, and a 60 s deadline: (c) from 1,000 actors
   // reaches 32,000 members, more than the default 5 s allow on a busy machine.
@@ -386,7 +400,9 @@ async function checkSameAnswers(gateways, ops, subgraphs) {
 let analystToken;
 /** What only Maillage's gateway gets: persisted operations by id, and a token for (c). */
 const maillageOnly = (name) =>
-  name.startsWith('maillage') || name.startsWith('nocache') || name === 'growth' ? { byId: true, token: analystToken } : {};
+  name.startsWith('maillage') || name.startsWith('nocache') || name.startsWith('nobatch') || name === 'growth'
+    ? { byId: true, token: analystToken }
+    : {};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

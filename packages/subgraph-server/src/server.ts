@@ -20,7 +20,10 @@ import {
 } from '@maillage/observability';
 import {
   ANONYMOUS,
+  BATCH_HEADER,
+  BATCH_IDS_HEADER,
   BINDING_HEADER,
+  MAX_BATCH_OPERATIONS,
   buildSecuredSubgraphSchema,
   DEV_SIGNING_SECRET,
   hasScopes,
@@ -200,7 +203,13 @@ function gatewayJsonBody(limit: number) {
  */
 function answerGraphQL<Ctx extends BaseContext>(
   server: ApolloServer<Ctx>,
-  options: { context: ContextFunction<[{ req: express.Request; res: express.Response }], Ctx> },
+  options: {
+    context: ContextFunction<[{ req: express.Request; res: express.Response }], Ctx>;
+    /** The context of a batch's operation `index`, from the one context of the batch. */
+    member(shared: Ctx, index: number, req: express.Request): Ctx;
+    /** Whether this request may carry a batch (the gateway signed it). */
+    mayBatch(req: express.Request, res: express.Response): boolean;
+  },
 ) {
   server.assertStarted('answerGraphQL()');
   return async (req: express.Request, res: express.Response) => {
@@ -210,6 +219,8 @@ function answerGraphQL<Ctx extends BaseContext>(
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const search = req.url.indexOf('?');
+    const body = (req as RawBodyRequest).body;
+    if (req.method === 'POST' && Array.isArray(body)) return answerBatch(server, options, req, res, headers, body);
     const answer = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method.toUpperCase(),
@@ -232,6 +243,58 @@ function answerGraphQL<Ctx extends BaseContext>(
     for await (const chunk of answer.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/**
+ * A batch from the gateway (gateway/src/fetch-batch.ts): a JSON array of operations, signed over
+ * the array, each run by Apollo as if it had come alone (its own plugins' hooks, log line, metrics,
+ * status, limits), but with ONE context built for the batch: the DataLoaders are the batch's, so
+ * the operations' loads merge into the statements one request would send. Each operation's
+ * context is a copy naming its own request id (`member`). The answer is the operations' bodies in
+ * one array, and `x-maillage-batch` their statuses and lengths; an operation whose headers differ
+ * from the first's (none do: each says `no-store`) is withheld (status 0), and the gateway asks
+ * for it alone. Unlike Apollo's `allowBatchedHttpRequests`, which runs a batch with one context
+ * too but one shared status and headers and one request id: a member's own status would be lost.
+ */
+async function answerBatch<Ctx extends BaseContext>(
+  server: ApolloServer<Ctx>,
+  options: Parameters<typeof answerGraphQL<Ctx>>[1],
+  req: express.Request,
+  res: express.Response,
+  headers: HeaderMap,
+  body: unknown[],
+) {
+  const refuse = (message: string) => void res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  if (!options.mayBatch(req, res)) return refuse('A batch of operations is taken from the gateway only');
+  if (body.length === 0 || body.length > MAX_BATCH_OPERATIONS) return refuse(`A batch holds 1 to ${MAX_BATCH_OPERATIONS} operations`);
+  let shared: Promise<Ctx> | undefined;
+  const search = req.url.indexOf('?');
+  const answers = await Promise.all(
+    body.map((operation, i) =>
+      server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: search < 0 ? '' : req.url.slice(search).split('#')[0], body: operation },
+        // Built once, when the first operation asks: a failure fails each operation as it would have alone.
+        context: async () => options.member(await (shared ??= Promise.resolve(options.context({ req, res }))), i, req),
+      }),
+    ),
+  );
+  const first = answers[0].headers;
+  const same = (h: HeaderMap) => h.size === first.size && [...h].every(([k, v]) => first.get(k) === v);
+  const parts: string[] = [];
+  const described: string[] = [];
+  for (const answer of answers) {
+    const text = answer.body.kind === 'complete' && same(answer.headers) ? answer.body.string : undefined;
+    parts.push(text ?? '');
+    described.push(`${text === undefined ? 0 : answer.status || 200}:${text?.length ?? 0}`);
+  }
+  for (const [key, value] of first) res.setHeader(key, value);
+  const type = first.get('content-type');
+  if (type && !type.includes('charset=')) res.setHeader('content-type', `${type}; charset=utf-8`);
+  res.setHeader(BATCH_HEADER, described.join(','));
+  const text = `[${parts.join(',')}]`;
+  res.statusCode = 200;
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 export interface RunningServer {
@@ -314,6 +377,7 @@ export async function startSubgraph<Ctx extends object>(
           });
           res.locals.viewer = verified.viewer;
           res.locals.operationLabel = verified.operation;
+          res.locals.signed = true;
         }
         next();
       } catch (err) {
@@ -330,6 +394,8 @@ export async function startSubgraph<Ctx extends object>(
           operationLabel: res.locals.operationLabel as string | undefined,
         };
       },
+      member: (shared, i, req) => ({ ...shared, requestId: requestIdFrom(req.get(BATCH_IDS_HEADER)?.split(',')[i]) }),
+      mayBatch: (_req, res) => res.locals.signed === true,
     }),
   );
   const waits = new ChangeWaits(listen.changeWakeups, logger);

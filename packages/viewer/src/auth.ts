@@ -121,6 +121,17 @@ export const VIEWER_HEADER = 'x-maillage-viewer';
 export const BINDING_HEADER = 'x-maillage-binding';
 /** The bounded metrics label of the client's operation (a persisted operation's name, else `other`), bound too. */
 export const OPERATION_HEADER = 'x-maillage-operation';
+/**
+ * Batches of query fetches (gateway/src/fetch-batch.ts): a request whose body is a JSON array of
+ * operations, signed over that array, answered with the operations' bodies in one JSON array.
+ * The request names each operation's request id in BATCH_IDS_HEADER (comma separated, in order);
+ * the answer says each one's HTTP status and length in BATCH_HEADER (`status:length`, comma
+ * separated), so that each is read back as its own fetch would have been answered.
+ */
+export const BATCH_HEADER = 'x-maillage-batch';
+export const BATCH_IDS_HEADER = 'x-maillage-batch-ids';
+/** Most operations in one batch: a subgraph refuses more (400). */
+export const MAX_BATCH_OPERATIONS = 32;
 const FORWARD_ISSUER = 'maillage-gateway';
 const FORWARD_AUDIENCE = 'maillage-subgraph';
 /**
