@@ -203,4 +203,17 @@ function request(op, { byId = false, token } = {}) {
   return { method: 'POST', path: '', headers, body: body(op.variables), ...(op.vary ? { nextBody: () => body(op.vary()) } : {}) };
 }
 
-module.exports = { offsetCursors, lookup, lookupEach, fanOut, fanOutEach, deep, deepEach, persisted, request, zipf, regionCursors, TERRITORY };
+module.exports = {
+  offsetCursors,
+  lookup,
+  lookupEach,
+  fanOut,
+  fanOutEach,
+  deep,
+  deepEach,
+  persisted,
+  request,
+  zipf,
+  regionCursors,
+  TERRITORY,
+};
