@@ -22,7 +22,7 @@ import {
   traceRequests,
   type Logger,
 } from '@maillage/observability';
-import { DateScalar, DateTimeScalar, maskInternalErrors } from '@maillage/subgraph-server';
+import { DateScalar, DateTimeScalar, keepIdleConnections, maskInternalErrors } from '@maillage/subgraph-server';
 import { ErrorCode } from '@maillage/errors';
 import { GraphQLScalarType, type GraphQLFormattedError, type GraphQLSchema, valueFromASTUntyped } from 'graphql';
 import express from 'express';
@@ -295,7 +295,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.set('trust proxy', opts.rateLimits?.trustedProxies?.length ? opts.rateLimits.trustedProxies : false);
   // Express, or the lean front before it once the pass-through exists (below).
   let handle: http.RequestListener = app;
-  const httpServer = http.createServer((req, res) => handle(req, res));
+  // Idle connections are the client's to close (keepIdleConnections says why).
+  const httpServer = keepIdleConnections(http.createServer((req, res) => handle(req, res)));
   const apollo = new ApolloServer<GatewayContext & { cost?: CostAdmission }>({
     gateway,
     introspection: !opts.production,

@@ -337,7 +337,7 @@ export async function startSubgraph<Ctx extends object>(
   const app = express();
   // No ETag: every answer is `no-store`, and hashing each body (SHA-1) was a per-request cost for nothing.
   app.set('etag', false);
-  const httpServer = http.createServer(app);
+  const httpServer = keepIdleConnections(http.createServer(app));
   const logger = def.logger ?? createLogger(def.name);
   const metrics = createMetrics(def.name, 'subgraph');
   const apollo = createSubgraphApollo<Ctx & { requestId?: string; operationLabel?: string }>(
@@ -591,4 +591,18 @@ function serveChanges(
   };
   endpoint.limit = '4kb';
   serveSigned(app, '/changes', endpoint, verifier, logger);
+}
+
+/**
+ * How long an idle keep-alive connection stays open: 65 s, longer than its clients keep one (the
+ * gateway's agents 4 s, undici's fetch 4 s, load balancers usually 60 s). The side that closes an
+ * idle connection must be the client: a server closing one just as the client sends on it makes
+ * that request fail ("other side closed", a 502 behind a load balancer), and a client whose event
+ * loop lags (a busy process) may notice Node's 5 s default too late. Headers must still arrive in
+ * time (above the keep-alive, as Node requires).
+ */
+export function keepIdleConnections<S extends http.Server>(server: S): S {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
