@@ -65,7 +65,10 @@ async function statementsFor(territoryId: string) {
 }
 
 beforeAll(async () => {
-  h = await startSupergraph(subgraphs, startGateway);
+  // This file counts statements, not time: on a loaded machine (CI runs every workspace at once) 500
+  // entities through in-process subgraphs outlast the default 5 s deadline, and a timeout here says
+  // nothing about batching.
+  h = await startSupergraph(subgraphs, (o) => startGateway({ ...o, resilience: { deadlineMs: 60_000, timeoutMs: 60_000 } }));
   await arrange('COM-29019', 'small', 1);
   await arrange('COM-35238', 'large', 100);
 }, 180_000);
